@@ -1,0 +1,66 @@
+# Two commands for users: `make run` and `make test`. Everything else is set up on first use.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.10 (Rasa 3.6 needs <3.11): pyenv selects it through .python-version.
+PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python3.10)
+VENV := .venv
+BIN := $(VENV)/bin
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 3
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
+
+RASA_PORT ?= 5005
+ACTIONS_PORT ?= 5055
+WEB_PORT ?= 8080
+MODEL := models/assistant.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot -name '*.yml' -o -name '*.py' 2>/dev/null)
+
+.PHONY: help setup train run test test-unit validate test-stories bench eval clean
+
+help:
+	@echo "make run    set up, train if needed, start the assistant and its web page"
+	@echo "make test   set up, train if needed, run all tests"
+	@echo "make bench  print the benchmark table (accuracy, language, latency, memory)"
+	@echo "make eval   run the public behavioural sample against a running assistant"
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements.lock .python-version
+	@v=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	  if [ "$$v" != "3.10" ]; then echo "Python 3.10 is needed (found $$v at $(PYTHON)); install it with pyenv." >&2; exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "pip<25" wheel
+	$(BIN)/pip install --quiet -r requirements.txt -c requirements.lock
+	@$(BIN)/python -c "import rasa; assert rasa.__version__ == '3.6.21', rasa.__version__"
+	touch $@
+
+train: $(MODEL)
+
+$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+	$(BIN)/rasa train --fixed-model-name assistant --out models --quiet
+	@touch $@
+
+run: $(MODEL)
+	@bash scripts/run.sh
+
+test: $(MODEL) validate test-unit test-stories
+
+validate: $(VENV)/.installed
+	$(BIN)/rasa data validate --fail-on-warnings --quiet
+
+test-unit: $(MODEL)
+	$(BIN)/python -m pytest -q
+
+test-stories: $(MODEL)
+	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/stories --quiet
+
+bench: $(MODEL)
+	$(BIN)/python scripts/bench.py
+
+eval:
+	python3 ../shared/tools/eval_bot.py http://localhost:$(RASA_PORT)/webhooks/rest/webhook ../shared/eval/sample.jsonl --verbose
+
+clean:
+	rm -rf models results .pytest_cache

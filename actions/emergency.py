@@ -1,0 +1,31 @@
+"""action_emergency: 911 first, before anything else; 9-8-8 too for self-harm; then one service."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import HelpAction
+from actions.needs import EMERGENCY_DEFAULT_FOLLOW_UP, EMERGENCY_FOLLOW_UP
+
+
+def emergency_resource_ids(tracker: Tracker) -> List[str]:
+    message = tracker.latest_message
+    intent = (message.get("intent") or {}).get("name")
+    # What the classifier thought before the safety net forced `emergency` (if it did).
+    understood = (message.get("safety_net") or {}).get("classifier_intent")
+    ids = ["emergency"]
+    if intent == "self_harm" or understood == "self_harm":
+        ids.append("crisis_988")
+    ids.append(EMERGENCY_FOLLOW_UP.get(understood, EMERGENCY_DEFAULT_FOLLOW_UP))
+    return ids
+
+
+class ActionEmergency(HelpAction):
+    def name(self) -> Text:
+        return "action_emergency"
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> List[Dict[Text, Any]]:
+        self.utter_with_resources(dispatcher, "utter_emergency", emergency_resource_ids(tracker), lang)
+        return []

@@ -1,0 +1,88 @@
+"""Which answer and which resources each need gets. One table, read by the actions.
+
+A need is named after the intent that expresses it. `resources` are ids in data/resources.yml,
+in the order they are shown; `by_audience` replaces them for a teen, a parent, a survivor or an
+Indigenous person; `fr_extra` adds French-language services when the conversation is in French.
+Keep every answer focused: at most 3 resources, plus a French-language one in French.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
+
+MAX_RESOURCES = 3
+
+
+@dataclass(frozen=True)
+class Need:
+    response: str
+    resources: Tuple[str, ...] = ()
+    audience: Optional[str] = None  # the audience this need reveals, if any
+    by_audience: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    fr_extra: Tuple[str, ...] = ()
+
+    def resource_ids(self, audience: Optional[str], lang: str) -> List[str]:
+        ids = list(self.by_audience.get(audience or "", self.resources))[:MAX_RESOURCES]
+        if lang == "fr":
+            ids += [r for r in self.fr_extra if r not in ids]
+        return ids
+
+
+NEEDS: Dict[str, Need] = {
+    # conversation
+    "greet": Need("utter_greet"),
+    "goodbye": Need("utter_goodbye"),
+    "thanks": Need("utter_thanks"),
+    "affirm": Need("utter_affirm"),
+    "switch_language": Need("utter_switch_language"),
+    # help
+    "trafficking": Need(
+        "utter_trafficking",
+        ("chth",),
+        audience="survivor",
+        by_audience={"teen": ("chth", "kids_help_phone"), "indigenous": ("chth", "talk4healing")},
+    ),
+    "legal_help": Need("utter_legal_help", ("legal_support",)),
+    "youth_support": Need("utter_youth_support", ("kids_help_phone",), audience="teen"),
+    "parent_worry": Need("utter_parent_worry", ("chth",), audience="parent"),
+    "victim_services": Need("utter_victim_services", ("victim_support_line", "vqrp", "vwap")),
+    "indigenous_support": Need(
+        "utter_indigenous_support", ("talk4healing", "hope_for_wellness", "onwa"), audience="indigenous"
+    ),
+    "online_exploitation": Need(
+        "utter_online_exploitation",
+        ("cybertip",),
+        by_audience={"teen": ("cybertip", "kids_help_phone"), "parent": ("cybertip", "chth")},
+    ),
+    "job_offer_check": Need(
+        "utter_job_offer_check", ("chth",), by_audience={"teen": ("chth", "kids_help_phone")}
+    ),
+    "report_crime": Need("utter_report_crime", ("opp_non_emergency", "chth", "crime_stoppers")),
+    "what_happens_call": Need("utter_what_happens_call", ("chth",)),
+    "more_options": Need(
+        "utter_more_options",
+        ("victim_support_line", "ontario_211", "legal_aid"),
+        by_audience={
+            "teen": ("kids_help_phone", "cybertip", "ontario_211"),
+            "parent": ("cybertip", "victim_support_line", "ontario_211"),
+            "survivor": ("victim_support_line", "legal_aid", "ontario_211"),
+            "indigenous": ("hope_for_wellness", "onwa", "victim_support_line"),
+        },
+        fr_extra=("femaide",),
+    ),
+    "user_safe": Need("utter_user_safe", ("chth",)),
+    "bot_challenge": Need("utter_bot_challenge", ("chth",)),
+    "out_of_scope": Need("utter_out_of_scope", ("chth",)),
+    "nlu_fallback": Need("utter_fallback", ("chth",)),
+}
+
+# After 911 (and 988 for self-harm), the emergency answer adds the one service that fits what the
+# classifier understood of the rest of the message; the hotline otherwise.
+EMERGENCY_FOLLOW_UP: Dict[str, str] = {
+    "youth_support": "kids_help_phone",
+    "online_exploitation": "cybertip",
+    "indigenous_support": "talk4healing",
+    "victim_services": "victim_support_line",
+    "legal_help": "legal_support",
+}
+EMERGENCY_DEFAULT_FOLLOW_UP = "chth"

@@ -1,0 +1,21 @@
+"""action_safety_exit: a short neutral goodbye, then the conversation is forgotten.
+
+The deletion itself happens in the Rasa server (bot/tracker_store.py) when it saves this turn:
+the action server cannot reach the tracker store.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+
+class ActionSafetyExit(Action):
+    def name(self) -> Text:
+        return "action_safety_exit"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(response="utter_safety_exit")
+        return [SlotSet("erase_conversation", True)]

@@ -1,0 +1,245 @@
+"""English / French detection for short, messy chat messages, and the conversation's language.
+
+langdetect alone is poor on short turns ("ok", "merci", "salut") and random unless seeded. This
+module combines, in order of strength:
+
+1. an explicit request to switch ("english please", "en français"), which names the target;
+2. a lexicon of words that only one of the two languages uses, slang and accent-less spellings
+   included ("slt", "stp", "chui", "idk", "pls");
+3. French-only letters (é, è, à, ç, ...);
+4. langdetect, seeded and restricted to English and French, for longer texts;
+5. the channel's hint (``metadata.language``: Telegram's ``language_code``, the page's ``lang``).
+
+`detect()` looks at one message. `conversation_language()` decides what the conversation's language
+becomes, given the language it already had: short or unclear turns keep it, a clear message in the
+other language or an explicit request switches it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Any, Dict, Optional
+
+SUPPORTED = ("en", "fr")
+DEFAULT_LANGUAGE = "en"
+
+# Below this confidence a detection is a guess: it may start a conversation but never switch one.
+SWITCH_CONFIDENCE = 0.75
+# Turns with fewer words than this never switch an established conversation on their own.
+MIN_WORDS_TO_SWITCH = 3
+
+_EN_WORDS = set(
+    """
+    the a an and or but of to in on at for with from by about as into is are was were be been am
+    i im i'm me my mine you your yours u ur he she his her him they them their we our us it its
+    this that these those what when where who why how which there here do does did dont don't
+    doesnt didnt cant can't wont won't isnt aint have has had not no yes yeah yep nope ok okay
+    please pls plz thanks thank thx ty hi hello hey yo sup help need want know think should would
+    could can will just like really want get got someone somebody anyone something nothing
+    so very too if then than because cuz bc idk lol omg tbh ngl rn fr wtf btw gonna wanna
+    english speak talk call text phone my mom dad parent daughter son kid boyfriend girlfriend
+    friend guy girl man woman job work money safe scared afraid hurt hurts leave stay home
+    house door outside inside now right today tonight please sorry bye goodbye morning
+    """.split()
+)
+_FR_WORDS = set(
+    """
+    le la les un une des du de d l au aux et ou mais donc car ni est sont suis es etes sommes
+    je j me m moi mon ma mes tu t te toi ton ta tes il elle ils elles on nous vous leur leurs
+    lui ce cet cette ces c ca ça qui que qu quoi quand ou comment pourquoi combien quel quelle
+    ne pas plus jamais rien personne oui ouais ouai non merci mrc mci bonjour bonsoir salut slt
+    bjr cc coucou allo allô svp stp sil s'il plait plaît aide aidez aider besoin veux voudrais
+    peux peut pouvez faire fait fais avec sans pour par dans sur sous chez avoir etre être
+    j'ai jai chui jsuis jsais sais sait pourrais vraiment tres très aussi deja déjà maintenant
+    ici la-bas quelqu'un quelquun parler appeler francais français anglais mere mère pere père
+    fille fils copain copine chum blonde ami amie gars fille femme homme travail argent peur
+    maison porte dehors dedans aujourd'hui ce soir ok d'accord dac daccord bonne nuit journee
+    journée mdr ptdr wesh genre trop ben bah pis mon ma
+    """.split()
+)
+# Words both languages use; they carry no vote.
+_SHARED = {"ok", "okay", "a", "on", "me", "est", "pour", "plus", "son", "la", "ma", "mon", "personne"}
+_EN_WORDS -= _SHARED
+_FR_WORDS -= _SHARED
+_FR_WORDS |= {"est", "pour", "plus", "la", "ma", "mon"}  # far more often French in this context
+
+_FRENCH_LETTERS = re.compile(r"[éèêëàâçîïôûùœ]")
+
+# Explicit requests name the TARGET language, whatever language they are written in.
+_SWITCH_TO = {
+    "en": re.compile(
+        r"\b(?:(?:in|speak|talk|write|switch to|answer in|reply in|en)\s+english"
+        r"|english\s*(?:please|pls|plz|svp|stp|only)?\s*[!.?]*$"
+        r"|en anglais|parle(?:z|r)? anglais|anglais\s*(?:svp|stp|s'il (?:te|vous) pla[iî]t)"
+        r"|(?:can|could) (?:we|you) (?:speak|talk|use) english)\b",
+        re.IGNORECASE,
+    ),
+    "fr": re.compile(
+        r"\b(?:en fran[cç]ais|parle(?:z|r)? (?:en )?fran[cç]ais|fran[cç]ais\s*(?:svp|stp|please|pls|s'il (?:te|vous) pla[iî]t)"
+        r"|^\s*fran[cç]ais\s*[!.?]*$|(?:in|speak|talk|switch to|answer in|reply in) french"
+        r"|french\s*(?:please|pls|plz)|(?:can|could) (?:we|you) (?:speak|talk|use) french)\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What one message says about its language."""
+
+    language: str  # "en" or "fr": best guess, never empty
+    confidence: float  # 0.5 = coin toss, 1.0 = certain
+    source: str  # switch | lexicon | langdetect | metadata | default
+    explicit: bool = False  # the user asked for this language
+    words: int = 0
+
+    def as_dict(self) -> Dict[str, Any]:
+        return asdict(self)
+
+
+def normalise_hint(hint: Any) -> Optional[str]:
+    """'fr-CA', 'FR', 'fr_CA' -> 'fr'. Anything else -> None."""
+    if not isinstance(hint, str):
+        return None
+    code = hint.strip().lower().replace("_", "-").split("-")[0]
+    return code if code in SUPPORTED else None
+
+
+def _words(text: str) -> list:
+    text = text.lower().replace("’", "'")
+    return re.findall(r"[a-zàâçéèêëîïôûùüÿœæ']+", text)
+
+
+def _lexicon_vote(words: list) -> tuple:
+    en = fr = 0.0
+    for w in words:
+        parts = [w] + ([w.split("'")[-1]] if "'" in w else [])
+        if any(p in _FR_WORDS for p in parts) or re.match(r"^(?:j|m|t|l|d|qu|n|s|c)'", w):
+            fr += 1
+        elif any(p in _EN_WORDS for p in parts):
+            en += 1
+    return en, fr
+
+
+@lru_cache(maxsize=1)
+def _factory():
+    # Seeded once, before the first detector is built: langdetect is random otherwise.
+    from langdetect import DetectorFactory
+    from langdetect.detector_factory import init_factory
+
+    DetectorFactory.seed = 0
+    init_factory()
+    from langdetect import detector_factory
+
+    return detector_factory._factory
+
+
+def langdetect_en_fr(text: str) -> Optional[Dict[str, float]]:
+    """langdetect's probabilities for en and fr only (seeded, so the same text gives the same answer)."""
+    from langdetect.lang_detect_exception import LangDetectException
+
+    try:
+        detector = _factory().create()
+        detector.set_prior_map({"en": 0.5, "fr": 0.5})  # restrict to our two languages
+        detector.append(text)
+        probs = {p.lang: p.prob for p in detector.get_probabilities()}
+    except LangDetectException:
+        return None
+    return {"en": probs.get("en", 0.0), "fr": probs.get("fr", 0.0)}
+
+
+def plain_langdetect(text: str) -> str:
+    """The baseline the benchmark compares against: langdetect.detect, seeded, mapped to en/fr."""
+    from langdetect import DetectorFactory, detect
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+    try:
+        code = detect(text)
+    except LangDetectException:
+        return DEFAULT_LANGUAGE
+    return code if code in SUPPORTED else DEFAULT_LANGUAGE
+
+
+# "I don't speak French" asks for English, though it contains "speak French".
+_CANNOT_READ = {
+    "en": re.compile(r"\b(?:don'?t|do not|can'?t|cannot|no) (?:speak|understand|read|talk)(?: any)? french\b", re.IGNORECASE),
+    "fr": re.compile(r"\b(?:parle|parles|comprends|comprend|lis) pas (?:l'|l’)?anglais\b|\bpas (?:l'|l’)?anglais\b", re.IGNORECASE),
+}
+
+
+def explicit_switch(text: str) -> Optional[str]:
+    """The language the user explicitly asks for, if any."""
+    for lang, rx in _CANNOT_READ.items():
+        if rx.search(text):
+            return lang
+    hits = [lang for lang, rx in _SWITCH_TO.items() if rx.search(text)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def detect(text: str, hint: Any = None) -> Detection:
+    """Detect the language of one message. Deterministic."""
+    text = unicodedata.normalize("NFC", text or "")
+    hint_lang = normalise_hint(hint)
+    words = _words(text)
+    n = len(words)
+
+    target = explicit_switch(text)
+    if target:
+        return Detection(target, 1.0, "switch", explicit=True, words=n)
+
+    en, fr = _lexicon_vote(words)
+    if _FRENCH_LETTERS.search(text.lower()):
+        fr += 1.5
+    total = en + fr
+
+    ld = langdetect_en_fr(text) if n >= 3 else None
+    if ld and (ld["en"] + ld["fr"]) > 0:
+        ld_fr = ld["fr"] / (ld["en"] + ld["fr"])
+        # langdetect is worth about two lexicon words, more on longer texts.
+        weight = 2.0 if n < 6 else 4.0
+        fr += weight * ld_fr
+        en += weight * (1 - ld_fr)
+        total = en + fr
+        source = "langdetect" if total and abs(en - fr) / total < 0.5 else "lexicon"
+    else:
+        source = "lexicon"
+
+    if total == 0 or en == fr:
+        if hint_lang:
+            return Detection(hint_lang, 0.6, "metadata", words=n)
+        return Detection(DEFAULT_LANGUAGE, 0.5, "default", words=n)
+
+    lang = "fr" if fr > en else "en"
+    # Confidence grows with the margin and with the amount of evidence.
+    margin = abs(fr - en) / total
+    evidence = min(1.0, total / 3.0)
+    confidence = 0.5 + 0.5 * margin * evidence
+    if hint_lang and hint_lang != lang and confidence < SWITCH_CONFIDENCE:
+        return Detection(hint_lang, 0.6, "metadata", words=n)
+    return Detection(lang, round(confidence, 3), source, words=n)
+
+
+def conversation_language(current: Optional[str], detection: Detection, hint: Any = None) -> str:
+    """The conversation's language after this message.
+
+    - an explicit request always wins;
+    - the first message sets it (falling back to the channel's hint, then English);
+    - afterwards it changes only on a clear message of several words in the other language,
+      so "ok", "merci", "oui" and "thanks" keep the conversation where it is.
+    """
+    if detection.explicit:
+        return detection.language
+    if current not in SUPPORTED:
+        if detection.source in ("default",) and normalise_hint(hint):
+            return normalise_hint(hint)
+        return detection.language
+    if (
+        detection.language != current
+        and detection.confidence >= SWITCH_CONFIDENCE
+        and detection.words >= MIN_WORDS_TO_SWITCH
+    ):
+        return detection.language
+    return current

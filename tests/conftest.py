@@ -1,0 +1,93 @@
+"""Shared fixtures: real rasa-sdk Trackers, a dispatcher, the domain."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+@pytest.fixture(scope="session")
+def domain() -> Dict[str, Any]:
+    with open(ROOT / "domain.yml", encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+def make_tracker(
+    intent: Optional[str] = None,
+    text: str = "",
+    language: Optional[str] = "en",
+    audience: Optional[str] = None,
+    earlier_bot_messages: int = 0,
+    parse_extra: Optional[Dict[str, Any]] = None,
+) -> Tracker:
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
+    latest.update(parse_extra or {})
+    events: List[Dict[str, Any]] = [{"event": "action", "name": "action_session_start"}]
+    for _ in range(earlier_bot_messages):
+        events += [
+            {"event": "user", "text": "earlier", "parse_data": {}},
+            {"event": "bot", "text": "earlier answer"},
+        ]
+    events.append({"event": "user", "text": text, "parse_data": latest})
+    return Tracker(
+        sender_id="test-user",
+        slots={"language": language, "audience": audience, "erase_conversation": None},
+        latest_message=latest,
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+@pytest.fixture
+def tracker_factory():
+    return make_tracker
+
+
+@pytest.fixture(scope="session")
+def rasa_domain():
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
+@pytest.fixture(scope="session")
+def render(rasa_domain):
+    """Render what an action sent, exactly as the Rasa server would (its own NLG)."""
+    import asyncio
+
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.events import SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    nlg = TemplatedNaturalLanguageGenerator(rasa_domain.responses)
+
+    def _render(messages: List[Dict[str, Any]], language: str, channel: str = "collector") -> List[Dict[str, Any]]:
+        tracker = DialogueStateTracker.from_events("render", [SlotSet("language", language)], rasa_domain.slots)
+        out = []
+        for message in messages:
+            message = dict(message)
+            name = message.pop("response", None)
+            if name:
+                kwargs = {k: v for k, v in message.items() if v}
+                out.append(asyncio.run(nlg.generate(name, tracker, channel, **kwargs)))
+            else:
+                out.append(message)
+        return out
+
+    return _render

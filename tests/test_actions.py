@@ -1,0 +1,139 @@
+"""Every custom action, run with real rasa-sdk Trackers and rendered by Rasa's own NLG."""
+import asyncio
+import re
+
+import pytest
+
+from actions import ActionEmergency, ActionRespond, ActionSafetyExit
+from actions.needs import NEEDS
+from tests.conftest import make_tracker
+
+DIGITS = lambda s: re.sub(r"\D", "", s)
+
+
+def run(action, tracker, dispatcher, domain):
+    return asyncio.run(action.run(dispatcher, tracker, domain))
+
+
+def texts(rendered):
+    return "\n".join(m.get("text") or "" for m in rendered)
+
+
+def buttons(rendered):
+    return [b for m in rendered for b in (m.get("buttons") or [])]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_emergency_puts_911_first(lang, dispatcher, domain, render):
+    tracker = make_tracker("emergency", "he's outside my door", language=lang, earlier_bot_messages=1)
+    run(ActionEmergency(), tracker, dispatcher, domain)
+    rendered = render(dispatcher.messages, lang)
+    first_line = rendered[0]["text"].splitlines()[0]
+    assert "911" in first_line
+    assert "8339001010" in DIGITS(texts(rendered))  # then the hotline
+    assert "/safety_exit" in [b["payload"] for b in buttons(rendered)]
+
+
+def test_self_harm_gets_988_after_911(dispatcher, domain, render):
+    tracker = make_tracker("self_harm", "i want to kill myself", earlier_bot_messages=1)
+    run(ActionEmergency(), tracker, dispatcher, domain)
+    text = texts(render(dispatcher.messages, "en"))
+    assert text.index("911") < text.index("988")
+
+
+def test_emergency_follow_up_fits_what_the_classifier_understood(dispatcher, domain, render):
+    # The safety net forced `emergency`; the classifier had seen a teen asking for help.
+    tracker = make_tracker(
+        "emergency", "im 14 and hes outside my door", earlier_bot_messages=1,
+        parse_extra={"safety_net": {"category": "intruder", "classifier_intent": "youth_support"}},
+    )
+    run(ActionEmergency(), tracker, dispatcher, domain)
+    text = texts(render(dispatcher.messages, "en"))
+    assert text.index("911") < text.index("686868")
+
+
+EXPECTED_NUMBERS = {
+    "trafficking": "8339001010",
+    "legal_help": "8339001010",
+    "youth_support": "686868",
+    "parent_worry": "8339001010",
+    "victim_services": "8885792888",
+    "indigenous_support": "8555544325",
+    "job_offer_check": "8339001010",
+    "report_crime": "8883101122",
+    "nlu_fallback": "8339001010",
+    "out_of_scope": "8339001010",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("intent,number", sorted(EXPECTED_NUMBERS.items()))
+def test_each_need_shows_its_service_in_the_right_language(intent, number, lang, dispatcher, domain, render):
+    tracker = make_tracker(intent, "message", language=lang, earlier_bot_messages=1)
+    run(ActionRespond(), tracker, dispatcher, domain)
+    rendered = render(dispatcher.messages, lang)
+    assert number in DIGITS(texts(rendered))
+    assert "/safety_exit" in [b["payload"] for b in buttons(rendered)]
+    # French in, French out: the French variation was chosen.
+    french = any(w in texts(rendered).lower().split() for w in ("tu", "te", "ta", "ton", "une", "pour", "est"))
+    assert french == (lang == "fr")
+
+
+def test_online_exploitation_names_cybertip_in_english_and_cyberaide_in_french(dispatcher, domain, render):
+    run(ActionRespond(), make_tracker("online_exploitation", "x", language="en"), dispatcher, domain)
+    assert "cybertip.ca" in texts(render(dispatcher.messages, "en")).lower()
+    d2 = type(dispatcher)()
+    run(ActionRespond(), make_tracker("online_exploitation", "x", language="fr"), d2, domain)
+    assert "cyberaide.ca" in texts(render(d2.messages, "fr")).lower()
+
+
+def test_legal_answer_explains_the_order_and_the_first_step(dispatcher, domain, render):
+    run(ActionRespond(), make_tracker("legal_help", "restraining order?", earlier_bot_messages=1), dispatcher, domain)
+    text = texts(render(dispatcher.messages, "en")).lower()
+    for fact in ("restraining order", "no criminal case", "free", "1-833-900-1010"):
+        assert fact in text
+
+
+def test_audience_changes_the_resources_and_is_remembered(dispatcher, domain, render):
+    tracker = make_tracker("job_offer_check", "im 15 and a guy on insta offered me a modelling job")
+    events = run(ActionRespond(), tracker, dispatcher, domain)
+    assert {"event": "slot", "name": "audience", "value": "teen"}.items() <= events[0].items()
+    assert "686868" in DIGITS(texts(render(dispatcher.messages, "en")))
+
+
+def test_more_options_in_french_adds_a_french_language_service(dispatcher, domain, render):
+    run(ActionRespond(), make_tracker("more_options", "autres options", language="fr"), dispatcher, domain)
+    assert "8773362433" in DIGITS(texts(render(dispatcher.messages, "fr")))
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_first_answer_says_how_to_leave_fast_and_later_answers_do_not_repeat_it(lang, domain, render):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    first, later = CollectingDispatcher(), CollectingDispatcher()
+    run(ActionRespond(), make_tracker("greet", "hi", language=lang), first, domain)
+    run(ActionRespond(), make_tracker("greet", "hi", language=lang, earlier_bot_messages=2), later, domain)
+    assert first.messages[-1]["response"] == "utter_exit_hint"
+    assert "utter_exit_hint" not in [m.get("response") for m in later.messages]
+    hint = render(first.messages, lang)[-1]["text"].lower()
+    assert ("exit" in hint) if lang == "en" else ("quitter" in hint)
+
+
+def test_every_need_in_the_table_renders_in_both_languages(domain, render):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    for intent in NEEDS:
+        for lang in ("en", "fr"):
+            d = CollectingDispatcher()
+            run(ActionRespond(), make_tracker(intent, "x", language=lang), d, domain)
+            rendered = render(d.messages, lang)
+            assert all(m and m.get("text") for m in rendered), intent
+            assert "{resources}" not in texts(rendered), intent
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_safety_exit_asks_for_deletion_and_replies_briefly_without_resources(lang, dispatcher, domain, render):
+    events = run(ActionSafetyExit(), make_tracker("safety_exit", "/safety_exit", language=lang), dispatcher, domain)
+    assert events == [{"event": "slot", "timestamp": None, "name": "erase_conversation", "value": True}]
+    text = texts(render(dispatcher.messages, lang))
+    assert len(text) <= 300 and not re.search(r"\d{3}", text)

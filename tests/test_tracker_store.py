@@ -1,0 +1,28 @@
+"""A quick exit deletes the conversation: nothing of it stays in the tracker store."""
+import asyncio
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.tracker_store import ErasingTrackerStore
+
+
+def test_saving_a_turn_that_asked_for_erase_deletes_the_conversation():
+    domain = Domain.load("domain.yml")
+    store = ErasingTrackerStore(domain)
+
+    async def scenario():
+        t = DialogueStateTracker.from_events("alice", [UserUttered("he takes all my money")], domain.slots)
+        await store.save(t)
+        await store.save(DialogueStateTracker.from_events("bob", [UserUttered("hello")], domain.slots))
+        assert "alice" in await store.keys()
+        t.update(UserUttered("/safety_exit"))
+        t.update(ActionExecuted("action_safety_exit"))
+        t.update(SlotSet("erase_conversation", True))
+        await store.save(t)
+        assert "alice" not in await store.keys()
+        assert await store.retrieve("alice") is None
+        assert "bob" in await store.keys()  # other conversations are untouched
+
+    asyncio.run(scenario())
