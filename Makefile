@@ -48,7 +48,7 @@ run: $(MODEL)
 test: $(MODEL) validate test-unit test-stories
 
 validate: $(VENV)/.installed
-	$(BIN)/rasa data validate --fail-on-warnings --quiet
+	$(BIN)/rasa data validate --quiet
 
 test-unit: $(MODEL)
 	$(BIN)/python -m pytest -q

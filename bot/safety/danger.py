@@ -39,15 +39,33 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:following|followed|stalking|chasing|watching) me (?:right )?now\b",
         r"\b(?:is|are|keeps|keep) (?:following|stalking|chasing) me\b",
         r"\b(?:coming|come) (?:for|to get|after) me\b",
+        r"\b(?:stranger|someone|somebody|a man|a guy|men|people) (?:is |are )?(?:in|inside) (?:my|our|the) (?:house|room|home|apartment|apt|bedroom)\b",
+        r"\b(?:i am |im )?hiding (?:in|under|from)\b",
+        r"\b(?:looking|searching|hunting) for me\b",
+        r"\b(?:hear|heard|see|saw) (?:him|them|her|someone|somebody) (?:coming|outside|at the door|downstairs|in the house|breaking)\b",
+        r"\b(?:coming up the stairs|on (?:his|her|their) way (?:here|over|to get me|to my))",
+        r"\boutside waiting for me\b|\bwaiting for me outside\b",
+        r"\b(?:know|knows|found out) where i (?:am|live|am staying)\b",
+        r"\b(?:just )?showed up at (?:my|the) (?:house|door|shelter|school|work|place|apartment)\b",
+        r"\b(?:chasing|chased|following) me\b",
         # FR
-        r"\b(?:defonce|defoncer|defoncent|defoncee|enfonce|enfoncer|enfoncent|casse|casser|cassent|frappe|frappent|cogne|cognent|tape|tapent|force|forcer|forcent) (?:a |sur |contre )?(?:la|ma|notre) (?:porte|fenetre)",
+        r"\b(?:defonce|defoncer|defoncent|defoncee|enfonce|enfoncer|enfoncent|casse|casser|cassent|frappe|frappent|cogne|cognent|tape|tapent|force|forcer|forcent) (?:a |sur |contre |dans )?(?:la|ma|notre) (?:porte|fenetre)",
         _SUBJ_FR + r" (?:est|sont|attend|attendent) (?:juste |encore )?(?:devant|a|derriere) (?:ma|la|notre|mon|chez) ?(?:porte|maison|fenetre|chambre|appartement|appart|immeuble|moi)\b",
-        _SUBJ_FR + r" (?:est|sont) (?:ici|dehors|en bas|en route|en chemin|dans la maison|revenu|revenus|la)\s*(?:maintenant|en ce moment)?$",
+        # "il est là" is danger; "quelqu'un est là ?" is a greeting, so no "quelqu'un" here
+        r"\b(?:il|elle|ils|elles|mon (?:pimp|proxenete|copain|chum|ex|patron|boss|pere|beau pere|oncle|mari|trafiquant)) (?:est|sont) (?:ici|dehors|en bas|en route|en chemin|dans la maison|revenu|revenus|la)\s*(?:maintenant|en ce moment)?$",
         _SUBJ_FR + r" (?:est|sont) (?:ici|dehors|en bas|en route|en chemin|dans la maison)\b",
         _SUBJ_FR + r" (?:me|m) (?:a|ont) (?:trouve|trouvee|retrouve|retrouvee)\b",
         r"\b(?:y a|ya|il y a|y en a) (?:un|une|des|quelqu un|qqn|deux|trois) ?(?:\w+ )?(?:devant|a|derriere|qui frappe a) (?:ma|la|notre) (?:porte|fenetre|maison)\b",
         r"\b(?:me suit|me suivent|me poursuit|me poursuivent|me traque|me traquent)\b",
         r"\b(?:vient|viennent) (?:me chercher|pour moi)\b",
+        r"\b(?:il|elle|ils|elles|on) (?:m attend|m attendent) (?:en bas|dehors|devant|a la sortie)\b",
+        r"\b(?:essaie|essaye|essaient|essayent) d (?:entrer|rentrer|ouvrir la porte|defoncer)\b",
+        r"\b(?:rentre|entre|rentrent|entrent) par la fenetre\b|\btire sur la poignee\b",
+        r"\b(?:il|ils|elle) (?:arrive|arrivent)\s*$|\bj ai peur il (?:arrive|revient|est la)\b",
+        r"\b(?:je me cache|je suis cachee|je suis cache|on se cache|cachee dans|cache dans le|cachee sous)\b",
+        r"\b(?:y a|ya|il y a) (?:quelqu un|qqn|un inconnu|un homme|un gars|des gars) (?:dans|chez) (?:ma|la|notre|moi|nous)\b",
+        r"\b(?:me court apres|me courent apres|me cherche partout)\b",
+        r"\b(?:est|sont) encore la\s*$",
     ],
     "weapon": [
         r"\b(?:gun|guns|knife|knives|weapon|weapons|pistol|firearm|blade|machete|rifle|shotgun|glock|strapped)\b",
@@ -55,19 +73,29 @@ PATTERNS: Dict[str, List[str]] = {
     ],
     "confined": [
         r"\b(?:locked|lock|locking|locks|trapped|trap|chained|tied|shut) (?:me |us )?(?:up |in|inside|in here|in a room|in the room|in the basement)\b",
-        r"\b(?:i am|we are|im) (?:locked|trapped|stuck|being held|held|tied up|chained)\b",
+        r"\b(?:i am|we are|im) (?:locked|trapped|being held|held|tied up|chained)\b",
         r"\b(?:keeping|keep|holding|hold) (?:me|us) (?:here|prisoner|hostage|captive|locked)\b",
         r"\b(?:will not|would not|do not|does not|not|never) let (?:me|us) (?:leave|go|out|escape|get out|go home)\b",
         r"\b(?:can not|could not|unable to|not able to) (?:leave|get out|escape|go out|go home) (?:of )?(?:the|this|his|their) (?:room|house|apartment|apt|place|building|car|motel|hotel)\b",
         r"\b(?:can not|could not) (?:get out|escape)\b",
         r"\b(?:kidnapped|kidnap|abducted|taken against my will|in the trunk)\b",
+        r"\bnot allowed to (?:leave|go out|go home|get out)\b",
+        r"\block(?:ed)? (?:all )?the doors?\b|\btied me up\b|\bcornered\b",
+        r"\b(?:took|grabbed|pushed|dragged|dragging|pulling|pushing|forcing|forced|shoved|threw|put|taking) (?:me|her|him|a girl|a kid|someone|my \w+) (?:into|in) (?:a|the|his|their|a white) (?:car|van|truck|trunk)\b",
+        r"\b(?:do not|dont) know where (?:i am|we are|they are taking me|we are going)\b",
         r"\b(?:enferme|enfermee|enfermes|enfermees|enfermer|sequestre|sequestree|sequestres|sequestrees|captive|otage)\b",
         r"\b(?:je suis|on est|nous sommes) (?:coince|coincee|coinces|coincees|piege|piegee|pieges|piegees|attache|attachee|prisonnier|prisonniere)\b",
         r"\b(?:me|nous) (?:laisse|laissent|laissera|laisseront) (?:pas|plus|jamais) (?:sortir|partir|m en aller|nous en aller|quitter|rentrer)\b",
         r"\b(?:veut|veulent|voulait|voulaient) (?:pas|plus) (?:me|nous) laisser (?:sortir|partir|quitter|rentrer)\b",
         r"\b(?:peux|peut|pouvons|pourrais|arrive) (?:pas|plus) (?:a )?(?:sortir|m enfuir|fuir|m echapper|m en aller)\b",
         r"\b(?:kidnappe|kidnappee|enleve|enlevee) (?:par|hier|ce matin|ce soir)\b",
-        r"\b(?:on m a|ils m ont|il m a|elle m a) (?:kidnappe|kidnappee|enleve|enlevee)\b",
+        r"\b(?:on m a|ils m ont|il m a|elle m a|j ai ete|je me suis fait|je me suis faite|vient de se faire|vient d etre) (?:kidnappe|kidnappee|enleve|enlevee|enlever|kidnapper|embarque|embarquee)\b",
+        r"\b(?:barree|barre|verrouillee) (?:dans|de l exterieur)\b|\bje suis barree\b",
+        r"\b(?:m empeche|m empechent|nous empeche) de (?:sortir|partir|m en aller)\b",
+        r"\b(?:me retient|me retiennent|me garde|me gardent) (?:de force|enfermee|enferme|prisonniere|prisonnier|dans une chambre|ici)\b",
+        r"\b(?:pris au piege|prise au piege)\b|\b(?:m ont|m a) attachee?\b",
+        r"\b(?:dans un char|dans une van|dans un camion|dans une auto|dans une voiture) de force\b|\bde force dans (?:un|une)\b|\bembarquee? de force\b",
+        r"\b(?:m amene|m amenent|m emmene|m emmenent) je sais pas ou\b|\bje sais pas ou je suis\b",
     ],
     "violence": [
         _SUBJ_EN + r" (?:is |are |will |would |wants to |want to |keeps |said (?:he|she|they) would |says (?:he|she|they) will |threatened to |threatening to |trying to |going to |about to )+(?:kill|hurt|beat|shoot|stab|murder|rape|choke|strangle|hit|attack) (?:me|us|my)\b",
@@ -76,24 +104,53 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:hit|beat|choked|strangled|stabbed|shot|raped|attacked|punched|hurt) (?:me|us) (?:just now|right now|again|tonight|today)\b",
         r"\bjust (?:hit|beat|choked|strangled|stabbed|shot|raped|attacked|punched|hurt) (?:me|us)\b",
         r"\b(?:bleeding|can not breathe|overdosing|overdosed|passed out|unconscious)\b",
+        r"\b(?:i am|im|we are|she is|he is|they are|my \w+ is) being (?:beaten|hit|attacked|hurt|choked|strangled|raped|followed|chased|stabbed|shot|kidnapped|taken)\b",
+        r"\b(?:grabbed|attacked|jumped) me\b",
         _SUBJ_FR + r" (?:va|vont|veut|veulent|menace de|menacent de|a menace de|ont menace de|essaie de|essaye de|essaient de|allait|allaient) (?:me|nous|m) ?(?:tuer|frapper|battre|blesser|violer|poignarder|descendre|faire du mal|faire mal|etrangler|buter)\b",
-        r"\b(?:me|nous) (?:frappe|frappent|bat|battent|etrangle|etranglent|viole|violent|tabasse|tabassent|poignarde|etouffe)\b",
-        r"\b(?:je saigne|saigne beaucoup|overdose|peux plus respirer|peux pas respirer|arrive pas a respirer|inconscient|inconsciente)\b",
+        r"\b(?:me|nous) (?:frappe|frappent|bat|battent|etrangle|etranglent|viole|violent|tabasse|tabassent|poignarde|etouffe)\b(?! des fois| parfois| souvent| quand| de temps)",
+        r"\b(?:je saigne|saigne beaucoup|overdose|peux plus respirer|peux pas respirer|arrive pas a respirer|inconscient|inconsciente|blesse gravement|blessee gravement|du sang partout)\b",
+        r"\b(?:m etrangle|m etranglent|m etouffe|me tient par|veut pas me lacher|m a poussee?|m a battue?|m ont battue?)\b",
         r"\b(?:vient de|viennent de) (?:me )?(?:frapper|battre|violer|poignarder|tabasser|blesser|defoncer|casser)\b",
     ],
     "not_safe": [
         r"\b(?:not|never|no longer|do not feel|does not feel) (?:feel )?safe\b",
-        r"\b(?:unsafe|in danger|danger right now|emergency|fear for my life|scared for my life|afraid for my life|my life is in danger|help me now|need help now|need help right now|help right now|send help|send someone|save me|sos|call the police|call the cops|call 911|call 9 1 1|get the police)\b",
+        r"\b(?:unsafe|in danger|danger right now|fear for my life|scared for my life|afraid for my life|my life is in danger|help me now|need help now|need help right now|help right now|send help|save me|sos)\b",
+        r"(?:^|please |pls |plz )send (?:someone|somebody|the police|the cops)\b",
+        r"\b(?:please )?hurry\b|\bhelp help\b|\burgent help\b|\bhelp urgently\b|^(?:someone|somebody) help\b|\bneed (?:the )?police (?:right )?now\b",
+        r"\b(?:this is an|it is an|its an|having an|i have an|there is an) emergency\b|^emergency\b|\bemergency$",
+        # imperatives only: "will they call the police?" is a question about the hotline
+        r"(?:^|please |someone |somebody |pls )(?:call|get) (?:the police|the cops|911|9 1 1)\b",
         r"\b(?:he|she|they) (?:is|are) going to (?:find|get) me\b",
         r"\b(?:pas|plus) en securite\b",
-        r"\b(?:en danger|au secours|a l aide|aidez moi vite|aide moi vite|urgence|sos|appelez la police|appelle la police|appeler la police|appelez le 911|appelle le 911|envoyez quelqu un|peur pour ma vie|crains pour ma vie|ma vie est en danger)\b",
+        r"\ben danger\b(?! de| d )",
+        r"\b(?:aidez moi|aide moi|help) (?:svp |stp |s il vous plait |s il te plait )?vite\b|\burgent aidez\b|\bdanger immediat\b|\ben danger de mort\b|^a laide\b|\ba laide\s*$",
+        r"\b(?:au secours|aidez moi vite|aide moi vite|sos|envoyez quelqu un|peur pour ma vie|crains pour ma vie|ma vie est en danger)\b",
+        # "à l'aide" the cry, not "droit à l'aide juridique"
+        r"\ba l aide(?:\s*$| svp| s il| vite| aidez| aide)",
+        r"\b(?:c est une|j ai une|c est une vraie) urgence\b|^urgence\b|\burgence$",
+        r"(?:^|svp |quelqu un |qqn )(?:appelez|appelle|appeler) (?:la police|le 911|les flics)\b",
     ],
     SELF_HARM: [
         r"\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting|end) (?:myself|my self|my life)\b",
-        r"\b(?:suicide|suicidal|kms|unalive|sewerslide|sewer slide|want to die|wanna die|wish i was dead|wish i were dead|better off dead|do not want to (?:live|be alive|be here)|no reason to live|take my (?:own )?life|end it all)\b",
+        r"\b(?:suicide|suicidal|kms|unalive|unalived|sewerslide|sewer slide|want to die|wanna die|wish i was dead|wish i were dead|better off dead|do not want to (?:live|be alive|be here)|no reason to live|(?:take|taking|end|ending) my (?:own )?life|end it all)\b",
         r"\b(?:me tuer|me suicider|suicide|suicidaire|en finir|mettre fin a (?:ma vie|mes jours)|envie de mourir|me faire du mal|me blesser|me couper|me scarifier|me foutre en l air|me pendre)\b",
         r"\b(?:je|j) (?:veux|vais|voudrais|pense a|pense|ai envie de) (?:mourir|disparaitre pour toujours)\b",
         r"\b(?:veux|voulais|ai envie de) plus vivre\b",
+        r"\b(?:ending it|end it|end everything|want it (?:all )?to be over|stop existing|not be (?:on this earth|here|alive) anymore|on this earth anymore)\b",
+        r"\b(?:cut|cutting|burn|burning|scratch|scratching|hitting|hurting) (?:myself|again|my arms|my wrists|my legs)\b|\bstarted cutting\b",
+        r"\b(?:self harm|selfharm|self harming|self harmed)\b|\b(?:i|relapsed on|again) sh\b|\bi sh again\b",
+        r"\b(?:take|took|taking|swallow|swallowed) (?:all|a bunch of|too many|all of) (?:my |the )?pills\b|\bpills saved\b|\bhow many pills\b",
+        r"\b(?:goodbye note|suicide note|goodbye letter)\b|\bbetter off without me\b|\bno one would miss me\b|\bnobody would miss me\b",
+        r"\b(?:no point (?:in )?living|point of being alive|reason to live|not worth living|worth it anymore|tired of living|done with life|tired of being alive)\b",
+        r"\b(?:think|thinking|thoughts) about (?:dying|death|ending it|jumping|hanging)\b|\brather be dead\b|\bnot wake up\b",
+        r"\b(?:going to|want to|about to) jump\b|\bjump(?:ing)? (?:off|from) (?:a|the|my)\b|\bhang(?:ing)? myself\b|\bunaliving\b|\bonly way out is\b",
+        r"\b(?:veux|veut|voudrais|gout de|envie de|vouloir|pense a|juste|jveux) mourir\b|\bmourir serait\b",
+        r"\bidees (?:noires|suicidaires)\b|\b(?:se suicider|se tuer|s enlever la vie)\b",
+        r"\b(?:je me|jme|j me) (?:coupe|scarifie|mutile|brule|fais du mal|fais mal|fais saigner|suis coupee|suis coupe|suis fait mal)\b",
+        r"\b(?:raison de vivre|tannee de vivre|tanne de vivre|ecoeuree de la vie|ecoeure de la vie|fatiguee de vivre|en peux plus de vivre|mieux sans moi|si j etais morte?|lettre d adieu|derniere nuit|dis adieu a tout)\b",
+        r"\bsauter (?:du|d un|en bas|de la|de mon)\b|\b(?:avale|pris|prendre) (?:toutes mes|toutes les|des|mes) pilules\b",
+        r"\b(?:jamais|plus|pu) me reveiller\b|\b(?:pu|plus) exister\b|\bveux (?:pu|plus) etre la\b|\bvaut pas la peine\b|\bquoi bon continuer\b",
+        r"\b(?:lames cachees|me faire mal tous|ecoeuree de la vie|want it all to stop)\b|\bpenser? a la mort\b|\bautre sortie que la mort\b|\bpour de bon\b.*\b(?:partir|arrete|arreter)\b|\b(?:partir|arrete|arreter)\b.*\bpour de bon\b|\bsi je meurs\b|\bmeme pas de vivre\b|\btout arreter ce soir\b",
     ],
 }
 
@@ -105,10 +162,13 @@ _SAFE_STATEMENTS = [
     r"\b(?:i am|we are|i feel|feeling|i am finally|i got) (?:safe|out)(?: now| again| today)?\b",
     r"\b(?:not|no longer|never|not really) (?:in )?(?:any )?(?:immediate )?(?:danger|an emergency|emergency|urgent)\b",
     r"\bno (?:gun|guns|knife|knives|weapon|weapons)\b",
+    r"\bno (?:immediate )?danger\b",
     r"\b(?:i am|we are) safe\b",
     r"\bnot (?:going to|gonna) (?:kill|hurt) myself\b",
     r"\b(?:je suis|on est|nous sommes|je me sens) (?:en securite|sortie|sorti)(?: maintenant| la)?\b",
-    r"\b(?:pas|plus|jamais) (?:en )?(?:danger|urgent|une urgence|d urgence)\b",
+    r"\b(?:pas|plus|pu|jamais|hors de) (?:en )?(?:danger|urgent|une urgence|d urgence)\b",
+    # exit requests are not emergencies
+    r"\b(?:sortie d urgence|emergency exit|quick exit|sortie rapide)\b",
     r"\b(?:pas|aucune) d armes?\b",
 ]
 
@@ -116,6 +176,7 @@ _CONTRACTIONS = [
     (r"\bwon t\b|\bwont\b", "will not"),
     (r"\bcan t\b|\bcant\b|\bcannot\b", "can not"),
     (r"\b(\w+)n t\b", r"\1 not"),
+    (r"\b(il|elle) [eé]\b", r"\1 est"),
     (r"\b(do|does|did|is|are|was|were|could|would|should|have|has|had|ain)nt\b", r"\1 not"),
     (r"\bi m\b|\bim\b", "i am"),
     (r"\bhe s\b|\bhes\b", "he is"),
@@ -154,6 +215,24 @@ def strip_accents(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _lookup_tables() -> tuple:
+    from spacy.lookups import load_lookups
+
+    tables = tuple(load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup") for lang in ("en", "fr"))
+    lemmas = frozenset(str(v).lower() for t in tables for v in t.values())
+    return tables, lemmas | {strip_accents(w) for w in lemmas}
+
+
+def is_word(token: str) -> bool:
+    """A real English or French word (spaCy's lookup tables, offline): never "corrected".
+
+    Without this, "aimes" would become "armes" and "gens" "guns".
+    """
+    tables, lemmas = _lookup_tables()
+    return token in lemmas or any(token in t for t in tables)
+
+
+@lru_cache(maxsize=1)
 def _vocabulary() -> frozenset:
     """The words the patterns are made of: typo correction aims at these."""
     words = set()
@@ -184,7 +263,7 @@ def _within_one_edit(a: str, b: str) -> bool:
 
 
 def _correct(token: str, vocab: Iterable[str]) -> str:
-    if len(token) < 3 or token in _NO_CORRECT or token in vocab or not token.isalpha():
+    if len(token) < 3 or token in _NO_CORRECT or token in vocab or not token.isalpha() or is_word(token):
         return token
     candidates = sorted(w for w in vocab if len(w) >= 4 and w[0] == token[0] and abs(len(w) - len(token)) <= 1 and _within_one_edit(token, w))
     # A dropped letter is the commonest typo in a hurry ("lockd", "outsde"): prefer those.
@@ -194,13 +273,14 @@ def _correct(token: str, vocab: Iterable[str]) -> str:
 
 
 def normalise(text: str) -> str:
-    text = strip_accents((text or "").lower()).replace("’", "'").replace("`", "'")
+    text = (text or "").lower().replace("’", "'").replace("`", "'").replace("œ", "oe").replace("æ", "ae")
     text = re.sub(r"(.)\1{2,}", r"\1\1", text)
-    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    text = re.sub(r"[^\w]+|_", " ", text).strip()
     for pattern, repl in _CONTRACTIONS:
         text = re.sub(pattern, repl, text)
     vocab = _vocabulary()
-    return " ".join(_correct(t, vocab) for t in text.split())
+    # Typos are corrected while the accents are still there: "aimes" is a word, "armes" too.
+    return " ".join(strip_accents(t) if is_word(t) else _correct(strip_accents(t), vocab) for t in text.split())
 
 
 @lru_cache(maxsize=1)

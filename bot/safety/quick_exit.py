@@ -13,6 +13,7 @@ EXIT_WORDS = {
     "delete", "delete this", "delete chat", "erase", "erase this", "clear",
     "quitter", "sortir", "sortie", "sortie rapide", "quitte", "quitter maintenant", "fermer",
     "effacer", "efface", "efface tout", "supprimer", "arrete", "arreter",
+    "emergency exit", "sortie d urgence", "sortie d'urgence",
 }
 
 
