@@ -13,7 +13,7 @@ from actions.needs import EMERGENCY_DEFAULT_FOLLOW_UP, EMERGENCY_FOLLOW_UP
 def emergency_resource_ids(tracker: Tracker) -> List[str]:
     message = tracker.latest_message
     intent = (message.get("intent") or {}).get("name")
-    # What the classifier thought before the safety net forced `emergency` (if it did).
+    # What the classifier understood of the rest of the message (see bot/nlu/safety_net.py).
     understood = (message.get("safety_net") or {}).get("classifier_intent")
     ids = ["emergency"]
     if intent == "self_harm" or understood == "self_harm":

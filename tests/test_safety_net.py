@@ -71,8 +71,24 @@ def test_component_overrides_a_wrong_or_unsure_classifier():
     for m in (wrong, unsure):
         assert m.get("intent") == {"name": "emergency", "confidence": 1.0}
         assert m.get("intent_ranking")[0]["name"] == "emergency"
-    assert wrong.get("safety_net") == {"category": "intruder", "classifier_intent": "greet"}
+    assert wrong.get("safety_net") == {"rule": "intruder", "classifier_intent": "greet"}
     assert "safety_net" in wrong.as_dict(only_output_properties=True)
+
+
+def test_classifier_danger_score_counts_even_when_not_ranked_first():
+    m = Message(data={"text": "they said i'd regret it if i don't come back tonight"})
+    ranking = [{"name": "trafficking", "confidence": 0.55}, {"name": "emergency", "confidence": 0.35}]
+    m.set("intent", ranking[0], add_to_output=True)
+    m.set("intent_ranking", ranking, add_to_output=True)
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == "emergency"
+    assert m.get("safety_net")["classifier_intent"] == "trafficking"
+
+
+def test_saying_safe_is_never_an_emergency_even_if_the_classifier_thinks_so():
+    m = _message("chu en sécurité là", "emergency", 0.95)
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == "user_safe"
 
 
 def test_component_leaves_safe_messages_and_button_payloads_alone():

@@ -1,15 +1,21 @@
-"""Rasa graph component: the rule-based safety net, placed after the classifiers.
+"""Rasa graph component: the safety net, placed after the classifiers and the FallbackClassifier.
 
-Danger first: when bot.safety.danger finds a sign of immediate danger, the message's intent becomes
-`emergency` (or `self_harm`) with confidence 1.0, whatever the classifier or the
-FallbackClassifier said. The classifier's own guess is kept in `safety_net.classifier_intent`, so
-the emergency answer can add the one resource that fits the rest of the message.
+Danger first. In this order:
+1. bot.safety.danger finds a sign of immediate danger -> the intent becomes `emergency` (or
+   `self_harm`) with confidence 1.0, whatever the classifier or the FallbackClassifier said;
+2. a message that is only an exit word (exit, quitter, sortir) -> `safety_exit`;
+3. the user says they are safe and the rules see no danger -> never `emergency`
+   ("I'm safe now" must not get the emergency answer);
+4. the classifier gives `emergency` or `self_harm` at least `ml_danger_threshold`, even when
+   another intent is ranked first or the FallbackClassifier is unsure -> that intent. A needless
+   911 line costs little; a missed one can cost a life.
 
-Then quick exit: a message that is only an exit word (exit, quitter, sortir) becomes `safety_exit`.
+What the classifier understood of the rest of the message (its best other intent) is kept in
+`safety_net.classifier_intent`, so the emergency answer can add the one service that fits.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -19,13 +25,16 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety.danger import assess
+from bot.safety.danger import assess, says_safe
 from bot.safety.quick_exit import is_exit_request
 
 SAFETY_NET = "safety_net"
 EMERGENCY_INTENT = "emergency"
 SELF_HARM_INTENT = "self_harm"
 EXIT_INTENT = "safety_exit"
+SAFE_INTENT = "user_safe"
+DANGER_INTENTS = (EMERGENCY_INTENT, SELF_HARM_INTENT)
+NOT_A_NEED = DANGER_INTENTS + ("nlu_fallback",)
 
 
 def _force(message: Message, intent: str) -> None:
@@ -35,8 +44,23 @@ def _force(message: Message, intent: str) -> None:
     message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
 
 
+def _understood(ranking: List[Dict[str, Any]], floor: float) -> Optional[str]:
+    """The classifier's best guess that is a need, not danger or fallback."""
+    for r in ranking:
+        if r.get(INTENT_NAME_KEY) not in NOT_A_NEED:
+            return r.get(INTENT_NAME_KEY) if (r.get(PREDICTED_CONFIDENCE_KEY) or 0) >= floor else None
+    return None
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class SafetyNet(GraphComponent, IntentClassifier):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"ml_danger_threshold": 0.3, "follow_up_floor": 0.1}
+
+    def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
+        self.config = {**self.get_default_config(), **(config or {})}
+
     @classmethod
     def create(
         cls,
@@ -45,23 +69,37 @@ class SafetyNet(GraphComponent, IntentClassifier):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "SafetyNet":
-        return cls()
+        return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT)
             if not isinstance(text, str) or text.startswith("/"):
                 continue  # "/intent" payloads from buttons are handled by Rasa itself
-            previous = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            danger = assess(text)
-            if danger is not None:
-                forced = SELF_HARM_INTENT if danger.self_harm else EMERGENCY_INTENT
-                message.set(
-                    SAFETY_NET,
-                    {"category": danger.category, "classifier_intent": previous},
-                    add_to_output=True,
-                )
-                _force(message, forced)
-            elif is_exit_request(text):
-                _force(message, EXIT_INTENT)
+            self._check(message, text)
         return messages
+
+    def _check(self, message: Message, text: str) -> None:
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        previous = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        understood = _understood(ranking, self.config["follow_up_floor"])
+
+        danger = assess(text)
+        if danger is not None:
+            forced = SELF_HARM_INTENT if danger.self_harm else EMERGENCY_INTENT
+            message.set(SAFETY_NET, {"rule": danger.category, "classifier_intent": understood}, add_to_output=True)
+            _force(message, forced)
+            return
+        if is_exit_request(text):
+            _force(message, EXIT_INTENT)
+            return
+        if says_safe(text):
+            if previous in DANGER_INTENTS:
+                _force(message, SAFE_INTENT)
+            return
+        scores = {r.get(INTENT_NAME_KEY): r.get(PREDICTED_CONFIDENCE_KEY) or 0 for r in ranking}
+        best = max(DANGER_INTENTS, key=lambda i: scores.get(i, 0))
+        if scores.get(best, 0) >= self.config["ml_danger_threshold"]:
+            message.set(SAFETY_NET, {"rule": None, "classifier_intent": understood}, add_to_output=True)
+            if previous != best:
+                _force(message, best)

@@ -187,7 +187,7 @@ _CONTRACTIONS = [
     (r"\bwanna\b", "want to"),
     (r"\bu\b", "you"),
     (r"\bpls\b|\bplz\b", "please"),
-    (r"\bchui\b|\bjsuis\b|\bchuis\b", "je suis"),
+    (r"\bchui\b|\bjsuis\b|\bchuis\b|\bchu\b|\bj suis\b", "je suis"),
     (r"\bjpeux\b", "je peux"),
 ]
 
@@ -288,6 +288,11 @@ def _compiled() -> Tuple[List[Tuple[str, "re.Pattern"]], "re.Pattern"]:
     pats = [(cat, re.compile(p)) for cat in _ORDER for p in PATTERNS[cat]]
     safe = re.compile("|".join(f"(?:{p})" for p in _SAFE_STATEMENTS))
     return pats, safe
+
+
+def says_safe(text: str) -> bool:
+    """The user states they are safe or not in danger ("I'm safe now", "je ne suis plus en danger")."""
+    return bool(_compiled()[1].search(normalise(text)))
 
 
 def assess(text: str) -> Optional[Danger]:
