@@ -9,11 +9,11 @@ The text itself is always a domain response (domain.yml, EN and FR) or resource 
 """
 from __future__ import annotations
 
+import abc
 import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import directory
@@ -43,11 +43,12 @@ def is_first_answer(tracker: Tracker) -> bool:
     return not any(e.get("event") == "bot" for e in tracker.events)
 
 
-class HelpAction(Action):
+class HelpAction(Action, abc.ABC):
     """Base class: subclasses build the answer, this class adds what every answer needs."""
 
+    @abc.abstractmethod
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> List[Dict[Text, Any]]:
-        raise NotImplementedError
+        """Send the answer; return the events to apply."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         first = is_first_answer(tracker)

@@ -79,8 +79,10 @@ class Assistant:
             if self.with_actions:
                 wait_for(f"http://127.0.0.1:{self.actions_port}/health", procs=self.procs)
         except Exception:
+            log.flush()
+            tail = (Path(self._tmp.name) / "servers.log").read_text()[-3000:]
             self.__exit__()
-            raise RuntimeError((Path(self._tmp.name) / "servers.log").read_text()[-3000:])
+            raise RuntimeError(tail)
         return self
 
     def say(self, sender: str, text: str, metadata: Optional[Dict] = None) -> List[Dict]:
