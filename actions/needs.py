@@ -43,7 +43,8 @@ NEEDS: Dict[str, Need] = {
         by_audience={"teen": ("chth", "kids_help_phone"), "indigenous": ("chth", "talk4healing")},
     ),
     "legal_help": Need("utter_legal_help", ("legal_support",)),
-    "youth_support": Need("utter_youth_support", ("kids_help_phone",), audience="teen"),
+    "youth_support": Need("utter_youth_support", ("kids_help_phone",), audience="teen",
+                          by_audience={"parent": ("chth", "kids_help_phone")}),
     "parent_worry": Need("utter_parent_worry", ("chth",), audience="parent"),
     "victim_services": Need("utter_victim_services", ("victim_support_line", "vqrp", "vwap")),
     "indigenous_support": Need(
@@ -64,7 +65,7 @@ NEEDS: Dict[str, Need] = {
         ("victim_support_line", "ontario_211", "legal_aid"),
         by_audience={
             "teen": ("kids_help_phone", "cybertip", "ontario_211"),
-            "parent": ("cybertip", "victim_support_line", "ontario_211"),
+            "parent": ("chth", "cybertip", "victim_support_line"),
             "survivor": ("victim_support_line", "legal_aid", "ontario_211"),
             "indigenous": ("hope_for_wellness", "onwa", "victim_support_line"),
         },
@@ -75,6 +76,10 @@ NEEDS: Dict[str, Need] = {
     "out_of_scope": Need("utter_out_of_scope", ("chth",)),
     "nlu_fallback": Need("utter_fallback", ("chth",)),
 }
+
+# A parent who writes about their child ("my 13 yo is chatting with an adult") gets the parent's
+# answer even when the words sound like a young person's own need.
+FOR_PARENTS: Dict[str, str] = {"youth_support": "parent_worry"}
 
 # After 911 (and 988 for self-harm), the emergency answer adds the one service that fits what the
 # classifier understood of the rest of the message; the hotline otherwise.

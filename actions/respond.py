@@ -8,7 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import HelpAction, audience_from_text
-from actions.needs import NEEDS
+from actions.needs import FOR_PARENTS, NEEDS
 
 
 class ActionRespond(HelpAction):
@@ -17,12 +17,11 @@ class ActionRespond(HelpAction):
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        said = audience_from_text(tracker.latest_message.get("text"))
+        if said == "parent":
+            intent = FOR_PARENTS.get(intent, intent)
         need = NEEDS.get(intent) or NEEDS["nlu_fallback"]
-        audience = (
-            audience_from_text(tracker.latest_message.get("text"))
-            or need.audience
-            or tracker.get_slot("audience")
-        )
+        audience = said or need.audience or tracker.get_slot("audience")
         if need.resources or need.by_audience:
             self.utter_with_resources(dispatcher, need.response, need.resource_ids(audience, lang), lang)
         else:

@@ -42,6 +42,17 @@ _EN_WORDS = set(
     english speak talk call text phone my mom dad parent daughter son kid boyfriend girlfriend
     friend guy girl man woman job work money safe scared afraid hurt hurts leave stay home
     house door outside inside now right today tonight please sorry bye goodbye morning
+    let quit make makes made take takes took keep keeps kept say says said tell told give gave
+    go going went come coming came see saw look find found feel felt try trying leave left
+    back out up down over after before again still always never ever every all some any much
+    many more most other another only also even because while until since into through
+    pimp boss owe owes debt paid pay passport papers clients client pics photos picture online
+    insta snap tiktok dm dms offer modelling modeling sketchy legit creepy weird older guy guys
+    girl girls boy boys school teacher friends family brother sister sorry worried worry afraid
+    scared threat threatening threatened share blackmail blackmailing sextortion court order
+    restraining lawyer legal rights police cops report hotline line number counselling counseling
+    victim victims crime services support indigenous first nations someone's anybody nobody
+    everything anything lot little big new old good bad okay alright yeah sure maybe
     """.split()
 )
 _FR_WORDS = set(
@@ -57,6 +68,16 @@ _FR_WORDS = set(
     fille fils copain copine chum blonde ami amie gars fille femme homme travail argent peur
     maison porte dehors dedans aujourd'hui ce soir ok d'accord dac daccord bonne nuit journee
     journée mdr ptdr wesh genre trop ben bah pis mon ma
+    garde gardent prend prends prennent donne donnent dit disent veut veulent doit dois
+    faut fallait va vais vont allé allée venu venue sortir partir rester laisser laisse
+    toujours encore souvent parfois tout tous toute toutes autre autres même comme parce
+    puis alors après avant depuis pendant chez cette cet quelque chose choses gens
+    patron proxénète proxenete clients photos photo ligne offre emploi mannequin louche
+    inquiet inquiète inquiete peur menace menacé menace chantage publier tribunal avocat
+    ordonnance droits plainte signaler dénoncer denoncer victime victimes crime soutien
+    autochtone autochtones premières premieres nations quelqu'un tsé tsé jsp chu jveux jpeux
+    argent papiers passeport dette dois doit ado enfant enfants fils école ecole prof
+    tellement beaucoup peu bien mal mieux pire vrai faux ouin bon se reparle
     """.split()
 )
 # Words both languages use; they carry no vote.
@@ -112,9 +133,15 @@ def _words(text: str) -> list:
     return re.findall(r"[a-zàâçéèêëîïôûùüÿœæ']+", text)
 
 
+_EN_CONTRACTION = re.compile(r"^[a-z]+(?:'m|'s|'re|'ll|'ve|'d|n't)$")
+
+
 def _lexicon_vote(words: list) -> tuple:
     en = fr = 0.0
     for w in words:
+        if w in _EN_WORDS or _EN_CONTRACTION.match(w):  # "i'm" is not French "m'"
+            en += 1
+            continue
         parts = [w] + ([w.split("'")[-1]] if "'" in w else [])
         if any(p in _FR_WORDS for p in parts) or re.match(r"^(?:j|m|t|l|d|qu|n|s|c)'", w):
             fr += 1
@@ -186,7 +213,9 @@ def detect(text: str, hint: Any = None) -> Detection:
     words = _words(text)
     n = len(words)
 
-    target = explicit_switch(text)
+    # A request to switch is short ("english please"); a long message that mentions
+    # "en anglais" is about something else.
+    target = explicit_switch(text) if n <= 7 else None
     if target:
         return Detection(target, 1.0, "switch", explicit=True, words=n)
 
@@ -198,8 +227,9 @@ def detect(text: str, hint: Any = None) -> Detection:
     ld = langdetect_en_fr(text) if n >= 3 else None
     if ld and (ld["en"] + ld["fr"]) > 0:
         ld_fr = ld["fr"] / (ld["en"] + ld["fr"])
-        # langdetect is worth about two lexicon words, more on longer texts.
-        weight = 2.0 if n < 6 else 4.0
+        # langdetect is worth about two lexicon words: on short texts it is often wrong
+        # ("il prend tout mon argent" -> English), so the lexicon leads and it breaks ties.
+        weight = 2.0
         fr += weight * ld_fr
         en += weight * (1 - ld_fr)
         total = en + fr

@@ -137,3 +137,10 @@ def test_safety_exit_asks_for_deletion_and_replies_briefly_without_resources(lan
     assert events == [{"event": "slot", "timestamp": None, "name": "erase_conversation", "value": True}]
     text = texts(render(dispatcher.messages, lang))
     assert len(text) <= 300 and not re.search(r"\d{3}", text)
+
+
+def test_a_parent_writing_about_their_child_gets_the_parents_answer(dispatcher, domain, render):
+    tracker = make_tracker("youth_support", "my kid has a second phone and talks to some older guy all night")
+    run(ActionRespond(), tracker, dispatcher, domain)
+    assert dispatcher.messages[0]["response"] == "utter_parent_worry"
+    assert "8339001010" in DIGITS(texts(render(dispatcher.messages, "en")))

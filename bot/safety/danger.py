@@ -45,6 +45,7 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:hear|heard|see|saw) (?:him|them|her|someone|somebody) (?:coming|outside|at the door|downstairs|in the house|breaking)\b",
         r"\b(?:coming up the stairs|on (?:his|her|their) way (?:here|over|to get me|to my))",
         r"\boutside waiting for me\b|\bwaiting for me outside\b",
+        r"\b(?:is|are|he is|she is|they are|s) on (?:his|her|their) way\b|\bon (?:his|her|their) way (?:here|over|back)\b",
         r"\b(?:know|knows|found out) where i (?:am|live|am staying)\b",
         r"\b(?:just )?showed up at (?:my|the) (?:house|door|shelter|school|work|place|apartment)\b",
         r"\b(?:chasing|chased|following) me\b",
@@ -65,6 +66,7 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:je me cache|je suis cachee|je suis cache|on se cache|cachee dans|cache dans le|cachee sous)\b",
         r"\b(?:y a|ya|il y a) (?:quelqu un|qqn|un inconnu|un homme|un gars|des gars) (?:dans|chez) (?:ma|la|notre|moi|nous)\b",
         r"\b(?:me court apres|me courent apres|me cherche partout)\b",
+        r"\b(?:s en vient|s en viennent|s en vont venir) (?:ici|chez|me chercher|pour moi|icitte)\b|\b(?:il|ils|elle) s en (?:vient|viennent)\s*$",
         r"\b(?:est|sont) encore la\s*$",
     ],
     "weapon": [
@@ -110,6 +112,8 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:me|nous) (?:frappe|frappent|bat|battent|etrangle|etranglent|viole|violent|tabasse|tabassent|poignarde|etouffe)\b(?! des fois| parfois| souvent| quand| de temps)",
         r"\b(?:je saigne|saigne beaucoup|overdose|peux plus respirer|peux pas respirer|arrive pas a respirer|inconscient|inconsciente|blesse gravement|blessee gravement|du sang partout)\b",
         r"\b(?:m etrangle|m etranglent|m etouffe|me tient par|veut pas me lacher|m a poussee?|m a battue?|m ont battue?)\b",
+        r"\b(?:m a|m ont) (?:etranglee?|etouffee?|poignardee?|tabassee?|violee?|frappee?) (?:a soir|ce soir|tantot|tout a l heure|encore|pis)\b|\b(?:m a|m ont) (?:etranglee?|poignardee?)\b",
+        r"\b(?:choked|strangled|stabbed) me\b",
         r"\b(?:vient de|viennent de) (?:me )?(?:frapper|battre|violer|poignarder|tabasser|blesser|defoncer|casser)\b",
     ],
     "not_safe": [
