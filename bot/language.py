@@ -86,6 +86,9 @@ _EN_WORDS -= _SHARED
 _FR_WORDS -= _SHARED
 _FR_WORDS |= {"est", "pour", "plus", "la", "ma", "mon"}  # far more often French in this context
 
+# Function words of both languages (the lemma tables lack them); the safety net never "corrects" them.
+COMMON_WORDS = frozenset(_EN_WORDS | _FR_WORDS | _SHARED | {"comme", "come", "avec", "sans", "dans"})
+
 _FRENCH_LETTERS = re.compile(r"[éèêëàâçîïôûùœ]")
 
 # Explicit requests name the TARGET language, whatever language they are written in.

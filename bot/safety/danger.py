@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Tuple
 
+from bot.language import COMMON_WORDS
+
 SELF_HARM = "self_harm"
 
 _SUBJ_EN = r"(?:he|she|they|someone|somebody|some guy|a guy|a man|men|people|him|them|my (?:pimp|boyfriend|bf|ex|boss|dad|father|stepdad|uncle|husband|trafficker|manager)|the (?:man|guy|men|boss|pimp))"
@@ -49,6 +51,10 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:know|knows|found out) where i (?:am|live|am staying)\b",
         r"\b(?:just )?showed up at (?:my|the) (?:house|door|shelter|school|work|place|apartment)\b",
         r"\b(?:chasing|chased|following) me\b",
+        r"\b(?:been|being|am being|getting|got) (?:followed|chased|stalked|watched)\b",
+        r"\b(?:in the next room|in the other room|right outside|down the hall)\b.*\b(?:he|she|they|him|them)\b|\bcan not talk\b.*\b(?:he|she|they) (?:is|are)\b",
+        r"\b(?:picture|photo|pic|video) of my (?:front )?(?:door|house|building|car|window|street)\b|\bsee you in \d+\b",
+        r"\b(?:getting|being) (?:moved|taken|sent|shipped) (?:to another city|out of town|away|tonight|to another)\b",
         # FR
         r"\b(?:defonce|defoncer|defoncent|defoncee|enfonce|enfoncer|enfoncent|casse|casser|cassent|frappe|frappent|cogne|cognent|tape|tapent|force|forcer|forcent) (?:a |sur |contre |dans )?(?:la|ma|notre) (?:porte|fenetre)",
         _SUBJ_FR + r" (?:est|sont|attend|attendent) (?:juste |encore )?(?:devant|a|derriere) (?:ma|la|notre|mon|chez) ?(?:porte|maison|fenetre|chambre|appartement|appart|immeuble|moi)\b",
@@ -66,6 +72,8 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:je me cache|je suis cachee|je suis cache|on se cache|cachee dans|cache dans le|cachee sous)\b",
         r"\b(?:y a|ya|il y a) (?:quelqu un|qqn|un inconnu|un homme|un gars|des gars) (?:dans|chez) (?:ma|la|notre|moi|nous)\b",
         r"\b(?:me court apres|me courent apres|me cherche partout)\b",
+        r"\b(?:je me fais|je me suis fait|on me) (?:suivre|suivie|suivi)\b|\bsuivie? depuis\b",
+        r"\b(?:photo|image|video) de (?:ma|mon|notre) (?:porte|maison|bloc|immeuble|char|auto)\b",
         r"\b(?:s en vient|s en viennent|s en vont venir) (?:ici|chez|me chercher|pour moi|icitte)\b|\b(?:il|ils|elle) s en (?:vient|viennent)\s*$",
         r"\b(?:est|sont) encore la\s*$",
     ],
@@ -85,6 +93,10 @@ PATTERNS: Dict[str, List[str]] = {
         r"\block(?:ed)? (?:all )?the doors?\b|\btied me up\b|\bcornered\b",
         r"\b(?:took|grabbed|pushed|dragged|dragging|pulling|pushing|forcing|forced|shoved|threw|put|taking) (?:me|her|him|a girl|a kid|someone|my \w+) (?:into|in) (?:a|the|his|their|a white) (?:car|van|truck|trunk)\b",
         r"\b(?:do not|dont) know where (?:i am|we are|they are taking me|we are going)\b",
+        r"\b(?:i was|i have been|i got|i think i was|they) drugged\b|\b(?:going to|about to|want to|wants to|planning to|talking about|talk about|trying to) (?:sell|selling) me\b|\b(?:do not|dont) recogni[sz]e\b",
+        r"\b(?:droguee|droguees|m ont drogue|m a drogue|on m a drogue|(?:va|vont|veut|veulent|parlent de|parle de) me vendre)\b",
+        r"\b(?:refuse|refusent|refusait|veulent pas|veut pas) de (?:la|le|me|nous|les) laisser (?:sortir|partir|descendre|s en aller)\b|\b(?:la|le|les) laissent? pas (?:sortir|partir|descendre)\b",
+        r"\b(?:force|forcent|forcer|ont force|a force) (?:\w+ ){0,3}(?:a )?(?:monter|embarquer|entrer) dans\b|\b(?:forcing|forced|force|making) (?:\w+ ){0,2}(?:into|to get in) (?:a|the|their|his) (?:car|van|truck)\b",
         r"\b(?:enferme|enfermee|enfermes|enfermees|enfermer|sequestre|sequestree|sequestres|sequestrees|captive|otage)\b",
         r"\b(?:je suis|on est|nous sommes) (?:coince|coincee|coinces|coincees|piege|piegee|pieges|piegees|attache|attachee|prisonnier|prisonniere)\b",
         r"\b(?:me|nous) (?:laisse|laissent|laissera|laisseront) (?:pas|plus|jamais) (?:sortir|partir|m en aller|nous en aller|quitter|rentrer)\b",
@@ -144,7 +156,7 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:cut|cutting|burn|burning|scratch|scratching|hitting|hurting) (?:myself|again|my arms|my wrists|my legs)\b|\bstarted cutting\b",
         r"\b(?:self harm|selfharm|self harming|self harmed)\b|\b(?:i|relapsed on|again) sh\b|\bi sh again\b",
         r"\b(?:take|took|taking|swallow|swallowed) (?:all|a bunch of|too many|all of) (?:my |the )?pills\b|\bpills saved\b|\bhow many pills\b",
-        r"\b(?:goodbye note|suicide note|goodbye letter)\b|\bbetter off without me\b|\bno one would miss me\b|\bnobody would miss me\b",
+        r"\b(?:goodbye notes?|suicide notes?|goodbye letters?|lettres? d adieu)\b|\bbetter off without me\b|\bno one would miss me\b|\bnobody would miss me\b",
         r"\b(?:no point (?:in )?living|point of being alive|reason to live|not worth living|worth it anymore|tired of living|done with life|tired of being alive)\b",
         r"\b(?:think|thinking|thoughts) about (?:dying|death|ending it|jumping|hanging)\b|\brather be dead\b|\bnot wake up\b",
         r"\b(?:going to|want to|about to) jump\b|\bjump(?:ing)? (?:off|from) (?:a|the|my)\b|\bhang(?:ing)? myself\b|\bunaliving\b|\bonly way out is\b",
@@ -233,7 +245,7 @@ def is_word(token: str) -> bool:
     Without this, "aimes" would become "armes" and "gens" "guns".
     """
     tables, lemmas = _lookup_tables()
-    return token in lemmas or any(token in t for t in tables)
+    return token in lemmas or token in COMMON_WORDS or any(token in t for t in tables)
 
 
 @lru_cache(maxsize=1)
@@ -294,6 +306,13 @@ def _compiled() -> Tuple[List[Tuple[str, "re.Pattern"]], "re.Pattern"]:
     return pats, safe
 
 
+_LONG_AGO = re.compile(
+    r"\b(?:(?:a few|few|two|three|\d+|several|many) (?:weeks|months|years) ago|last (?:month|year|summer|winter)"
+    r"|il y a (?:des|quelques|deux|trois|\d+|plusieurs) (?:semaines|mois|ans|annees)|l an passe|l annee passee|le mois passe|le mois dernier)\b"
+)
+_STILL_NOW = {SELF_HARM, "confined", "weapon"}
+
+
 def says_safe(text: str) -> bool:
     """The user states they are safe or not in danger ("I'm safe now", "je ne suis plus en danger")."""
     return bool(_compiled()[1].search(normalise(text)))
@@ -305,7 +324,11 @@ def assess(text: str) -> Optional[Danger]:
     pats, safe = _compiled()
     said_safe = bool(safe.search(norm))
     remaining = safe.sub(" ", norm)
+    long_ago = bool(_LONG_AGO.search(remaining))
     for category, rx in pats:
+        # "attacked me a few weeks ago" is a past event: support, not 911 (unless still trapped, armed or self-harm)
+        if long_ago and category not in _STILL_NOW:
+            continue
         # Saying "I'm safe now" cancels everything but self-harm.
         if said_safe and category != SELF_HARM:
             continue
