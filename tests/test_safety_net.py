@@ -110,3 +110,16 @@ def test_typed_exit_words_become_safety_exit(text):
 @pytest.mark.parametrize("text", ["je veux sortir de cette situation", "how do i exit the life", "I want to quit my job"])
 def test_exit_words_inside_a_sentence_are_not_an_exit(text):
     assert not is_exit_request(text)
+
+
+def test_a_past_event_with_no_danger_now_gets_the_need_not_911():
+    m = Message(data={"text": "someone attacked me a few weeks ago, where do i get support"})
+    ranking = [{"name": "emergency", "confidence": 0.55}, {"name": "victim_services", "confidence": 0.4}]
+    m.set("intent", ranking[0], add_to_output=True)
+    m.set("intent_ranking", ranking, add_to_output=True)
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == "victim_services"
+
+
+def test_a_past_event_does_not_hide_danger_now():
+    assert assess("he beat me two years ago and now hes outside my door") is not None

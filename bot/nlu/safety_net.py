@@ -4,8 +4,8 @@ Danger first. In this order:
 1. bot.safety.danger finds a sign of immediate danger -> the intent becomes `emergency` (or
    `self_harm`) with confidence 1.0, whatever the classifier or the FallbackClassifier said;
 2. a message that is only an exit word (exit, quitter, sortir) -> `safety_exit`;
-3. the user says they are safe and the rules see no danger -> never `emergency`
-   ("I'm safe now" must not get the emergency answer);
+3. the user says they are safe, or tells of something weeks or months ago, and the rules see no
+   danger now -> not `emergency` ("I'm safe now" must not get the emergency answer);
 4. the classifier gives `emergency` or `self_harm` at least `ml_danger_threshold`, even when
    another intent is ranked first or the FallbackClassifier is unsure -> that intent. A needless
    911 line costs little; a missed one can cost a life.
@@ -25,7 +25,7 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety.danger import assess, says_safe
+from bot.safety.danger import assess, long_ago, says_safe
 from bot.safety.quick_exit import is_exit_request
 
 SAFETY_NET = "safety_net"
@@ -96,6 +96,10 @@ class SafetyNet(GraphComponent, IntentClassifier):
         if says_safe(text):
             if previous in DANGER_INTENTS:
                 _force(message, SAFE_INTENT)
+            return
+        if previous == EMERGENCY_INTENT and understood and long_ago(text):
+            # "attacked me a few weeks ago" and no sign of danger now: answer the need, not 911
+            _force(message, understood)
             return
         scores = {r.get(INTENT_NAME_KEY): r.get(PREDICTED_CONFIDENCE_KEY) or 0 for r in ranking}
         best = max(DANGER_INTENTS, key=lambda i: scores.get(i, 0))

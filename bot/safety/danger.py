@@ -311,6 +311,13 @@ _LONG_AGO = re.compile(
     r"|il y a (?:des|quelques|deux|trois|\d+|plusieurs) (?:semaines|mois|ans|annees)|l an passe|l annee passee|le mois passe|le mois dernier)\b"
 )
 _STILL_NOW = {SELF_HARM, "confined", "weapon"}
+_NOW = re.compile(r"\b(?:now|right now|tonight|just|currently|again|maintenant|en ce moment|ce soir|a soir|encore|astheure)\b")
+
+
+def long_ago(text: str) -> bool:
+    """The message tells of something weeks, months or years ago."""
+    norm = normalise(text)
+    return bool(_LONG_AGO.search(norm)) and not _NOW.search(norm)
 
 
 def says_safe(text: str) -> bool:
@@ -324,7 +331,7 @@ def assess(text: str) -> Optional[Danger]:
     pats, safe = _compiled()
     said_safe = bool(safe.search(norm))
     remaining = safe.sub(" ", norm)
-    long_ago = bool(_LONG_AGO.search(remaining))
+    long_ago = bool(_LONG_AGO.search(remaining)) and not _NOW.search(remaining)
     for category, rx in pats:
         # "attacked me a few weeks ago" is a past event: support, not 911 (unless still trapped, armed or self-harm)
         if long_ago and category not in _STILL_NOW:
