@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Python 3.10 (Rasa 3.6 needs <3.11): pyenv selects it through .python-version.
-PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python3.10)
+PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python3.10 || ls -d $$HOME/.pyenv/versions/3.10*/bin/python 2>/dev/null | tail -1)
 VENV := .venv
 BIN := $(VENV)/bin
 export PYTHONPATH := $(CURDIR)

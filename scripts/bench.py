@@ -151,6 +151,7 @@ def main():
     try:
         # Stock assistant, for side-by-side figures.
         stock = tmp / "stock"
+        stock.mkdir()
         subprocess.run([str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(stock)], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
         for f in (stock / "models").glob("*.tar.gz"):

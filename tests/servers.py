@@ -94,6 +94,11 @@ class Assistant:
             return json.loads(r.read())
 
     @property
+    def log(self) -> str:
+        """Everything both servers printed so far."""
+        return (Path(self._tmp.name) / "servers.log").read_text(errors="replace")
+
+    @property
     def pids(self) -> Dict[str, int]:
         names = (["actions"] if self.with_actions else []) + ["rasa"]
         return dict(zip(names, [p.pid for p in self.procs]))

@@ -79,3 +79,9 @@ def test_public_sample_passes_completely(bot):
     summary = json.loads(out.stdout.strip().splitlines()[-1])
     assert summary["pass_rate"] == 1.0, out.stdout
     assert summary["exit_rate"] == 1.0, out.stdout
+
+
+def test_message_text_never_reaches_the_logs(bot):
+    secret = "my cousin Zyxwvut keeps my passport " + uuid.uuid4().hex[:6]
+    bot.say(new_sender(), secret)
+    assert "Zyxwvut" not in bot.log
