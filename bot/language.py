@@ -227,7 +227,10 @@ def detect(text: str, hint: Any = None) -> Detection:
         fr += 1.5
     total = en + fr
 
-    ld = langdetect_en_fr(text) if n >= 3 else None
+    # langdetect is slow (random restarts) and unreliable on short texts: ask it only when the
+    # lexicon is not already clear.
+    clear = (min(en, fr) == 0 and abs(en - fr) >= 2) or (en + fr >= 4 and abs(en - fr) / (en + fr) >= 0.6)
+    ld = langdetect_en_fr(text) if n >= 3 and not clear else None
     if ld and (ld["en"] + ld["fr"]) > 0:
         ld_fr = ld["fr"] / (ld["en"] + ld["fr"])
         # langdetect is worth about two lexicon words: on short texts it is often wrong

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Text
 
+import bot.rasa_speedups  # noqa: F401  (see the module)
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 

@@ -26,3 +26,16 @@ def test_saving_a_turn_that_asked_for_erase_deletes_the_conversation():
         assert "bob" in await store.keys()  # other conversations are untouched
 
     asyncio.run(scenario())
+
+
+def test_action_reply_validation_is_unchanged_by_the_speedup():
+    import pytest
+    from jsonschema import ValidationError
+    from rasa.core.actions.action import RemoteAction
+
+    import bot.rasa_speedups  # noqa: F401
+
+    action = RemoteAction("action_respond", None)
+    assert action._validate_action_result({"events": [], "responses": [{"text": "hi"}]})
+    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+        action._validate_action_result({"events": [{"event": "slot"}], "responses": "not a list"})
