@@ -56,7 +56,7 @@ def _understood(ranking: List[Dict[str, Any]], floor: float) -> Optional[str]:
 class SafetyNet(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"ml_danger_threshold": 0.3, "follow_up_floor": 0.1}
+        return {"ml_danger_threshold": 0.2, "follow_up_floor": 0.1}
 
     def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
         self.config = {**self.get_default_config(), **(config or {})}
