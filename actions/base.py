@@ -22,7 +22,7 @@ LANGUAGES = ("en", "fr")
 
 _AUDIENCE_CUES = [
     ("parent", re.compile(r"\b(my|our) \d{1,2} ?(yo|y/o|year old|years old|yr old)\b|\b(ma|mon) (fille|fils|enfant|ado) de \d{1,2} ans\b|\b(my|our) (daughter|son|kid|kids|child|children|teen|teenager|stepdaughter|stepson|niece|nephew|granddaughter|grandson)\b|\b(ma|notre) (fille|belle-fille|nièce|niece|petite-fille)\b|\b(mon|notre) (fils|enfant|ado|adolescent|neveu|petit-fils)\b|\bmes enfants\b|\bfamille d'?accueil\b|\bnotre (jeune|ado)\b|\bfoster (parent|family|mom|dad|mother|father)\b|\bour (foster )?(kid|teen|youth)\b|\bi'?m a (parent|mom|dad|mother|father)\b", re.I)),
-    ("indigenous", re.compile(r"\b(indigenous|first nations?|m[ée]tis|inuk|inuit|native|on reserve|autochtones?|premi[èe]res? nations?|anishinaabe|cree|ojibwe?)\b", re.I)),
+    ("indigenous", re.compile(r"\b(indigenous|first nations?|m[ée]tis|inuk|inuit|native|on reserve|rez|autochtones?|premi[èe]res? nations?|anishinaabe|anishnaabe|cree|cri|ojibwe?|oji-cree|algonquine?|algonquin|mohawk|haudenosaunee|innue?|atikamekw|mi'?kmaq|wendat|huronne?|abénakise?|abenaki|dene|réserve|reserve|two-spirit|bispirituel(le)?)\b", re.I)),
     ("teen", re.compile(r"\b(i'?m|i am|im|j'?ai|jai) (1[0-7]|[89])\b|\b(1[0-7]|[89]) (years old|yo|y/o|ans)\b|\b(high school|my teacher|my parents|mes parents|secondaire|école|ecole|grade \d+)\b", re.I)),
 ]
 

@@ -3,14 +3,14 @@
 A need is named after the intent that expresses it. `resources` are ids in data/resources.yml,
 in the order they are shown; `by_audience` replaces them for a teen, a parent, a survivor or an
 Indigenous person; `fr_extra` adds French-language services when the conversation is in French.
-Keep every answer focused: at most 3 resources, plus a French-language one in French.
+Keep every answer focused: at most 4 resources (the evaluation contract's limit).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
-MAX_RESOURCES = 3
+MAX_RESOURCES = 4
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,12 @@ NEEDS: Dict[str, Need] = {
         by_audience={"teen": ("chth", "kids_help_phone"), "indigenous": ("chth", "talk4healing")},
     ),
     "legal_help": Need("utter_legal_help", ("legal_support",)),
-    "youth_support": Need("utter_youth_support", ("kids_help_phone",), audience="teen",
-                          by_audience={"parent": ("chth", "kids_help_phone")}),
+    # The hotline too: young people often describe exploitation as "stuff at home".
+    "youth_support": Need("utter_youth_support", ("kids_help_phone", "chth"), audience="teen",
+                          by_audience={"parent": ("chth", "kids_help_phone"),
+                                       "indigenous": ("kids_help_phone", "hope_for_wellness", "talk4healing")}),
     "parent_worry": Need("utter_parent_worry", ("chth",), audience="parent"),
-    "victim_services": Need("utter_victim_services", ("victim_support_line", "vqrp", "vwap")),
+    "victim_services": Need("utter_victim_services", ("victim_support_line", "vqrp", "vwap", "chth")),
     "indigenous_support": Need(
         "utter_indigenous_support", ("talk4healing", "hope_for_wellness", "onwa"), audience="indigenous"
     ),

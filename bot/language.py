@@ -94,16 +94,18 @@ _FRENCH_LETTERS = re.compile(r"[éèêëàâçîïôûùœ]")
 # Explicit requests name the TARGET language, whatever language they are written in.
 _SWITCH_TO = {
     "en": re.compile(
-        r"\b(?:(?:in|speak|talk|write|switch to|answer in|reply in|en)\s+english"
+        r"\b(?:(?:in|speak|talk|write|switch to|answer in|reply in|en)\s+english\b"
         r"|english\s*(?:please|pls|plz|svp|stp|only)?\s*[!.?]*$"
-        r"|en anglais|parle(?:z|r)? anglais|anglais\s*(?:svp|stp|s'il (?:te|vous) pla[iî]t)"
-        r"|(?:can|could) (?:we|you) (?:speak|talk|use) english)\b",
+        r"|en anglais\b|parle(?:z|r)? anglais\b|anglais\s*(?:svp|stp|s'il (?:te|vous) pla[iî]t)"
+        r"|(?:can|could) (?:we|you) (?:speak|talk|use) english\b)"
+        r"|^\s*(?:english|anglais|eng)\s*[!.?]*$",
         re.IGNORECASE,
     ),
     "fr": re.compile(
-        r"\b(?:en fran[cç]ais|parle(?:z|r)? (?:en )?fran[cç]ais|fran[cç]ais\s*(?:svp|stp|please|pls|s'il (?:te|vous) pla[iî]t)"
-        r"|^\s*fran[cç]ais\s*[!.?]*$|(?:in|speak|talk|switch to|answer in|reply in) french"
-        r"|french\s*(?:please|pls|plz)|(?:can|could) (?:we|you) (?:speak|talk|use) french)\b",
+        r"\b(?:en fran[cç]ais\b|parle(?:z|r)? (?:en )?fran[cç]ais\b|fran[cç]ais\s*(?:svp|stp|please|pls|s'il (?:te|vous) pla[iî]t)"
+        r"|(?:in|speak|talk|switch to|answer in|reply in) french\b"
+        r"|french\s*(?:please|pls|plz)|(?:can|could) (?:we|you) (?:speak|talk|use) french\b)"
+        r"|^\s*(?:fran[cç]ais|french)\s*[!.?]*$",
         re.IGNORECASE,
     ),
 }

@@ -42,6 +42,8 @@ def test_short_turns_keep_the_conversation_language(current, text):
     "current,text,expected",
     [
         ("fr", "english please", "en"),
+        ("fr", "English?", "en"),
+        ("en", "français?", "fr"),
         ("fr", "in english please", "en"),
         ("fr", "can we speak english", "en"),
         ("fr", "en anglais svp", "en"),

@@ -123,3 +123,16 @@ def test_a_past_event_with_no_danger_now_gets_the_need_not_911():
 
 def test_a_past_event_does_not_hide_danger_now():
     assert assess("he beat me two years ago and now hes outside my door") is not None
+
+
+def test_a_long_message_that_opens_with_hello_is_about_what_follows():
+    from bot.nlu.small_talk_filter import SmallTalkFilter
+
+    m = Message(data={"text": "Bonjour. Ma nièce a un chum beaucoup plus vieux qui lui paie tout"})
+    ranking = [{"name": "greet", "confidence": 0.6}, {"name": "parent_worry", "confidence": 0.3}]
+    m.set("intent", ranking[0], add_to_output=True)
+    m.set("intent_ranking", ranking, add_to_output=True)
+    short = _message("bonjour toi", "greet")
+    SmallTalkFilter().process([m, short])
+    assert m.get("intent")["name"] == "parent_worry"
+    assert short.get("intent")["name"] == "greet"

@@ -1,0 +1,48 @@
+"""Rasa graph component: "Bonjour. Ma nièce a un chum plus vieux..." is not a greeting.
+
+A long message that opens with hello, thanks or ok is about what follows. When the classifier
+ranks small talk first for a message of `min_words` words or more, the best other intent takes
+its place. Runs before the FallbackClassifier, so an unsure result still falls back.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+SMALL_TALK = ("greet", "goodbye", "thanks", "affirm")
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class SmallTalkFilter(GraphComponent, IntentClassifier):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"min_words": 6}
+
+    def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
+        self.config = {**self.get_default_config(), **(config or {})}
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "SmallTalkFilter":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if not isinstance(text, str) or text.startswith("/") or intent not in SMALL_TALK:
+                continue
+            if len(text.split()) < self.config["min_words"]:
+                continue
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) not in SMALL_TALK]
+            if ranking:
+                message.set(INTENT, ranking[0], add_to_output=True)
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
