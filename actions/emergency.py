@@ -1,4 +1,5 @@
-"""action_emergency: 911 first, before anything else; 9-8-8 too for self-harm; then one service."""
+"""action_emergency: 911 first, before anything else; 9-8-8 too for self-harm; then the service that
+fits the rest of the message, and the 24/7 hotline."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -19,7 +20,8 @@ def emergency_resource_ids(tracker: Tracker) -> List[str]:
     if intent == "self_harm" or understood == "self_harm":
         ids.append("crisis_988")
     ids.append(EMERGENCY_FOLLOW_UP.get(understood, EMERGENCY_DEFAULT_FOLLOW_UP))
-    return ids
+    ids.append(EMERGENCY_DEFAULT_FOLLOW_UP)  # the 24/7 hotline always, for when the danger has passed
+    return list(dict.fromkeys(ids))
 
 
 class ActionEmergency(HelpAction):

@@ -39,6 +39,7 @@ def test_self_harm_gets_988_after_911(dispatcher, domain, render):
     run(ActionEmergency(), tracker, dispatcher, domain)
     text = texts(render(dispatcher.messages, "en"))
     assert text.index("911") < text.index("988")
+    assert len(re.findall(r"^•", text, re.M)) <= 4  # focused: at most 4 services
 
 
 def test_emergency_follow_up_fits_what_the_classifier_understood(dispatcher, domain, render):
@@ -49,7 +50,7 @@ def test_emergency_follow_up_fits_what_the_classifier_understood(dispatcher, dom
     )
     run(ActionEmergency(), tracker, dispatcher, domain)
     text = texts(render(dispatcher.messages, "en"))
-    assert text.index("911") < text.index("686868")
+    assert text.index("911") < text.index("686868") < text.index("1-833-900-1010")
 
 
 EXPECTED_NUMBERS = {
