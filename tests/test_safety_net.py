@@ -56,11 +56,17 @@ def test_a_threat_from_someone_else_is_violence_not_self_harm():
     assert assess("he said he will kill me").category == "violence"
 
 
-def _message(text, intent, confidence=0.9):
+def _ranked(text, *ranking):
+    """A message as the classifier left it: (intent, confidence) pairs, best first."""
     m = Message(data={"text": text})
-    m.set("intent", {"name": intent, "confidence": confidence}, add_to_output=True)
-    m.set("intent_ranking", [{"name": intent, "confidence": confidence}], add_to_output=True)
+    ranking = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    m.set("intent", ranking[0], add_to_output=True)
+    m.set("intent_ranking", ranking, add_to_output=True)
     return m
+
+
+def _message(text, intent, confidence=0.9):
+    return _ranked(text, (intent, confidence))
 
 
 def test_component_overrides_a_wrong_or_unsure_classifier():
@@ -76,10 +82,7 @@ def test_component_overrides_a_wrong_or_unsure_classifier():
 
 
 def test_classifier_danger_score_counts_even_when_not_ranked_first():
-    m = Message(data={"text": "they said i'd regret it if i don't come back tonight"})
-    ranking = [{"name": "trafficking", "confidence": 0.55}, {"name": "emergency", "confidence": 0.35}]
-    m.set("intent", ranking[0], add_to_output=True)
-    m.set("intent_ranking", ranking, add_to_output=True)
+    m = _ranked("they said i'd regret it if i don't come back tonight", ("trafficking", 0.55), ("emergency", 0.35))
     SafetyNet().process([m])
     assert m.get("intent")["name"] == "emergency"
     assert m.get("safety_net")["classifier_intent"] == "trafficking"
@@ -113,10 +116,7 @@ def test_exit_words_inside_a_sentence_are_not_an_exit(text):
 
 
 def test_a_past_event_with_no_danger_now_gets_the_need_not_911():
-    m = Message(data={"text": "someone attacked me a few weeks ago, where do i get support"})
-    ranking = [{"name": "emergency", "confidence": 0.55}, {"name": "victim_services", "confidence": 0.4}]
-    m.set("intent", ranking[0], add_to_output=True)
-    m.set("intent_ranking", ranking, add_to_output=True)
+    m = _ranked("someone attacked me a few weeks ago, where do i get support", ("emergency", 0.55), ("victim_services", 0.4))
     SafetyNet().process([m])
     assert m.get("intent")["name"] == "victim_services"
 
@@ -128,10 +128,7 @@ def test_a_past_event_does_not_hide_danger_now():
 def test_a_long_message_that_opens_with_hello_is_about_what_follows():
     from bot.nlu.small_talk_filter import SmallTalkFilter
 
-    m = Message(data={"text": "Bonjour. Ma nièce a un chum beaucoup plus vieux qui lui paie tout"})
-    ranking = [{"name": "greet", "confidence": 0.6}, {"name": "parent_worry", "confidence": 0.3}]
-    m.set("intent", ranking[0], add_to_output=True)
-    m.set("intent_ranking", ranking, add_to_output=True)
+    m = _ranked("Bonjour. Ma nièce a un chum beaucoup plus vieux qui lui paie tout", ("greet", 0.6), ("parent_worry", 0.3))
     short = _message("bonjour toi", "greet")
     SmallTalkFilter().process([m, short])
     assert m.get("intent")["name"] == "parent_worry"
