@@ -5,7 +5,7 @@ Only entries with `show: true` and a status other than `do_not_show` can ever re
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, List, Tuple
@@ -30,7 +30,6 @@ class Resource:
     source_url: str
     checked_on: str
     show_reason: str = ""
-    extra: Dict[str, str] = field(default_factory=dict)
 
     @property
     def showable(self) -> bool:

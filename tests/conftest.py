@@ -54,11 +54,6 @@ def make_tracker(
     )
 
 
-@pytest.fixture
-def tracker_factory():
-    return make_tracker
-
-
 @pytest.fixture(scope="session")
 def rasa_domain():
     from rasa.shared.core.domain import Domain

@@ -1,8 +1,6 @@
 """Two languages, one quality: every response, button and error exists in EN and FR."""
 import re
-from pathlib import Path
 
-import pytest
 import yaml
 
 from actions.needs import NEEDS
