@@ -303,6 +303,7 @@ def _correct(token: str, vocab: Iterable[str]) -> str:
     return best[0] if len(best) == 1 else token
 
 
+@lru_cache(maxsize=1024)  # assess(), says_safe() and long_ago() see the same message
 def normalise(text: str) -> str:
     text = (text or "").lower().replace("’", "'").replace("`", "'").replace("œ", "oe").replace("æ", "ae")
     text = re.sub(r"(.)\1{2,}", r"\1\1", text)
