@@ -330,10 +330,13 @@ _STILL_NOW = {SELF_HARM, "confined", "weapon"}
 _NOW = re.compile(r"\b(?:now|right now|tonight|just|currently|again|maintenant|en ce moment|ce soir|a soir|encore|astheure)\b")
 
 
-def long_ago(text: str) -> bool:
-    """The message tells of something weeks, months or years ago."""
-    norm = normalise(text)
+def _told_as_past(norm: str) -> bool:
     return bool(_LONG_AGO.search(norm)) and not _NOW.search(norm)
+
+
+def long_ago(text: str) -> bool:
+    """The message tells of something weeks, months or years ago, and of nothing happening now."""
+    return _told_as_past(normalise(text))
 
 
 def says_safe(text: str) -> bool:
@@ -347,10 +350,10 @@ def assess(text: str) -> Optional[Danger]:
     pats, safe = _compiled()
     said_safe = bool(safe.search(norm))
     remaining = safe.sub(" ", norm)
-    long_ago = bool(_LONG_AGO.search(remaining)) and not _NOW.search(remaining)
+    past = _told_as_past(remaining)
     for category, rx in pats:
         # "attacked me a few weeks ago" is a past event: support, not 911 (unless still trapped, armed or self-harm)
-        if long_ago and category not in _STILL_NOW:
+        if past and category not in _STILL_NOW:
             continue
         # Saying "I'm safe now" cancels everything but self-harm.
         if said_safe and category != SELF_HARM:
