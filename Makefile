@@ -17,7 +17,7 @@ WEB_PORT ?= 8080
 MODEL := models/assistant.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot -name '*.yml' -o -name '*.py' 2>/dev/null)
 
-.PHONY: help setup train run test test-unit validate test-stories bench eval clean
+.PHONY: help setup sysdeps train run test test-unit validate test-stories bench eval clean
 
 help:
 	@echo "make run    set up, train if needed, start the assistant and its web page"
@@ -45,7 +45,11 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 run: $(MODEL)
 	@bash scripts/run.sh
 
-test: $(MODEL) validate test-unit test-stories
+test: sysdeps $(MODEL) validate test-unit test-stories
+
+# Chromium, PostgreSQL, Redis, nginx from Debian's packages, installed only if missing.
+sysdeps:
+	@bash scripts/system-packages.sh
 
 validate: $(VENV)/.installed
 	$(BIN)/rasa data validate --quiet

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -12,6 +13,21 @@ from rasa_sdk.executor import CollectingDispatcher
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+ASSISTANT_TOKEN = uuid.uuid4().hex
+
+
+@pytest.fixture(scope="session")
+def assistant():
+    """The real Rasa server and action server, started once for every test module that needs them.
+
+    Its HTTP API is on, with a random token (`assistant.tracker(sender)` reads a conversation back).
+    """
+    from tests.servers import Assistant
+
+    if not (ROOT / "models" / "assistant.tar.gz").exists():
+        pytest.fail("no trained model: run `make train` (make test does it)")
+    with Assistant(api_token=ASSISTANT_TOKEN) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

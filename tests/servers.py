@@ -49,8 +49,9 @@ class Assistant:
     """The Rasa server (REST channel) and the action server, on free ports."""
 
     def __init__(self, model: Path = ROOT / "models" / "assistant.tar.gz", api_token: Optional[str] = None,
-                 project: Path = ROOT, with_actions: bool = True):
+                 project: Path = ROOT, with_actions: bool = True, env: Optional[Dict[str, str]] = None):
         self.model, self.api_token, self.project, self.with_actions = model, api_token, project, with_actions
+        self.extra_env = dict(env or {})
         self.procs: List[subprocess.Popen] = []
         self.rasa_port, self.actions_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.rasa_port}"
@@ -58,7 +59,8 @@ class Assistant:
         self._tmp = tempfile.TemporaryDirectory()
 
     def __enter__(self) -> "Assistant":
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false"}
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false",
+               **self.extra_env}
         log = open(Path(self._tmp.name) / "servers.log", "w")
         endpoints = Path(self._tmp.name) / "endpoints.yml"
         if self.with_actions:

@@ -7,18 +7,14 @@ import uuid
 
 import pytest
 
-from tests.servers import ROOT, Assistant
+from tests.servers import ROOT
 
 pytestmark = pytest.mark.integration
-TOKEN = uuid.uuid4().hex
 
 
-@pytest.fixture(scope="module")
-def bot():
-    if not (ROOT / "models" / "assistant.tar.gz").exists():
-        pytest.fail("no trained model: run `make train` (make test does it)")
-    with Assistant(api_token=TOKEN) as assistant:
-        yield assistant
+@pytest.fixture
+def bot(assistant):
+    return assistant
 
 
 def text_of(reply):
