@@ -56,6 +56,9 @@ class Assistant:
         self.rasa_port, self.actions_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         self.webhook = f"{self.url}/webhooks/rest/webhook"
+        # A page served from this origin (e.g. the web widget in browser tests) may call the server.
+        self.web_port = free_port()
+        self.web_origin = f"http://127.0.0.1:{self.web_port}"
         self._tmp = tempfile.TemporaryDirectory()
 
     def __enter__(self) -> "Assistant":
@@ -72,7 +75,8 @@ class Assistant:
         else:
             endpoints.write_text("")
         cmd = [str(BIN / "rasa"), "run", "--model", str(self.model), "--port", str(self.rasa_port),
-               "--endpoints", str(endpoints), "--credentials", str(self.project / "credentials.yml")]
+               "--endpoints", str(endpoints), "--credentials", str(self.project / "credentials.yml"),
+               "--cors", self.web_origin]
         if self.api_token:
             cmd += ["--enable-api", "--auth-token", self.api_token]
         self.procs.append(subprocess.Popen(cmd, cwd=self.project, env=env, stdout=log, stderr=subprocess.STDOUT))
