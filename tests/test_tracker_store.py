@@ -23,6 +23,11 @@ from tests.servers import ROOT
 DAY = 24 * 3600
 
 
+@pytest.fixture(autouse=True)
+def no_background_sweep(monkeypatch):
+    monkeypatch.setenv("RETENTION_SWEEP_MINUTES", "0")  # a test that wants it says so
+
+
 @pytest.fixture(scope="module")
 def domain():
     return Domain.load(str(ROOT / "domain.yml"))
@@ -199,10 +204,11 @@ def test_the_rasa_process_sweeps_on_its_own(backend, domain, monkeypatch):
             if "erin" not in list(await store.keys()):
                 break
             await asyncio.sleep(0.1)
+        store.close()
+        await asyncio.sleep(0)
         return list(await store.keys())
 
     assert run(scenario()) == ["frank"]
-    store.close()
 
 
 def test_the_retention_job_deletes_old_conversations(tmp_path, domain, monkeypatch):
