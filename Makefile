@@ -17,12 +17,14 @@ WEB_PORT ?= 8080
 MODEL := models/assistant.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot -name '*.yml' -o -name '*.py' 2>/dev/null)
 
-.PHONY: help setup sysdeps train run test test-unit validate test-stories bench eval clean
+.PHONY: help setup sysdeps train run test test-unit validate test-stories bench bench-scale retention eval clean
 
 help:
 	@echo "make run    set up, train if needed, start the assistant and its web page"
 	@echo "make test   set up, train if needed, run all tests"
 	@echo "make bench  print the benchmark table (accuracy, language, latency, memory)"
+	@echo "make bench-scale  1 Rasa node vs 2 behind nginx (PostgreSQL + Redis): throughput, p95, errors"
+	@echo "make retention    delete conversations idle longer than RETENTION_HOURS (default 24)"
 	@echo "make eval   run the public behavioural sample against a running assistant"
 
 setup: $(VENV)/.installed
@@ -62,6 +64,14 @@ test-stories: $(MODEL)
 
 bench: $(MODEL)
 	$(BIN)/python scripts/bench.py
+
+# The scaled profile on loopback: PostgreSQL, Redis, nginx, 1 vs 2 Rasa nodes (a bounded run).
+bench-scale: sysdeps $(MODEL)
+	$(BIN)/python scripts/bench_scale.py
+
+# One retention sweep on the configured store (TRACKER_STORE_URL); see docs/deploy.md for cron.
+retention: $(VENV)/.installed
+	$(BIN)/python -m bot.retention
 
 eval:
 	python3 ../shared/tools/eval_bot.py http://localhost:$(RASA_PORT)/webhooks/rest/webhook ../shared/eval/sample.jsonl --verbose
