@@ -30,7 +30,7 @@ MESSAGES = ["hello", "my boss keeps my passport", "what is human trafficking", "
 def stack():
     # A node killed mid-turn leaves its lock on that conversation; Rasa lets it expire after
     # TICKET_LOCK_LIFETIME seconds (default 60), shortened here so the test stays short.
-    env = {"TICKET_LOCK_LIFETIME": "10", "RETENTION_SWEEP_MINUTES": "0"}
+    env = {"TICKET_LOCK_LIFETIME": "15", "RETENTION_SWEEP_MINUTES": "0"}
     with ScaledStack(nodes=2, action_servers=1, api_token=TOKEN, env=env) as running:
         yield running
 
