@@ -6,9 +6,6 @@ tracker is read back. Quick exit and retention are checked in PostgreSQL itself.
 kills a node mid-run. Run alone with `pytest -m scale`.
 """
 import json
-import os
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -17,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.servers import ROOT, ScaledStack, post
+from tests.servers import ScaledStack, post
 
 pytestmark = [pytest.mark.scale, pytest.mark.integration]
 
@@ -143,20 +140,24 @@ def test_quick_exit_deletes_the_conversation_from_postgresql(stack):
     assert "il prend tout mon argent" not in json.dumps(tracker(stack, leaving), ensure_ascii=False)
 
 
-def test_retention_job_deletes_old_conversations_from_postgresql(stack):
+def test_retention_job_deletes_old_conversations_from_postgresql(stack, monkeypatch, capsys):
     old, idle, fresh = sender(), sender(), sender()
     for conversation in (old, idle, fresh):
         say(stack.webhook(), conversation, "hello")
         say(stack.webhook(), conversation, "my boss keeps my passport")
     # As if their last message had been sent 25 hours ago.
     backdate(stack, old, idle)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), **stack.env}
-    env.pop("RETENTION_HOURS", None)  # the default: 24 hours
-    out = subprocess.run([sys.executable, "-m", "bot.retention"], cwd=ROOT, env=env, capture_output=True,
-                         text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    assert "deleted 2 conversation(s)" in out.stdout
-    assert stack.postgres.password not in out.stdout + out.stderr
+    # The job `python -m bot.retention`, run here in-process (same code, no second Rasa import;
+    # tests/test_tracker_store.py runs the command itself).
+    from bot.retention import main
+
+    for var, value in {**stack.env, "RETENTION_SWEEP_MINUTES": "0"}.items():
+        monkeypatch.setenv(var, value)
+    monkeypatch.delenv("RETENTION_HOURS", raising=False)  # the default: 24 hours
+    assert main([]) == 0
+    out = capsys.readouterr()
+    assert "deleted 2 conversation(s)" in out.out
+    assert stack.postgres.password not in out.out + out.err
     assert rows(stack, old) == 0 and rows(stack, idle) == 0 and rows(stack, fresh) > 0
 
     # Expired but not swept yet: the next message starts a new conversation, the old rows go.
