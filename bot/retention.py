@@ -20,12 +20,23 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.retention", description=__doc__.splitlines()[0])
     parser.add_argument("--hours", type=float, help="retention time (default: RETENTION_HOURS or 24)")
     args = parser.parse_args(argv)
+    if args.hours is not None and args.hours <= 0:
+        parser.error("--hours must be > 0")
+    saved = {k: os.environ.get(k) for k in ("RETENTION_HOURS", "RETENTION_SWEEP_MINUTES")}
     if args.hours is not None:
-        if args.hours <= 0:
-            parser.error("--hours must be > 0")
         os.environ["RETENTION_HOURS"] = str(args.hours)
     os.environ["RETENTION_SWEEP_MINUTES"] = "0"  # this process sweeps once, below
+    try:
+        return _sweep_once()
+    finally:  # main() may be called in-process (tests): leave the environment as it was
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
+
+def _sweep_once() -> int:
     from bot.tracker_store import ConfigurationError, ErasingTrackerStore, redacted, tracker_store_url
 
     try:
