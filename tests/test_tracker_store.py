@@ -301,3 +301,18 @@ def test_action_reply_validation_is_unchanged_by_the_speedup():
     assert action._validate_action_result({"events": [], "responses": [{"text": "hi"}]})
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         action._validate_action_result({"events": [{"event": "slot"}], "responses": "not a list"})
+
+
+@pytest.mark.integration
+def test_the_running_assistant_deletes_the_rows_of_a_quick_exit(assistant):
+    # The real Rasa server with the default profile: SQLite, here in the fixture's temp dir.
+    import uuid
+
+    count = lambda s: sqlite3.connect(assistant.tracker_db).execute(
+        "SELECT count(*) FROM events WHERE sender_id = ?", (s,)).fetchone()[0]
+    leaving, staying = "exit-" + uuid.uuid4().hex[:8], "stay-" + uuid.uuid4().hex[:8]
+    assistant.say(leaving, "il prend tout mon argent")
+    assistant.say(staying, "hello")
+    assert count(leaving) > 0
+    assistant.say(leaving, "quitter")
+    assert count(leaving) == 0 and count(staying) > 0
