@@ -15,7 +15,8 @@ RASA_PORT ?= 5005
 ACTIONS_PORT ?= 5055
 WEB_PORT ?= 8080
 MODEL := models/assistant.tar.gz
-TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot -name '*.yml' -o -name '*.py' 2>/dev/null)
+# bot/channels/ (the Telegram bridge) is not part of the model: editing it does not retrain.
+TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot -path bot/channels -prune -o \( -name '*.yml' -o -name '*.py' \) -print 2>/dev/null)
 
 .PHONY: help setup sysdeps train run test test-unit validate test-stories bench eval clean
 
