@@ -18,10 +18,11 @@ MODEL := models/assistant.tar.gz
 # bot/channels/ (the Telegram bridge) is not part of the model: editing it does not retrain.
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot -path bot/channels -prune -o \( -name '*.yml' -o -name '*.py' \) -print 2>/dev/null)
 
-.PHONY: help setup sysdeps train run test test-unit validate test-stories bench eval clean
+.PHONY: help setup sysdeps train run telegram test test-unit validate test-stories bench eval clean
 
 help:
 	@echo "make run    set up, train if needed, start the assistant and its web page"
+	@echo "make telegram  start the Telegram bridge (needs TELEGRAM_BOT_TOKEN, see README)"
 	@echo "make test   set up, train if needed, run all tests"
 	@echo "make bench  print the benchmark table (accuracy, language, latency, memory)"
 	@echo "make eval   run the public behavioural sample against a running assistant"
@@ -45,6 +46,10 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 
 run: $(MODEL)
 	@bash scripts/run.sh
+
+# The Telegram bridge, a separate process talking to the running assistant (see README, Telegram).
+telegram: $(VENV)/.installed
+	@bash scripts/telegram.sh
 
 test: sysdeps $(MODEL) validate test-unit test-stories
 

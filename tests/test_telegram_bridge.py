@@ -279,6 +279,18 @@ def test_telegram_error_is_retried(polling):
     assert first[0].text.startswith("Salut")
 
 
+def test_a_message_telegram_keeps_refusing_is_not_lost_silently(polling):
+    fake, bridge = polling
+    chat = next(ids)
+    for _ in range(3):  # every attempt at the greeting fails
+        fake.fail_next("sendMessage", 502, chat_id=chat)
+    mid = fake.user_says(chat, "salut", "fr")
+    hint, failed = fake.wait_bot_messages(chat, after=mid, count=2)
+    assert "quitter" in hint.text
+    assert failed.text == text("telegram_send_failed", "fr").replace("1-833-900-1010", "+1-833-900-1010")
+    assert "Message not sent after 3 attempts" in bridge.log
+
+
 def test_group_gets_one_short_note_and_nothing_else(polling, assistant):
     fake, _ = polling
     group = -1009000000001
