@@ -7,11 +7,17 @@ message, 64 bytes of callback_data, 1-100 ids per deleteMessages. It records eve
 chat's messages (who sent them, whether they were deleted), and can fail the next call to a method
 (e.g. a 429 with retry_after). Users are simulated: `user_says` and `user_presses` queue an update
 for getUpdates or, when a webhook is set, POST it to the webhook with its secret token.
+`BridgeProcess` runs the real bridge against it.
 """
 from __future__ import annotations
 
 import itertools
 import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -19,7 +25,10 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parents[1]
 
 BOT_USER = {"id": 4242000001, "is_bot": True, "first_name": "Help", "username": "test_help_bot",
             "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
@@ -336,6 +345,70 @@ class FakeTelegram:
         return True
 
 
+class BridgeProcess:
+    """`python -m bot.channels.telegram`, as `make telegram` runs it, against a FakeTelegram."""
+
+    def __init__(self, fake: FakeTelegram, rasa_url: str, mode: str = "polling", token: str = "",
+                 sender_secret: str = "", webhook_secret: str = "", env: Optional[Dict] = None):
+        self.fake, self.mode = fake, mode
+        self._tmp = tempfile.TemporaryDirectory()
+        self.log_path = Path(self._tmp.name) / "bridge.log"
+        self.webhook_port = _free_port()
+        self.webhook_url = f"http://127.0.0.1:{self.webhook_port}/telegram/hook"
+        self.env = {
+            **os.environ, "PYTHONPATH": str(ROOT),
+            "TELEGRAM_BOT_TOKEN": token or fake.token, "TELEGRAM_SENDER_SECRET": sender_secret or "s" * 32,
+            "TELEGRAM_API_BASE_URL": fake.url, "RASA_URL": rasa_url, "TELEGRAM_MODE": mode,
+            "TELEGRAM_ERASE_NOTE_SECONDS": "0.5", "TELEGRAM_ERASE_TIP_SECONDS": "1",
+            "TELEGRAM_POLL_TIMEOUT": "2",
+            **(env or {}),
+        }
+        if mode == "webhook":
+            self.env.update({"TELEGRAM_WEBHOOK_URL": self.webhook_url, "TELEGRAM_WEBHOOK_SECRET": webhook_secret or "w" * 32,
+                             "TELEGRAM_WEBHOOK_PORT": str(self.webhook_port)})
+
+    def __enter__(self) -> "BridgeProcess":
+        self._log = open(self.log_path, "w")
+        self.proc = subprocess.Popen([sys.executable, "-m", "bot.channels.telegram"], cwd=ROOT, env=self.env,
+                                     stdout=self._log, stderr=subprocess.STDOUT)
+        try:
+            if self.mode == "webhook":
+                self.fake.wait(lambda: self.fake.webhook or self.proc.poll() is not None, 60, "setWebhook")
+                self.fake.wait(lambda: self._accepts() or self.proc.poll() is not None, 30, "the webhook server")
+            else:
+                self.fake.wait(lambda: self.fake.calls_to("getUpdates") or self.proc.poll() is not None, 60, "polling")
+            assert self.proc.poll() is None, self.log
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _accepts(self) -> bool:
+        try:
+            socket.create_connection(("127.0.0.1", self.webhook_port), timeout=1).close()
+            return True
+        except OSError:
+            return False
+
+    def __exit__(self, *exc) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._log.close()
+
+    @property
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
 class ApiError(Exception):
     def __init__(self, code: int, description: str):
         self.code, self.description = code, description
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

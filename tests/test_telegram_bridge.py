@@ -9,23 +9,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 from typing import Dict, List, Optional
 
 import pytest
 
 from bot.texts import text
-from tests.fake_telegram import FakeTelegram
-from tests.servers import ROOT, free_port
+from tests.fake_telegram import BridgeProcess as _BridgeProcess, FakeTelegram
+from tests.servers import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -44,61 +38,10 @@ def user_events(tracker: Dict) -> List[Dict]:
     return [e for e in tracker["events"] if e["event"] == "user"]
 
 
-class BridgeProcess:
-    """`python -m bot.channels.telegram`, as `make telegram` runs it, against the fake Bot API."""
-
-    def __init__(self, fake: FakeTelegram, rasa_url: str, mode: str = "polling", env: Optional[Dict] = None):
-        self.fake, self.mode = fake, mode
-        self._tmp = tempfile.TemporaryDirectory()
-        self.log_path = Path(self._tmp.name) / "bridge.log"
-        self.webhook_port = free_port()
-        self.webhook_url = f"http://127.0.0.1:{self.webhook_port}/telegram/hook"
-        self.env = {
-            **os.environ, "PYTHONPATH": str(ROOT),
-            "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_SENDER_SECRET": SENDER_SECRET,
-            "TELEGRAM_API_BASE_URL": fake.url, "RASA_URL": rasa_url, "TELEGRAM_MODE": mode,
-            "TELEGRAM_ERASE_NOTE_SECONDS": "0.5", "TELEGRAM_ERASE_TIP_SECONDS": "1",
-            "TELEGRAM_POLL_TIMEOUT": "2", "TELEGRAM_LOG_LEVEL": "DEBUG", "BRIDGE_TOKEN": "bridge-token-for-tests",
-            **(env or {}),
-        }
-        if mode == "webhook":
-            self.env.update({"TELEGRAM_WEBHOOK_URL": self.webhook_url, "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
-                             "TELEGRAM_WEBHOOK_PORT": str(self.webhook_port)})
-
-    def __enter__(self) -> "BridgeProcess":
-        self._log = open(self.log_path, "w")
-        self.proc = subprocess.Popen([sys.executable, "-m", "bot.channels.telegram"], cwd=ROOT, env=self.env,
-                                     stdout=self._log, stderr=subprocess.STDOUT)
-        try:
-            if self.mode == "webhook":
-                self.fake.wait(lambda: self.fake.webhook or self.proc.poll() is not None, 60, "setWebhook")
-                self.fake.wait(lambda: self._accepts() or self.proc.poll() is not None, 30, "the webhook server")
-            else:
-                self.fake.wait(lambda: self.fake.calls_to("getUpdates") or self.proc.poll() is not None, 60, "polling")
-            assert self.proc.poll() is None, self.log
-        except BaseException:
-            self.__exit__()
-            raise
-        return self
-
-    def _accepts(self) -> bool:
-        try:
-            socket.create_connection(("127.0.0.1", self.webhook_port), timeout=1).close()
-            return True
-        except OSError:
-            return False
-
-    def __exit__(self, *exc) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self._log.close()
-
-    @property
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
+def BridgeProcess(fake: FakeTelegram, rasa_url: str, mode: str = "polling") -> _BridgeProcess:
+    """The bridge as `make telegram` runs it, at DEBUG (the log test reads everything it printed)."""
+    return _BridgeProcess(fake, rasa_url, mode, token=TOKEN, sender_secret=SENDER_SECRET, webhook_secret=WEBHOOK_SECRET,
+                          env={"TELEGRAM_LOG_LEVEL": "DEBUG", "BRIDGE_TOKEN": "bridge-token-for-tests"})
 
 
 @pytest.fixture(scope="module")

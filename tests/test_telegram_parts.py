@@ -267,3 +267,24 @@ def test_rest_client_reports_an_error_status_as_unavailable(rasa_stub):
     with pytest.raises(AssistantUnavailable):
         asyncio.run(go())
     assert "X-Bridge-Token" not in Recorder.requests[0]["headers"]
+
+
+# ------------------------------------------------------------------------------------ the application
+
+def test_application_talks_to_telegram_unless_told_otherwise_and_rate_limits():
+    from telegram.ext import AIORateLimiter
+
+    from bot.channels.telegram.bridge import Bridge
+
+    app = Bridge(Config.from_env(GOOD_ENV)).build()
+    assert app.bot.base_url == f"https://api.telegram.org/bot{TOKEN}"
+    assert isinstance(app.bot.rate_limiter, AIORateLimiter)
+    local = Bridge(Config.from_env({**GOOD_ENV, "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/"})).build()
+    assert local.bot.base_url == f"http://127.0.0.1:8081/bot{TOKEN}"
+
+
+def test_the_bridge_recognises_the_assistants_exit_answer_in_both_languages(domain):
+    from bot.channels.telegram.bridge import exit_answer_texts
+
+    expected = {v["text"] for v in domain["responses"]["utter_safety_exit"]}
+    assert exit_answer_texts() == expected and len(expected) == 2

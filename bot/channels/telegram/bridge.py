@@ -99,16 +99,15 @@ class Bridge:
         self._notes: Dict[asyncio.Task, tuple] = {}  # neutral lines waiting to be deleted
         self._sweeper: Optional[asyncio.Task] = None
         self.app: Optional[Application] = None
-        self.stats = {"erases": 0, "ids_deleted": 0, "delete_calls": 0}
 
     # ---------------------------------------------------------------- set-up
     def build(self) -> Application:
         cfg = self.config
+        builder = ApplicationBuilder().token(cfg.bot_token)
+        if cfg.api_base_url:  # another Bot API server (self-hosted, or the tests' fake one)
+            builder = builder.base_url(f"{cfg.api_base_url}/bot").base_file_url(f"{cfg.api_base_url}/file/bot")
         app = (
-            ApplicationBuilder()
-            .token(cfg.bot_token)
-            .base_url(f"{cfg.api_base_url}/bot")
-            .base_file_url(f"{cfg.api_base_url}/file/bot")
+            builder
             .rate_limiter(AIORateLimiter(max_retries=3))
             .concurrent_updates(64)  # chats in parallel; one chat in order (ChatMemory.lock)
             .job_queue(None)
@@ -276,6 +275,8 @@ class Bridge:
             lang = detect(answer_texts(reply)).language
             await self.erase(chat_id, sender, lang, assistant_done=True)
             return lang
+        if not reply:
+            log.warning("The assistant sent an empty answer (conv=%s)", short(sender))
         said = answer_texts(reply)
         if said.strip():
             found = detect(said)
@@ -302,9 +303,6 @@ class Bridge:
         calls = await self._delete(chat_id, ids)
         if not assistant_done:
             await self.erase_in_assistant(sender)
-        self.stats["erases"] += 1
-        self.stats["ids_deleted"] += len(ids)
-        self.stats["delete_calls"] += calls
         log.info("Erase: %d messages deleted in %d calls", len(ids), calls)
         note, delay = text("telegram_erased", lang), self.config.erase_note_seconds
         if self.tips.first_time(sender):

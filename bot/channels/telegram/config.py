@@ -30,7 +30,7 @@ class Config:
     mode: str = "polling"
     rasa_url: str = "http://localhost:5005"
     bridge_token: Optional[str] = None
-    api_base_url: str = "https://api.telegram.org"
+    api_base_url: Optional[str] = None  # None: Telegram's own Bot API server (python-telegram-bot's default)
     webhook_url: Optional[str] = None
     webhook_secret: Optional[str] = None
     webhook_listen: str = "127.0.0.1"
@@ -99,7 +99,7 @@ class Config:
             mode=mode,
             rasa_url=(get("RASA_URL", "http://localhost:5005") or "").rstrip("/"),
             bridge_token=get("BRIDGE_TOKEN"),
-            api_base_url=(get("TELEGRAM_API_BASE_URL", "https://api.telegram.org") or "").rstrip("/"),
+            api_base_url=(get("TELEGRAM_API_BASE_URL") or "").rstrip("/") or None,
             webhook_url=webhook_url,
             webhook_secret=webhook_secret,
             webhook_listen=get("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"),

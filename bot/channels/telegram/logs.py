@@ -2,7 +2,7 @@
 
 Three layers, because libraries log things we do not control:
 - httpx / httpcore log every request URL, and a Bot API URL contains the bot token
-  (`https://api.telegram.org/bot<TOKEN>/sendMessage`): they are held at WARNING;
+  (`.../bot<TOKEN>/sendMessage`): they are held at WARNING;
 - python-telegram-bot logs request parameters (chat ids, message text) and raw updates at DEBUG:
   its loggers are held at INFO, even when the bridge itself runs at DEBUG;
 - a filter on the output handler rewrites every record, whichever logger it comes from: known

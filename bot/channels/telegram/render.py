@@ -3,8 +3,8 @@
 - Buttons become an inline keyboard under the message. A button's payload travels as its
   `callback_data` when it fits Telegram's 64 bytes, otherwise as a short key into `Payloads`.
 - Phone numbers: North American numbers are written +1-XXX-XXX-XXXX, the format Telegram turns into
-  a tappable phone link (the Bot API's own example of a phone_number entity), so "1-833-900-1010"
-  reads "+1-833-900-1010". Short numbers (911, 988, 211) stay as they are.
+  a tappable phone link (the Bot API's own example of a phone_number entity): "1-8XX-XXX-XXXX"
+  reads "+1-8XX-XXX-XXXX". Short numbers (911, 988, 211) stay as they are.
 - Text is sent plain (no Markdown/HTML parsing, so nothing in an answer can break the formatting),
   and a message longer than Telegram's 4096 characters is split between paragraphs, then lines,
   then sentences, then words; the buttons go under the last part.
@@ -26,7 +26,7 @@ _NANP = re.compile(r"(?<![\d+\-])(?:\+?1[- ])?\(?([2-9]\d{2})\)?[- ]([2-9]\d{2})
 
 
 def format_phones(text: str) -> str:
-    """'1-833-900-1010' and '416-314-2447' -> '+1-833-900-1010', '+1-416-314-2447'."""
+    """'1-8XX-XXX-XXXX' and 'XXX-XXX-XXXX' (digits) -> '+1-8XX-XXX-XXXX', '+1-XXX-XXX-XXXX'."""
     return _NANP.sub(lambda m: f"+1-{m.group(1)}-{m.group(2)}-{m.group(3)}", text)
 
 
