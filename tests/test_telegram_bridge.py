@@ -193,6 +193,19 @@ def test_other_ways_to_exit(polling, assistant, how):
     fake.wait(lambda: erased(fake, chat), what="the chat to be empty")
 
 
+def test_if_deletemessages_fails_the_messages_are_deleted_one_by_one(polling):
+    fake, _ = polling
+    chat = next(ids)
+    talk(fake, chat, "hello", "en", count=2)
+    shown = {m.message_id for m in fake.visible(chat)}
+    fake.fail_next("deleteMessages", 500, chat_id=chat)
+    mid = fake.user_says(chat, "exit", "en")
+    fake.wait_bot_messages(chat, after=mid)
+    singles = {c.params["message_id"] for c in fake.calls_to("deleteMessage") if c.params["chat_id"] == chat}
+    assert len(shown) == 3 and singles == shown | {mid}
+    fake.wait(lambda: erased(fake, chat), what="the chat to be empty")
+
+
 def test_privacy_tip_is_given_once(polling):
     fake, _ = polling
     chat = next(ids)

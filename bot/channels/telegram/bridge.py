@@ -234,12 +234,12 @@ class Bridge:
         calls = 0
         for start in range(0, len(ids), DELETE_CHUNK):
             chunk = ids[start:start + DELETE_CHUNK]
-            for attempt in range(2):
+            for _ in range(SEND_ATTEMPTS):
                 try:
                     calls += 1
                     await self.bot.delete_messages(chat_id, chunk)
                     break
-                except RetryAfter as exc:
+                except RetryAfter as exc:  # the rate limiter already retried: wait once more
                     await asyncio.sleep(_seconds(exc.retry_after) + 0.1)
                 except TelegramError as exc:
                     log.warning("deleteMessages failed (%s); deleting one by one", type(exc).__name__)
@@ -252,6 +252,8 @@ class Bridge:
                         except TelegramError as one_exc:
                             log.error("A message could not be deleted (%s)", type(one_exc).__name__)
                     break
+            else:
+                log.error("Flood limit: %d messages could not be deleted", len(chunk))
         return calls
 
     # ---------------------------------------------------------------- conversation
