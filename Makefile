@@ -15,12 +15,15 @@ RASA_PORT ?= 5005
 ACTIONS_PORT ?= 5055
 WEB_PORT ?= 8080
 MODEL := models/assistant.tar.gz
-TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot -name '*.yml' -o -name '*.py' 2>/dev/null)
+# bot/channels/ (the Telegram bridge) and the stores (bot/tracker_store.py, bot/lock_store.py,
+# bot/retention.py) are not part of the model: editing them does not retrain.
+TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot \( -path bot/channels -o -path bot/tracker_store.py -o -path bot/lock_store.py -o -path bot/retention.py \) -prune -o \( -name '*.yml' -o -name '*.py' \) -print 2>/dev/null)
 
-.PHONY: help setup sysdeps train run test test-unit validate test-stories bench bench-scale retention eval clean
+.PHONY: help setup sysdeps train run telegram test test-unit validate test-stories bench bench-scale retention eval clean
 
 help:
 	@echo "make run    set up, train if needed, start the assistant and its web page"
+	@echo "make telegram  start the Telegram bridge (needs TELEGRAM_BOT_TOKEN, see README)"
 	@echo "make test   set up, train if needed, run all tests"
 	@echo "make bench  print the benchmark table (accuracy, language, latency, memory)"
 	@echo "make bench-scale  1 Rasa node vs 2 behind nginx (PostgreSQL + Redis): throughput, p95, errors"
@@ -46,6 +49,10 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 
 run: $(MODEL)
 	@bash scripts/run.sh
+
+# The Telegram bridge, a separate process talking to the running assistant (see README, Telegram).
+telegram: $(VENV)/.installed
+	@bash scripts/telegram.sh
 
 test: sysdeps $(MODEL) validate test-unit test-stories
 
