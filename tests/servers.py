@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -46,7 +47,7 @@ def post(url: str, sender: str, text: str, metadata: Optional[Dict] = None) -> L
 
 
 class Assistant:
-    """The Rasa server (REST channel) and the action server, on free ports."""
+    """The Rasa server (web channel) and the action server (bot.action_server, token required), on free ports."""
 
     def __init__(self, model: Path = ROOT / "models" / "assistant.tar.gz", api_token: Optional[str] = None,
                  project: Path = ROOT, with_actions: bool = True, env: Optional[Dict[str, str]] = None):
@@ -59,18 +60,22 @@ class Assistant:
         # A page served from this origin (e.g. the web widget in browser tests) may call the server.
         self.web_port = free_port()
         self.web_origin = f"http://127.0.0.1:{self.web_port}"
+        # Rasa authenticates to the action server with this shared secret (endpoints.yml).
+        self.action_token = self.extra_env.get("ACTION_SERVER_TOKEN") or secrets.token_hex(24)
         self._tmp = tempfile.TemporaryDirectory()
 
     def __enter__(self) -> "Assistant":
         env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false",
-               **self.extra_env}
+               "ACTION_SERVER_TOKEN": self.action_token, **self.extra_env}
+        if self.api_token:
+            env["RASA_API_TOKEN"] = self.api_token
         log = open(Path(self._tmp.name) / "servers.log", "w")
         endpoints = Path(self._tmp.name) / "endpoints.yml"
         if self.with_actions:
             text = (self.project / "endpoints.yml").read_text().replace("localhost:5055", f"localhost:{self.actions_port}")
             endpoints.write_text(text)
             self.procs.append(subprocess.Popen(
-                [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.actions_port)],
+                [str(BIN / "python"), "-m", "bot.action_server", "--actions", "actions", "--port", str(self.actions_port)],
                 cwd=self.project, env=env, stdout=log, stderr=subprocess.STDOUT))
         else:
             endpoints.write_text("")

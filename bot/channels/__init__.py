@@ -1,0 +1,1 @@
+"""Input channels of the Rasa server (credentials.yml): the web channel with its limits."""
