@@ -47,7 +47,7 @@ _GRACE_SECONDS = 5.0  # a value stays redacted this long after its request ended
 _MAX_VALUES = 2000
 
 _PATTERNS: List[Tuple[re.Pattern, Any]] = [
-    # Telegram bot tokens (123456789:AA...), also inside api.telegram.org/bot<token>/ URLs.
+    # Telegram bot tokens (123456789:AA...), also inside the bot API URLs (/bot<token>/getUpdates).
     (re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}"), SECRET),
     # JSON Web Tokens.
     (re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"), SECRET),
