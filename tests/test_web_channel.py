@@ -11,7 +11,7 @@ TRUSTED = parse_networks("127.0.0.0/8,10.0.0.0/8")
 @pytest.fixture
 def rasa(monkeypatch):
     with InProcessRasa(env={"RATE_LIMIT_CONVERSATION_PER_MINUTE": "3", "RATE_LIMIT_IP_PER_MINUTE": "5",
-                            "RATE_LIMIT_EXEMPT_IPS": "", "BRIDGE_TOKEN": "bridge-secret-123456"},
+                            "RATE_LIMIT_EXEMPT_IPS": "", "BRIDGE_TOKEN": "fake-bridge-token-1234"},
                        monkeypatch=monkeypatch) as running:
         yield running
 
@@ -67,13 +67,13 @@ def test_a_huge_body_is_refused_without_reading_it_as_a_message(rasa):
 
 def test_per_conversation_limit_answers_429_with_retry_after_and_the_emergency_number(rasa):
     for _ in range(3):
-        assert rasa.post({"sender": "chatty", "message": "hello"}, {"X-Bridge-Token": "bridge-secret-123456"})[0] == 200
+        assert rasa.post({"sender": "chatty", "message": "hello"}, {"X-Bridge-Token": "fake-bridge-token-1234"})[0] == 200
     status, reply, headers = rasa.post({"sender": "chatty", "message": "bonjour", "metadata": {"language": "fr"}},
-                                       {"X-Bridge-Token": "bridge-secret-123456"})
+                                       {"X-Bridge-Token": "fake-bridge-token-1234"})
     assert status == 429 and int(headers["Retry-After"]) >= 1
     assert reply["message"] == text("rate_limited", "fr") and "911" in reply["message"]
     # Other conversations are not affected (the bridge is exempt from the per-IP limit, not this one).
-    assert rasa.post({"sender": "calm", "message": "hello"}, {"X-Bridge-Token": "bridge-secret-123456"})[0] == 200
+    assert rasa.post({"sender": "calm", "message": "hello"}, {"X-Bridge-Token": "fake-bridge-token-1234"})[0] == 200
 
 
 def test_per_ip_limit_uses_forwarded_for_only_from_a_trusted_proxy(rasa):
@@ -84,7 +84,7 @@ def test_per_ip_limit_uses_forwarded_for_only_from_a_trusted_proxy(rasa):
     assert rasa.post({"sender": "other", "message": "hi"}, {"X-Forwarded-For": "203.0.113.8"})[0] == 200
     # A bridge with the right token is not limited per IP; a wrong token is.
     assert rasa.post({"sender": "tg-1", "message": "hi"},
-                     {"X-Forwarded-For": "203.0.113.7", "X-Bridge-Token": "bridge-secret-123456"})[0] == 200
+                     {"X-Forwarded-For": "203.0.113.7", "X-Bridge-Token": "fake-bridge-token-1234"})[0] == 200
     assert rasa.post({"sender": "tg-2", "message": "hi"},
                      {"X-Forwarded-For": "203.0.113.7", "X-Bridge-Token": "wrong"})[0] == 429
 
@@ -121,8 +121,8 @@ def test_rate_limiter_refills_and_stays_bounded_in_memory():
 def api(monkeypatch, tmp_path):
     model = tmp_path / "model.tar.gz"
     model.write_bytes(b"not really a model")
-    with InProcessRasa(env={"RASA_API_TOKEN": "api-token-abcdef123456"}, enable_api=True,
-                       auth_token="api-token-abcdef123456", monkeypatch=monkeypatch) as running:
+    with InProcessRasa(env={"RASA_API_TOKEN": "fake-api-token-abcdef"}, enable_api=True,
+                       auth_token="fake-api-token-abcdef", monkeypatch=monkeypatch) as running:
         running.model = str(model)
         yield running
 
@@ -137,7 +137,7 @@ def api(monkeypatch, tmp_path):
 ])
 def test_model_loading_is_refused_unless_local_file_local_caller_and_token(api, body, headers, status, error):
     body = {k: (api.model if v == "MODEL" else v) for k, v in body.items()}
-    got, reply, _ = api.post(body, headers, path="/model?token=api-token-abcdef123456", method="PUT")
+    got, reply, _ = api.post(body, headers, path="/model?token=fake-api-token-abcdef", method="PUT")
     assert (got, reply["error"]) == (status, error)
 
 
@@ -150,14 +150,14 @@ def test_model_loading_needs_the_token_itself(api):
 
 def test_a_local_model_file_from_loopback_with_the_token_passes_the_guard(api):
     # It reaches Rasa's own loader (which rejects this fake file): the guard let it through.
-    got, reply, _ = api.post({"model_file": api.model}, path="/model?token=api-token-abcdef123456", method="PUT")
+    got, reply, _ = api.post({"model_file": api.model}, path="/model?token=fake-api-token-abcdef", method="PUT")
     assert isinstance(reply, dict) and reply.get("error") not in (
         "model_file_only", "model_file_not_local", "model_api_local_only", "model_api_needs_token")
 
 
 def test_other_api_routes_still_need_rasas_token(api):
     assert api.post(None, path="/status", method="GET")[0] == 401
-    assert api.post(None, path="/status?token=api-token-abcdef123456", method="GET")[0] != 401
+    assert api.post(None, path="/status?token=fake-api-token-abcdef", method="GET")[0] != 401
 
 
 def test_an_api_without_any_authentication_is_refused_whole(monkeypatch):
