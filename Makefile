@@ -17,12 +17,13 @@ WEB_PORT ?= 8080
 MODEL := models/assistant.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot -name '*.yml' -o -name '*.py' 2>/dev/null)
 
-.PHONY: help setup sysdeps train run test test-unit validate test-stories bench eval clean
+.PHONY: help setup sysdeps train run test test-unit validate check-secrets test-stories bench bench-long eval clean
 
 help:
 	@echo "make run    set up, train if needed, start the assistant and its web page"
 	@echo "make test   set up, train if needed, run all tests"
 	@echo "make bench  print the benchmark table (accuracy, language, latency, memory)"
+	@echo "make bench-long  per-turn latency at turn 10 vs turn 300 of one conversation"
 	@echo "make eval   run the public behavioural sample against a running assistant"
 
 setup: $(VENV)/.installed
@@ -45,11 +46,15 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 run: $(MODEL)
 	@bash scripts/run.sh
 
-test: sysdeps $(MODEL) validate test-unit test-stories
+test: sysdeps check-secrets $(MODEL) validate test-unit test-stories
 
 # Chromium, PostgreSQL, Redis, nginx from Debian's packages, installed only if missing.
 sysdeps:
 	@bash scripts/system-packages.sh
+
+# Fails if a token-like string is committed (secrets come from the environment; see .env.example).
+check-secrets:
+	python3 scripts/check_secrets.py
 
 validate: $(VENV)/.installed
 	$(BIN)/rasa data validate --quiet
@@ -62,6 +67,9 @@ test-stories: $(MODEL)
 
 bench: $(MODEL)
 	$(BIN)/python scripts/bench.py
+
+bench-long: $(MODEL)
+	$(BIN)/python scripts/bench_long_conversation.py
 
 eval:
 	python3 ../shared/tools/eval_bot.py http://localhost:$(RASA_PORT)/webhooks/rest/webhook ../shared/eval/sample.jsonl --verbose

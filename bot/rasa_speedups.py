@@ -102,5 +102,7 @@ def _resolve_by_type(type_name: Text, default: Optional[Type[Event]] = None) -> 
 
 if getattr(RemoteAction._validate_action_result, "__module__", "") != __name__:
     RemoteAction._validate_action_result = _validate_action_result
-    RemoteAction._action_call_format = _action_call_format
-    Event.resolve_by_type = staticmethod(_resolve_by_type)
+    # RASA_SPEEDUPS=off keeps fixes 2 and 3 out, for side-by-side benchmarks (scripts/bench_long_conversation.py).
+    if os.environ.get("RASA_SPEEDUPS", "").lower() != "off":
+        RemoteAction._action_call_format = _action_call_format
+        Event.resolve_by_type = staticmethod(_resolve_by_type)
