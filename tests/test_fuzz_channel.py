@@ -64,7 +64,7 @@ def test_fuzzing_the_real_server_gives_no_500_no_hang_no_memory_growth(assistant
     before = rss_mb(pid) if os.path.exists(f"/proc/{pid}/status") else None
     seen = []
 
-    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
     @given(body=bodies)
     def fuzz(body):
         status, reply, _ = request(assistant.webhook, body, timeout=20)  # a hang fails here
