@@ -15,9 +15,10 @@ RASA_PORT ?= 5005
 ACTIONS_PORT ?= 5055
 WEB_PORT ?= 8080
 MODEL := models/assistant.tar.gz
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot -name '*.yml' -o -name '*.py' 2>/dev/null)
 
-.PHONY: help setup sysdeps train run test test-unit validate test-stories bench eval clean
+.PHONY: help setup sysdeps train run test test-unit validate test-stories bench eval clean web screenshots
 
 help:
 	@echo "make run    set up, train if needed, start the assistant and its web page"
@@ -45,6 +46,19 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 run: $(MODEL)
 	@bash scripts/run.sh
 
+# The web widget's texts (web/widget-texts.js), made from data/; run.sh and the browser tests also do it.
+web: $(VENV)/.installed
+	@$(BIN)/python scripts/widget_texts.py >/dev/null
+
+# axe-core (pinned in tests/browser/package-lock.json) for the browser tests' accessibility check.
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+# Refresh the README's widget screenshots (docs/screenshots/) with the browser tests.
+screenshots: $(MODEL) web $(AXE)
+	SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_widget_browser.py -k "english_conversation or french_page or layout"
+
 test: sysdeps $(MODEL) validate test-unit test-stories
 
 # Chromium, PostgreSQL, Redis, nginx from Debian's packages, installed only if missing.
@@ -54,7 +68,7 @@ sysdeps:
 validate: $(VENV)/.installed
 	$(BIN)/rasa data validate --quiet
 
-test-unit: $(MODEL)
+test-unit: $(MODEL) web $(AXE)
 	$(BIN)/python -m pytest -q
 
 test-stories: $(MODEL)

@@ -20,7 +20,9 @@ pids+=($!)
 $BIN/rasa run --model models/assistant.tar.gz --endpoints "$endpoints" --credentials credentials.yml \
   --port "$RASA_PORT" --cors "http://localhost:${WEB_PORT}" --quiet &
 pids+=($!)
-$BIN/python -m http.server "$WEB_PORT" --bind 127.0.0.1 --directory web >/dev/null 2>&1 &
+# The demo page and the widget: texts made from data/, served with a strict Content-Security-Policy.
+$BIN/python scripts/widget_texts.py >/dev/null
+$BIN/python scripts/serve_web.py --port "$WEB_PORT" --assistant "http://localhost:${RASA_PORT}" &
 pids+=($!)
 
 echo "Waiting for the assistant to start..."
@@ -31,7 +33,7 @@ done
 cat <<MSG
 
   The assistant is running.
-    Web page (EN/FR):  http://localhost:${WEB_PORT}/
+    Web page (EN/FR):  http://localhost:${WEB_PORT}/   (en français : http://localhost:${WEB_PORT}/index.fr.html)
     REST channel:      POST http://localhost:${RASA_PORT}/webhooks/rest/webhook
   Press Ctrl-C to stop.
 
