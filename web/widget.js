@@ -49,6 +49,7 @@
   var history = [];      // what the log shows, to re-render (language change, sessionStorage)
   var queue = Promise.resolve();
   var idleTimer = null, exiting = false;
+  var epoch = 0;         // bumped when the chat is cleared: late replies to a cleared chat are dropped
   var ui = {};
 
   function pickLang(value) { return /^fr/i.test(value || "") ? "fr" : (/^en/i.test(value || "") ? "en" : null); }
@@ -207,11 +208,15 @@
     }, function () { clearTimeout(timer); throw { key: "assistant_unreachable" }; });
   }
   function deliver(message) {
+    var mine = epoch;
     started = true;
+    clearTimeout(idleTimer);
     save();
     queue = queue.then(function () {
+      if (mine !== epoch) return;
       typing(true);
       return post(message).then(function (replies) {
+        if (mine !== epoch) return;
         typing(false);
         replies.forEach(function (r) {
           if (!r.text && !(r.buttons && r.buttons.length)) return;
@@ -220,6 +225,7 @@
           add({ who: "bot", text: r.text || "", buttons: r.buttons || [], lang: l || lang });
         });
       }, function (err) {
+        if (mine !== epoch) return;
         typing(false);
         add({ who: "error", key: (err && err.key) || "assistant_unreachable", retry: message });
       });
@@ -289,6 +295,7 @@
     if (ui.dots) { ui.dots.hidden = true; ui.keys.textContent = ""; }
   }
   function onKeyDown(e) {
+    if (e.isComposing) return;
     if (e.key === "Shift") { if (!e.repeat) keys.shiftAlone = true; return; }
     keys.shiftAlone = false;
     if (e.key === "Escape" || e.key === "Esc") {
@@ -315,6 +322,8 @@
     if (cfg.idleMs > 0 && started && !exiting) idleTimer = setTimeout(idleClose, cfg.idleMs);
   }
   function idleClose() {
+    var hadFocus = ui.panel.contains(document.activeElement);
+    epoch += 1;
     if (started) eraseOnServer(sender);
     forget();
     sender = newSender();
@@ -325,7 +334,7 @@
     ui.log.textContent = "";
     add({ who: "note", key: "web_idle_closed" });
     add({ who: "note", key: "web_exit_hint" });
-    setOpen(false, true);
+    setOpen(false, !hadFocus);
     ui.announce.textContent = t("web_idle_closed");
   }
 
@@ -465,6 +474,7 @@
     document.addEventListener("keydown", onKeyDown, true);
     document.addEventListener("keyup", onKeyUp, true);
     window.addEventListener("blur", function () { keys.shiftAlone = false; });
+    document.addEventListener("mousedown", function () { keys.shiftAlone = false; }, true);
     document.body.append(root);
   }
 
