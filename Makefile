@@ -16,12 +16,14 @@ ACTIONS_PORT ?= 5055
 WEB_PORT ?= 8080
 MODEL := models/assistant.tar.gz
 AXE := tests/browser/node_modules/axe-core/axe.min.js
-TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot -name '*.yml' -o -name '*.py' 2>/dev/null)
+# bot/channels/ (the Telegram bridge) is not part of the model: editing it does not retrain.
+TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot -path bot/channels -prune -o \( -name '*.yml' -o -name '*.py' \) -print 2>/dev/null)
 
-.PHONY: help setup sysdeps train run test test-unit validate test-stories bench eval clean web screenshots
+.PHONY: help setup sysdeps train run telegram test test-unit validate test-stories bench eval clean web screenshots
 
 help:
 	@echo "make run    set up, train if needed, start the assistant and its web page"
+	@echo "make telegram  start the Telegram bridge (needs TELEGRAM_BOT_TOKEN, see README)"
 	@echo "make test   set up, train if needed, run all tests"
 	@echo "make bench  print the benchmark table (accuracy, language, latency, memory)"
 	@echo "make eval   run the public behavioural sample against a running assistant"
@@ -57,7 +59,11 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 
 # Refresh the README's widget screenshots (docs/screenshots/) with the browser tests.
 screenshots: $(MODEL) web $(AXE)
-	SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_widget_browser.py -k "english_conversation or french_page or layout"
+	SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_widget_browser.py -k "accessibility or layout"
+
+# The Telegram bridge, a separate process talking to the running assistant (see README, Telegram).
+telegram: $(VENV)/.installed
+	@bash scripts/telegram.sh
 
 test: sysdeps $(MODEL) validate test-unit test-stories
 
