@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import textwrap
+import warnings
 from pathlib import Path
 from typing import List, Optional
 
@@ -115,6 +116,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `bot resources list | head` ends quietly
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    warnings.filterwarnings("ignore")  # library deprecation notices are not for staff
     args = parser().parse_args(argv)
     project = Project.find(args.project)
     if str(project.root) not in sys.path:
@@ -122,13 +125,14 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     if args.command == "check":
         from bot.staff.check import MIN_EXAMPLES, SECTIONS, run_checks
-        from bot.staff.findings import errors, report, warnings
+        from bot.staff.findings import errors, report
+        from bot.staff.findings import warnings as warning_list
 
         sections = [s for s in SECTIONS if not (args.skip_rasa and s == "rasa")]
         print("Checking / Vérification de", project.root, "...\n", flush=True)
         findings = run_checks(project, sections, min_examples=args.min_examples or MIN_EXAMPLES)
         report(findings, args.language)
-        n_err, n_warn = len(errors(findings)), len(warnings(findings))
+        n_err, n_warn = len(errors(findings)), len(warning_list(findings))
         if n_err:
             print(f"{n_err} problem(s) to fix and {n_warn} warning(s). Fix the problems, then run `bot check` again.\n"
                   f"{n_err} problème(s) à corriger et {n_warn} avertissement(s). Corrigez, puis relancez `bot check`.")

@@ -64,6 +64,7 @@ def sha256(path: Path) -> str:
 def predict(model: Path, all_cases: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """Parse every turn of every case with the model, in this process (no server needed)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    warnings.filterwarnings("ignore")
     from rasa.core.agent import load_agent
     from rasa.utils.log_utils import configure_structlog
 
@@ -136,15 +137,15 @@ def compare(current: Dict[str, Dict[str, float]], baseline: Optional[Dict[str, A
 
 def print_table(current: Dict[str, Dict[str, float]], baseline: Optional[Dict[str, Any]], out: TextIO) -> None:
     before = (baseline or {}).get("metrics") or {}
-    print(f"{'':34}{'now':>10}{'accepted':>10}", file=out)
+    print(f"{'':48}{'now':>9}{'accepted':>10}", file=out)
     for lang in LANGUAGES:
         m = current[lang]
         print(f"{lang.upper()} ({m['cases']} cases, {m['emergency_cases']} emergencies)", file=out)
         for key, (en, fr) in FIGURES.items():
             was = before.get(lang, {}).get(key)
             was_s = f"{was:.1%}" if was is not None else "-"
-            print(f"  {en + ' / ' + fr:32}{m[key]:>10.1%}{was_s:>10}", file=out)
-        print(f"  {'intent accuracy / exactitude':32}{m['intent_accuracy']:>10.1%}", file=out)
+            print(f"  {en + ' / ' + fr:46}{m[key]:>9.1%}{was_s:>10}", file=out)
+        print(f"  {'intent accuracy / exactitude des intentions':46}{m['intent_accuracy']:>9.1%}", file=out)
 
 
 # --------------------------------------------------------------------------------------------------

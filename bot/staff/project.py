@@ -51,7 +51,8 @@ class Project:
         """Environment for Rasa's commands: this project's code first, quiet TensorFlow, no telemetry."""
         path = [str(self.root)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
         return {**os.environ, "PYTHONPATH": os.pathsep.join(path), "TF_CPP_MIN_LOG_LEVEL": "3",
-                "RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+                "RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+                "PYTHONWARNINGS": "ignore"}
 
     def setting(self, name: str) -> Optional[str]:
         """An environment variable, or its value in the project's .env file (as scripts/run.sh reads it)."""

@@ -19,7 +19,8 @@ from ruamel.yaml import YAML
 from bot.staff.project import Project, rasa_bin
 
 STARTED = re.compile(r"Starting to train component '(\w+)'")
-FINISHED = re.compile(r"(?:Finished training|Restored) component '(\w+)'")
+FINISHED = re.compile(r"Finished training component '(\w+)'")
+RESTORED = re.compile(r"Restored component '(\w+)' from cache")
 EPOCHS = re.compile(r"Epochs:\s+\d+%\|[^|]*\|\s*(\d+)/(\d+)")
 WHAT = {
     "LanguageDetector": "language detector / détecteur de langue",
@@ -50,8 +51,8 @@ class Progress:
         return (f"  [{'#' * filled}{'.' * (20 - filled)}] step {min(self.done + 1, self.total)}/{self.total}  "
                 f"{self.current}{extra}  ({int(time.time() - self.started)} s)")
 
-    def stage(self, name: str) -> None:
-        self.current = f"{name} ({WHAT[name]})" if name in WHAT else name
+    def stage(self, name: str, note: str = "") -> None:
+        self.current = (f"{name} ({WHAT[name]})" if name in WHAT else name) + note
         self._show()
 
     def finished(self) -> None:
@@ -100,6 +101,9 @@ def train(project: Project, out: TextIO = sys.stdout) -> Optional[Path]:
                 if STARTED.search(piece):
                     progress.stage(STARTED.search(piece).group(1))
                 elif FINISHED.search(piece):
+                    progress.finished()
+                elif RESTORED.search(piece):
+                    progress.stage(RESTORED.search(piece).group(1), " unchanged, reused / inchangé, réutilisé")
                     progress.finished()
                 elif EPOCHS.search(piece):
                     progress.epochs(*map(int, EPOCHS.search(piece).groups()))
