@@ -28,7 +28,7 @@ NEW_EXAMPLES = [
     "ils veulent que je signe vite pour un poste de mannequin à Vancouver",
     "c'est-tu normal qu'un employeur paie mon billet de bus pour Sudbury",
 ]
-SKIP = shutil.ignore_patterns(".venv", ".git", "models", "results", ".pytest_cache", "__pycache__", "node_modules", ".env")
+SKIP = shutil.ignore_patterns(".venv", ".git", ".rasa", "models", "results", ".pytest_cache", "__pycache__", "node_modules", ".env")
 
 
 def bot(project: Path, *args: str, token: str = "") -> subprocess.CompletedProcess:

@@ -29,6 +29,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Dict, List, Optional, TextIO, Tuple
 
+from bot.staff.findings import STDOUT
 from bot.staff.project import Project
 
 LANGUAGES = ("en", "fr")
@@ -274,7 +275,7 @@ def accept(project: Project, model: Path, current: Dict[str, Dict[str, float]], 
 
 
 def evaluate(project: Project, model: Optional[Path] = None, do_accept: bool = False, report: bool = True,
-             out: TextIO = sys.stdout) -> int:
+             out: TextIO = STDOUT) -> int:
     model = Path(model or project.model).resolve()
     if not model.is_file():
         print(f"No model at {model}. Run `bot train` first.\nAucun modèle à {model}. Lancez d'abord `bot train`.", file=out)

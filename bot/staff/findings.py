@@ -8,6 +8,22 @@ from typing import Iterable, List, Optional, TextIO
 ERROR, WARNING = "error", "warning"
 
 
+class _CurrentStdout:
+    """sys.stdout as it is when printing (not when a function was defined): tests can capture it."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+    def isatty(self) -> bool:
+        return sys.stdout.isatty()
+
+
+STDOUT = _CurrentStdout()
+
+
 @dataclass(frozen=True)
 class Finding:
     level: str          # ERROR blocks a change; WARNING is shown but does not
@@ -36,7 +52,7 @@ def warnings(findings: Iterable[Finding]) -> List[Finding]:
     return [f for f in findings if f.level == WARNING]
 
 
-def report(findings: List[Finding], language: str = "both", out: TextIO = sys.stdout) -> None:
+def report(findings: List[Finding], language: str = "both", out: TextIO = STDOUT) -> None:
     """Print each finding with its place, in English, French or both."""
     for f in findings:
         tag_en, tag_fr = ("PROBLEM", "PROBLÈME") if f.level == ERROR else ("WARNING", "AVERTISSEMENT")
@@ -48,3 +64,4 @@ def report(findings: List[Finding], language: str = "both", out: TextIO = sys.st
                 print(f"{tag_fr}  {f.where_fr}", file=out)
             print(f"    (fr) {f.fr}", file=out)
         print(file=out)
+

@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 from typing import List, Optional, TextIO, Tuple
 
+from bot.staff.findings import STDOUT
 from bot.staff.project import Project
 
 DEFAULT_URL = "http://localhost:5005"
@@ -42,7 +43,7 @@ def _call(method: str, url: str, token: str, body: Optional[dict] = None, timeou
         return e.code, e.read()
 
 
-def reload(project: Project, url: Optional[str] = None, model: Optional[Path] = None, out: TextIO = sys.stdout) -> int:
+def reload(project: Project, url: Optional[str] = None, model: Optional[Path] = None, out: TextIO = STDOUT) -> int:
     url = (url or project.setting("RASA_URL") or DEFAULT_URL).rstrip("/")
     model = Path(model or project.model).resolve()
     if not is_loopback(url):
@@ -108,7 +109,7 @@ def saved_models(project: Project) -> List[Tuple[str, Path, Optional[Path]]]:
     return out
 
 
-def list_saved(project: Project, out: TextIO = sys.stdout) -> int:
+def list_saved(project: Project, out: TextIO = STDOUT) -> int:
     from bot.staff.evaluate import sha256
 
     current = sha256(project.model) if project.model.is_file() else None
@@ -123,7 +124,7 @@ def list_saved(project: Project, out: TextIO = sys.stdout) -> int:
     return 0
 
 
-def rollback(project: Project, name: Optional[str] = None, out: TextIO = sys.stdout) -> int:
+def rollback(project: Project, name: Optional[str] = None, out: TextIO = STDOUT) -> int:
     from bot.staff.evaluate import sha256
 
     models = saved_models(project)

@@ -20,7 +20,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from bot.staff.check import (LANGUAGES, MAX_AGE_DAYS, Checker, check_channel_texts, check_resource, check_resource_use,
                              item_line, load_yaml, plain, yaml_rt)
-from bot.staff.findings import errors, report
+from bot.staff.findings import STDOUT, errors, report
 from bot.staff.project import Project
 
 TEXT_FIELDS = ("name", "text", "hours")
@@ -58,7 +58,7 @@ def _row(entry: Dict[str, Any]) -> Dict[str, str]:
 
 # --------------------------------------------------------------------------------------------------
 
-def list_entries(project: Project, hidden: bool = False, out: TextIO = sys.stdout) -> int:
+def list_entries(project: Project, hidden: bool = False, out: TextIO = STDOUT) -> int:
     _, items = _load(project)
     today = datetime.date.today()
     print(f"{'id':22} {'shown':6} {'checked':11} {'phone':15} name / nom", file=out)
@@ -79,7 +79,7 @@ def list_entries(project: Project, hidden: bool = False, out: TextIO = sys.stdou
     return 0
 
 
-def search(project: Project, words: str, out: TextIO = sys.stdout) -> int:
+def search(project: Project, words: str, out: TextIO = STDOUT) -> int:
     _, items = _load(project)
     wanted = _fold(words).split()
     found = 0
@@ -99,7 +99,7 @@ def search(project: Project, words: str, out: TextIO = sys.stdout) -> int:
     return 0 if found else 1
 
 
-def export_csv(project: Project, path: Path, out: TextIO = sys.stdout) -> int:
+def export_csv(project: Project, path: Path, out: TextIO = STDOUT) -> int:
     _, items = _load(project)
     path = Path(path)
     with open(path, "w", encoding="utf-8-sig", newline="") as f:  # the BOM lets spreadsheets read accents right
@@ -243,7 +243,7 @@ def _new_item(entry: Dict[str, Any]) -> CommentedMap:
     return item
 
 
-def import_csv(project: Project, path: Path, dry_run: bool = False, out: TextIO = sys.stdout,
+def import_csv(project: Project, path: Path, dry_run: bool = False, out: TextIO = STDOUT,
                today: Optional[datetime.date] = None) -> int:
     path = Path(path)
     if not path.is_file():

@@ -16,6 +16,7 @@ from typing import List, Optional, TextIO
 
 from ruamel.yaml import YAML
 
+from bot.staff.findings import STDOUT
 from bot.staff.project import Project, rasa_bin
 
 STARTED = re.compile(r"Starting to train component '(\w+)'")
@@ -76,7 +77,7 @@ class Progress:
             print(file=self.out)
 
 
-def train(project: Project, out: TextIO = sys.stdout) -> Optional[Path]:
+def train(project: Project, out: TextIO = STDOUT) -> Optional[Path]:
     """Train; on success return the model's path (models/assistant.tar.gz)."""
     staging = project.models / "training"
     shutil.rmtree(staging, ignore_errors=True)
