@@ -28,13 +28,8 @@ def test_every_intent_has_enough_distinct_examples_in_both_languages():
     assert problems("examples") == ""
 
 
-def test_every_need_has_its_response_and_a_rule(domain):
-    rules = "\n".join(p.read_text() for p in (ROOT / "data" / "rules").glob("*.yml"))
-    for intent, need in NEEDS.items():
-        assert need.response in domain["responses"], intent
-        assert f"intent: {intent}\n" in rules, intent
-    for intent in domain["intents"]:
-        assert intent in NEEDS or intent in ("emergency", "self_harm", "safety_exit"), intent
+def test_every_intent_has_a_rule_and_every_need_its_response():
+    assert problems("wiring") == ""
 
 
 def test_every_response_is_used_by_an_action():

@@ -16,7 +16,7 @@ from bot.staff.findings import ERROR, WARNING
 from bot.staff.project import Project
 from tests.conftest import ROOT
 
-FAST = ["responses", "resources", "channel_texts", "examples"]
+FAST = ["responses", "resources", "channel_texts", "examples", "wiring"]
 
 
 @pytest.fixture
@@ -162,3 +162,14 @@ def test_broken_yaml_names_its_line(project):
     edit(project.resources, 'hours: {en: "24/7", fr: "24 h/24, 7 j/7"}', 'hours: {en: "24/7", fr: "24 h/24, 7 j/7"')
     found = run_checks(project, ["resources"])
     assert found[0].file == "data/resources.yml" and found[0].line and "not valid YAML" in found[0].en
+
+
+def test_new_intent_without_rule_or_answer(project):
+    edit(project.domain, "  - safety_exit\n", "  - safety_exit\n  - housing_help\n")
+    messages = [f.en for f in run_checks(project, ["wiring"]) if f.level == ERROR]
+    assert any(m.startswith("The intent 'housing_help' has no rule") for m in messages), messages
+    edit(project.root / "data" / "rules" / "help.yml", "rules:\n",
+         "rules:\n- rule: answer housing_help\n  steps:\n  - intent: housing_help\n  - action: action_respond\n\n")
+    messages = [f.en for f in run_checks(project, ["wiring"]) if f.level == ERROR]
+    assert messages == ["The intent 'housing_help' is answered by action_respond but has no row in NEEDS: add "
+                        '"housing_help": Need("utter_housing_help", ("chth",)),']

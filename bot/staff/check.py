@@ -571,6 +571,51 @@ def check_training_examples(c: Checker) -> None:
 
 
 # --------------------------------------------------------------------------------------------------
+# Wiring: every intent has a rule, every intent answered by action_respond has a row in
+# actions/needs.py, and every row names a response that exists.
+
+SPECIAL_ACTIONS = {"action_emergency", "action_safety_exit"}
+
+
+def check_wiring(c: Checker) -> None:
+    domain = load_yaml(c.project.domain) if c.project.domain.is_file() else None
+    if not domain:
+        return
+    intents = [str(i) if not isinstance(i, dict) else str(next(iter(i))) for i in domain.get("intents") or []]
+    responses = domain.get("responses") or {}
+    answered: Dict[str, str] = {}
+    for path in sorted((c.project.root / "data" / "rules").glob("*.yml")):
+        data = c.readable(path)
+        for rule in (data or {}).get("rules") or []:
+            steps = rule.get("steps") or []
+            for first, then in zip(steps, steps[1:]):
+                if "intent" in first and "action" in then:
+                    answered.setdefault(str(first["intent"]), str(then["action"]))
+    try:
+        needs = needs_table(c.project).NEEDS
+    except Exception as e:
+        c.error(c.project.needs, None, f"Could not read this file: {e}", f"Impossible de lire ce fichier : {e}")
+        return
+    for intent in intents:
+        if intent not in answered:
+            c.error(c.project.domain, key_line(domain, "intents"),
+                    f"The intent '{intent}' has no rule: add one in data/rules/help.yml "
+                    f"(- rule: answer {intent} / steps: - intent: {intent} - action: action_respond).",
+                    f"L'intention « {intent} » n'a pas de règle : ajoutez-en une dans data/rules/help.yml "
+                    f"(- rule: answer {intent} / steps: - intent: {intent} - action: action_respond).")
+        elif answered[intent] == "action_respond" and intent not in needs:
+            c.error(c.project.needs, None,
+                    f"The intent '{intent}' is answered by action_respond but has no row in NEEDS: add "
+                    f"\"{intent}\": Need(\"utter_{intent}\", (\"chth\",)),",
+                    f"L'intention « {intent} » est traitée par action_respond mais n'a pas de ligne dans NEEDS : ajoutez "
+                    f"\"{intent}\": Need(\"utter_{intent}\", (\"chth\",)),")
+    for intent, need in needs.items():
+        if need.response not in responses:
+            c.error(c.project.needs, None, f"NEEDS['{intent}'] answers with {need.response}, which is not in domain.yml.",
+                    f"NEEDS['{intent}'] répond avec {need.response}, qui n'est pas dans domain.yml.")
+
+
+# --------------------------------------------------------------------------------------------------
 # Rasa's own validator
 
 def check_rasa_validate(c: Checker) -> None:
@@ -591,6 +636,7 @@ SECTIONS = {
     "resources": check_resources,
     "channel_texts": check_channel_texts,
     "examples": check_training_examples,
+    "wiring": check_wiring,
     "rasa": check_rasa_validate,
 }
 
