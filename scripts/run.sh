@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
+# Settings and secrets from .env (see .env.example), if present; never committed.
+if [ -f .env ]; then set -a; . ./.env; set +a; fi
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 WEB_PORT=${WEB_PORT:-8080}
@@ -16,9 +18,11 @@ sed "s|localhost:5055|localhost:${ACTIONS_PORT}|" endpoints.yml > "$endpoints"
 
 $BIN/rasa run actions --actions actions --port "$ACTIONS_PORT" --quiet &
 pids+=($!)
-# No --enable-api: the HTTP API would expose conversations. Only the REST channel is served.
+# The HTTP API stays off unless RASA_API_TOKEN is set (for `bot reload`): it would expose conversations.
+api=()
+if [ -n "${RASA_API_TOKEN:-}" ]; then api=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
 $BIN/rasa run --model models/assistant.tar.gz --endpoints "$endpoints" --credentials credentials.yml \
-  --port "$RASA_PORT" --cors "http://localhost:${WEB_PORT}" --quiet &
+  --port "$RASA_PORT" --cors "http://localhost:${WEB_PORT}" --quiet "${api[@]}" &
 pids+=($!)
 $BIN/python -m http.server "$WEB_PORT" --bind 127.0.0.1 --directory web >/dev/null 2>&1 &
 pids+=($!)
