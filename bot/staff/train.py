@@ -32,11 +32,16 @@ WHAT = {
 }
 
 
+# Parts of config.yml that learn nothing from the data: Rasa doesn't report them as training steps.
+NOT_TRAINED = {"LanguageDetector", "BilingualSpacyTokenizer", "WhitespaceTokenizer", "SpacyTokenizer", "SpacyNLP",
+               "SmallTalkFilter", "FallbackClassifier", "SafetyNet"}
+
+
 def components(project: Project) -> List[str]:
     """The trainable parts named in config.yml, in order (for the progress display)."""
     config = YAML(typ="safe").load(project.config.read_text(encoding="utf-8")) or {}
     names = [str(c.get("name", "")).split(".")[-1] for c in (config.get("pipeline") or []) + (config.get("policies") or [])]
-    return [n for n in names if n not in ("FallbackClassifier",)]
+    return [n for n in names if n not in NOT_TRAINED]
 
 
 class Progress:
