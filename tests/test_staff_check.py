@@ -173,3 +173,9 @@ def test_new_intent_without_rule_or_answer(project):
     messages = [f.en for f in run_checks(project, ["wiring"]) if f.level == ERROR]
     assert messages == ["The intent 'housing_help' is answered by action_respond but has no row in NEEDS: add "
                         '"housing_help": Need("utter_housing_help", ("chth",)),']
+
+
+def test_broken_domain_is_one_finding_not_a_crash(project):
+    edit(project.domain, "  utter_goodbye:\n", "  utter_goodbye:\n   - text: [\n")
+    found = run_checks(project, FAST)
+    assert [f.file for f in found if "not valid YAML" in f.en] == ["domain.yml"]

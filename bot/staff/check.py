@@ -61,6 +61,14 @@ def load_yaml(path: Path) -> Any:
         return yaml_rt().load(f)
 
 
+def quiet_load(path: Path) -> Any:
+    """The YAML file, or None if missing or broken (another section reports that, once)."""
+    try:
+        return load_yaml(path) if path.is_file() else None
+    except Exception:
+        return None
+
+
 def key_line(mapping: Any, key: Any) -> Optional[int]:
     try:
         return mapping.lc.key(key)[0] + 1
@@ -439,8 +447,10 @@ def check_channel_texts(c: Checker, resources: Optional[Dict[str, Dict[str, Any]
     if data is None:
         return
     if resources is None:
-        raw = load_yaml(c.project.resources) if c.project.resources.is_file() else {}
-        resources = {str(e.get("id")): plain(e) for e in (raw or {}).get("resources") or []}
+        raw = quiet_load(c.project.resources)
+        if not isinstance(raw, dict):
+            return
+        resources = {str(e.get("id")): plain(e) for e in raw.get("resources") or []}
     contacts = {rid: {k: str(v) for k, v in (e.get("contact") or {}).items()}
                 for rid, e in resources.items() if e.get("show") is True and e.get("status") != "do_not_show"}
     for key, value in (data or {}).items():
@@ -518,7 +528,7 @@ def heldout_messages(project: Project) -> Dict[str, str]:
 
 
 def check_training_examples(c: Checker) -> None:
-    domain = load_yaml(c.project.domain) if c.project.domain.is_file() else {}
+    domain = quiet_load(c.project.domain) or {}
     intents = [str(i) if not isinstance(i, dict) else str(next(iter(i))) for i in (domain or {}).get("intents") or []]
     intents_line = key_line(domain, "intents") if domain else None
     heldout = heldout_messages(c.project)
@@ -578,7 +588,7 @@ SPECIAL_ACTIONS = {"action_emergency", "action_safety_exit"}
 
 
 def check_wiring(c: Checker) -> None:
-    domain = load_yaml(c.project.domain) if c.project.domain.is_file() else None
+    domain = quiet_load(c.project.domain)
     if not domain:
         return
     intents = [str(i) if not isinstance(i, dict) else str(next(iter(i))) for i in domain.get("intents") or []]
