@@ -10,6 +10,7 @@ import ipaddress
 import json
 import shutil
 import sys
+import tarfile
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -43,6 +44,15 @@ def _call(method: str, url: str, token: str, body: Optional[dict] = None, timeou
         return e.code, e.read()
 
 
+def model_id(model: Path) -> Optional[str]:
+    """The id Rasa gave the model when training it (in the archive's metadata.json)."""
+    try:
+        with tarfile.open(model) as archive:
+            return json.load(archive.extractfile("metadata.json")).get("model_id")
+    except Exception:
+        return None
+
+
 def reload(project: Project, url: Optional[str] = None, model: Optional[Path] = None, out: TextIO = STDOUT) -> int:
     url = (url or project.setting("RASA_URL") or DEFAULT_URL).rstrip("/")
     model = Path(model or project.model).resolve()
@@ -59,8 +69,10 @@ def reload(project: Project, url: Optional[str] = None, model: Optional[Path] = 
               "RASA_API_TOKEN n'est pas défini. Mettez une longue valeur aléatoire dans le fichier .env (voir .env.example),\n"
               "puis redémarrez l'assistant avec `make run` pour qu'il accepte les rechargements.", file=out)
         return 2
-    if not model.is_file() or not model.name.endswith(".tar.gz"):
-        print(f"No model file at {model}. Run `bot train` first.\nAucun modèle à {model}. Lancez d'abord `bot train`.", file=out)
+    expected = model_id(model) if model.is_file() else None
+    if not expected:
+        print(f"No trained model at {model}. Run `bot train` first.\nAucun modèle entraîné à {model}. Lancez d'abord `bot train`.",
+              file=out)
         return 1
     print(f"Loading {model} into the assistant at {url} (it keeps answering meanwhile)...\n"
           f"Chargement de {model} dans l'assistant à {url} (il continue de répondre pendant ce temps)...", file=out, flush=True)
@@ -85,10 +97,10 @@ def reload(project: Project, url: Optional[str] = None, model: Optional[Path] = 
               f"L'assistant n'a pas pu charger le modèle (HTTP {status}). L'ancien modèle est toujours en service.", file=out)
         return 1
     status, body = _call("GET", f"{url}/status", token, timeout=60)
-    loaded = json.loads(body or b"{}").get("model_file") if status == 200 else None
-    if loaded and Path(loaded).resolve() != model:
-        print(f"The assistant answered, but reports the model {loaded}, not {model}.\n"
-              f"L'assistant a répondu, mais indique le modèle {loaded}, pas {model}.", file=out)
+    loaded = json.loads(body or b"{}").get("model_id") if status == 200 else None
+    if loaded != expected:
+        print(f"The assistant answered, but reports another model ({loaded}, expected {expected}).\n"
+              f"L'assistant a répondu, mais indique un autre modèle ({loaded}, attendu {expected}).", file=out)
         return 1
     print(f"Done: the assistant now uses {model}\nTerminé : l'assistant utilise maintenant {model}", file=out)
     return 0
