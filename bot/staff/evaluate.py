@@ -65,9 +65,10 @@ def sha256(path: Path) -> str:
 def predict(model: Path, all_cases: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """Parse every turn of every case with the model, in this process (no server needed)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    warnings.filterwarnings("ignore")
-    from rasa.core.agent import load_agent
-    from rasa.utils.log_utils import configure_structlog
+    with warnings.catch_warnings():  # library deprecation notices are not for staff
+        warnings.simplefilter("ignore")
+        from rasa.core.agent import load_agent
+        from rasa.utils.log_utils import configure_structlog
 
     from bot.language import Detection, conversation_language
 
