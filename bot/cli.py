@@ -30,6 +30,9 @@ DESCRIPTION = textwrap.dedent("""\
     A bad model? / Un mauvais modèle ?
       bot rollback    bring back the last accepted model / revenir au dernier modèle accepté
 
+    Prefer a web page? / Vous préférez une page web ?
+      bot staff-page  edit services and answers, English | French / modifier services et réponses
+
     Step by step / Pas à pas: docs/staff-guide.md
     """)
 
@@ -108,6 +111,14 @@ def parser() -> argparse.ArgumentParser:
     im = ss.add_parser("import", help="read a reviewed CSV back / relire un CSV révisé")
     im.add_argument("file", type=Path)
     im.add_argument("--dry-run", action="store_true", help="check and show changes, write nothing / vérifier sans écrire")
+    w = sub.add_parser("staff-page", formatter_class=_formatter,
+                       help="a page to edit services and answers, EN | FR / une page pour modifier services et réponses",
+                       description="Start a small web page, on this computer only, to edit the service directory and the "
+                                   "answers side by side in English and French. Needs STAFF_PASSWORD in .env. Saving runs "
+                                   "the same checks as bot check.\nLance une petite page web, sur cet ordinateur seulement, "
+                                   "pour modifier le répertoire et les réponses, anglais et français côte à côte. Demande "
+                                   "STAFF_PASSWORD dans .env. L'enregistrement fait les mêmes vérifications que bot check.")
+    w.add_argument("--port", type=int, default=8090, help="port (default 8090) / port (par défaut 8090)")
     return p
 
 
@@ -165,6 +176,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         if code == 0 and args.reload:
             return reload(project, url=args.url)
         return code
+
+    if args.command == "staff-page":
+        from bot.staff.web import serve
+
+        return serve(project, port=args.port)
 
     if args.command == "resources":
         from bot.staff import resources
