@@ -91,7 +91,9 @@ def predict(model: Path, all_cases: List[Dict[str, Any]]) -> List[Dict[str, Any]
                             "language": language, "scored": not case["turns"][-1].startswith("/")})
         return results
 
-    return asyncio.run(run())
+    with warnings.catch_warnings():  # TensorFlow is imported while the model loads
+        warnings.simplefilter("ignore")
+        return asyncio.run(run())
 
 
 def macro_f1(gold: List[str], pred: List[str]) -> float:
