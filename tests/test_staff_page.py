@@ -31,7 +31,7 @@ class Browser:
         self.proc = subprocess.Popen([shutil.which("chromedriver") or "chromedriver", f"--port={self.port}"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.base = f"http://127.0.0.1:{self.port}"
-        for _ in range(100):
+        for _ in range(300):  # chromedriver starts slowly on a busy machine
             try:
                 self._call("GET", "/status")
                 break
@@ -41,12 +41,16 @@ class Browser:
             "binary": shutil.which("chromium") or "/usr/bin/chromium",
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]}}}}
         self.session = self._call("POST", "/session", caps)["sessionId"]
+        self.do("POST", "/timeouts", {"implicit": 10000, "pageLoad": 60000})  # wait for elements and pages
 
     def _call(self, method, path, body=None):
         req = urllib.request.Request(self.base + path, method=method, data=json.dumps(body).encode() if body is not None else None,
                                      headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=60) as r:
-            return json.loads(r.read())["value"] if method != "GET" or path != "/status" else json.loads(r.read())
+        try:
+            with urllib.request.urlopen(req, timeout=90) as r:
+                return json.loads(r.read())["value"] if method != "GET" or path != "/status" else json.loads(r.read())
+        except urllib.error.HTTPError as e:  # say what WebDriver said
+            raise AssertionError(f"{method} {path}: {e.code} {e.read()[:500]!r}") from None
 
     def do(self, method, path, body=None):
         return self._call(method, f"/session/{self.session}{path}", body)
