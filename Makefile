@@ -16,10 +16,11 @@ ACTIONS_PORT ?= 5055
 WEB_PORT ?= 8080
 MODEL := models/assistant.tar.gz
 AXE := tests/browser/node_modules/axe-core/axe.min.js
-# bot/channels/ (the Telegram bridge) is not part of the model: editing it does not retrain.
-TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot -path bot/channels -prune -o \( -name '*.yml' -o -name '*.py' \) -print 2>/dev/null)
+# Not part of the model, so editing them does not retrain: bot/channels/ (the Telegram bridge),
+# bot/staff/ and bot/cli.py (the staff tools).
+TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot \( -path bot/channels -o -path bot/staff \) -prune -o \( -name '*.yml' -o -name '*.py' \) -print 2>/dev/null | grep -v '^bot/cli.py$$')
 
-.PHONY: help setup sysdeps train run telegram test test-unit validate test-stories bench eval clean web screenshots
+.PHONY: help setup sysdeps train run telegram test test-unit validate check evaluate test-stories bench eval clean web screenshots
 
 help:
 	@echo "make run    set up, train if needed, start the assistant and its web page"
@@ -27,16 +28,18 @@ help:
 	@echo "make test   set up, train if needed, run all tests"
 	@echo "make bench  print the benchmark table (accuracy, language, latency, memory)"
 	@echo "make eval   run the public behavioural sample against a running assistant"
+	@echo "staff: .venv/bin/bot --help (check, train, evaluate, reload, rollback, resources); docs/staff-guide.md"
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements.lock .python-version
+$(VENV)/.installed: requirements.txt requirements.lock .python-version pyproject.toml
 	@v=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
 	  if [ "$$v" != "3.10" ]; then echo "Python 3.10 is needed (found $$v at $(PYTHON)); install it with pyenv." >&2; exit 1; fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade "pip<25" wheel
 	$(BIN)/pip install --quiet -r requirements.txt -c requirements.lock
 	@$(BIN)/python -c "import rasa; assert rasa.__version__ == '3.6.21', rasa.__version__"
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .   # the `bot` staff command
 	touch $@
 
 train: $(MODEL)
@@ -65,7 +68,10 @@ screenshots: $(MODEL) web $(AXE)
 telegram: $(VENV)/.installed
 	@bash scripts/telegram.sh
 
-test: sysdeps $(MODEL) validate test-unit test-stories
+# `bot check` first (plain-words problems before a long training; it runs `rasa data validate`),
+# `bot evaluate` last: a change that breaks French or lowers emergency recall against
+# eval/baseline.json fails here.
+test: sysdeps check $(MODEL) test-unit test-stories evaluate
 
 # Chromium, PostgreSQL, Redis, nginx from Debian's packages, installed only if missing.
 sysdeps:
@@ -73,6 +79,12 @@ sysdeps:
 
 validate: $(VENV)/.installed
 	$(BIN)/rasa data validate --quiet
+
+check: $(VENV)/.installed
+	$(BIN)/bot check
+
+evaluate: $(MODEL)
+	$(BIN)/bot evaluate
 
 test-unit: $(MODEL) web $(AXE)
 	$(BIN)/python -m pytest -q

@@ -3,6 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
+# Settings come from the environment; .env (if present, see .env.example) fills in the ones not set.
+if [ -f .env ]; then
+  while IFS='=' read -r key value || [ -n "$key" ]; do
+    [[ $key =~ ^[A-Z_][A-Z0-9_]*$ ]] || continue   # comments and blank lines
+    [ -n "${!key:-}" ] || export "$key=$value"
+  done < .env
+fi
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 WEB_PORT=${WEB_PORT:-8080}
@@ -16,9 +23,11 @@ sed "s|localhost:5055|localhost:${ACTIONS_PORT}|" endpoints.yml > "$endpoints"
 
 $BIN/rasa run actions --actions actions --port "$ACTIONS_PORT" --quiet &
 pids+=($!)
-# No --enable-api: the HTTP API would expose conversations. Only the REST channel is served.
+# The HTTP API stays off unless RASA_API_TOKEN is set (for `bot reload`): it would expose conversations.
+api=()
+if [ -n "${RASA_API_TOKEN:-}" ]; then api=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
 $BIN/rasa run --model models/assistant.tar.gz --endpoints "$endpoints" --credentials credentials.yml \
-  --port "$RASA_PORT" --cors "http://localhost:${WEB_PORT}" --quiet &
+  --port "$RASA_PORT" --cors "http://localhost:${WEB_PORT}" --quiet "${api[@]}" &
 pids+=($!)
 # The demo page and the widget: texts made from data/, served with a strict Content-Security-Policy.
 $BIN/python scripts/widget_texts.py >/dev/null
