@@ -15,26 +15,32 @@ RASA_PORT ?= 5005
 ACTIONS_PORT ?= 5055
 WEB_PORT ?= 8080
 MODEL := models/assistant.tar.gz
-TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot -name '*.yml' -o -name '*.py' 2>/dev/null)
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+# Not part of the model, so editing them does not retrain: bot/channels/ (the Telegram bridge),
+# bot/staff/ and bot/cli.py (the staff tools).
+TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot \( -path bot/channels -o -path bot/staff \) -prune -o \( -name '*.yml' -o -name '*.py' \) -print 2>/dev/null | grep -v '^bot/cli.py$$')
 
-.PHONY: help setup sysdeps train run test test-unit validate check-secrets test-stories bench bench-long eval clean
+.PHONY: help setup sysdeps train run telegram test test-unit validate check check-secrets evaluate test-stories bench bench-long eval clean web screenshots
 
 help:
 	@echo "make run    set up, train if needed, start the assistant and its web page"
+	@echo "make telegram  start the Telegram bridge (needs TELEGRAM_BOT_TOKEN, see README)"
 	@echo "make test   set up, train if needed, run all tests"
 	@echo "make bench  print the benchmark table (accuracy, language, latency, memory)"
 	@echo "make bench-long  per-turn latency at turn 10 vs turn 300 of one conversation"
 	@echo "make eval   run the public behavioural sample against a running assistant"
+	@echo "staff: .venv/bin/bot --help (check, train, evaluate, reload, rollback, resources); docs/staff-guide.md"
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements.lock .python-version
+$(VENV)/.installed: requirements.txt requirements.lock .python-version pyproject.toml
 	@v=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
 	  if [ "$$v" != "3.10" ]; then echo "Python 3.10 is needed (found $$v at $(PYTHON)); install it with pyenv." >&2; exit 1; fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade "pip<25" wheel
 	$(BIN)/pip install --quiet -r requirements.txt -c requirements.lock
 	@$(BIN)/python -c "import rasa; assert rasa.__version__ == '3.6.21', rasa.__version__"
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .   # the `bot` staff command
 	touch $@
 
 train: $(MODEL)
@@ -46,7 +52,27 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 run: $(MODEL)
 	@bash scripts/run.sh
 
-test: sysdeps check-secrets $(MODEL) validate test-unit test-stories
+# The web widget's texts (web/widget-texts.js), made from data/; run.sh and the browser tests also do it.
+web: $(VENV)/.installed
+	@$(BIN)/python scripts/widget_texts.py >/dev/null
+
+# axe-core (pinned in tests/browser/package-lock.json) for the browser tests' accessibility check.
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+# Refresh the README's widget screenshots (docs/screenshots/) with the browser tests.
+screenshots: $(MODEL) web $(AXE)
+	SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_widget_browser.py -k "accessibility or layout"
+
+# The Telegram bridge, a separate process talking to the running assistant (see README, Telegram).
+telegram: $(VENV)/.installed
+	@bash scripts/telegram.sh
+
+# `bot check` first (plain-words problems before a long training; it runs `rasa data validate`),
+# `bot evaluate` last: a change that breaks French or lowers emergency recall against
+# eval/baseline.json fails here.
+test: sysdeps check-secrets check $(MODEL) test-unit test-stories evaluate
 
 # Chromium, PostgreSQL, Redis, nginx from Debian's packages, installed only if missing.
 sysdeps:
@@ -59,7 +85,13 @@ check-secrets:
 validate: $(VENV)/.installed
 	$(BIN)/rasa data validate --quiet
 
-test-unit: $(MODEL)
+check: $(VENV)/.installed
+	$(BIN)/bot check
+
+evaluate: $(MODEL)
+	$(BIN)/bot evaluate
+
+test-unit: $(MODEL) web $(AXE)
 	$(BIN)/python -m pytest -q
 
 test-stories: $(MODEL)

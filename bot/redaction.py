@@ -5,7 +5,8 @@ web channel, bot/channels/rest.py), the action server (bot/action_server.py) and
 covers every logger at once:
 
 - every stdlib log record (Rasa, Sanic, aiohttp, rasa-sdk, our code) is redacted when it is made
-  (`logging.Logger.makeRecord`): its message, its arguments, its `extra` fields and its traceback;
+  (`logging.Logger.makeRecord`): its message, its arguments (dicts and lists, such as raw updates or
+  request parameters, are dropped whole), its `extra` fields and its traceback;
 - Rasa's structlog events are redacted before they are rendered: keys that hold user content
   (`text`, `parse_data_text`, ...) are replaced whole, every other string is scrubbed.
 
@@ -230,6 +231,11 @@ def structlog_processor(_logger: Any, _method: str, event_dict: Dict[str, Any]) 
 def _redact_record(record: logging.LogRecord) -> logging.LogRecord:
     if getattr(record, "_redacted", False):
         return record
+    # Structured arguments (raw updates, request parameters, trackers) are dropped before formatting.
+    if isinstance(record.args, dict):
+        record.args = {k: REDACTED if isinstance(v, _STRUCTURED) else v for k, v in record.args.items()}
+    elif record.args:
+        record.args = tuple(REDACTED if isinstance(a, _STRUCTURED) else a for a in record.args)
     try:
         message = record.getMessage()
     except Exception:  # a broken format string: keep its parts, redacted
@@ -252,6 +258,7 @@ def _redact_record(record: logging.LogRecord) -> logging.LogRecord:
     return record
 
 
+_STRUCTURED = (dict, list, tuple, set, frozenset, bytes)
 _RECORD_FIELDS = frozenset(
     """name msg args levelname levelno pathname filename module exc_info exc_text stack_info lineno
     funcName created msecs relativeCreated thread threadName processName process message asctime

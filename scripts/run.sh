@@ -4,7 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
-if [ -f .env ]; then set -a; . ./.env; set +a; fi
+# Settings come from the environment; .env (if present, see .env.example) fills in the ones not set.
+if [ -f .env ]; then
+  while IFS='=' read -r key value || [ -n "$key" ]; do
+    [[ $key =~ ^[A-Z_][A-Z0-9_]*$ ]] || continue   # comments and blank lines
+    [ -n "${!key:-}" ] || export "$key=$value"
+  done < .env
+fi
 
 RASA_PORT=${RASA_PORT:-5005}
 RASA_HOST=${RASA_HOST:-127.0.0.1}
@@ -36,7 +42,9 @@ if [ -n "${RASA_API_TOKEN:-}" ]; then api=(--enable-api --auth-token "$RASA_API_
 $BIN/rasa run --model models/assistant.tar.gz --endpoints "$endpoints" --credentials credentials.yml \
   --interface "$RASA_HOST" --port "$RASA_PORT" --cors ${CORS_ORIGINS//,/ } ${api[@]+"${api[@]}"} --quiet &
 pids+=($!)
-$BIN/python -m http.server "$WEB_PORT" --bind 127.0.0.1 --directory web >/dev/null 2>&1 &
+# The demo page and the widget: texts made from data/, served with a strict Content-Security-Policy.
+$BIN/python scripts/widget_texts.py >/dev/null
+$BIN/python scripts/serve_web.py --port "$WEB_PORT" --assistant "http://localhost:${RASA_PORT}" &
 pids+=($!)
 
 echo "Waiting for the assistant to start..."
@@ -47,7 +55,7 @@ done
 cat <<MSG
 
   The assistant is running.
-    Web page (EN/FR):  http://localhost:${WEB_PORT}/
+    Web page (EN/FR):  http://localhost:${WEB_PORT}/   (en français : http://localhost:${WEB_PORT}/index.fr.html)
     REST channel:      POST http://localhost:${RASA_PORT}/webhooks/rest/webhook
   Press Ctrl-C to stop.
 

@@ -54,7 +54,7 @@ class BadRequest(Exception):
         self.status, self.error, self.key, self.lang, self.headers, self.values = status, error, key, lang, headers, values
 
     def as_response(self) -> HTTPResponse:
-        body = {"error": self.error, "message": channel_text(self.key, self.lang, **self.values), "language": self.lang}
+        body = {"error": self.error, "message": channel_text(self.key, self.lang), "language": self.lang, **self.values}
         return response.json(body, status=self.status, headers=self.headers)
 
 
@@ -65,10 +65,6 @@ def _clean_text(value: str) -> str:
         return value
     except UnicodeEncodeError:
         return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-
-
-def _format_number(n: int, lang: str) -> str:
-    return f"{n:,}".replace(",", "\u00a0") if lang == "fr" else f"{n:,}"
 
 
 def message_language(metadata: Any, message: Any) -> str:
@@ -83,8 +79,7 @@ def message_language(metadata: Any, message: Any) -> str:
 def parse_request(body: bytes, limits: Limits) -> Tuple[str, str, Optional[Dict[str, Any]], Optional[str], str]:
     """(sender, message, metadata, input_channel, language) from a request body, or BadRequest."""
     if len(body) > limits.settings.max_body_bytes:
-        raise BadRequest(413, "request_too_large", "message_too_long",
-                         limit=_format_number(limits.settings.message_char_limit, "en"))
+        raise BadRequest(413, "request_too_large", "message_too_long")
     try:
         data = json.loads(body.decode("utf-8"), parse_constant=_no_constants)
     except (ValueError, RecursionError):
@@ -108,7 +103,7 @@ def parse_request(body: bytes, limits: Limits) -> Tuple[str, str, Optional[Dict[
         raise BadRequest(400, "invalid_message", "request_invalid", lang)
     if limits.too_long(message):
         raise BadRequest(413, "message_too_long", "message_too_long", lang,
-                         limit=_format_number(limits.settings.message_char_limit, lang))
+                         limit=limits.settings.message_char_limit)
     input_channel = data.get("input_channel")
     if not (isinstance(input_channel, str) and 0 < len(input_channel) <= 32 and input_channel.isidentifier()):
         input_channel = None

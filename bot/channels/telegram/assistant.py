@@ -1,0 +1,48 @@
+"""The Rasa assistant, over its REST channel: POST {RASA_URL}/webhooks/rest/webhook."""
+from __future__ import annotations
+
+import logging
+from typing import Dict, List, Optional
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+SAFETY_EXIT = "/safety_exit"
+
+
+class AssistantUnavailable(Exception):
+    """The assistant did not answer (down, timed out, or an error status)."""
+
+
+class Assistant:
+    def __init__(self, rasa_url: str, bridge_token: Optional[str] = None, timeout: float = 30.0):
+        self.url = f"{rasa_url.rstrip('/')}/webhooks/rest/webhook"
+        headers = {"X-Bridge-Token": bridge_token} if bridge_token else {}
+        self._client = httpx.AsyncClient(timeout=timeout, headers=headers)
+
+    async def say(self, sender: str, message: str, language: Optional[str] = None) -> List[Dict]:
+        """The assistant's answer (the REST channel's list of messages)."""
+        body: Dict = {"sender": sender, "message": message}
+        if language:
+            body["metadata"] = {"language": language}
+        try:
+            response = await self._client.post(self.url, json=body)
+        except httpx.HTTPError as exc:
+            raise AssistantUnavailable(type(exc).__name__) from None
+        if response.status_code != 200:
+            raise AssistantUnavailable(f"HTTP {response.status_code}")
+        try:
+            answer = response.json()
+        except ValueError:
+            raise AssistantUnavailable("not JSON") from None
+        if not isinstance(answer, list):
+            raise AssistantUnavailable("not a list of messages")
+        return [m for m in answer if isinstance(m, dict)]
+
+    async def erase(self, sender: str) -> List[Dict]:
+        """Quick exit: the assistant deletes this conversation (its tracker store does)."""
+        return await self.say(sender, SAFETY_EXIT)
+
+    async def close(self) -> None:
+        await self._client.aclose()

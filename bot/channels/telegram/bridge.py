@@ -1,0 +1,433 @@
+"""The Telegram bridge: handlers, the erase, and the python-telegram-bot Application.
+
+Private chats only. Every message goes to the Rasa assistant as the sender HMAC(secret, chat id),
+with the user's Telegram `language_code` as a language hint. Commands (EN and FR):
+    /start     the assistant's greeting (/greet) and how to leave fast on Telegram
+    /help      the kinds of help (/more_options)
+    /language  switches English <-> French (an explicit switch request to the assistant)
+    /exit, /sortir, the "Exit / Sortir" button, a "Quick exit" button, or typing exit / quitter /
+    sortir: the erase.
+
+The erase deletes every message id the bridge kept for the chat (the user's and the bot's, at most
+48 hours old) with deleteMessages, 100 ids a call; asks the assistant to delete the conversation
+(`/safety_exit`); forgets the ids; leaves one neutral line, deleted after a short delay; and, once,
+says how to turn on Telegram's auto-delete timer and passcode lock.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Set
+
+import yaml
+from telegram import BotCommand, LinkPreviewOptions, Message, ReplyKeyboardRemove, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.channels.telegram import logs
+from bot.channels.telegram.assistant import SAFETY_EXIT, Assistant, AssistantUnavailable
+from bot.channels.telegram.config import Config, ConfigError, sender_id
+from bot.channels.telegram.memory import ChatMemory, TipMemory
+from bot.channels.telegram.render import (
+    Payloads,
+    answer_texts,
+    exit_keyboard,
+    format_phones,
+    inline_keyboard,
+    split_text,
+)
+from bot.language import SWITCH_CONFIDENCE, conversation_language, detect, normalise_hint
+from bot.safety.quick_exit import is_exit_request
+from bot.texts import text
+
+log = logging.getLogger("bot.channels.telegram")
+
+ROOT = Path(__file__).resolve().parents[3]
+LANGUAGES = ("en", "fr")
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+DELETE_CHUNK = 100  # deleteMessages takes 1-100 ids
+SEND_ATTEMPTS = 3
+SWEEP_SECONDS = 60.0
+
+# What each command sends to the assistant: intents it already answers (domain.yml), so the
+# answers are the assistant's own, in the conversation's language.
+GREET, HELP = "/greet", "/more_options"
+# /language: an explicit request names the target language (bot/language.py), like the web widget.
+SWITCH_TO = {"en": "english please", "fr": "en français"}
+EXIT_COMMANDS = {"exit", "sortir", "quitter", "safety_exit", "stop"}
+# The assistant's reply to a quick exit (domain.yml): if it took a message as one, the bridge
+# erases the chat too, so the screen never keeps a conversation the assistant has deleted.
+EXIT_RESPONSE = "utter_safety_exit"
+
+
+def short(sender: str) -> str:
+    """A conversation tag for logs: 6 hex characters of the HMAC, never the chat id."""
+    return sender[:6]
+
+
+def _seconds(retry_after) -> float:
+    return retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else float(retry_after)
+
+
+def exit_answer_texts(domain_file: Path = ROOT / "domain.yml") -> Set[str]:
+    with open(domain_file, encoding="utf-8") as f:
+        responses = (yaml.safe_load(f) or {}).get("responses") or {}
+    return {v["text"].strip() for v in responses.get(EXIT_RESPONSE) or () if v.get("text")}
+
+
+class Bridge:
+    def __init__(self, config: Config):
+        self.config = config
+        self.assistant = Assistant(config.rasa_url, config.bridge_token, config.rasa_timeout)
+        self.memory = ChatMemory()
+        self.tips = TipMemory()
+        self.payloads = Payloads()
+        self.exit_labels = {text("telegram_exit_button", lang).casefold() for lang in LANGUAGES}
+        self.exit_answers = exit_answer_texts()
+        self.pending_erase: Set[str] = set()  # senders whose conversation the assistant has yet to delete
+        self._notes: Dict[asyncio.Task, tuple] = {}  # neutral lines waiting to be deleted
+        self._sweeper: Optional[asyncio.Task] = None
+        self.app: Optional[Application] = None
+
+    # ---------------------------------------------------------------- set-up
+    def build(self) -> Application:
+        cfg = self.config
+        builder = ApplicationBuilder().token(cfg.bot_token)
+        if cfg.api_base_url:  # another Bot API server (self-hosted, or the tests' fake one)
+            builder = builder.base_url(f"{cfg.api_base_url}/bot").base_file_url(f"{cfg.api_base_url}/file/bot")
+        app = (
+            builder
+            .rate_limiter(AIORateLimiter(max_retries=3))
+            .concurrent_updates(64)  # chats in parallel; one chat in order (ChatMemory.lock)
+            .job_queue(None)
+            .post_init(self._post_init)
+            .post_stop(self._post_stop)
+            .post_shutdown(self._post_shutdown)
+            .build()
+        )
+        app.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self.on_message))
+        app.add_handler(CallbackQueryHandler(self.on_callback))
+        app.add_handler(ChatMemberHandler(self.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+        app.add_error_handler(self.on_error)
+        self.app = app
+        return app
+
+    @property
+    def bot(self):
+        return self.app.bot
+
+    async def _post_init(self, app: Application) -> None:
+        await self.register_commands()
+        self._sweeper = asyncio.create_task(self._sweep_forever())
+        log.info("Telegram bridge ready (mode=%s)", self.config.mode)
+
+    async def _post_stop(self, app: Application) -> None:
+        # Neutral lines still waiting: delete them now rather than leave them behind.
+        for task, (chat_id, message_id) in list(self._notes.items()):
+            task.cancel()
+            await self._delete(chat_id, [message_id])
+        self._notes.clear()
+
+    async def _post_shutdown(self, app: Application) -> None:
+        if self._sweeper:
+            self._sweeper.cancel()
+        await self.assistant.close()
+
+    async def register_commands(self) -> None:
+        """The command menu, in English (default) and French (users whose Telegram is in French)."""
+        exit_name = {"en": "exit", "fr": "sortir"}
+        try:
+            for lang in LANGUAGES:
+                commands = [
+                    BotCommand("start", text("telegram_cmd_start", lang)),
+                    BotCommand("help", text("telegram_cmd_help", lang)),
+                    BotCommand("language", text("telegram_cmd_language", lang)),
+                    BotCommand(exit_name[lang], text("telegram_cmd_exit", lang)),
+                ]
+                await self.bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
+        except TelegramError as exc:
+            log.warning("Could not register the command menu (%s); commands still work", type(exc).__name__)
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            await asyncio.sleep(SWEEP_SECONDS)
+            try:
+                self.memory.sweep()
+                for sender in list(self.pending_erase):
+                    await self.erase_in_assistant(sender)
+            except Exception as exc:  # never let the sweeper die
+                log.warning("Sweep failed (%s)", type(exc).__name__)
+
+    # ---------------------------------------------------------------- helpers
+    def sender(self, chat_id: int) -> str:
+        return sender_id(self.config.sender_secret, chat_id)
+
+    def language(self, sender: str, hint: Optional[str]) -> str:
+        return self.memory.language(sender) or normalise_hint(hint) or "en"
+
+    def exit_keyboard(self, lang: str):
+        return exit_keyboard(text("telegram_exit_button", lang))
+
+    async def send(self, chat_id: int, sender: Optional[str], body: str, markup=None) -> Optional[Message]:
+        """Send one message; remember its id for the erase. Retries; None if it could not be sent."""
+        for attempt in range(SEND_ATTEMPTS):
+            try:
+                message = await self.bot.send_message(
+                    chat_id, format_phones(body), reply_markup=markup,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                )
+            except RetryAfter as exc:  # the rate limiter already waited and retried: wait once more
+                log.warning("Flood limit still hit; waiting %.1f s", _seconds(exc.retry_after))
+                await asyncio.sleep(_seconds(exc.retry_after) + 0.1)
+            except Forbidden:
+                log.warning("Message not sent: the user blocked the bot (conv=%s)", short(sender or ""))
+                return None
+            except BadRequest as exc:
+                log.error("Telegram refused a message (%s) (conv=%s)", exc.message, short(sender or ""))
+                return None
+            except (TimedOut, NetworkError) as exc:
+                log.warning("Sending failed (%s), attempt %d of %d", type(exc).__name__, attempt + 1, SEND_ATTEMPTS)
+                await asyncio.sleep(0.5 * (attempt + 1))
+            else:
+                if sender:
+                    self.memory.remember(sender, message.message_id)
+                return message
+        log.error("Message not sent after %d attempts (conv=%s)", SEND_ATTEMPTS, short(sender or ""))
+        return None
+
+    async def send_answer(self, chat_id: int, sender: str, reply: List[Dict], lang: str) -> None:
+        failed = False
+        for m in reply:
+            body, buttons = (m.get("text") or "").strip(), m.get("buttons") or []
+            if not body:
+                if m.get("image") or m.get("custom") or m.get("attachment"):
+                    log.warning("An answer part that Telegram cannot show was skipped (conv=%s)", short(sender))
+                if not buttons:
+                    continue
+                body = "…"
+            parts = split_text(body)
+            for i, part in enumerate(parts):
+                last = i == len(parts) - 1
+                if buttons:
+                    markup = inline_keyboard(buttons, self.payloads) if last else None
+                else:  # messages without buttons carry the persistent Exit / Sortir keyboard
+                    markup = self.exit_keyboard(lang) if last else None
+                if await self.send(chat_id, sender, part, markup) is None:
+                    failed = True
+        if failed:
+            await self.send(chat_id, sender, text("telegram_send_failed", lang), self.exit_keyboard(lang))
+
+    async def _delete(self, chat_id: int, ids: Iterable[int]) -> int:
+        """Delete these messages, 100 a call; one by one if a call fails. Returns the calls made."""
+        ids = sorted(set(ids))
+        calls = 0
+        for start in range(0, len(ids), DELETE_CHUNK):
+            chunk = ids[start:start + DELETE_CHUNK]
+            for _ in range(SEND_ATTEMPTS):
+                try:
+                    calls += 1
+                    await self.bot.delete_messages(chat_id, chunk)
+                    break
+                except RetryAfter as exc:  # the rate limiter already retried: wait once more
+                    await asyncio.sleep(_seconds(exc.retry_after) + 0.1)
+                except TelegramError as exc:
+                    log.warning("deleteMessages failed (%s); deleting one by one", type(exc).__name__)
+                    for message_id in chunk:
+                        calls += 1
+                        try:
+                            await self.bot.delete_message(chat_id, message_id)
+                        except BadRequest:
+                            pass  # already gone, or older than 48 hours: Telegram will not delete it
+                        except TelegramError as one_exc:
+                            log.error("A message could not be deleted (%s)", type(one_exc).__name__)
+                    break
+            else:
+                log.error("Flood limit: %d messages could not be deleted", len(chunk))
+        return calls
+
+    # ---------------------------------------------------------------- conversation
+    async def converse(self, chat_id: int, sender: str, message: str, hint: Optional[str],
+                       user_text: Optional[str] = None) -> Optional[str]:
+        """Send `message` to the assistant and its answer to the chat. Returns the language used."""
+        if sender in self.pending_erase:
+            await self.erase_in_assistant(sender)
+        try:
+            reply = await self.assistant.say(sender, message, hint)
+        except AssistantUnavailable as exc:
+            lang = self.memory.language(sender)
+            if user_text:
+                lang = conversation_language(lang, detect(user_text, hint), hint)
+            lang = lang or normalise_hint(hint) or "en"
+            log.error("Assistant unavailable (%s): fallback text sent (conv=%s)", exc, short(sender))
+            await self.send(chat_id, sender, text("assistant_unreachable", lang), self.exit_keyboard(lang))
+            return lang
+        if any((m.get("text") or "").strip() in self.exit_answers for m in reply):
+            # The assistant took this message as a quick exit and has deleted the conversation.
+            lang = detect(answer_texts(reply)).language
+            await self.erase(chat_id, sender, lang, assistant_done=True)
+            return lang
+        if not reply:
+            log.warning("The assistant sent an empty answer (conv=%s)", short(sender))
+        said = answer_texts(reply)
+        if said.strip():
+            found = detect(said)
+            if found.confidence >= SWITCH_CONFIDENCE:
+                self.memory.set_language(sender, found.language)
+        lang = self.language(sender, hint)
+        await self.send_answer(chat_id, sender, reply, lang)
+        return lang
+
+    async def erase_in_assistant(self, sender: str) -> bool:
+        try:
+            await self.assistant.erase(sender)
+        except AssistantUnavailable as exc:
+            if sender not in self.pending_erase:
+                log.error("The assistant could not delete a conversation yet (%s); retrying (conv=%s)",
+                          exc, short(sender))
+            self.pending_erase.add(sender)
+            return False
+        self.pending_erase.discard(sender)
+        return True
+
+    async def erase(self, chat_id: int, sender: str, lang: str, assistant_done: bool = False) -> None:
+        ids = self.memory.forget(sender)
+        calls = await self._delete(chat_id, ids)
+        if not assistant_done:
+            await self.erase_in_assistant(sender)
+        log.info("Erase: %d messages deleted in %d calls", len(ids), calls)
+        note, delay = text("telegram_erased", lang), self.config.erase_note_seconds
+        if self.tips.first_time(sender):
+            note, delay = f"{note}\n\n{text('telegram_privacy_tip', lang)}", self.config.erase_tip_seconds
+        sent = await self.send(chat_id, None, note, ReplyKeyboardRemove())
+        if sent is not None:
+            self._delete_later(chat_id, sent.message_id, delay)
+
+    def _delete_later(self, chat_id: int, message_id: int, delay: float) -> None:
+        async def later() -> None:
+            await asyncio.sleep(delay)
+            self._notes.pop(task, None)
+            await self._delete(chat_id, [message_id])
+
+        task = asyncio.get_running_loop().create_task(later())
+        self._notes[task] = (chat_id, message_id)
+
+    # ---------------------------------------------------------------- handlers
+    async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, chat, user = update.message, update.effective_chat, update.effective_user
+        if message is None or chat is None:
+            return
+        if chat.type != ChatType.PRIVATE:
+            await self.group_note(message)
+            return
+        hint = user.language_code if user else None
+        sender = self.sender(chat.id)
+        async with self.memory.lock(sender):
+            self.memory.remember(sender, message.message_id)
+            lang = self.language(sender, hint)
+            body = (message.text or "").strip()
+            if not body:
+                if message.effective_attachment is not None or message.caption:
+                    await self.send(chat.id, sender, text("telegram_text_only", lang), self.exit_keyboard(lang))
+                return  # service messages (e.g. the auto-delete timer changed): id kept, nothing to say
+            if body.startswith("/"):
+                await self.command(chat.id, sender, body, hint, lang)
+            elif body.casefold() in self.exit_labels or is_exit_request(body):
+                await self.erase(chat.id, sender, lang)
+            else:
+                await self.converse(chat.id, sender, body, hint, user_text=body)
+
+    async def command(self, chat_id: int, sender: str, body: str, hint: Optional[str], lang: str) -> None:
+        name = body.split()[0][1:].split("@")[0].lower()
+        if name in EXIT_COMMANDS:
+            await self.erase(chat_id, sender, lang)
+        elif name == "start":
+            lang = await self.converse(chat_id, sender, GREET, hint) or lang
+            await self.send(chat_id, sender, text("telegram_start_exit", lang), self.exit_keyboard(lang))
+        elif name == "language":
+            await self.converse(chat_id, sender, SWITCH_TO["en" if lang == "fr" else "fr"], hint)
+        else:  # /help, and any other command: what the assistant can help with
+            await self.converse(chat_id, sender, HELP, hint)
+
+    async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        try:  # answer first: the client stops its spinner whatever happens next
+            await query.answer()
+        except TelegramError as exc:
+            log.warning("A button press could not be answered (%s)", type(exc).__name__)
+        chat = query.message.chat if query.message else None
+        if chat is None or chat.type != ChatType.PRIVATE:
+            return
+        hint = query.from_user.language_code if query.from_user else None
+        sender = self.sender(chat.id)
+        payload = self.payloads.decode(query.data)
+        async with self.memory.lock(sender):
+            lang = self.language(sender, hint)
+            if payload is None:
+                await self.send(chat.id, sender, text("telegram_button_expired", lang), self.exit_keyboard(lang))
+            elif payload == SAFETY_EXIT:
+                await self.erase(chat.id, sender, lang)
+            else:
+                await self.converse(chat.id, sender, payload, hint)
+
+    async def group_note(self, message: Message) -> None:
+        """In a group: one short note when the bot is addressed, and nothing else."""
+        body = message.text or ""
+        me = self.bot.username or ""
+        replied = message.reply_to_message
+        addressed = (
+            body.startswith("/")
+            or (me and f"@{me}".lower() in body.lower())
+            or (replied is not None and replied.from_user is not None and replied.from_user.id == self.bot.id)
+        )
+        if addressed:
+            user = message.from_user
+            lang = normalise_hint(user.language_code if user else None) or "en"
+            await self.send(message.chat_id, None, text("telegram_group_note", lang))
+
+    async def on_my_chat_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        change = update.my_chat_member
+        if change is None or change.chat.type == ChatType.PRIVATE:
+            return
+        if change.new_chat_member.status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR):
+            lang = normalise_hint(change.from_user.language_code if change.from_user else None) or "en"
+            await self.send(change.chat.id, None, text("telegram_group_note", lang))
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        error = context.error
+        log.error("Update failed: %s", type(error).__name__, exc_info=error)
+
+    # ---------------------------------------------------------------- run
+    def run(self) -> None:
+        app = self.build()
+        cfg = self.config
+        if cfg.mode == "webhook":
+            app.run_webhook(
+                listen=cfg.webhook_listen, port=cfg.webhook_port, url_path=cfg.webhook_path,
+                webhook_url=cfg.webhook_url, secret_token=cfg.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            app.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=cfg.poll_timeout)
+
+
+def main() -> None:
+    try:
+        config = Config.from_env()
+    except ConfigError as exc:
+        raise SystemExit(f"Telegram bridge not started: {exc}")
+    logs.setup(config.log_level, config.secrets)
+    log.info("Starting the Telegram bridge (mode=%s)", config.mode)
+    Bridge(config).run()

@@ -1,0 +1,342 @@
+"""The Telegram bridge, end to end: the real bridge process, a fake Bot API server on loopback
+(tests/fake_telegram.py), and the real Rasa assistant. Nothing reaches Telegram.
+
+Polling mode carries most of the checks; webhook mode checks the secret token and a conversation;
+a third bridge points at an assistant that is down.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import time
+import urllib.error
+import urllib.request
+from typing import Dict, List, Optional
+
+import pytest
+
+from bot.texts import text
+from tests.fake_telegram import BridgeProcess as _BridgeProcess, FakeTelegram
+from tests.servers import free_port
+
+pytestmark = pytest.mark.integration
+
+TOKEN = "7000000001:AAFakeTokenForTestsOnly_x9Yq2Lm4Np6Rs8Tu"  # not-a-secret (fake, for tests)
+SENDER_SECRET = "test-sender-secret-0123456789abcdef"  # not-a-secret (fake, for tests)
+WEBHOOK_SECRET = "webhook-secret-Zx81_Qw72-Er63Ty54"  # not-a-secret (fake, for tests)
+ids = iter(range(7301000001, 7301999999))
+
+
+def sender_of(chat_id: int) -> str:
+    """What the assistant must see: HMAC-SHA256(secret, chat id), computed here independently."""
+    return hmac.new(SENDER_SECRET.encode(), str(chat_id).encode(), hashlib.sha256).hexdigest()
+
+
+def user_events(tracker: Dict) -> List[Dict]:
+    return [e for e in tracker["events"] if e["event"] == "user"]
+
+
+def BridgeProcess(fake: FakeTelegram, rasa_url: str, mode: str = "polling") -> _BridgeProcess:
+    """The bridge as `make telegram` runs it, at DEBUG (the log test reads everything it printed)."""
+    return _BridgeProcess(fake, rasa_url, mode, token=TOKEN, sender_secret=SENDER_SECRET, webhook_secret=WEBHOOK_SECRET,
+                          env={"TELEGRAM_LOG_LEVEL": "DEBUG", "BRIDGE_TOKEN": "bridge-token-for-tests"})
+
+
+@pytest.fixture(scope="module")
+def polling(assistant):
+    with FakeTelegram(TOKEN) as fake, BridgeProcess(fake, assistant.url) as bridge:
+        yield fake, bridge
+
+
+@pytest.fixture(scope="module")
+def webhook(assistant):
+    with FakeTelegram(TOKEN) as fake, BridgeProcess(fake, assistant.url, mode="webhook") as bridge:
+        yield fake, bridge
+
+
+def buttons_of(message) -> List[str]:
+    return [b["text"] for row in (message.reply_markup or {}).get("inline_keyboard", []) for b in row]
+
+
+def talk(fake: FakeTelegram, chat_id: int, said: str, language_code: Optional[str] = "en", count: int = 1):
+    """The user sends `said`; returns the bot's next `count` messages."""
+    mid = fake.user_says(chat_id, said, language_code)
+    return fake.wait_bot_messages(chat_id, after=mid, count=count)
+
+
+def press(fake: FakeTelegram, chat_id: int, message, title: str, language_code: str = "en", count: int = 1):
+    before = max(m.message_id for m in fake.bot_messages(chat_id))
+    callback_id = fake.user_presses(chat_id, message.message_id, title, language_code)
+    fake.wait(lambda: any(c.params.get("callback_query_id") == callback_id for c in fake.calls_to("answerCallbackQuery")),
+              what="the button press to be answered")
+    return fake.wait_bot_messages(chat_id, after=before, count=count)
+
+
+def erased(fake: FakeTelegram, chat_id: int) -> bool:
+    """Every message of the chat is deleted, the neutral line included."""
+    return fake.chat(chat_id).messages and not fake.visible(chat_id)
+
+
+# ---------------------------------------------------------------------------------------------- polling
+
+
+def test_commands_are_registered_in_english_and_french(polling):
+    fake, _ = polling
+    menus = {c.params.get("language_code"): c.params["commands"] for c in fake.calls_to("setMyCommands")}
+    assert {c["command"] for c in menus[None]} == {"start", "help", "language", "exit"}
+    assert {c["command"] for c in menus["fr"]} == {"start", "help", "language", "sortir"}
+    assert next(c["description"] for c in menus["fr"] if c["command"] == "sortir") == text("telegram_cmd_exit", "fr")
+    assert fake.calls_to("deleteWebhook"), "polling starts by removing any webhook"
+
+
+def test_survivors_whole_path_in_french(polling, assistant):
+    """/start, a question in French, a button, /sortir: everything in French, then nothing left."""
+    fake, bridge = polling
+    chat = next(ids)
+    start = talk(fake, chat, "/start", "fr", count=3)
+    greeting, hint, exit_line = start
+    assert greeting.text.startswith("Salut") and "Quelqu'un me contrôle" in buttons_of(greeting)
+    assert "quitter" in hint.text
+    assert exit_line.text == text("telegram_start_exit", "fr")
+    assert exit_line.reply_markup["keyboard"] == [[{"text": "Exit / Sortir"}]]
+    assert exit_line.reply_markup["is_persistent"] is True
+
+    (answer,) = talk(fake, chat, "mon patron garde mon passeport et dit que je lui dois de l'argent", "fr")
+    assert "ce n'est pas de ta faute" in answer.text
+    assert "+1-833-900-1010" in answer.text  # tappable format
+    assert "Aide juridique" in buttons_of(answer) and "Sortie rapide" in buttons_of(answer)
+
+    (legal,) = press(fake, chat, answer, "Aide juridique", "fr")
+    assert "ordonnance" in legal.text
+
+    sender = sender_of(chat)
+    tracker = assistant.tracker(sender)
+    assert [e["text"] for e in user_events(tracker)][:2] == ["/greet", "mon patron garde mon passeport et dit que je lui dois de l'argent"]
+    assert tracker["slots"]["language"] == "fr"
+    assert not user_events(assistant.tracker(str(chat))), "the raw chat id is never a sender"
+
+    every_id = {m.message_id for m in fake.visible(chat)}
+    assert len(every_id) == 7  # /start + 3 answers, the question + its answer, the button's answer
+    note_mid = fake.user_says(chat, "/sortir", "fr")
+    (note,) = fake.wait_bot_messages(chat, after=note_mid)
+    assert note.text.startswith(text("telegram_erased", "fr"))
+    assert text("telegram_privacy_tip", "fr") in note.text  # told once, with the first erase
+    assert note.reply_markup == {"remove_keyboard": True}
+    deleted = {i for c in fake.calls_to("deleteMessages") if c.params["chat_id"] == chat for i in c.params["message_ids"]}
+    assert every_id | {note_mid} <= deleted
+    assert not user_events(assistant.tracker(sender)), "the assistant's conversation is deleted"
+    fake.wait(lambda: erased(fake, chat), what="the neutral line to be deleted too")
+
+
+def test_english_conversation_and_language_from_language_code(polling, assistant):
+    fake, _ = polling
+    en, fr = next(ids), next(ids)
+    first = talk(fake, en, "hi there", "en", count=2)
+    assert first[0].text.startswith("Hi, I'm glad you reached out")
+    assert "Someone is controlling me" in buttons_of(first[0])
+    # "ok" says nothing about the language: the user's Telegram language decides.
+    reply = talk(fake, fr, "ok", "fr-CA", count=1)[0]
+    assert re.search(r"(?i)\b(tu|te|t')", reply.text) and not re.search(r"(?i)\b(you|the)\b", reply.text)
+    latest = user_events(assistant.tracker(sender_of(fr)))[-1]
+    assert latest["metadata"]["language"] == "fr-CA"
+
+
+def test_language_and_help_commands(polling):
+    fake, _ = polling
+    chat = next(ids)
+    talk(fake, chat, "/start", "en", count=3)
+    (switched,) = talk(fake, chat, "/language", "en")
+    assert switched.text.startswith("D'accord, on continue en français")
+    (back,) = talk(fake, chat, "/language", "en")
+    assert back.text.startswith("Sure, let's continue in English")
+    (help_,) = talk(fake, chat, "/help", "en")
+    assert help_.text.startswith("Here are other places that can help")
+    assert "Quick exit" in buttons_of(help_)
+
+
+def test_exit_deletes_every_message_id_in_chunks_of_at_most_100(polling, assistant):
+    fake, bridge = polling
+    chat = next(ids)
+    talk(fake, chat, "/start", "en", count=3)
+    first = fake.user_says(chat, "thank you", "en")
+    for _ in range(49):  # a long conversation: more than 100 message ids
+        fake.user_says(chat, "thank you", "en")
+    fake.wait_bot_messages(chat, after=first, count=50)
+    every_id = {m.message_id for m in fake.visible(chat)}
+    assert len(every_id) > 100
+    calls_before = len(fake.calls_to("deleteMessages"))
+    exit_mid = fake.user_says(chat, "Exit / Sortir", "en")  # the persistent keyboard button
+    fake.wait_bot_messages(chat, after=exit_mid)
+    calls = [c for c in fake.calls_to("deleteMessages")[calls_before:] if c.params["chat_id"] == chat]
+    deleted = [i for c in calls for i in c.params["message_ids"]]
+    assert all(1 <= len(c.params["message_ids"]) <= 100 for c in calls) and len(calls) >= 2
+    assert set(deleted) >= every_id | {exit_mid} and len(deleted) == len(set(deleted))
+    assert not user_events(assistant.tracker(sender_of(chat)))
+    fake.wait(lambda: erased(fake, chat), what="the chat to be empty")
+
+
+@pytest.mark.parametrize("how", ["quitter", "Quick exit button", "get me out of this chat"])
+def test_other_ways_to_exit(polling, assistant, how):
+    """Typed exit words; a "Quick exit" button; and what only the assistant understands as an exit."""
+    fake, _ = polling
+    chat = next(ids)
+    greeting = talk(fake, chat, "hello", "en", count=2)[0]
+    if how == "Quick exit button":
+        (note,) = press(fake, chat, greeting, "Quick exit")
+    else:
+        mid = fake.user_says(chat, how, "en")
+        (note,) = fake.wait_bot_messages(chat, after=mid)
+    assert note.text.startswith(text("telegram_erased", "en"))
+    assert not user_events(assistant.tracker(sender_of(chat)))
+    fake.wait(lambda: erased(fake, chat), what="the chat to be empty")
+
+
+def test_if_deletemessages_fails_the_messages_are_deleted_one_by_one(polling):
+    fake, _ = polling
+    chat = next(ids)
+    talk(fake, chat, "hello", "en", count=2)
+    shown = {m.message_id for m in fake.visible(chat)}
+    fake.fail_next("deleteMessages", 500, chat_id=chat)
+    mid = fake.user_says(chat, "exit", "en")
+    fake.wait_bot_messages(chat, after=mid)
+    singles = {c.params["message_id"] for c in fake.calls_to("deleteMessage") if c.params["chat_id"] == chat}
+    assert len(shown) == 3 and singles == shown | {mid}
+    fake.wait(lambda: erased(fake, chat), what="the chat to be empty")
+
+
+def test_privacy_tip_is_given_once(polling):
+    fake, _ = polling
+    chat = next(ids)
+    notes = []
+    for _ in range(2):
+        talk(fake, chat, "hello", "en", count=2)  # a new conversation: greeting and how to leave
+        notes.append(talk(fake, chat, "/exit", "en")[0].text)
+    assert text("telegram_privacy_tip", "en") in notes[0]
+    assert notes[1] == text("telegram_erased", "en")
+
+
+def test_flood_limit_429_is_waited_out_and_the_message_is_not_lost(polling):
+    fake, bridge = polling
+    chat = next(ids)
+    fake.fail_next("sendMessage", 429, retry_after=1, chat_id=chat)
+    first = talk(fake, chat, "hello", "en", count=2)
+    assert first[0].text.startswith("Hi, I'm glad you reached out")
+    sends = [c for c in fake.calls_to("sendMessage") if c.params["chat_id"] == chat]
+    assert sends[0].status == 429 and sends[1].status == 200 and sends[0].params["text"] == sends[1].params["text"]
+    assert "Rate limit hit" in bridge.log
+
+
+def test_telegram_error_is_retried(polling):
+    fake, _ = polling
+    chat = next(ids)
+    fake.fail_next("sendMessage", 502, chat_id=chat)
+    first = talk(fake, chat, "bonjour", "fr", count=2)
+    assert first[0].text.startswith("Salut")
+
+
+def test_a_message_telegram_keeps_refusing_is_not_lost_silently(polling):
+    fake, bridge = polling
+    chat = next(ids)
+    for _ in range(3):  # every attempt at the greeting fails
+        fake.fail_next("sendMessage", 502, chat_id=chat)
+    mid = fake.user_says(chat, "salut", "fr")
+    hint, failed = fake.wait_bot_messages(chat, after=mid, count=2)
+    assert "quitter" in hint.text
+    assert failed.text == text("telegram_send_failed", "fr").replace("1-833-900-1010", "+1-833-900-1010")
+    assert "Message not sent after 3 attempts" in bridge.log
+
+
+def test_group_gets_one_short_note_and_nothing_else(polling, assistant):
+    fake, _ = polling
+    group = -1009000000001
+    mid = fake.user_says(group, "/start@test_help_bot", "fr", chat_type="supergroup")
+    (note,) = fake.wait_bot_messages(group, after=mid)
+    assert note.text == text("telegram_group_note", "fr")
+    fake.user_says(group, "my boss keeps my passport", "en", chat_type="supergroup")
+    mid = fake.user_says(group, "/help", "en", chat_type="supergroup")
+    fake.wait_bot_messages(group, after=mid)
+    assert [m.text for m in fake.bot_messages(group)] == [text("telegram_group_note", "fr"), text("telegram_group_note", "en")]
+    assert not user_events(assistant.tracker(sender_of(group)))
+
+
+def test_a_photo_gets_a_text_only_note(polling):
+    fake, _ = polling
+    chat = next(ids)
+    mid = fake.user_says(chat, None, "fr", photo=True)
+    (note,) = fake.wait_bot_messages(chat, after=mid)
+    assert note.text == text("telegram_text_only", "fr")
+
+
+def test_logs_never_show_the_token_chat_ids_or_what_users_wrote(polling):
+    """Runs last in this module: the bridge ran every test above at DEBUG."""
+    fake, bridge = polling
+    log = bridge.log
+    assert "Erase:" in log and "Telegram bridge ready" in log  # the log is really captured
+    assert TOKEN not in log and TOKEN.split(":")[1] not in log
+    assert SENDER_SECRET not in log and "bridge-token-for-tests" not in log
+    for chat_id in fake.chats:
+        assert str(abs(chat_id)) not in log
+        assert sender_of(chat_id) not in log
+    for said in ("passeport", "thank you", "quitter", "get me out"):
+        assert said not in log
+
+
+# ---------------------------------------------------------------------------------------------- webhook
+
+
+def post_update(url: str, update: Dict, secret: Optional[str]) -> int:
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    req = urllib.request.Request(url, data=json.dumps(update).encode(), headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def test_webhook_is_set_with_a_secret_and_refuses_requests_without_it(webhook):
+    fake, bridge = webhook
+    assert fake.webhook["url"] == bridge.webhook_url and fake.webhook["secret_token"] == WEBHOOK_SECRET
+    chat = next(ids)
+    update = {"update_id": 999001, "message": {"message_id": 1, "date": int(time.time()), "text": "hello",
+                                               "chat": {"id": chat, "type": "private"},
+                                               "from": {"id": chat, "is_bot": False, "first_name": "X"}}}
+    assert post_update(bridge.webhook_url, update, None) == 403
+    assert post_update(bridge.webhook_url, update, "wrong-secret-0000000000") == 403
+    time.sleep(0.5)
+    assert not fake.chat(chat).messages, "a refused update is not processed"
+
+
+def test_webhook_conversation_and_exit(webhook, assistant):
+    fake, _ = webhook
+    chat = next(ids)
+    first = talk(fake, chat, "someone controls my money and my papers", "en", count=2)
+    assert "not your fault" in first[0].text and "+1-833-900-1010" in first[0].text
+    (more,) = press(fake, chat, first[0], "More options")
+    assert more.text.startswith("Here are other places that can help")
+    assert user_events(assistant.tracker(sender_of(chat)))
+    mid = fake.user_says(chat, "/exit", "en")
+    fake.wait_bot_messages(chat, after=mid)
+    assert not user_events(assistant.tracker(sender_of(chat)))
+    fake.wait(lambda: erased(fake, chat), what="the chat to be empty")
+    assert set(fake.webhook_deliveries) == {200}
+
+
+# ---------------------------------------------------------------------------------------------- assistant down
+
+
+def test_assistant_down_gives_911_and_the_hotline_in_the_users_language():
+    closed = f"http://127.0.0.1:{free_port()}"
+    with FakeTelegram(TOKEN) as fake, BridgeProcess(fake, closed) as bridge:
+        fr, en = next(ids), next(ids)
+        (fr_reply,) = talk(fake, fr, "bonjour, j'ai besoin d'aide", "fr")
+        (en_reply,) = talk(fake, en, "hello I need help", None)
+        log = bridge.log
+    assert fr_reply.text == text("assistant_unreachable", "fr").replace("1-833-900-1010", "+1-833-900-1010")
+    assert "911" in fr_reply.text and "+1-833-900-1010" in fr_reply.text
+    assert en_reply.text.startswith("Sorry, I can't reach the assistant") and "911" in en_reply.text
+    assert "Assistant unavailable" in log
