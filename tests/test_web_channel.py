@@ -72,6 +72,10 @@ def test_per_conversation_limit_answers_429_with_retry_after_and_the_emergency_n
                                        {"X-Bridge-Token": "fake-bridge-token-1234"})
     assert status == 429 and int(headers["Retry-After"]) >= 1
     assert reply["message"] == text("rate_limited", "fr") and "911" in reply["message"]
+    # The quick exit still goes through: leaving and erasing are never throttled.
+    for exit_message in ("/safety_exit", "sortir", "Quick exit"):
+        assert rasa.post({"sender": "chatty", "message": exit_message},
+                         {"X-Bridge-Token": "fake-bridge-token-1234"})[0] == 200
     # Other conversations are not affected (the bridge is exempt from the per-IP limit, not this one).
     assert rasa.post({"sender": "calm", "message": "hello"}, {"X-Bridge-Token": "fake-bridge-token-1234"})[0] == 200
 

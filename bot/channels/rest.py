@@ -12,7 +12,8 @@ What it adds before a message reaches the assistant:
   (the conversation is untouched: nothing of it is lost, nothing is cut silently);
 - too many messages in a conversation, or from one client IP: 429 with Retry-After; the text also
   gives the emergency number. A trusted bridge (X-Bridge-Token = BRIDGE_TOKEN) skips the per-IP
-  limit, never the per-conversation one. See bot/channels/limits.py for the settings.
+  limit, never the per-conversation one. A quick exit (`/safety_exit`, exit / quitter / sortir)
+  is never held back by the per-conversation limit: leaving and erasing always work. See bot/channels/limits.py for the settings.
 - the sender id and the text are redacted from every log line while the message is handled
   (bot/redaction.py); the channel itself never logs them.
 
@@ -40,6 +41,7 @@ from bot import redaction
 from bot.channels import api_guard
 from bot.channels.limits import Limits
 from bot.language import detect, normalise_hint
+from bot.safety.quick_exit import is_exit_request
 from bot.texts import text as channel_text
 
 logger = logging.getLogger(__name__)
@@ -123,6 +125,10 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+def is_quick_exit(message: str) -> bool:
+    return message.strip().startswith("/safety_exit") or is_exit_request(message)
+
+
 def _rate_limited(wait: float, lang: str) -> BadRequest:
     seconds = max(1, math.ceil(wait))
     return BadRequest(429, "rate_limited", "rate_limited", lang, headers={"Retry-After": str(seconds)})
@@ -168,7 +174,8 @@ class WebInput(RestInput):
             raise _rate_limited(wait, _hint_only(body, self.limits.settings.max_body_bytes))
         sender, message, metadata, input_channel, lang = parse_request(body, self.limits)
         with redaction.in_flight(texts=[message], senders=[sender]):
-            allowed, wait = self.limits.check_conversation(sender)
+            # A quick exit (erase) is never throttled: leaving and deleting must always work.
+            allowed, wait = (True, 0.0) if is_quick_exit(message) else self.limits.check_conversation(sender)
             if not allowed:
                 raise _rate_limited(wait, lang)
             input_channel = input_channel or self.name()
