@@ -15,30 +15,35 @@ RASA_PORT ?= 5005
 ACTIONS_PORT ?= 5055
 WEB_PORT ?= 8080
 MODEL := models/assistant.tar.gz
-# bot/channels/ (the Telegram bridge) and the stores (bot/tracker_store.py, bot/lock_store.py,
-# bot/retention.py) are not part of the model: editing them does not retrain.
-TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot \( -path bot/channels -o -path bot/tracker_store.py -o -path bot/lock_store.py -o -path bot/retention.py \) -prune -o \( -name '*.yml' -o -name '*.py' \) -print 2>/dev/null)
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+# Not part of the model, so editing them does not retrain: bot/channels/ (the Telegram bridge),
+# bot/staff/ and bot/cli.py (the staff tools), the stores (bot/tracker_store.py, bot/lock_store.py,
+# bot/retention.py).
+TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot \( -path bot/channels -o -path bot/staff -o -path bot/tracker_store.py -o -path bot/lock_store.py -o -path bot/retention.py \) -prune -o \( -name '*.yml' -o -name '*.py' \) -print 2>/dev/null | grep -v '^bot/cli.py$$')
 
-.PHONY: help setup sysdeps train run telegram test test-unit validate test-stories bench bench-scale retention eval clean
+.PHONY: help setup sysdeps train run telegram test test-unit validate check check-secrets evaluate test-stories bench bench-long bench-scale retention eval clean web screenshots
 
 help:
 	@echo "make run    set up, train if needed, start the assistant and its web page"
 	@echo "make telegram  start the Telegram bridge (needs TELEGRAM_BOT_TOKEN, see README)"
 	@echo "make test   set up, train if needed, run all tests"
 	@echo "make bench  print the benchmark table (accuracy, language, latency, memory)"
+	@echo "make bench-long  per-turn latency at turn 10 vs turn 300 of one conversation"
 	@echo "make bench-scale  1 Rasa node vs 2 behind nginx (PostgreSQL + Redis): throughput, p95, errors"
 	@echo "make retention    delete conversations idle longer than RETENTION_HOURS (default 24)"
 	@echo "make eval   run the public behavioural sample against a running assistant"
+	@echo "staff: .venv/bin/bot --help (check, train, evaluate, reload, rollback, resources); docs/staff-guide.md"
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements.lock .python-version
+$(VENV)/.installed: requirements.txt requirements.lock .python-version pyproject.toml
 	@v=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
 	  if [ "$$v" != "3.10" ]; then echo "Python 3.10 is needed (found $$v at $(PYTHON)); install it with pyenv." >&2; exit 1; fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade "pip<25" wheel
 	$(BIN)/pip install --quiet -r requirements.txt -c requirements.lock
 	@$(BIN)/python -c "import rasa; assert rasa.__version__ == '3.6.21', rasa.__version__"
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .   # the `bot` staff command
 	touch $@
 
 train: $(MODEL)
@@ -50,20 +55,46 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 run: $(MODEL)
 	@bash scripts/run.sh
 
+# The web widget's texts (web/widget-texts.js), made from data/; run.sh and the browser tests also do it.
+web: $(VENV)/.installed
+	@$(BIN)/python scripts/widget_texts.py >/dev/null
+
+# axe-core (pinned in tests/browser/package-lock.json) for the browser tests' accessibility check.
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+# Refresh the README's widget screenshots (docs/screenshots/) with the browser tests.
+screenshots: $(MODEL) web $(AXE)
+	SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_widget_browser.py -k "accessibility or layout"
+
 # The Telegram bridge, a separate process talking to the running assistant (see README, Telegram).
 telegram: $(VENV)/.installed
 	@bash scripts/telegram.sh
 
-test: sysdeps $(MODEL) validate test-unit test-stories
+# `bot check` first (plain-words problems before a long training; it runs `rasa data validate`),
+# `bot evaluate` last: a change that breaks French or lowers emergency recall against
+# eval/baseline.json fails here.
+test: sysdeps check-secrets check $(MODEL) test-unit test-stories evaluate
 
 # Chromium, PostgreSQL, Redis, nginx from Debian's packages, installed only if missing.
 sysdeps:
 	@bash scripts/system-packages.sh
 
+# Fails if a token-like string is committed (secrets come from the environment; see .env.example).
+check-secrets:
+	python3 scripts/check_secrets.py
+
 validate: $(VENV)/.installed
 	$(BIN)/rasa data validate --quiet
 
-test-unit: $(MODEL)
+check: $(VENV)/.installed
+	$(BIN)/bot check
+
+evaluate: $(MODEL)
+	$(BIN)/bot evaluate
+
+test-unit: $(MODEL) web $(AXE)
 	$(BIN)/python -m pytest -q
 
 test-stories: $(MODEL)
@@ -72,6 +103,8 @@ test-stories: $(MODEL)
 bench: $(MODEL)
 	$(BIN)/python scripts/bench.py
 
+bench-long: $(MODEL)
+	$(BIN)/python scripts/bench_long_conversation.py
 # The scaled profile on loopback: PostgreSQL, Redis, nginx, 1 vs 2 Rasa nodes (a bounded run).
 bench-scale: sysdeps $(MODEL)
 	$(BIN)/python scripts/bench_scale.py

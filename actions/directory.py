@@ -1,16 +1,24 @@
-"""The service directory (data/resources.yml), loaded once and read-only.
+"""The service directory (data/resources.yml), read-only.
 
 Only entries with `show: true` and a status other than `do_not_show` can ever reach a user.
+
+Staff edit the file while the assistant runs: `directory()` looks at the file's modification time
+(one stat per call) and reads it again when it changed, so the action server shows a new phone
+number or new hours without a restart. A file that can't be read (saved half-way, broken YAML)
+keeps the last good directory in use; `bot check` says what is wrong with it.
 """
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 import yaml
+
+logger = logging.getLogger(__name__)
 
 LANGUAGES = ("en", "fr")
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "resources.yml"
@@ -36,11 +44,24 @@ class Resource:
         return self.show and self.status != "do_not_show"
 
     def render(self, lang: str) -> str:
-        return self.text.get(lang) or self.text["en"]
+        """The text in `lang`, with {phone}, {web}, {hours}, {name}... filled from this entry."""
+        lang = lang if lang in self.text else "en"
+        values = dict(self.contact)
+        values.update(hours=self.hours.get(lang, ""), name=self.name.get(lang, ""))
+        return self.text[lang].format_map(_Keep(values))
+
+
+class _Keep(dict):
+    def __missing__(self, key: str) -> str:  # an unknown {placeholder} stays as typed (bot check reports it)
+        return "{" + key + "}"
+
+
+def resources_path() -> Path:
+    return Path(os.environ.get("RESOURCES_FILE") or DEFAULT_PATH)
 
 
 def load(path: Path = None) -> Dict[str, Resource]:
-    path = Path(path or os.environ.get("RESOURCES_FILE") or DEFAULT_PATH)
+    path = Path(path or resources_path())
     with open(path, encoding="utf-8") as f:
         raw = yaml.safe_load(f)
     entries = {}
@@ -62,9 +83,51 @@ def load(path: Path = None) -> Dict[str, Resource]:
     return entries
 
 
-@lru_cache(maxsize=1)
+class FileCache:
+    """A file's parsed content, read again when the file's modification time or size changes."""
+
+    def __init__(self, locate, parse, what: str):
+        self.locate, self.parse, self.what = locate, parse, what
+        self._key: Optional[tuple] = None
+        self._value = None
+        self._lock = threading.Lock()
+
+    def get(self):
+        file = self.locate()
+        try:
+            st = file.stat()
+            key = (str(file), st.st_mtime_ns, st.st_size)
+        except OSError:
+            if self._value is not None:
+                logger.warning("%s is missing; the last version read stays in use", self.what)
+                return self._value
+            raise
+        if key != self._key:
+            with self._lock:
+                if key != self._key:
+                    try:
+                        self._value = self.parse(file)
+                    except Exception as e:
+                        if self._value is None:
+                            raise
+                        logger.warning("%s could not be read (%s); the last good version stays in use. "
+                                       "Run `bot check`.", self.what, type(e).__name__)
+                    self._key = key
+        return self._value
+
+    def cache_clear(self) -> None:
+        self._key, self._value = None, None
+
+
+_directory = FileCache(resources_path, load, "data/resources.yml")
+
+
 def directory() -> Dict[str, Resource]:
-    return load()
+    """The directory as the file is now (read again only when it changed)."""
+    return _directory.get()
+
+
+directory.cache_clear = _directory.cache_clear
 
 
 def showable(ids: Iterable[str]) -> List[Resource]:

@@ -1,23 +1,42 @@
-"""Channel texts (data/channel_texts.yml) in EN and FR, with numbers filled from the directory."""
+"""Channel texts (data/channel_texts.yml) in EN and FR, with numbers filled from the directory.
+
+Both files are read again when they change on disk (see actions/directory.py), so staff edits show
+without restarting the assistant.
+"""
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from pathlib import Path
 from typing import Dict
 
 import yaml
 
-from actions.directory import LANGUAGES, directory
+from actions.directory import LANGUAGES, FileCache, directory
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "channel_texts.yml"
 
 
-@lru_cache(maxsize=1)
+def texts_path() -> Path:
+    return Path(os.environ.get("CHANNEL_TEXTS_FILE") or DEFAULT_PATH)
+
+
+def _parse(file: Path) -> Dict[str, Dict[str, str]]:
+    with open(file, encoding="utf-8") as f:
+        texts = yaml.safe_load(f)
+    if not isinstance(texts, dict):
+        raise ValueError("not a mapping of keys to en/fr texts")
+    return texts
+
+
+_texts = FileCache(texts_path, _parse, "data/channel_texts.yml")
+
+
 def all_texts() -> Dict[str, Dict[str, str]]:
-    path = Path(os.environ.get("CHANNEL_TEXTS_FILE") or DEFAULT_PATH)
-    with open(path, encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    """Every channel text as the file is now (read again only when it changed)."""
+    return _texts.get()
+
+
+all_texts.cache_clear = _texts.cache_clear
 
 
 def text(key: str, lang: str = "en", **values: str) -> str:

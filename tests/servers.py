@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -48,7 +49,7 @@ def post(url: str, sender: str, text: str, metadata: Optional[Dict] = None) -> L
 
 
 class Assistant:
-    """The Rasa server (REST channel) and the action server, on free ports.
+    """The Rasa server (web channel) and the action server (bot.action_server, token required), on free ports.
 
     Conversations go to a SQLite file in this instance's temp dir (`tracker_db`) unless `env`
     sets TRACKER_STORE_URL. With `actions_url`, no action server is started: Rasa calls that one.
@@ -68,6 +69,8 @@ class Assistant:
         # A page served from this origin (e.g. the web widget in browser tests) may call the server.
         self.web_port = free_port()
         self.web_origin = f"http://127.0.0.1:{self.web_port}"
+        # Rasa authenticates to the action server with this shared secret (endpoints.yml).
+        self.action_token = self.extra_env.get("ACTION_SERVER_TOKEN") or secrets.token_hex(24)
         self._tmp = tempfile.TemporaryDirectory()
         self.tracker_db = Path(self._tmp.name) / "conversations.db"
 
@@ -78,7 +81,10 @@ class Assistant:
 
     def start(self) -> "Assistant":
         env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false",
-               "TRACKER_STORE_URL": f"sqlite:///{self.tracker_db}", **self.extra_env}
+               "ACTION_SERVER_TOKEN": self.action_token, "TRACKER_STORE_URL": f"sqlite:///{self.tracker_db}",
+               **self.extra_env}
+        if self.api_token:
+            env["RASA_API_TOKEN"] = self.api_token
         log = self._log_file = open(Path(self._tmp.name) / "servers.log", "w")
         endpoints = Path(self._tmp.name) / "endpoints.yml"
         own_actions = self.with_actions and not self.actions_url
@@ -90,7 +96,7 @@ class Assistant:
             endpoints.write_text("")
         if own_actions:
             self.procs.append(subprocess.Popen(
-                [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.actions_port)],
+                [str(BIN / "python"), "-m", "bot.action_server", "--actions", "actions", "--port", str(self.actions_port)],
                 cwd=self.project, env=env, stdout=log, stderr=subprocess.STDOUT))
         cmd = [str(BIN / "rasa"), "run", "--model", str(self.model), "--port", str(self.rasa_port),
                "--endpoints", str(endpoints), "--credentials", str(self.project / "credentials.yml"),
@@ -343,6 +349,7 @@ class ScaledStack:
         self.site_nodes = sites or {"all": list(range(nodes))}
         self.postgres, self.redis = Postgres(), Redis()
         self.action_ports = [free_port() for _ in range(action_servers)]
+        self.action_token = secrets.token_hex(24)  # shared by every node and action server
         self.nodes: List[Assistant] = []
         self.nginx: Optional[Nginx] = None
         self._procs: List[subprocess.Popen] = []
@@ -352,7 +359,7 @@ class ScaledStack:
     def env(self) -> Dict[str, str]:
         """The environment of every Rasa node: what an operator sets for the `scaled` profile."""
         return {"ASSISTANT_PROFILE": "scaled", "TRACKER_STORE_URL": self.postgres.url,
-                "LOCK_STORE_URL": self.redis.url(1), **self.extra_env}
+                "LOCK_STORE_URL": self.redis.url(1), "ACTION_SERVER_TOKEN": self.action_token, **self.extra_env}
 
     def url(self, site: str = "all") -> str:
         return self.nginx.url(site)
@@ -369,7 +376,7 @@ class ScaledStack:
             log = open(Path(self._tmp.name) / "actions.log", "w")
             for port in self.action_ports:
                 self._procs.append(subprocess.Popen(
-                    [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
+                    [str(BIN / "python"), "-m", "bot.action_server", "--actions", "actions", "--port", str(port)],
                     cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
             node_ports = [free_port() for _ in range(self.n_nodes)]
             sites = {name: [f"127.0.0.1:{node_ports[i]}" for i in idx] for name, idx in self.site_nodes.items()}

@@ -1,39 +1,24 @@
-"""The service directory is complete and valid, and hidden entries never reach a user."""
-import datetime
-import re
+"""The service directory is complete and valid, and hidden entries never reach a user.
 
-import pytest
+The validity rules live in bot/staff/check.py (`bot check`); these tests run them on the project.
+"""
+import re
 
 from actions import directory
 from actions.needs import EMERGENCY_DEFAULT_FOLLOW_UP, EMERGENCY_FOLLOW_UP, NEEDS
+from bot.staff.check import run_checks
+from bot.staff.findings import errors
+from bot.staff.project import Project
+from tests.conftest import ROOT
 
-PHONE = re.compile(r"^(?:911|988|211|1-8\d\d-\d{3}-\d{4}|\d{3}-\d{3}-\d{4}|\d{6})$")
 ENTRIES = list(directory.load().values())
 
 
-@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.id)
-def test_entry_is_complete_in_both_languages(entry):
-    for field in ("name", "text", "hours"):
-        value = getattr(entry, field)
-        assert set(value) == {"en", "fr"} and all(v.strip() for v in value.values()), field
-    assert entry.status in ("verified", "unverified", "do_not_show")
-    assert entry.audience and entry.source_url.startswith("https://")
-    datetime.date.fromisoformat(entry.checked_on)
-
-
-@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.id)
-def test_phone_numbers_are_well_formed_and_the_texts_use_exactly_them(entry):
-    numbers = [v for k, v in entry.contact.items() if k.startswith("phone") or k == "text_number"]
-    for number in numbers:
-        assert PHONE.match(number), number
-    digits = {n.replace("-", "") for n in numbers}
-    for lang, text in entry.text.items():
-        # every number in the text is one of the entry's contacts...
-        for found in re.findall(r"\b\d[\d-]{2,}\d\b", text):
-            assert found.replace("-", "") in digits, (entry.id, lang, found)
-        # ...and every contact number is in the text, in both languages
-        for d in digits:
-            assert d in text.replace("-", ""), (entry.id, lang, d)
+def test_every_entry_is_complete_valid_and_sourced_in_both_languages():
+    # name/text/hours in EN and FR, phone numbers as dialled and the texts show exactly them,
+    # web addresses, a https source, a check date; every id the actions use exists
+    found = errors(run_checks(Project(ROOT), ["resources"]))
+    assert not found, "\n".join(map(str, found))
 
 
 def test_hidden_entries_are_never_shown():
@@ -45,22 +30,14 @@ def test_hidden_entries_are_never_shown():
     assert directory.showable(["old_ontario_helpline", "awhl", "chth"]) == [directory.directory()["chth"]]
 
 
-def test_every_id_the_actions_use_exists():
-    known = {e.id for e in ENTRIES}
-    for name, need in NEEDS.items():
-        for ids in [need.resources, *need.by_audience.values(), need.fr_extra]:
-            assert set(ids) <= known, name
-
-
-def test_unverified_entries_are_shown_only_with_a_reason():
-    for e in ENTRIES:
-        if e.showable and e.status != "verified":
-            assert e.show_reason, e.id
+def test_entry_text_shows_its_own_hours_in_each_language():
+    chth = directory.directory()["chth"]
+    assert chth.hours["fr"] in chth.render("fr") and "{" not in chth.render("fr")
+    assert chth.hours["en"] in chth.render("en") and "{" not in chth.render("en")
 
 
 def test_no_phone_number_or_address_is_typed_into_python_code():
-    from tests.conftest import ROOT
-
+    # 555-01xx numbers are fictional: `bot check` uses one to show the format
     for path in list((ROOT / "actions").glob("*.py")) + list((ROOT / "bot").rglob("*.py")):
         code = path.read_text(encoding="utf-8")
-        assert not re.search(r"\b1-8\d\d-\d{3}-\d{4}\b|\b\w+\.(ca|org)\b", code), path
+        assert not re.search(r"\b1-8\d\d-(?!555-01)\d{3}-\d{4}\b|\b\w+\.(ca|org)\b", code), path

@@ -1,104 +1,532 @@
-/* Minimal self-hosted chat widget for the help assistant (Rasa REST channel).
- * Memory only: no cookies, no localStorage. Quick exit: button, or Esc pressed twice. */
+/* Help chat widget: a self-hosted, bilingual (EN/FR) chat for the help assistant (Rasa REST channel).
+ *
+ * Embed it with one tag; every data- attribute is optional:
+ *   <script src="/chat/widget.js" defer
+ *     data-server="https://assistant.example.org"   the Rasa server (default: where widget.js comes from)
+ *     data-lang="fr"                                 en | fr (default: the page's <html lang>)
+ *     data-exit-url="https://weather.gc.ca/"         where Quick exit goes (default: a weather page)
+ *     data-idle-timeout="600"                        seconds without activity before the chat closes and clears itself
+ *     data-storage="session"                         keep the chat across reloads in sessionStorage (default: memory only)
+ *     data-safety-url="/safety.html"                 the "staying safe online" page (default: next to widget.js)
+ *     data-open="true"></script>                     open the chat at once
+ * It loads widget.css and widget-texts.js (labels and fallback texts, generated from data/) from its own folder.
+ *
+ * Privacy: memory only unless data-storage="session"; no cookies, no localStorage, no third party.
+ * Quick exit (button, Shift three times, Esc twice, or typing an exit word): hide everything, ask the
+ * server to delete the conversation, clear what the widget stored, location.replace() to the exit page.
+ */
 (function () {
   "use strict";
   var script = document.currentScript;
-  var server = (script && script.getAttribute("data-server")) || "http://localhost:5005";
-  var exitUrl = "https://www.google.com/search?q=weather";
-  var T = {
-    en: { title: "Help chat", exit: "Quick exit", send: "Send", placeholder: "Type your message", lang: "FR",
-          label: "Message", typing: "The assistant is typing…",
-          error: "Can't reach the assistant. If you are in danger, call 911. Otherwise try again in a moment." },
-    fr: { title: "Clavardage d'aide", exit: "Sortie rapide", send: "Envoyer", placeholder: "Écris ton message", lang: "EN",
-          label: "Message", typing: "L'assistant écrit…",
-          error: "Impossible de joindre l'assistant. Si tu es en danger, appelle le 911. Sinon, réessaie dans un moment." }
-  };
-  var lang = (document.documentElement.lang || "en").slice(0, 2) === "fr" ? "fr" : "en";
-  var sender = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Math.random()).slice(2);
+  if (!script || window.HelpWidget) return;
+  var base = script.src || location.href;
 
-  function el(tag, cls, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text) e.textContent = text; return e; }
-  var root = el("section", "hw-root"); root.setAttribute("aria-label", T[lang].title);
-  var panel = el("div", "hw-panel");
-  var head = el("div", "hw-head"); var h = el("h2", null, T[lang].title);
-  var langBtn = el("button", "hw-lang", T[lang].lang); langBtn.type = "button";
-  var exitBtn = el("button", "hw-exit", T[lang].exit); exitBtn.type = "button";
-  head.append(h, langBtn, exitBtn);
-  var log = el("div", "hw-log"); log.setAttribute("role", "log"); log.setAttribute("aria-live", "polite");
-  var typing = el("div", "hw-typing"); typing.setAttribute("aria-live", "polite");
-  var form = el("form", "hw-form"); var input = el("input"); input.autocomplete = "off"; input.id = "hw-input";
-  var label = el("label", "hw-sr", T[lang].label); label.htmlFor = "hw-input";
-  var send = el("button", null, T[lang].send); send.type = "submit";
-  form.append(label, input, send);
-  panel.append(head, log, typing, form); root.append(panel); document.body.append(root);
-
-  function relabel() {
-    h.textContent = T[lang].title; exitBtn.textContent = T[lang].exit; send.textContent = T[lang].send;
-    input.placeholder = T[lang].placeholder; langBtn.textContent = T[lang].lang; label.textContent = T[lang].label;
-    langBtn.setAttribute("aria-label", lang === "en" ? "Français" : "English");
+  function attr(name, fallback) {
+    var v = script.getAttribute("data-" + name);
+    return v === null || v === "" ? fallback : v;
   }
-  relabel();
+  function near(file) { return new URL(file, base).href; }
 
-  // Phone numbers become tap-to-call links; web addresses become links.
-  function linkify(node, text) {
-    var rx = /(\b(?:1-)?\d{3}-\d{3}-\d{4}\b|\b(?:911|988|211|686868)\b|\b[a-z0-9.-]+\.(?:ca|com|org)(?:\/[\w\-\/]*)?)/gi;
+  var EXIT_URLS = { en: "https://weather.gc.ca/", fr: "https://meteo.gc.ca/" };
+  var STORE_KEY = "help-widget";
+  var SHIFT_PRESSES = 3, ESC_PRESSES = 2, KEY_WINDOW_MS = 5000, REPLY_TIMEOUT_MS = 30000;
+  var cfg = {
+    server: attr("server", new URL(base).origin).replace(/\/+$/, ""),
+    exitUrl: attr("exit-url", ""),
+    idleMs: Math.max(0, parseFloat(attr("idle-timeout", "600")) || 0) * 1000,
+    keep: attr("storage", "") === "session",
+    safetyUrl: attr("safety-url", ""),
+    open: attr("open", "") === "true",
+    lang: attr("lang", "")
+  };
+  var webhook = cfg.server + "/webhooks/rest/webhook";
+
+  // ---- state ---------------------------------------------------------------------------------
+  var D;                 // generated data: texts, contacts, exit words (widget-texts.js)
+  var lang;              // "en" | "fr": the UI language, sent as metadata.language
+  var sender;            // random conversation id
+  var started = false;   // true once the server holds a conversation for this sender
+  var history = [];      // what the log shows, to re-render (language change, sessionStorage)
+  var queue = Promise.resolve();
+  var idleTimer = null, exiting = false;
+  var epoch = 0;         // bumped when the chat is cleared: late replies to a cleared chat are dropped
+  var ui = {};
+
+  function pickLang(value) { return /^fr/i.test(value || "") ? "fr" : (/^en/i.test(value || "") ? "en" : null); }
+  function t(key, values) {
+    var s = (D.texts[lang] && D.texts[lang][key]) || D.texts.en[key] || "";
+    return s.replace(/\{(\w+)\}/g, function (m, k) { return values && k in values ? values[k] : m; });
+  }
+  function newSender() {
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+
+  // ---- storage: nothing unless the site opted in to sessionStorage ------------------------------
+  function save() {
+    if (!cfg.keep || exiting) return;
+    try {
+      sessionStorage.setItem(STORE_KEY, JSON.stringify({ sender: sender, lang: lang, started: started,
+        open: !ui.panel.hidden, history: history }));
+    } catch (e) { /* storage full or blocked: memory only */ }
+  }
+  function restore() {
+    if (!cfg.keep) return null;
+    try { return JSON.parse(sessionStorage.getItem(STORE_KEY) || "null"); } catch (e) { return null; }
+  }
+  function forget() {
+    try { sessionStorage.removeItem(STORE_KEY); } catch (e) { /* nothing stored */ }
+  }
+
+  // ---- text with links: web addresses, and the directory's numbers as tel:/sms: links -----------
+  var linkRx, numbers = {};
+  function escapeRx(s) { return s.replace(/[.*+?^${}()|[\]\\\/-]/g, "\\$&"); }
+  function buildLinkRx() {
+    var nums = [];
+    Object.keys(D.contacts).forEach(function (id) {
+      var c = D.contacts[id];
+      ["phone", "phone_local", "text_number"].forEach(function (k) {
+        if (!c[k]) return;
+        var n = numbers[c[k]] || (numbers[c[k]] = { tel: false, sms: false });
+        if (k === "text_number") n.sms = true; else n.tel = true;
+        nums.push(c[k]);
+      });
+    });
+    nums.sort(function (a, b) { return b.length - a.length; });
+    // 1: a web address; 2: a phone number (any 10-digit one, or a short one from the directory).
+    linkRx = new RegExp(
+      "(https?:\\/\\/[^\\s<>\"]+|\\b[a-z0-9][a-z0-9-]*(?:\\.[a-z0-9-]+)*\\.(?:ca|com|org|net)\\b(?:\\/[^\\s<>\"]*)?)" +
+      "|(?<![\\d-])(1-\\d{3}-\\d{3}-\\d{4}|\\d{3}-\\d{3}-\\d{4}" +
+      (nums.length ? "|" + nums.map(escapeRx).join("|") : "") + ")(?![\\d-]|\\.\\d)", "gi");
+  }
+  function link(href, label, newTab) {
+    var a = el("a", null, label);
+    a.href = href;
+    if (newTab) {
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      a.append(el("span", "hw-sr", " " + t("web_new_tab")));
+    }
+    return a;
+  }
+  function richText(node, text) {
     var last = 0, m;
-    while ((m = rx.exec(text))) {
+    linkRx.lastIndex = 0;
+    while ((m = linkRx.exec(text))) {
+      var found = m[0], trail = "";
+      if (m[1]) {
+        trail = (found.match(/[.,;:!?)»]+$/) || [""])[0];
+        found = found.slice(0, found.length - trail.length);
+      }
       node.append(document.createTextNode(text.slice(last, m.index)));
-      var a = document.createElement("a"); var v = m[0];
-      if (/^[\d-]+$/.test(v)) { a.href = (v === "686868" ? "sms:" : "tel:") + v.replace(/-/g, ""); }
-      else { a.href = "https://" + v; a.target = "_blank"; a.rel = "noopener noreferrer"; }
-      a.textContent = v; node.append(a); last = m.index + v.length;
+      if (m[1]) {
+        node.append(link(/^https?:/i.test(found) ? found : "https://" + found, found, true));
+      } else {
+        var digits = found.replace(/\D/g, ""), kind = numbers[found] || { tel: true };
+        node.append(link((kind.tel ? "tel:" : "sms:") + digits, found));
+        if (kind.tel && kind.sms) {
+          node.append(document.createTextNode(" ("));
+          node.append(link("sms:" + digits, t("web_text_link")));
+          node.append(document.createTextNode(")"));
+        }
+      }
+      node.append(document.createTextNode(trail));
+      last = m.index + m[0].length;
     }
     node.append(document.createTextNode(text.slice(last)));
   }
 
-  function show(msg, who) {
-    if (msg.text) { var p = el("div", "hw-msg " + (who === "user" ? "hw-user" : "hw-bot")); linkify(p, msg.text); log.append(p); }
-    if (msg.buttons && msg.buttons.length) {
-      var box = el("div", "hw-buttons");
-      msg.buttons.forEach(function (b) {
-        var btn = el("button", null, b.title); btn.type = "button";
-        btn.addEventListener("click", function () { b.payload === "/safety_exit" ? quickExit() : talk(b.payload, b.title); });
-        box.append(btn);
+  // Which language a reply is in, so the UI follows the conversation (the REST channel does not say).
+  var FR_RX = /(?:^|[^\wÀ-ÿ])(je|tu|te|toi|ton|ta|tes|le|la|les|des|une|est|et|pour|que|qui|pas|avec|dans|vous|ça|ce|ou|sur|du|au|aux|peux)(?=$|[^\wÀ-ÿ])/gi;
+  var EN_RX = /\b(i|you|your|the|and|is|are|to|for|with|can|what|this|not|or|of|it|be|if|me|my|call)\b/gi;
+  function replyLang(text) {
+    var fr = (text.match(FR_RX) || []).length + (text.match(/[éèêàçù]/gi) || []).length;
+    var en = (text.match(EN_RX) || []).length;
+    if (fr >= 2 && fr > 2 * en) return "fr";
+    if (en >= 2 && en > 2 * fr) return "en";
+    return null;
+  }
+
+  // ---- the log -----------------------------------------------------------------------------------
+  // Entries: {who: "bot"|"user"|"error"|"note", text, buttons, key, retry}. Notes and errors are the
+  // widget's own texts, kept as keys so they are shown in the current language.
+  function render(entry) {
+    var who = entry.who, box = el("div", "hw-msg hw-" + who);
+    var text = entry.key ? t(entry.key) : entry.text || "";
+    if (entry.lang) box.lang = entry.lang;
+    if (who === "user" || who === "bot") box.append(el("span", "hw-sr", t(who === "user" ? "web_you" : "web_assistant") + ": "));
+    richText(box, text);
+    ui.log.append(box);
+    if (entry.buttons && entry.buttons.length) {
+      var row = el("div", "hw-buttons");
+      entry.buttons.forEach(function (b) {
+        var btn = el("button", b.payload === "/safety_exit" ? "hw-choice hw-choice-exit" : "hw-choice", b.title);
+        btn.type = "button";
+        btn.addEventListener("click", function () { choose(b); });
+        row.append(btn);
       });
-      log.append(box);
+      ui.log.append(row);
     }
-    log.scrollTop = log.scrollHeight;
+    if (entry.retry) {
+      var again = el("button", "hw-choice", t("web_retry"));
+      again.type = "button";
+      again.addEventListener("click", function () { again.disabled = true; ui.input.focus(); deliver(entry.retry); });
+      box.append(el("br"), again);
+    }
+    ui.log.scrollTop = ui.log.scrollHeight;
+  }
+  function add(entry) {
+    history.push(entry);
+    render(entry);
+    save();
+  }
+  function rerender() {
+    ui.log.textContent = "";
+    history.forEach(render);
   }
 
-  function talk(message, shown) {
-    show({ text: shown || message }, "user");
-    typing.textContent = T[lang].typing;
-    return fetch(server + "/webhooks/rest/webhook", {
-      method: "POST", headers: { "Content-Type": "application/json" }, credentials: "omit",
+  // ---- talking to the assistant ---------------------------------------------------------------------
+  function post(message, mode) {
+    var ctrl = window.AbortController ? new AbortController() : null;
+    var timer = ctrl && setTimeout(function () { ctrl.abort(); }, REPLY_TIMEOUT_MS);
+    return fetch(webhook, {
+      method: "POST", credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer",
+      headers: { "Content-Type": "application/json" }, signal: ctrl && ctrl.signal,
       body: JSON.stringify({ sender: sender, message: message, metadata: { language: lang } })
-    }).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-      .then(function (msgs) { typing.textContent = ""; msgs.forEach(function (m) { show(m, "bot"); }); })
-      .catch(function () { typing.textContent = ""; show({ text: T[lang].error }, "bot"); });
+    }).then(function (r) {
+      clearTimeout(timer);
+      if (r.status === 429) throw { key: "web_rate_limited" };
+      if (!r.ok) throw { key: "assistant_unreachable" };
+      return r.json();
+    }, function () { clearTimeout(timer); throw { key: "assistant_unreachable" }; });
+  }
+  function deliver(message) {
+    var mine = epoch;
+    started = true;
+    clearTimeout(idleTimer);
+    save();
+    queue = queue.then(function () {
+      if (mine !== epoch) return;
+      typing(true);
+      return post(message).then(function (replies) {
+        if (mine !== epoch) return;
+        typing(false);
+        replies.forEach(function (r) {
+          if (!r.text && !(r.buttons && r.buttons.length)) return;
+          var l = r.text && replyLang(r.text);
+          if (l && l !== lang) setLang(l);
+          add({ who: "bot", text: r.text || "", buttons: r.buttons || [], lang: l || lang });
+        });
+      }, function (err) {
+        if (mine !== epoch) return;
+        typing(false);
+        add({ who: "error", key: (err && err.key) || "assistant_unreachable", retry: message });
+      });
+    }).then(armIdle);
+  }
+  function say(text, shown) {
+    if (exiting) return;
+    add({ who: "user", text: shown || text, lang: lang });
+    deliver(text);
+  }
+  function choose(button) {
+    if (button.payload === "/safety_exit") return quickExit();
+    ui.input.focus();
+    say(button.payload, button.title);
+  }
+  function typing(on) {
+    ui.typing.hidden = !on;
+    ui.typingText.textContent = on ? t("web_typing") : "";
+    ui.log.scrollTop = ui.log.scrollHeight;
   }
 
-  function quickExit() {
-    // Hide everything at once, ask the server to forget, then leave without a history entry.
-    root.remove(); document.body.innerHTML = "";
+  // Erasing needs no reply, and must survive leaving the page: a keepalive request with a CORS-safe
+  // content type (no preflight). The REST channel reads the JSON body whatever its content type.
+  function eraseOnServer(id) {
+    var body = JSON.stringify({ sender: id, message: "/safety_exit", metadata: { language: lang } });
     try {
-      navigator.sendBeacon && navigator.sendBeacon(server + "/webhooks/rest/webhook",
-        new Blob([JSON.stringify({ sender: sender, message: "/safety_exit" })], { type: "text/plain" }));
-    } catch (e) { /* leaving matters more */ }
-    window.location.replace(exitUrl);
+      fetch(webhook, { method: "POST", mode: "no-cors", keepalive: true, credentials: "omit", body: body,
+        referrerPolicy: "no-referrer", headers: { "Content-Type": "text/plain;charset=UTF-8" } })["catch"](function () {});
+    } catch (e) {
+      try { navigator.sendBeacon(webhook, new Blob([body], { type: "text/plain;charset=UTF-8" })); } catch (e2) { /* leave anyway */ }
+    }
   }
 
-  form.addEventListener("submit", function (e) {
-    e.preventDefault(); var v = input.value.trim(); if (!v) return; input.value = "";
-    if (/^(exit|quitter|sortir)$/i.test(v)) { quickExit(); return; }
-    talk(v);
-  });
-  exitBtn.addEventListener("click", quickExit);
-  langBtn.addEventListener("click", function () {
-    lang = lang === "en" ? "fr" : "en"; relabel();
-    talk(lang === "fr" ? "en français" : "english please");
-  });
-  var lastEsc = 0;
-  document.addEventListener("keydown", function (e) {
-    if (e.key === "Escape") { var now = Date.now(); if (now - lastEsc < 800) quickExit(); lastEsc = now; }
-  });
+  // ---- quick exit ---------------------------------------------------------------------------------
+  function quickExit() {
+    if (exiting) return;
+    exiting = true;
+    // 1. Hide the chat content, and the page around it, at once.
+    document.documentElement.style.setProperty("background", "#fff", "important");
+    if (document.body) document.body.style.setProperty("display", "none", "important");
+    if (ui.log) ui.log.textContent = "";
+    if (ui.root) ui.root.remove();
+    history = [];
+    // 2. Ask the server to delete the conversation.
+    if (started) eraseOnServer(sender);
+    // 3. Clear what the widget stored.
+    forget();
+    // 4. Leave, replacing this page in the history so that Back does not return to it.
+    location.replace(cfg.exitUrl || EXIT_URLS[lang]);
+  }
+
+  var keys = { shift: 0, esc: 0, shiftAlone: false, timer: null };
+  function keyProgress(name, count, total) {
+    clearTimeout(keys.timer);
+    keys.timer = setTimeout(resetKeys, KEY_WINDOW_MS);
+    var dots = ui.dots.children;
+    for (var i = 0; i < dots.length; i++) {
+      dots[i].hidden = i >= total;
+      dots[i].className = i < count ? "hw-on" : "";
+    }
+    ui.dots.hidden = false;
+    ui.keys.textContent = t("web_keys_progress", { key: t(name), count: count, total: total });
+  }
+  function resetKeys() {
+    clearTimeout(keys.timer);
+    keys.shift = keys.esc = 0;
+    if (ui.dots) { ui.dots.hidden = true; ui.keys.textContent = ""; }
+  }
+  function onKeyDown(e) {
+    if (e.isComposing) return;
+    if (e.key === "Shift") { if (!e.repeat) keys.shiftAlone = true; return; }
+    keys.shiftAlone = false;
+    if (e.key === "Escape" || e.key === "Esc") {
+      if (e.repeat) return;
+      keys.shift = 0;
+      keys.esc += 1;
+      if (keys.esc >= ESC_PRESSES) return quickExit();
+      return keyProgress("web_key_escape", keys.esc, ESC_PRESSES);
+    }
+    if (keys.shift || keys.esc) resetKeys();
+  }
+  function onKeyUp(e) {
+    if (e.key !== "Shift" || !keys.shiftAlone) return;
+    keys.shiftAlone = false;
+    keys.esc = 0;
+    keys.shift += 1;
+    if (keys.shift >= SHIFT_PRESSES) return quickExit();
+    keyProgress("web_key_shift", keys.shift, SHIFT_PRESSES);
+  }
+
+  // ---- idle close: like the hotline's own chat, a quiet chat closes and clears itself --------------
+  function armIdle() {
+    clearTimeout(idleTimer);
+    if (cfg.idleMs > 0 && started && !exiting) idleTimer = setTimeout(idleClose, cfg.idleMs);
+  }
+  function idleClose() {
+    var hadFocus = ui.panel.contains(document.activeElement);
+    epoch += 1;
+    if (started) eraseOnServer(sender);
+    forget();
+    sender = newSender();
+    started = false;
+    history = [];
+    queue = Promise.resolve();
+    typing(false);
+    ui.log.textContent = "";
+    add({ who: "note", key: "web_idle_closed" });
+    add({ who: "note", key: "web_exit_hint" });
+    setOpen(false, !hadFocus);
+    ui.announce.textContent = t("web_idle_closed");
+  }
+
+  // ---- language and labels --------------------------------------------------------------------------
+  function setLang(l) {
+    lang = l;
+    ui.root.lang = l;
+    ui.exitLabel.textContent = t("web_quick_exit");
+    ui.exitDesc.textContent = t("web_quick_exit_description");
+    ui.launch.textContent = t("web_open");
+    ui.title.textContent = t("web_title");
+    ui.hide.setAttribute("aria-label", t("web_hide"));
+    ui.hide.title = t("web_hide");
+    ui.langs.setAttribute("aria-label", t("web_language"));
+    ui.safety.textContent = t("web_safety_link");
+    ui.safety.href = cfg.safetyUrl || near(l === "fr" ? "safety.fr.html" : "safety.html");
+    ui.log.setAttribute("aria-label", t("web_title"));
+    ui.inputLabel.textContent = t("web_input_label");
+    ui.input.placeholder = t("web_placeholder");
+    ui.send.textContent = t("web_send");
+    ["en", "fr"].forEach(function (code) { ui.langButtons[code].setAttribute("aria-pressed", String(code === l)); });
+    if (!ui.typing.hidden) ui.typingText.textContent = t("web_typing");
+    save();
+  }
+  function toggleLang(l) {
+    if (l === lang) return;
+    setLang(l);
+    if (started) say(l === "fr" ? "en français" : "in English");
+    else rerender();
+  }
+
+  // ---- open / close ---------------------------------------------------------------------------------
+  function setOpen(open, quiet) {
+    ui.panel.hidden = !open;
+    ui.launch.hidden = open;
+    ui.launch.setAttribute("aria-expanded", String(open));
+    if (!quiet) (open ? ui.input : ui.launch).focus();
+    save();
+  }
+
+  function isExitWord(text) {
+    var norm = text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/[^a-z ]+/g, " ").replace(/\s+/g, " ").trim();
+    return D.exitWords.indexOf(norm) >= 0;
+  }
+
+  // ---- building the widget ------------------------------------------------------------------------------
+  function build() {
+    var root = ui.root = el("div", "hw");
+    var exit = ui.exit = el("button", "hw-exit");
+    exit.type = "button";
+    exit.id = "hw-exit";
+    ui.exitLabel = el("span", "hw-exit-label");
+    ui.dots = el("span", "hw-dots");
+    ui.dots.setAttribute("aria-hidden", "true");
+    ui.dots.hidden = true;
+    for (var i = 0; i < SHIFT_PRESSES; i++) ui.dots.append(el("i"));
+    exit.append(ui.exitLabel, ui.dots);
+    ui.exitDesc = el("span");
+    ui.exitDesc.id = "hw-exit-desc";
+    ui.exitDesc.hidden = true;  // read as the button's description only
+    exit.setAttribute("aria-describedby", "hw-exit-desc");
+    ui.keys = el("div", "hw-sr");
+    ui.keys.setAttribute("role", "status");
+    ui.announce = el("div", "hw-sr");
+    ui.announce.setAttribute("role", "status");
+
+    var launch = ui.launch = el("button", "hw-launch");
+    launch.type = "button";
+    launch.setAttribute("aria-controls", "hw-panel");
+
+    var panel = ui.panel = el("section", "hw-panel");
+    panel.id = "hw-panel";
+    panel.setAttribute("aria-labelledby", "hw-title");
+    var head = el("div", "hw-head");
+    ui.title = el("h2", "hw-title");
+    ui.title.id = "hw-title";
+    ui.langs = el("div", "hw-langs");
+    ui.langs.setAttribute("role", "group");
+    ui.langButtons = {};
+    ["en", "fr"].forEach(function (code) {
+      // Visible "EN", accessible name "EN English": the name starts with what is shown (WCAG 2.5.3).
+      var b = el("button", "hw-lang", code.toUpperCase());
+      b.type = "button";
+      b.lang = code;
+      b.append(el("span", "hw-sr", " " + D.texts[code].web_language_name));
+      b.addEventListener("click", function () { toggleLang(code); });
+      ui.langButtons[code] = b;
+      ui.langs.append(b);
+    });
+    ui.hide = el("button", "hw-hide", "\u2013");
+    ui.hide.type = "button";
+    ui.hide.setAttribute("aria-controls", "hw-panel");
+    head.append(ui.title, ui.langs, ui.hide);
+    ui.safety = el("a", "hw-safety");
+    ui.log = el("div", "hw-log");
+    ui.log.setAttribute("role", "log");
+    ui.log.setAttribute("aria-live", "polite");
+    ui.log.tabIndex = 0;
+    ui.typing = el("div", "hw-typing");
+    ui.typing.hidden = true;
+    var dots = el("span", "hw-typing-dots");
+    dots.setAttribute("aria-hidden", "true");
+    dots.append(el("i"), el("i"), el("i"));
+    ui.typingText = el("span", "hw-sr");
+    ui.typingStatus = el("div", "hw-typing-status");
+    ui.typingStatus.setAttribute("role", "status");
+    ui.typingStatus.append(ui.typingText);
+    ui.typing.append(dots);
+    var form = el("form", "hw-form");
+    ui.inputLabel = el("label", "hw-sr");
+    ui.inputLabel.htmlFor = "hw-input";
+    var input = ui.input = el("input", "hw-input");
+    input.id = "hw-input";
+    input.type = "text";
+    input.autocomplete = "off";
+    input.spellcheck = false;
+    input.maxLength = 1000;
+    input.setAttribute("autocapitalize", "sentences");
+    ui.send = el("button", "hw-send");
+    ui.send.type = "submit";
+    form.append(ui.inputLabel, input, ui.send);
+    panel.append(head, ui.safety, ui.log, ui.typing, ui.typingStatus, form);
+    root.append(exit, ui.exitDesc, ui.keys, ui.announce, launch, panel);
+
+    exit.addEventListener("click", quickExit);
+    launch.addEventListener("click", function () { setOpen(true); });
+    ui.hide.addEventListener("click", function () { setOpen(false); });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var text = input.value.trim();
+      if (!text) return;
+      input.value = "";
+      if (isExitWord(text)) return quickExit();
+      say(text);
+    });
+    input.addEventListener("input", armIdle);
+    document.addEventListener("keydown", onKeyDown, true);
+    document.addEventListener("keyup", onKeyUp, true);
+    window.addEventListener("blur", function () { keys.shiftAlone = false; });
+    document.addEventListener("mousedown", function () { keys.shiftAlone = false; }, true);
+    document.body.append(root);
+  }
+
+  function start() {
+    D = window.HelpWidgetData;
+    buildLinkRx();
+    build();
+    var saved = restore();
+    if (saved && saved.sender) {
+      sender = saved.sender;
+      started = !!saved.started;
+      history = saved.history || [];
+      setLang(pickLang(saved.lang) || "en");
+      rerender();
+      setOpen(!!saved.open, true);
+      armIdle();
+    } else {
+      sender = newSender();
+      setLang(pickLang(cfg.lang) || pickLang(document.documentElement.lang) || "en");
+      add({ who: "note", key: "web_exit_hint" });
+      add({ who: "note", key: "web_welcome" });
+      setOpen(cfg.open, true);
+    }
+    fillContacts();
+    window.HelpWidget = { exit: quickExit };
+  }
+
+  // The host page may show directory numbers without typing them: <a data-help-contact="chth.phone">.
+  function fillContacts() {
+    var nodes = document.querySelectorAll("[data-help-contact]");
+    Array.prototype.forEach.call(nodes, function (node) {
+      var ref = node.getAttribute("data-help-contact").split("."), c = D.contacts[ref[0]], v = c && c[ref[1]];
+      if (!v) return;
+      node.textContent = v;
+      if (node.tagName === "A") node.href = ref[1] === "web" ? "https://" + v : (ref[1] === "text_number" ? "sms:" : "tel:") + v.replace(/\D/g, "");
+    });
+  }
+
+  function load() {
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = near("widget.css");
+    document.head.append(css);
+    if (window.HelpWidgetData) return start();
+    var data = document.createElement("script");
+    data.src = near("widget-texts.js");
+    data.onload = start;
+    data.onerror = function () { console.error("help widget: cannot load " + data.src + " (run `make run`)"); };
+    document.head.append(data);
+  }
+
+  window.HelpWidget = { loading: true };
+  if (document.body) load(); else document.addEventListener("DOMContentLoaded", load);
 })();

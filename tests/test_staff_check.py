@@ -1,0 +1,181 @@
+"""`bot check` catches a half-made change with a clear message, the file and the line.
+
+Each test breaks one thing in a copy of the project and runs `bot check` on it (Rasa's own validator
+is skipped here: it is slow and catches none of these; `make test` runs the full `bot check`).
+"""
+import datetime
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.staff.check import run_checks
+from bot.staff.findings import ERROR, WARNING
+from bot.staff.project import Project
+from tests.conftest import ROOT
+
+FAST = ["responses", "resources", "channel_texts", "examples", "wiring"]
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    for name in ("domain.yml", "config.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    for folder in ("data", "actions", "tests/heldout"):
+        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return Project(tmp_path)
+
+
+def bot_check(project: Project, *args: str) -> subprocess.CompletedProcess:
+    """The real command, as staff type it, in the copy's folder."""
+    return subprocess.run([sys.executable, "-m", "bot.cli", "check", "--skip-rasa", *args], cwd=project.root,
+                          capture_output=True, text=True, env={**project.env(), "PYTHONPATH": str(ROOT)})
+
+
+def line_of(path: Path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    content = path.read_text(encoding="utf-8")
+    assert old in content, old
+    path.write_text(content.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_project_as_committed_passes(project):
+    run = bot_check(project)
+    assert run.returncode == 0, run.stdout
+    assert "All good" in run.stdout and "Tout est bon" in run.stdout
+
+
+def test_missing_french_variation(project):
+    domain = project.domain
+    french = ('    - text: "Tu as utilisé la sortie rapide : la conversation est effacée. Tu peux revenir quand tu veux."\n'
+              "      condition: [{type: slot, name: language, value: fr}]\n")
+    edit(domain, french, "")
+    run = bot_check(project)
+    assert run.returncode == 1
+    line = line_of(domain, "utter_safety_exit:")
+    assert f"PROBLEM  domain.yml, line {line}\n    utter_safety_exit has no French variation." in run.stdout
+    assert "utter_safety_exit n'a pas de variante française" in run.stdout
+
+
+def test_resource_without_a_source(project):
+    resources = project.resources
+    edit(resources, '    source_url: "https://www.talk4healing.com"\n', "")
+    found = [f for f in run_checks(project, FAST) if f.level == ERROR]
+    assert [(f.file, f.line) for f in found] == [("data/resources.yml", line_of(resources, "- id: talk4healing"))]
+    assert found[0].en == ("Entry 'talk4healing': has no source. Add `source_url`: the https:// page where you "
+                           "checked these facts.")
+    assert "n'a pas de source" in found[0].fr
+    assert bot_check(project).returncode == 1
+
+
+def test_malformed_phone_number(project):
+    resources = project.resources
+    edit(resources, 'contact: {phone: "1-877-336-2433"}', 'contact: {phone: "1-877-336-243"}')
+    found = [f for f in run_checks(project, FAST) if f.level == ERROR]
+    line = line_of(resources, '"1-877-336-243"')
+    assert (found[0].file, found[0].line) == ("data/resources.yml", line)
+    assert "Entry 'femaide': the phone number '1-877-336-243' (phone) is not in a known format" in found[0].en
+    assert "n'est pas dans un format connu" in found[0].fr
+    run = bot_check(project)
+    assert run.returncode == 1 and f"data/resources.yml, line {line}" in run.stdout
+
+
+def test_intent_with_too_few_examples(project):
+    nlu = project.nlu_dir("fr") / "trafficking.yml"
+    lines = nlu.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, l in enumerate(lines) if l.startswith("- intent: job_offer_check"))
+    end = next(i for i, l in enumerate(lines) if i > start and l.startswith("- intent:"))
+    nlu.write_text("".join(lines[:start + 2 + 4] + lines[end:]), encoding="utf-8")  # keep 4 examples
+    found = [f for f in run_checks(project, FAST) if f.level == ERROR]
+    assert len(found) == 1
+    assert (found[0].file, found[0].line) == ("data/nlu/fr/trafficking.yml", start + 3)
+    assert found[0].en == ("The intent 'job_offer_check' has 4 French examples; it needs at least 10. "
+                           "Add 6 more in data/nlu/fr/.")
+    assert "il en faut au moins 10" in found[0].fr
+    run = bot_check(project, "--language", "fr")
+    assert run.returncode == 1 and "PROBLÈME  data/nlu/fr/trafficking.yml, ligne" in run.stdout
+    assert "needs at least" not in run.stdout  # French only, as asked
+
+
+def test_answer_showing_services_without_quick_exit_button(project):
+    edit(project.domain, "  exit_en: &exit_en\n    - {title: \"More options\", payload: /more_options}\n"
+                         "    - {title: \"Quick exit\", payload: /safety_exit}",
+         "  exit_en: &exit_en\n    - {title: \"More options\", payload: /more_options}\n"
+         "    - {title: \"Legal help\", payload: /legal_help}")
+    messages = [f.en for f in run_checks(project, ["responses"]) if f.level == ERROR]
+    assert any(m.startswith("utter_emergency: this answer shows services ({resources}) but has no quick-exit button")
+               for m in messages), messages
+
+
+def test_french_text_pasted_into_the_english_variation(project):
+    edit(project.domain, '"Take care of yourself. You can come back any time, day or night."',
+         '"Prends soin de toi. Tu peux revenir quand tu veux, de jour comme de nuit."')
+    messages = [f.en for f in run_checks(project, ["responses"]) if f.level == ERROR]
+    assert "utter_goodbye: the English variation looks French. Was the text pasted into the wrong variation?" in messages
+
+
+def test_untranslated_button(project):
+    edit(project.domain, '{title: "Sortie rapide", payload: /safety_exit}\n  topics_en',
+         '{title: "Quick exit", payload: /safety_exit}\n  topics_en')
+    messages = [f.en for f in run_checks(project, ["responses"]) if f.level == ERROR]
+    assert any("button /safety_exit has the same title in English and French" in m for m in messages), messages
+
+
+def test_same_example_under_two_intents_is_a_conflict(project):
+    nlu = project.nlu_dir("en") / "trafficking.yml"
+    edit(nlu, "- intent: job_offer_check\n  examples: |\n", "- intent: job_offer_check\n  examples: |\n    - i'm in danger\n")
+    found = [f for f in run_checks(project, ["examples"]) if f.level == ERROR]
+    assert any("'i'm in danger' is an example of" in f.en and "emergency" in f.en and "job_offer_check" in f.en
+               for f in found), found
+
+
+def test_copy_of_a_held_out_message_is_refused(project):
+    case = (ROOT / "tests" / "heldout" / "final.jsonl").read_text(encoding="utf-8").splitlines()[20]
+    import json
+
+    message = json.loads(case)["turns"][-1]
+    nlu = project.nlu_dir("en") / "safety.yml"
+    edit(nlu, "- intent: emergency\n  examples: |\n", f"- intent: emergency\n  examples: |\n    - {message}\n")
+    found = [f for f in run_checks(project, ["examples"]) if f.level == ERROR]
+    assert any("is a message from the held-out test set" in f.en for f in found)
+
+
+def test_old_check_date_is_a_warning_naming_the_entry(project):
+    today = datetime.date(2026, 11, 28) + datetime.timedelta(days=400)
+    found = run_checks(project, ["resources"], today=today)
+    assert found and all(f.level == WARNING for f in found)
+    assert any(f.en.startswith("Entry 'chth': was last checked on 2026-11-28, more than 12 months ago.") for f in found)
+
+
+def test_typed_phone_number_in_a_channel_text(project):
+    edit(project.channel_texts, "appelle le {emergency[phone]}", "appelle le 911")
+    found = [f for f in run_checks(project, ["channel_texts"]) if f.level == ERROR]
+    assert any("a phone number is typed in" in f.en for f in found)
+
+
+def test_broken_yaml_names_its_line(project):
+    edit(project.resources, 'hours: {en: "24/7", fr: "24 h/24, 7 j/7"}', 'hours: {en: "24/7", fr: "24 h/24, 7 j/7"')
+    found = run_checks(project, ["resources"])
+    assert found[0].file == "data/resources.yml" and found[0].line and "not valid YAML" in found[0].en
+
+
+def test_new_intent_without_rule_or_answer(project):
+    edit(project.domain, "  - safety_exit\n", "  - safety_exit\n  - housing_help\n")
+    messages = [f.en for f in run_checks(project, ["wiring"]) if f.level == ERROR]
+    assert any(m.startswith("The intent 'housing_help' has no rule") for m in messages), messages
+    edit(project.root / "data" / "rules" / "help.yml", "rules:\n",
+         "rules:\n- rule: answer housing_help\n  steps:\n  - intent: housing_help\n  - action: action_respond\n\n")
+    messages = [f.en for f in run_checks(project, ["wiring"]) if f.level == ERROR]
+    assert messages == ["The intent 'housing_help' is answered by action_respond but has no row in NEEDS: add "
+                        '"housing_help": Need("utter_housing_help", ("chth",)),']
+
+
+def test_broken_domain_is_one_finding_not_a_crash(project):
+    edit(project.domain, "  utter_goodbye:\n", "  utter_goodbye:\n   - text: [\n")
+    found = run_checks(project, FAST)
+    assert [f.file for f in found if "not valid YAML" in f.en] == ["domain.yml"]

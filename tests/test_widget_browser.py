@@ -1,0 +1,491 @@
+"""The web chat widget in a real browser: Debian's Chromium, driven by Playwright, against the real assistant.
+
+The pages are served on `assistant.web_port`, the one origin the test assistant accepts (CORS). Every
+page the widget leaves for is a local page: no test calls the internet, and a test fails if the page
+called anyone but the page's own server and the assistant.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import socket
+import time
+from pathlib import Path
+from typing import Dict, List
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from scripts import widget_texts
+from scripts.serve_web import make_server, serve_in_thread
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.integration
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-default-apps"]
+AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(os.environ.get("SCREENSHOTS") or ROOT / "results" / "screenshots")
+WEB = ROOT / "web"
+TEXTS = widget_texts.widget_data()["texts"]
+HOTLINE = widget_texts.widget_data()["contacts"]["chth"]["phone"]
+TIMEOUT_MS = 20_000  # generous: CI shares two cores with the assistant
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+def dead_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Site:
+    """web/ as it ships, plus test pages that embed the widget with the attributes a site would set."""
+
+    def __init__(self, root: Path, origin: str, assistant_url: str, dead_url: str):
+        self.root, self.origin, self.assistant_url, self.dead_url = root, origin, assistant_url, dead_url
+        for name in ("neutral", "before"):
+            (root / f"{name}.html").write_text(
+                f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{name}</title>'
+                f'<link rel="icon" href="favicon.svg"></head><body><h1 id="{name}">{name}</h1></body></html>')
+
+    def page(self, name: str, lang: str = "en", **attrs: object) -> str:
+        attrs = {"server": self.assistant_url, "exit-url": f"{self.origin}/neutral.html", "open": "true", **attrs}
+        data = " ".join(f'data-{k}="{html.escape(str(v))}"' for k, v in attrs.items())
+        (self.root / f"{name}.html").write_text(
+            f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{name}</title>'
+            f'<link rel="icon" href="favicon.svg"></head><body><main><h1>{name}</h1><p>Page content.</p></main>'
+            f'<script src="widget.js" {data}></script></body></html>', encoding="utf-8")
+        return f"{self.origin}/{name}.html"
+
+
+@pytest.fixture(scope="module")
+def site(assistant, tmp_path_factory):
+    widget_texts.write()  # what `make run` serves: labels and fallback texts from data/
+    root = tmp_path_factory.mktemp("site")
+    dead = f"http://127.0.0.1:{dead_port()}"
+    for f in WEB.iterdir():
+        if f.suffix == ".html":  # the demo pages, pointed at this assistant, leaving for a local page
+            page = f.read_text(encoding="utf-8").replace('data-server="http://localhost:5005"',
+                                                         f'data-server="{assistant.url}" data-exit-url="{assistant.web_origin}/neutral.html"')
+            (root / f.name).write_text(page, encoding="utf-8")
+        else:
+            (root / f.name).symlink_to(f)
+    server = make_server(assistant.web_port, root, connect=[assistant.url, dead])
+    serve_in_thread(server)
+    yield Site(root, assistant.web_origin, assistant.url, dead)
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: run `bash scripts/system-packages.sh` (make test does)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Tab:
+    """A page in a fresh browser context, with every request it made."""
+
+    def __init__(self, browser, site: Site, width: int = 1024, height: int = 720, **context):
+        self.context = browser.new_context(viewport={"width": width, "height": height}, **context)
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.page: Page = self.context.new_page()
+        self.requests: List = []
+        self.errors: List[str] = []
+        self.page.on("request", lambda r: self.requests.append(r))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.site = site
+
+    def open(self, url: str) -> Page:
+        self.page.goto(url)
+        expect(self.page.locator(".hw-exit")).to_be_visible()
+        return self.page
+
+    def senders(self) -> List[str]:
+        out = []
+        for r in self.requests:
+            if r.url.endswith("/webhooks/rest/webhook") and r.method == "POST":
+                sender = json.loads(r.post_data)["sender"]
+                if sender not in out:
+                    out.append(sender)
+        return out
+
+    def webhook_bodies(self) -> List[Dict]:
+        return [json.loads(r.post_data) for r in self.requests
+                if r.url.endswith("/webhooks/rest/webhook") and r.method == "POST"]
+
+    def check_origins(self, extra=()) -> None:
+        allowed = {self.site.origin, self.site.assistant_url, *extra}
+        called = {f"{urlparse(r.url).scheme}://{urlparse(r.url).netloc}" for r in self.requests}
+        assert called <= allowed, f"the page called someone else: {called - allowed}"
+        assert not self.errors, self.errors
+
+
+@pytest.fixture
+def tab(browser, site):
+    tabs = []
+
+    def make(**kw) -> Tab:
+        tabs.append(Tab(browser, site, **kw))
+        return tabs[-1]
+
+    yield make
+    for t in tabs:
+        t.context.close()
+
+
+def wait_for_held(page: Page, held: List) -> None:
+    """Let the page run until it made the request a test holds back."""
+    for _ in range(TIMEOUT_MS // 20):
+        if held:
+            return
+        page.wait_for_timeout(20)
+    pytest.fail("the page never made the request")
+
+
+def say(page: Page, text: str) -> None:
+    """Type a message, send it with Enter, and wait for the reply (or an error) to be shown."""
+    before = page.locator(".hw-bot, .hw-error").count()
+    page.locator(".hw-input").fill(text)
+    page.locator(".hw-input").press("Enter")
+    page.wait_for_function("n => document.querySelectorAll('.hw-bot, .hw-error').length > n", arg=before)
+    expect(page.locator(".hw-typing")).to_be_hidden()
+
+
+def last_reply(page: Page) -> str:
+    return page.locator(".hw-bot").last.inner_text()
+
+
+def user_texts(assistant, sender: str) -> List[str]:
+    return [e.get("text") for e in assistant.tracker(sender)["events"] if e["event"] == "user"]
+
+
+def wait_until_erased(assistant, sender: str, seconds: float = 15) -> List[str]:
+    """The server's conversation for `sender`, once it holds no user message (or after `seconds`)."""
+    deadline = time.time() + seconds
+    while True:
+        texts = user_texts(assistant, sender)
+        if not texts or time.time() > deadline:
+            return texts
+        time.sleep(0.2)
+
+
+def storage_of(page: Page) -> Dict:
+    return page.evaluate("() => ({local: localStorage.length, session: sessionStorage.length,"
+                         " sessionDump: JSON.stringify(sessionStorage), cookie: document.cookie})")
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name))
+
+
+# ---- conversations -------------------------------------------------------------------------------
+
+def test_english_conversation_with_links_buttons_and_typing_indicator(assistant, site, tab):
+    t = tab()
+    page = t.open(site.page("en"))
+    notes = page.locator(".hw-note")
+    # The first message says, in one line, how to leave fast.
+    expect(notes.first).to_have_text(TEXTS["en"]["web_exit_hint"])
+    assert "Esc" in notes.first.inner_text() and "\n" not in notes.first.inner_text()
+    expect(page.locator(".hw-exit")).to_have_text(TEXTS["en"]["web_quick_exit"])
+    assert t.webhook_bodies() == []  # nothing is sent before the user writes
+
+    # The typing indicator shows (and is announced) while the assistant answers.
+    held = []
+    page.route(f"{site.assistant_url}/webhooks/rest/webhook", lambda route: held.append(route))
+    page.locator(".hw-input").fill("hello")
+    page.locator(".hw-input").press("Enter")
+    expect(page.locator(".hw-typing")).to_be_visible()
+    expect(page.locator(".hw-typing-status")).to_have_text(TEXTS["en"]["web_typing"])
+    wait_for_held(page, held)
+    held[0].continue_()
+    page.unroute(f"{site.assistant_url}/webhooks/rest/webhook")
+    expect(page.locator(".hw-bot").first).to_contain_text("glad you reached out")
+    expect(page.locator(".hw-typing")).to_be_hidden()
+
+    # Buttons: the title is shown as the user's message, the payload is sent.
+    page.get_by_role("button", name="I'm a worried parent").click()
+    expect(page.locator(".hw-user").last).to_contain_text("I'm a worried parent")
+    page.wait_for_function("() => document.querySelectorAll('.hw-bot').length >= 3")
+    expect(page.locator(".hw-typing")).to_be_hidden()
+    bodies = t.webhook_bodies()
+    assert [b["message"] for b in bodies] == ["hello", "/parent_worry"]
+    assert all(b["metadata"] == {"language": "en"} for b in bodies)
+
+    # Phone numbers from the directory are tap-to-call links, web addresses are links.
+    reply = page.locator(".hw-bot").last
+    expect(reply.locator(f'a[href="tel:{HOTLINE.replace("-", "")}"]').first).to_have_text(HOTLINE)
+    assert reply.locator('a[href^="https://"][target="_blank"]').count() >= 1
+
+    # The conversation id is random and long, and the server has the conversation, in English.
+    (sender,) = t.senders()
+    assert re.fullmatch(r"[0-9a-f]{32}", sender)
+    assert user_texts(assistant, sender)[0] == "hello"
+    t.check_origins()
+
+
+def test_french_page_speaks_french_and_the_toggle_switches_the_conversation(assistant, site, tab):
+    t = tab()
+    page = t.open(site.page("fr", lang="fr-CA"))
+    expect(page.locator(".hw-exit")).to_have_text(TEXTS["fr"]["web_quick_exit"])
+    expect(page.locator(".hw-send")).to_have_text(TEXTS["fr"]["web_send"])
+    expect(page.locator(".hw-note").first).to_have_text(TEXTS["fr"]["web_exit_hint"])
+    say(page, "mon patron garde mon passeport et je dois payer une dette")
+    answer = page.locator(".hw-bot", has_text="ce n'est pas de ta faute")
+    expect(answer).to_have_count(1)
+    assert answer.locator(f'a[href="tel:{HOTLINE.replace("-", "")}"]').count() >= 1
+    assert t.webhook_bodies()[0]["metadata"] == {"language": "fr"}
+
+    # EN|FR toggle: the labels change and the conversation switches language.
+    page.get_by_role("button", name="English").click()
+    expect(page.locator(".hw-send")).to_have_text(TEXTS["en"]["web_send"])
+    expect(page.get_by_role("button", name="English")).to_have_attribute("aria-pressed", "true")
+    page.wait_for_function("() => /English/.test([...document.querySelectorAll('.hw-bot')].pop().textContent)")
+    say(page, "ok")
+    assert re.search(r"(?i)okay|take your time", last_reply(page))
+    (sender,) = t.senders()
+    assert "mon patron garde mon passeport et je dois payer une dette" in user_texts(assistant, sender)
+    t.check_origins()
+
+
+def test_the_interface_follows_the_conversations_language(site, tab):
+    t = tab()
+    page = t.open(site.page("follow", lang="en"))
+    say(page, "bonjour, j'ai besoin d'aide pour mon ado qui a un nouveau copain beaucoup plus vieux")
+    expect(page.locator(".hw-send")).to_have_text(TEXTS["fr"]["web_send"])
+    expect(page.locator(".hw-root, .hw").first).to_have_attribute("lang", "fr")
+    t.check_origins()
+
+
+def test_language_toggle_before_chatting_sends_nothing(site, tab):
+    t = tab()
+    page = t.open(site.page("toggle", lang="en"))
+    page.get_by_role("button", name="Français").click()
+    expect(page.locator(".hw-note").first).to_have_text(TEXTS["fr"]["web_exit_hint"])
+    expect(page.locator(".hw-input")).to_have_attribute("placeholder", TEXTS["fr"]["web_placeholder"])
+    expect(page.locator(".hw-safety")).to_have_attribute("href", re.compile(r"safety\.fr\.html$"))
+    assert t.webhook_bodies() == []
+    t.check_origins()
+
+
+# ---- quick exit ------------------------------------------------------------------------------------
+
+def start_chat_then(tab, site, assistant, lang="en", **attrs):
+    """Open a page after a first page, chat, and check the server holds the conversation."""
+    t = tab()
+    page = t.page
+    page.goto(f"{site.origin}/before.html")
+    t.open(site.page(f"exit-{lang}", lang=lang, **attrs))
+    say(page, "my boss keeps my passport" if lang == "en" else "mon patron garde mon passeport")
+    (sender,) = t.senders()
+    assert user_texts(assistant, sender)
+    return t, page, sender
+
+
+def assert_left_no_trace(t, page, assistant, sender):
+    page.wait_for_url(f"{t.site.origin}/neutral.html")
+    assert wait_until_erased(assistant, sender) == [], "the server still has the conversation"
+    assert t.webhook_bodies()[-1]["message"] == "/safety_exit"
+    s = storage_of(page)
+    assert (s["local"], s["session"], s["cookie"]) == (0, 0, "")
+    assert t.context.cookies() == []
+    # Back does not return to the chat: the chat page was replaced in the history.
+    page.go_back()
+    page.wait_for_load_state()
+    assert page.url == f"{t.site.origin}/before.html"
+    assert page.locator(".hw-msg").count() == 0
+    t.check_origins()
+
+
+def test_quick_exit_button_hides_everything_first_then_erases_and_replaces_the_page(assistant, site, tab):
+    t, page, sender = start_chat_then(tab, site, assistant, storage="session")
+    assert "passport" in storage_of(page)["sessionDump"]  # the site opted in to sessionStorage
+    # What the page looks like when it starts leaving (steps 1 to 3 are done by then).
+    seen = []
+    page.on("console", lambda m: seen.append(m.text) if m.text.startswith("{") else None)
+    page.evaluate("""() => addEventListener('beforeunload', () => console.log(JSON.stringify({
+        shown: document.querySelectorAll('.hw-msg, .hw-exit').length,
+        body: getComputedStyle(document.body).display,
+        stored: JSON.stringify(sessionStorage)})))""")
+    page.locator(".hw-exit").click()
+    assert_left_no_trace(t, page, assistant, sender)
+    assert json.loads(seen[0]) == {"shown": 0, "body": "none", "stored": "{}"}
+    urls = [r.url for r in t.requests]
+    erase = next(i for i, r in enumerate(t.requests) if r.post_data and "/safety_exit" in r.post_data)
+    assert erase < urls.index(f"{site.origin}/neutral.html")  # erase is asked before leaving
+
+
+def test_quick_exit_by_pressing_shift_three_times_shows_its_progress(assistant, site, tab):
+    t, page, sender = start_chat_then(tab, site, assistant)
+    status = page.locator(".hw > [role=status]").first
+    page.keyboard.press("Shift+A")  # a capital letter is not a Shift press
+    expect(page.locator(".hw-dots")).to_be_hidden()
+    page.keyboard.press("Shift")
+    expect(status).to_have_text("Quick exit: Shift 1 of 3.")
+    expect(page.locator(".hw-dots i.hw-on")).to_have_count(1)
+    page.keyboard.press("Shift")
+    expect(status).to_have_text("Quick exit: Shift 2 of 3.")
+    expect(page.locator(".hw-dots i.hw-on")).to_have_count(2)
+    page.keyboard.press("Shift")
+    assert_left_no_trace(t, page, assistant, sender)
+
+
+def test_quick_exit_by_pressing_esc_twice_in_french(assistant, site, tab):
+    t, page, sender = start_chat_then(tab, site, assistant, lang="fr")
+    page.locator(".hw-input").focus()
+    page.keyboard.press("Escape")
+    expect(page.locator(".hw > [role=status]").first).to_have_text("Sortie rapide : Échap 1 sur 2.")
+    page.keyboard.press("Escape")
+    assert_left_no_trace(t, page, assistant, sender)
+
+
+def test_typing_an_exit_word_leaves_too(assistant, site, tab):
+    t, page, sender = start_chat_then(tab, site, assistant, lang="fr")
+    page.locator(".hw-input").fill("Quitter")
+    page.locator(".hw-input").press("Enter")
+    assert_left_no_trace(t, page, assistant, sender)
+
+
+# ---- storage, idle close, lost server ---------------------------------------------------------------------
+
+def test_nothing_is_stored_by_default_and_a_reload_forgets_the_chat(site, tab):
+    t = tab()
+    page = t.open(site.page("memory"))
+    say(page, "hello")
+    s = storage_of(page)
+    assert (s["local"], s["session"], s["cookie"]) == (0, 0, "")
+    page.reload()
+    expect(page.locator(".hw-exit")).to_be_visible()
+    assert page.locator(".hw-user").count() == 0
+    t.check_origins()
+
+
+def test_session_storage_opt_in_keeps_the_chat_across_a_reload(site, tab):
+    t = tab()
+    page = t.open(site.page("session", storage="session"))
+    say(page, "hello")
+    page.reload()
+    expect(page.locator(".hw-user")).to_have_text(re.compile("hello"))
+    say(page, "thanks")
+    assert len(t.senders()) == 1  # the same conversation goes on
+    t.check_origins()
+
+
+def test_idle_chat_closes_itself_and_clears_its_content(assistant, site, tab):
+    t = tab()
+    page = t.open(site.page("idle", **{"idle-timeout": 2, "storage": "session"}))
+    say(page, "my boss keeps my passport")
+    (sender,) = t.senders()
+    expect(page.locator(".hw-panel")).to_be_hidden(timeout=15_000)
+    expect(page.locator(".hw-launch")).to_be_visible()
+    assert page.locator(".hw-user, .hw-bot").count() == 0
+    assert wait_until_erased(assistant, sender) == []
+    assert "passport" not in storage_of(page)["sessionDump"]
+    page.locator(".hw-launch").click()
+    expect(page.locator(".hw-note").first).to_have_text(TEXTS["en"]["web_idle_closed"])
+    expect(page.locator(".hw-input")).to_be_focused()
+    say(page, "hello")
+    assert len(t.senders()) == 2 and t.senders()[1] != sender  # a new conversation
+    t.check_origins()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_lost_server_shows_the_emergency_fallback_in_the_users_language(site, tab, lang):
+    t = tab()
+    page = t.open(site.page(f"lost-{lang}", lang=lang, server=site.dead_url))
+    say(page, "hello" if lang == "en" else "bonjour")
+    error = page.locator(".hw-error")
+    expect(error).to_contain_text(TEXTS[lang]["assistant_unreachable"])
+    assert "911" in error.inner_text() and HOTLINE in error.inner_text()
+    expect(error.locator('a[href="tel:911"]')).to_have_count(1)
+    expect(error.get_by_role("button", name=TEXTS[lang]["web_retry"])).to_be_visible()
+    t.check_origins(extra=[site.dead_url])
+
+
+# ---- accessibility and layout ------------------------------------------------------------------------
+
+def axe_violations(page: Page) -> List[Dict]:
+    """Every axe-core violation (WCAG 2.0/2.1 A and AA rules and best practices), whatever its impact."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing ({AXE}): run `make test`, or `npm ci` in tests/browser")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+            for v in result["violations"]]
+
+
+@pytest.mark.parametrize("page_name", ["index.html", "index.fr.html", "safety.html", "safety.fr.html"])
+def test_accessibility_axe_finds_no_violation(site, tab, page_name):
+    t = tab(bypass_csp=True)  # lets axe be injected; the widget's page is unchanged
+    page = t.open(f"{site.origin}/{page_name}")
+    if page_name.startswith("index"):
+        say(page, "hello" if page_name == "index.html" else "bonjour")
+        screenshot(page, "widget-en.png" if page_name == "index.html" else "widget-fr.png")
+        page.keyboard.press("Escape")  # key progress shown too
+        assert axe_violations(page) == []
+        page.keyboard.press("Tab")
+        page.locator(".hw-hide").click()
+        expect(page.locator(".hw-launch")).to_be_focused()
+    else:  # the safety page shows the directory's numbers, filled in by the widget
+        expect(page.locator('a[href="tel:911"]')).to_have_text("911")
+    assert axe_violations(page) == []
+
+
+def test_keyboard_alone_reaches_everything_in_order(site, tab):
+    t = tab()
+    page = t.open(site.page("keys", open="false"))
+    page.keyboard.press("Tab")
+    expect(page.locator(".hw-exit")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.locator(".hw-launch")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(".hw-input")).to_be_focused()
+    page.keyboard.type("hello")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelectorAll('.hw-bot').length > 0")
+    page.locator(".hw-input").press("Shift+Tab")  # back to the answer's buttons
+    assert page.evaluate("() => document.activeElement.matches('.hw-log .hw-choice')")
+    page.locator(".hw-safety").focus()
+    page.keyboard.press("Tab")
+    expect(page.locator(".hw-log")).to_be_focused()  # the log scrolls with the keyboard
+    t.check_origins()
+
+
+def exit_is_uncovered(page: Page) -> bool:
+    return page.evaluate("""() => {
+        const b = document.querySelector('.hw-exit').getBoundingClientRect();
+        const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+        return b.top >= 0 && b.right <= innerWidth && !!hit && !!hit.closest('.hw-exit');
+    }""")
+
+
+@pytest.mark.parametrize("width,height", [(360, 740), (1280, 800)])
+def test_layout_quick_exit_is_never_covered_and_nothing_overflows(site, tab, width, height):
+    t = tab(width=width, height=height)
+    page = t.open(f"{site.origin}/index.html")  # the demo page: a page with a header, the chat open
+    say(page, "I'm worried about my daughter, she has a much older boyfriend")
+    assert exit_is_uncovered(page)
+    panel = page.locator(".hw-panel").bounding_box()
+    exit_box = page.locator(".hw-exit").bounding_box()
+    assert panel["y"] >= exit_box["y"] + exit_box["height"]  # the panel starts below the button
+    assert panel["x"] >= 0 and panel["x"] + panel["width"] <= width and panel["y"] + panel["height"] <= height
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    if width == 360:
+        screenshot(page, "widget-360.png")
+    page.locator(".hw-hide").click()
+    expect(page.locator(".hw-launch")).to_be_visible()
+    assert exit_is_uncovered(page)
+    t.check_origins()
