@@ -25,7 +25,7 @@ from bot.texts import text  # noqa: E402
 from tests.fake_telegram import BridgeProcess, FakeTelegram  # noqa: E402
 from tests.servers import Assistant  # noqa: E402
 
-TOKEN = "7000000002:AABenchTokenNotARealOne_x9Yq2Lm4Np6Rs8Tu"
+TOKEN = "7000000002:AABenchTokenNotARealOne_x9Yq2Lm4Np6Rs8Tu"  # not-a-secret (fake, for the benchmark)
 MESSAGES = ["hello", "someone controls my money", "merci", "mon patron garde mon passeport", "what happens when I call",
             "is this job offer safe", "thank you", "ok"]
 

@@ -23,9 +23,9 @@ from tests.servers import free_port
 
 pytestmark = pytest.mark.integration
 
-TOKEN = "7000000001:AAFakeTokenForTestsOnly_x9Yq2Lm4Np6Rs8Tu"
-SENDER_SECRET = "test-sender-secret-0123456789abcdef"
-WEBHOOK_SECRET = "webhook-secret-Zx81_Qw72-Er63Ty54"
+TOKEN = "7000000001:AAFakeTokenForTestsOnly_x9Yq2Lm4Np6Rs8Tu"  # not-a-secret (fake, for tests)
+SENDER_SECRET = "test-sender-secret-0123456789abcdef"  # not-a-secret (fake, for tests)
+WEBHOOK_SECRET = "webhook-secret-Zx81_Qw72-Er63Ty54"  # not-a-secret (fake, for tests)
 ids = iter(range(7301000001, 7301999999))
 
 

@@ -17,7 +17,7 @@ from bot.channels.telegram.memory import DELETABLE_SECONDS, ChatMemory, TipMemor
 from bot.channels.telegram.render import MAX_MESSAGE, Payloads, format_phones, inline_keyboard, split_text, tg_len
 from bot.texts import text
 
-TOKEN = "7000000001:AAFakeTokenForTestsOnly_x9Yq2Lm4Np6Rs8Tu"
+TOKEN = "7000000001:AAFakeTokenForTestsOnly_x9Yq2Lm4Np6Rs8Tu"  # not-a-secret (fake, for tests)
 GOOD_ENV = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_SENDER_SECRET": "s" * 32}
 
 

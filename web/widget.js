@@ -393,8 +393,9 @@
     ui.dots.hidden = true;
     for (var i = 0; i < SHIFT_PRESSES; i++) ui.dots.append(el("i"));
     exit.append(ui.exitLabel, ui.dots);
-    ui.exitDesc = el("span", "hw-sr");
+    ui.exitDesc = el("span");
     ui.exitDesc.id = "hw-exit-desc";
+    ui.exitDesc.hidden = true;  // read as the button's description only
     exit.setAttribute("aria-describedby", "hw-exit-desc");
     ui.keys = el("div", "hw-sr");
     ui.keys.setAttribute("role", "status");

@@ -1,1 +1,2 @@
-"""Channels that run as their own process and talk to the assistant over its REST channel."""
+"""Channels: the web channel inside the Rasa server (rest.py, with its limits and the HTTP API guard),
+and channels that run as their own process and talk to the assistant over it (telegram/)."""

@@ -59,6 +59,9 @@ class RedactingFilter(logging.Filter):
 
 def setup(level: str = "INFO", secrets: Iterable[str] = (), stream=None) -> logging.Handler:
     """Log to stderr through the redacting filter; returns the handler."""
+    from bot import redaction
+
+    redaction.install()  # the shared redaction point too: phone numbers, e-mails, secrets from the environment
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter(secrets))

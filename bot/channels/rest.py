@@ -1,0 +1,204 @@
+"""The web channel: Rasa's REST channel with limits, clear errors, and no personal data in logs.
+
+Registered in credentials.yml as `bot.channels.rest.WebInput`. Its name is still "rest", so the
+contract is unchanged: `POST /webhooks/rest/webhook` with {"sender", "message", "metadata"} returns
+the list of Rasa REST messages, and the output channel is Rasa's `collector`.
+
+What it adds before a message reaches the assistant:
+
+- a body that is not a JSON object, a missing or odd sender, an empty or non-text message:
+  400 with a JSON body {"error": <code>, "message": <text in the user's language>};
+- a message of MESSAGE_CHAR_LIMIT (2,000) characters or more: 413, "send it in shorter parts"
+  (the conversation is untouched: nothing of it is lost, nothing is cut silently);
+- too many messages in a conversation, or from one client IP: 429 with Retry-After; the text also
+  gives the emergency number. A trusted bridge (X-Bridge-Token = BRIDGE_TOKEN) skips the per-IP
+  limit, never the per-conversation one. A quick exit (`/safety_exit`, exit / quitter / sortir)
+  is never held back by the per-conversation limit: leaving and erasing always work. See bot/channels/limits.py for the settings.
+- the sender id and the text are redacted from every log line while the message is handled
+  (bot/redaction.py); the channel itself never logs them.
+
+Error texts are in data/channel_texts.yml (EN and FR). The language is `metadata.language` when
+given, else the language of the message itself (bot/language.py), else English.
+
+Creating this channel also installs, on the same Rasa app, the log redaction and the guard of
+Rasa's HTTP API (bot/channels/api_guard.py): whoever starts Rasa with credentials.yml gets both.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import math
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot import redaction
+from bot.channels import api_guard
+from bot.channels.limits import Limits
+from bot.language import detect, normalise_hint
+from bot.safety.quick_exit import is_exit_request
+from bot.texts import text as channel_text
+
+logger = logging.getLogger(__name__)
+
+MAX_SENDER_LENGTH = 128
+
+
+class BadRequest(Exception):
+    def __init__(self, status: int, error: str, key: str, lang: str = "en", headers: Optional[Dict] = None,
+                 **values: Any) -> None:
+        super().__init__(error)
+        self.status, self.error, self.key, self.lang, self.headers, self.values = status, error, key, lang, headers, values
+
+    def as_response(self) -> HTTPResponse:
+        body = {"error": self.error, "message": channel_text(self.key, self.lang), "language": self.lang, **self.values}
+        return response.json(body, status=self.status, headers=self.headers)
+
+
+def _clean_text(value: str) -> str:
+    """Lone UTF-16 surrogates (valid JSON, invalid text) become U+FFFD instead of breaking storage later."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def message_language(metadata: Any, message: Any) -> str:
+    hint = normalise_hint(metadata.get("language")) if isinstance(metadata, dict) else None
+    if hint:
+        return hint
+    if isinstance(message, str) and message.strip():
+        return detect(message[:1000]).language
+    return "en"
+
+
+def parse_request(body: bytes, limits: Limits) -> Tuple[str, str, Optional[Dict[str, Any]], Optional[str], str]:
+    """(sender, message, metadata, input_channel, language) from a request body, or BadRequest."""
+    if len(body) > limits.settings.max_body_bytes:
+        raise BadRequest(413, "request_too_large", "message_too_long")
+    try:
+        data = json.loads(body.decode("utf-8"), parse_constant=_no_constants)
+    except (ValueError, RecursionError):
+        raise BadRequest(400, "invalid_json", "request_invalid")
+    if not isinstance(data, dict):
+        raise BadRequest(400, "invalid_json", "request_invalid")
+    metadata, message = data.get("metadata"), data.get("message")
+    lang = message_language(metadata, message)
+    if metadata is not None and not isinstance(metadata, dict):
+        raise BadRequest(400, "invalid_metadata", "request_invalid", lang)
+    sender = data.get("sender")
+    if isinstance(sender, int) and not isinstance(sender, bool):
+        sender = str(sender)
+    if not isinstance(sender, str) or not sender.strip():
+        raise BadRequest(400, "missing_sender", "request_invalid", lang)
+    if len(sender) > MAX_SENDER_LENGTH or not sender.isprintable() or _clean_text(sender) != sender:
+        raise BadRequest(400, "invalid_sender", "request_invalid", lang)
+    if message is None or (isinstance(message, str) and not message.strip()):
+        raise BadRequest(400, "empty_message", "message_empty", lang)
+    if not isinstance(message, str):
+        raise BadRequest(400, "invalid_message", "request_invalid", lang)
+    if limits.too_long(message):
+        raise BadRequest(413, "message_too_long", "message_too_long", lang,
+                         limit=limits.settings.message_char_limit)
+    input_channel = data.get("input_channel")
+    if not (isinstance(input_channel, str) and 0 < len(input_channel) <= 32 and input_channel.isidentifier()):
+        input_channel = None
+    return sender, _clean_text(message), metadata, input_channel, lang
+
+
+def _hint_only(body: bytes, max_bytes: int) -> str:
+    try:
+        data = json.loads(body) if len(body) <= max_bytes else None
+    except (ValueError, RecursionError):
+        data = None
+    metadata = data.get("metadata") if isinstance(data, dict) else None
+    return (normalise_hint(metadata.get("language")) if isinstance(metadata, dict) else None) or "en"
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def is_quick_exit(message: str) -> bool:
+    return message.strip().startswith("/safety_exit") or is_exit_request(message)
+
+
+def _rate_limited(wait: float, lang: str) -> BadRequest:
+    seconds = max(1, math.ceil(wait))
+    return BadRequest(429, "rate_limited", "rate_limited", lang, headers={"Retry-After": str(seconds)})
+
+
+class WebInput(RestInput):
+    """Rasa's REST channel (same name, same URL, same replies), with limits and clear errors."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def __init__(self, limits: Optional[Limits] = None) -> None:
+        redaction.install()
+        self.limits = limits or Limits()
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WebInput":
+        return cls()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        channel = self
+        webhook = _GuardedBlueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"], error_format="json")
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                return await channel.handle(request, on_new_message)
+            except BadRequest as refusal:
+                return refusal.as_response()
+
+        return webhook
+
+    async def handle(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> HTTPResponse:
+        ip = self.limits.client_ip(request.ip, request.headers.get("x-forwarded-for"))
+        allowed, wait = self.limits.check_ip(ip, request.headers.get("x-bridge-token"))
+        body = request.body or b""
+        if not allowed:  # cheap refusal: no parsing beyond the language hint
+            raise _rate_limited(wait, _hint_only(body, self.limits.settings.max_body_bytes))
+        sender, message, metadata, input_channel, lang = parse_request(body, self.limits)
+        with redaction.in_flight(texts=[message], senders=[sender]):
+            # A quick exit (erase) is never throttled: leaving and deleting must always work.
+            allowed, wait = (True, 0.0) if is_quick_exit(message) else self.limits.check_conversation(sender)
+            if not allowed:
+                raise _rate_limited(wait, lang)
+            input_channel = input_channel or self.name()
+            if request.args.get("stream", "").lower() == "true":
+                return response.stream(
+                    self.stream_response(on_new_message, message, sender, input_channel, metadata),
+                    content_type="text/event-stream")
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(message, collector, sender, input_channel=input_channel,
+                                                 metadata=metadata))
+            except asyncio.CancelledError:  # Rasa's response timeout: answer with what was sent so far
+                logger.error("A message took too long to handle (%s).", redaction.sender_ref(sender))
+            except Exception as e:  # the user gets help, the log gets the error type, never the text
+                logger.error("Handling a message failed (%s): %s", redaction.sender_ref(sender), type(e).__name__)
+                if not collector.messages:
+                    raise BadRequest(503, "assistant_error", "assistant_unreachable", lang)
+            return response.json(collector.messages)
+
+
+class _GuardedBlueprint(Blueprint):
+    """The channel's blueprint; registering it on the Rasa app also installs the API guard there."""
+
+    def register(self, app, options):
+        api_guard.install(app)
+        return super().register(app, options)

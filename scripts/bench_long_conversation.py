@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Per-turn latency at turn 10 vs turn 300 of ONE conversation (RasaHQ/rasa#6334): `make bench-long`.
+
+Starts the real Rasa server and action server twice on loopback, sends 300 turns in one conversation,
+and prints the median latency around turn 10 and turn 300, side by side:
+  - this assistant (bot/rasa_speedups.py: bounded action payload, event lookup cache);
+  - the same without those two fixes (RASA_SPEEDUPS=off), i.e. stock Rasa's behaviour.
+Also prints the size of the action call at turn 300, both ways. Figures only; nothing is asserted.
+"""
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.servers import Assistant  # noqa: E402
+
+TURNS = 300
+MESSAGES = ["hello", "what happens when I call?", "thanks", "more options", "I need legal help", "ok",
+            "merci", "bonjour"]
+
+
+def action_call_bytes(tracker_json: dict, max_events: int) -> int:
+    import os
+
+    os.environ["ACTION_TRACKER_MAX_EVENTS"] = str(max_events)
+    import bot.rasa_speedups  # noqa: F401
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    domain = Domain.load("domain.yml")
+    tracker = DialogueStateTracker.from_dict(tracker_json["sender_id"], tracker_json["events"], domain.slots)
+    action = RemoteAction("action_respond", EndpointConfig("http://x", enable_selective_domain=True))
+    return len(json.dumps(action._action_call_format(tracker, domain)))
+
+
+def run(env: dict) -> dict:
+    env = {"RATE_LIMIT_CONVERSATION_PER_MINUTE": "0", **env}
+    with Assistant(api_token="bench-" + str(time.time_ns()), env=env) as bot:
+        for i in range(3):
+            bot.say(f"warmup-{i}", "hello")
+        latencies = []
+        for i in range(TURNS):
+            start = time.perf_counter()
+            bot.say("long-conversation", MESSAGES[i % len(MESSAGES)])
+            latencies.append((time.perf_counter() - start) * 1000)
+        tracker = bot.tracker("long-conversation")
+    return {"turn10": statistics.median(latencies[5:15]), "turn300": statistics.median(latencies[-10:]),
+            "events": len(tracker["events"]), "tracker": tracker}
+
+
+def main() -> None:
+    ours = run({})
+    stock = run({"RASA_SPEEDUPS": "off"})
+    sent_ours = action_call_bytes(ours["tracker"], 60)
+    sent_stock = action_call_bytes(ours["tracker"], 0)
+    print(f"\nOne conversation, {TURNS} turns ({ours['events']} events), sequential, loopback:\n")
+    print(f"| measure | this assistant | stock payload and event lookup |")
+    print(f"|---|---|---|")
+    print(f"| median latency around turn 10 (ms) | {ours['turn10']:.0f} | {stock['turn10']:.0f} |")
+    print(f"| median latency around turn 300 (ms) | {ours['turn300']:.0f} | {stock['turn300']:.0f} |")
+    print(f"| turn 300 / turn 10 | {ours['turn300'] / ours['turn10']:.1f}x | {stock['turn300'] / stock['turn10']:.1f}x |")
+    print(f"| action call at turn 300 (bytes) | {sent_ours:,} | {sent_stock:,} |")
+
+
+if __name__ == "__main__":
+    main()
