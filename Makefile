@@ -17,10 +17,11 @@ WEB_PORT ?= 8080
 MODEL := models/assistant.tar.gz
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 # Not part of the model, so editing them does not retrain: bot/channels/ (the Telegram bridge),
-# bot/staff/ and bot/cli.py (the staff tools).
-TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot \( -path bot/channels -o -path bot/staff \) -prune -o \( -name '*.yml' -o -name '*.py' \) -print 2>/dev/null | grep -v '^bot/cli.py$$')
+# bot/staff/ and bot/cli.py (the staff tools), the stores (bot/tracker_store.py, bot/lock_store.py,
+# bot/retention.py).
+TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot \( -path bot/channels -o -path bot/staff -o -path bot/tracker_store.py -o -path bot/lock_store.py -o -path bot/retention.py \) -prune -o \( -name '*.yml' -o -name '*.py' \) -print 2>/dev/null | grep -v '^bot/cli.py$$')
 
-.PHONY: help setup sysdeps train run telegram test test-unit validate check check-secrets evaluate test-stories bench bench-long eval clean web screenshots
+.PHONY: help setup sysdeps train run telegram test test-unit validate check check-secrets evaluate test-stories bench bench-long bench-scale retention eval clean web screenshots
 
 help:
 	@echo "make run    set up, train if needed, start the assistant and its web page"
@@ -28,6 +29,8 @@ help:
 	@echo "make test   set up, train if needed, run all tests"
 	@echo "make bench  print the benchmark table (accuracy, language, latency, memory)"
 	@echo "make bench-long  per-turn latency at turn 10 vs turn 300 of one conversation"
+	@echo "make bench-scale  1 Rasa node vs 2 behind nginx (PostgreSQL + Redis): throughput, p95, errors"
+	@echo "make retention    delete conversations idle longer than RETENTION_HOURS (default 24)"
 	@echo "make eval   run the public behavioural sample against a running assistant"
 	@echo "staff: .venv/bin/bot --help (check, train, evaluate, reload, rollback, resources); docs/staff-guide.md"
 
@@ -102,6 +105,13 @@ bench: $(MODEL)
 
 bench-long: $(MODEL)
 	$(BIN)/python scripts/bench_long_conversation.py
+# The scaled profile on loopback: PostgreSQL, Redis, nginx, 1 vs 2 Rasa nodes (a bounded run).
+bench-scale: sysdeps $(MODEL)
+	$(BIN)/python scripts/bench_scale.py
+
+# One retention sweep on the configured store (TRACKER_STORE_URL); see docs/deploy.md for cron.
+retention: $(VENV)/.installed
+	$(BIN)/python -m bot.retention
 
 eval:
 	python3 ../shared/tools/eval_bot.py http://localhost:$(RASA_PORT)/webhooks/rest/webhook ../shared/eval/sample.jsonl --verbose

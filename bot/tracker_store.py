@@ -1,35 +1,364 @@
-"""Tracker store that forgets a conversation when the user asks for a quick exit.
+"""Where conversations are kept, and how they are deleted: on a quick exit, and after a time.
 
 Rasa saves the tracker at the end of every turn, after the actions ran, and the action server
 cannot reach the tracker store. So `action_safety_exit` only sets the slot `erase_conversation`;
-at the end of that turn this store deletes the conversation instead of saving it. The next
-message from the same sender starts a new, empty conversation.
+at the end of that turn this store deletes the whole conversation (every session, every row)
+instead of saving it. The next message from the same sender starts a new, empty conversation.
 
-Registered in endpoints.yml as `bot.tracker_store.ErasingTrackerStore`.
+Registered in endpoints.yml as `bot.tracker_store.ErasingTrackerStore`. The backend comes from the
+environment, so the same files serve every deployment (see .env.example):
+
+    TRACKER_STORE_URL   sqlite:////abs/path.db   default: <repo>/var/conversations.db
+                        postgresql://user:password@host:5432/db   (the `scaled` profile)
+                        redis://[:password@]host:6379/0           (expiry by Redis itself)
+                        memory://                                  (nothing on disk)
+    RETENTION_HOURS     delete a conversation this long after its last event (default 24)
+    RETENTION_SWEEP_MINUTES  how often the Rasa process sweeps (default 10; 0 = only the job,
+                        `python -m bot.retention`)
+    ASSISTANT_PROFILE   `default` or `scaled`; `scaled` refuses to start without PostgreSQL and
+                        a Redis lock store (LOCK_STORE_URL, see bot/lock_store.py)
+
+Retention is a real deletion: rows are deleted from the store by the sweep, and a conversation
+found expired when it is read is deleted at that moment, so it is never continued.
 """
 from __future__ import annotations
 
-from typing import Text
+import asyncio
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Set, Text
+from urllib.parse import unquote, urlsplit
 
-import bot.rasa_speedups  # noqa: F401  (see the module)
-from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
+logger = logging.getLogger(__name__)
+
 ERASE_SLOT = "erase_conversation"
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SQLITE = ROOT / "var" / "conversations.db"
+DEFAULT_RETENTION_HOURS = 24.0
+DEFAULT_SWEEP_MINUTES = 10.0
+PROFILES = ("default", "scaled")
+
+
+class ConfigurationError(ValueError):
+    """A storage setting in the environment is missing or wrong (the message names the variable)."""
 
 
 def erase_requested(tracker: DialogueStateTracker) -> bool:
     return bool(tracker.get_slot(ERASE_SLOT))
 
 
-class ErasingTrackerStore(InMemoryTrackerStore):
-    """In memory only, nothing on disk; deletes a conversation on request."""
+def _positive_float(name: str, default: float, allow_zero: bool = False) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number, got {raw!r}") from None
+    if value < 0 or (value == 0 and not allow_zero):
+        raise ConfigurationError(f"{name} must be {'>= 0' if allow_zero else '> 0'}, got {raw!r}")
+    return value
 
+
+def retention_seconds() -> float:
+    return _positive_float("RETENTION_HOURS", DEFAULT_RETENTION_HOURS) * 3600
+
+
+def sweep_interval_seconds() -> float:
+    return _positive_float("RETENTION_SWEEP_MINUTES", DEFAULT_SWEEP_MINUTES, allow_zero=True) * 60
+
+
+def profile() -> str:
+    name = (os.environ.get("ASSISTANT_PROFILE") or "default").strip().lower()
+    if name not in PROFILES:
+        raise ConfigurationError(f"ASSISTANT_PROFILE must be one of {PROFILES}, got {name!r}")
+    return name
+
+
+def tracker_store_url(url: Optional[Text] = None) -> str:
+    """The backend: TRACKER_STORE_URL, else the `url` in endpoints.yml, else SQLite in var/."""
+    url = (os.environ.get("TRACKER_STORE_URL") or url or "").strip()
+    if profile() == "scaled" and not url.startswith(("postgresql://", "postgresql+psycopg2://")):
+        raise ConfigurationError(
+            "ASSISTANT_PROFILE=scaled needs TRACKER_STORE_URL=postgresql://user:password@host:port/db "
+            "(all Rasa nodes share it)")
+    return url or f"sqlite:///{DEFAULT_SQLITE}"
+
+
+def redacted(url: str) -> str:
+    """The URL without user and password, for messages."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
+def _kind(url: str) -> str:
+    scheme = urlsplit(url).scheme.lower()
+    if scheme == "sqlite" or scheme.startswith("postgresql"):
+        return "sql"
+    if scheme in ("redis", "rediss"):
+        return "redis"
+    if scheme in ("memory", "in-memory", "inmemory"):
+        return "memory"
+    raise ConfigurationError(f"TRACKER_STORE_URL: unsupported scheme {scheme!r} "
+                             "(sqlite, postgresql, redis or memory)")
+
+
+class ErasingTrackerStore(TrackerStore):
+    """A Rasa tracker store that deletes a conversation on request and after the retention time.
+
+    `ErasingTrackerStore(domain)` returns the backend chosen by TRACKER_STORE_URL: an
+    `ErasingSQLTrackerStore`, `ErasingRedisTrackerStore` or `ErasingInMemoryTrackerStore`,
+    each a subclass of this class and of Rasa's own store for that backend.
+    """
+
+    def __new__(cls, domain=None, host=None, event_broker=None, **kwargs):  # noqa: D102
+        if cls is ErasingTrackerStore:
+            cls = _BACKENDS[_kind(tracker_store_url(host))]
+        return super().__new__(cls)
+
+    def _setup_erasing(self) -> None:
+        self.retention = retention_seconds()
+        self._sweep_every = sweep_interval_seconds()
+        self._sweeper: Optional[asyncio.Task] = None
+        # Erasures that failed (store unreachable): retried by the sweeper, and these
+        # conversations are never read back in the meantime.
+        self._pending_erase: Set[Text] = set()
+
+    # --- Rasa's interface -------------------------------------------------------------------
     async def save(self, tracker: DialogueStateTracker) -> None:
+        self._start_sweeper()
         if erase_requested(tracker):
-            await self.delete(tracker.sender_id)
+            await self.erase(tracker.sender_id)
             return
         await super().save(tracker)
 
-    async def delete(self, sender_id: Text) -> None:
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        return await self._checked(sender_id, await self._read(sender_id, super().retrieve))
+
+    async def retrieve_full_tracker(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        return await self._checked(sender_id, await self._read(sender_id, super().retrieve_full_tracker))
+
+    async def _read(self, sender_id: Text, read) -> Optional[DialogueStateTracker]:
+        # Rasa reads the tracker at the start of each turn, before any action runs: the moment to
+        # apply bot/rasa_speedups.py in the Rasa server (imported here, not at the top, so that
+        # the retention job does not pay for importing Rasa's policies).
+        import bot.rasa_speedups  # noqa: F401
+
+        self._start_sweeper()
+        if sender_id in self._pending_erase:
+            await self.erase(sender_id)
+            if sender_id in self._pending_erase:
+                raise RuntimeError("a conversation marked for deletion could not be deleted yet")
+            return None
+        return await read(sender_id)
+
+    async def _checked(self, sender_id: Text, tracker: Optional[DialogueStateTracker]):
+        if tracker is not None and tracker.events:
+            last = tracker.events[-1].timestamp
+            if last is not None and last < time.time() - self.retention:
+                # Expired but not swept yet: delete it now; the user starts a new conversation.
+                await self.erase(sender_id)
+                return None
+        return tracker
+
+    # --- deletion -----------------------------------------------------------------------------
+    async def erase(self, sender_id: Text) -> None:
+        """Delete every stored event of this conversation. Never logs the sender id."""
+        try:
+            self.delete(sender_id)
+        except Exception as e:  # the store is down: remember, retry, never read it back
+            self._pending_erase.add(sender_id)
+            logger.error("Deleting a conversation failed (%s); it will be retried.", type(e).__name__)
+        else:
+            self._pending_erase.discard(sender_id)
+
+    def delete(self, sender_id: Text) -> None:
+        raise NotImplementedError
+
+    def sweep(self, now: Optional[float] = None) -> int:
+        """Delete every conversation whose last event is older than the retention time.
+
+        Returns how many conversations were deleted.
+        """
+        cutoff = (now if now is not None else time.time()) - self.retention
+        for sender_id in list(self._pending_erase):
+            try:
+                self.delete(sender_id)
+                self._pending_erase.discard(sender_id)
+            except Exception:
+                pass
+        return self._delete_older_than(cutoff)
+
+    def _delete_older_than(self, cutoff: float) -> int:
+        raise NotImplementedError
+
+    # --- the periodic sweep inside the Rasa process ---------------------------------------------
+    def _start_sweeper(self) -> None:
+        if self._sweeper is not None or not self._sweep_every:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._sweeper = loop.create_task(self._sweep_forever())
+
+    def close(self) -> None:
+        """Stop the sweep and release the connection (tests, the retention job)."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            self._sweeper = None
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            try:
+                deleted = self.sweep()
+                if deleted:
+                    logger.info("Retention: deleted %d conversation(s).", deleted)
+            except Exception as e:
+                logger.error("Retention sweep failed (%s); next try in %.0f s.", type(e).__name__,
+                             self._sweep_every)
+            await asyncio.sleep(self._sweep_every)
+
+
+class ErasingSQLTrackerStore(ErasingTrackerStore, SQLTrackerStore):
+    """SQLite (the default, one process) or PostgreSQL (shared by every Rasa node).
+
+    Saving a turn and deleting a conversation take the same per-conversation lock inside their
+    transaction (PostgreSQL: an advisory lock; SQLite: BEGIN IMMEDIATE), so a sweep can never
+    delete the older rows of a conversation while a new turn of it is being written.
+    """
+
+    def __init__(self, domain=None, host=None, event_broker=None, **kwargs: Any) -> None:
+        import sqlalchemy as sa
+
+        url = tracker_store_url(host)
+        if url.startswith("sqlite:"):
+            path = urlsplit(url).path[1:]  # sqlite:///relative or sqlite:////absolute
+            if path and path != ":memory:":
+                folder = Path(unquote(path)).parent
+                folder.mkdir(parents=True, exist_ok=True)
+                if folder.resolve() == DEFAULT_SQLITE.parent:
+                    folder.chmod(0o700)  # conversations: readable by this user only
+        self._setup_erasing()
+        old_umask = os.umask(0o077)  # a new database file is created 0600
+        try:
+            super().__init__(domain=domain, host=url, event_broker=event_broker)
+            with self.engine.begin() as conn:  # the retention sweep reads events by time
+                conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_events_timestamp ON events (timestamp)"))
+        finally:
+            os.umask(old_umask)
+        # SQL errors must never carry message text into the logs (Rasa logs them on failure).
+        self.engine.hide_parameters = True
+        self.backend = self.engine.dialect.name
+        logger.debug("Tracker store: %s", redacted(url))
+
+    def _lock(self, session, sender_id: Text) -> None:
+        import sqlalchemy as sa
+
+        if self.backend == "postgresql":
+            session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": "tracker:" + sender_id})
+        elif self.backend == "sqlite":
+            session.execute(sa.text("BEGIN IMMEDIATE"))
+
+    def _additional_events(self, session, tracker: DialogueStateTracker):
+        self._lock(session, tracker.sender_id)  # first statement of save()'s transaction
+        return super()._additional_events(session, tracker)
+
+    def delete(self, sender_id: Text) -> None:
+        with self.session_scope() as session:
+            self._lock(session, sender_id)
+            session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete(
+                synchronize_session=False)
+            session.commit()
+
+    def _delete_older_than(self, cutoff: float) -> int:
+        from sqlalchemy import func
+
+        E = self.SQLEvent
+        with self.session_scope() as session:
+            candidates = [s for (s,) in session.query(E.sender_id).group_by(E.sender_id)
+                          .having(func.max(E.timestamp) < cutoff).all()]
+        deleted = 0
+        for sender_id in candidates:
+            with self.session_scope() as session:
+                self._lock(session, sender_id)
+                # Checked again under the lock: a turn may have been saved since.
+                last = session.query(func.max(E.timestamp)).filter(E.sender_id == sender_id).scalar()
+                if last is not None and last < cutoff:
+                    session.query(E).filter(E.sender_id == sender_id).delete(synchronize_session=False)
+                    deleted += 1
+                session.commit()
+        return deleted
+
+    def close(self) -> None:
+        super().close()
+        self.engine.dispose()
+
+
+class ErasingRedisTrackerStore(ErasingTrackerStore, RedisTrackerStore):
+    """Redis: every save sets the key to expire RETENTION_HOURS later, so Redis deletes it itself."""
+
+    def __init__(self, domain=None, host=None, event_broker=None, **kwargs: Any) -> None:
+        url = tracker_store_url(host)
+        parts = urlsplit(url)
+        self._setup_erasing()
+        super().__init__(
+            domain=domain, host=parts.hostname or "localhost", port=parts.port or 6379,
+            db=int(parts.path.strip("/") or 0), username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None, use_ssl=parts.scheme == "rediss",
+            record_exp=max(1, int(self.retention)), event_broker=event_broker)
+
+    def delete(self, sender_id: Text) -> None:
+        self.red.delete(self.key_prefix + sender_id)
+
+    def _delete_older_than(self, cutoff: float) -> int:
+        # Keys already expire by themselves; this catches keys written with a longer retention.
+        deleted = 0
+        for key in self.red.scan_iter(self.key_prefix + "*"):
+            stored = self.red.get(key)
+            if stored is None:
+                continue
+            tracker = self.deserialise_tracker(key[len(self.key_prefix):], stored)
+            if tracker is None or not tracker.events or (tracker.events[-1].timestamp or 0) < cutoff:
+                deleted += self.red.delete(key)
+        return deleted
+
+    def close(self) -> None:
+        super().close()
+        self.red.close()
+
+
+class ErasingInMemoryTrackerStore(ErasingTrackerStore, InMemoryTrackerStore):
+    """Nothing on disk; a restart forgets everything (TRACKER_STORE_URL=memory://)."""
+
+    def __init__(self, domain=None, host=None, event_broker=None, **kwargs: Any) -> None:
+        self._setup_erasing()
+        super().__init__(domain, event_broker)
+
+    def delete(self, sender_id: Text) -> None:
         self.store.pop(sender_id, None)
+
+    def _delete_older_than(self, cutoff: float) -> int:
+        expired: List[Text] = []
+        for sender_id, stored in list(self.store.items()):
+            tracker = self.deserialise_tracker(sender_id, stored)
+            if tracker is None or not tracker.events or (tracker.events[-1].timestamp or 0) < cutoff:
+                expired.append(sender_id)
+        for sender_id in expired:
+            self.store.pop(sender_id, None)
+        return len(expired)
+
+
+_BACKENDS: Dict[str, type] = {
+    "sql": ErasingSQLTrackerStore,
+    "redis": ErasingRedisTrackerStore,
+    "memory": ErasingInMemoryTrackerStore,
+}
+

@@ -1,35 +1,297 @@
-"""A quick exit deletes the conversation: nothing of it stays in the tracker store."""
-import asyncio
+"""Conversations are kept in the store chosen by TRACKER_STORE_URL, and really deleted: on a quick
+exit, and RETENTION_HOURS after their last message. Every check reads the database itself.
 
+SQLite and in-memory run everywhere; PostgreSQL and Redis start throwaway servers (marked `scale`).
+"""
+import asyncio
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+from rasa.core.lock_store import InMemoryLockStore, RedisLockStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import ErasingTrackerStore
+from bot.lock_store import EnvLockStore
+from bot.tracker_store import ConfigurationError, ErasingTrackerStore
+from tests.servers import ROOT
+
+DAY = 24 * 3600
 
 
-def test_saving_a_turn_that_asked_for_erase_deletes_the_conversation():
-    domain = Domain.load("domain.yml")
+@pytest.fixture(autouse=True)
+def no_background_sweep(monkeypatch):
+    monkeypatch.setenv("RETENTION_SWEEP_MINUTES", "0")  # a test that wants it says so
+
+
+@pytest.fixture(scope="module")
+def domain():
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    from tests.servers import Postgres
+
+    with Postgres() as pg:
+        yield pg
+
+
+@pytest.fixture(scope="module")
+def redis_server():
+    from tests.servers import Redis
+
+    with Redis() as r:
+        yield r
+
+
+class Backend:
+    """One store URL plus a way to count a conversation's rows without going through Rasa."""
+
+    def __init__(self, url, rows):
+        self.url, self.rows = url, rows
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.scale),
+                        pytest.param("redis", marks=pytest.mark.scale)])
+def backend(request, tmp_path, monkeypatch):
+    monkeypatch.setenv("RETENTION_SWEEP_MINUTES", "0")
+    monkeypatch.delenv("RETENTION_HOURS", raising=False)
+    monkeypatch.delenv("ASSISTANT_PROFILE", raising=False)
+    kind = request.param
+    if kind == "memory":
+        b = Backend("memory://", None)
+    elif kind == "sqlite":
+        db = tmp_path / "conversations.db"
+        b = Backend(f"sqlite:///{db}", lambda s: sqlite3.connect(db).execute(
+            "SELECT count(*) FROM events WHERE sender_id = ?", (s,)).fetchone()[0])
+    elif kind == "postgresql":
+        pg = request.getfixturevalue("postgres")
+        pg.query("DROP TABLE IF EXISTS events")
+        b = Backend(pg.url, lambda s: pg.query("SELECT count(*) FROM events WHERE sender_id = %s", s)[0][0])
+    else:
+        import redis
+
+        r = request.getfixturevalue("redis_server")
+        client = redis.Redis(host="127.0.0.1", port=r.port, password=r.password, db=0)
+        client.flushdb()
+        b = Backend(r.url(0), lambda s: client.exists("tracker:" + s))
+    b.kind = kind
+    monkeypatch.setenv("TRACKER_STORE_URL", b.url)
+    return b
+
+
+def run(coro):
+    return asyncio.get_event_loop_policy().new_event_loop().run_until_complete(coro)
+
+
+def conversation(domain, sender, texts, at=None):
+    """A tracker with one user message and one bot answer per text, `at` = time of the first event."""
+    at = at or time.time()
+    events = [ActionExecuted("action_session_start", timestamp=at), SessionStarted(timestamp=at),
+              ActionExecuted("action_listen", timestamp=at)]
+    for i, text in enumerate(texts):
+        t = at + i
+        events += [UserUttered(text, timestamp=t), BotUttered("answer", timestamp=t + 0.5),
+                   ActionExecuted("action_listen", timestamp=t + 0.5)]
+    return DialogueStateTracker.from_events(sender, events, domain.slots)
+
+
+def user_texts(tracker):
+    return [e.text for e in tracker.events if isinstance(e, UserUttered)]
+
+
+def test_the_backend_is_chosen_by_the_environment(backend, domain):
+    store = ErasingTrackerStore(domain)
+    expected = {"memory": "ErasingInMemoryTrackerStore", "sqlite": "ErasingSQLTrackerStore",
+                "postgresql": "ErasingSQLTrackerStore", "redis": "ErasingRedisTrackerStore"}[backend.kind]
+    assert type(store).__name__ == expected and isinstance(store, ErasingTrackerStore)
+    store.close()
+
+
+def test_quick_exit_deletes_every_row_of_that_conversation_only(backend, domain):
     store = ErasingTrackerStore(domain)
 
     async def scenario():
-        t = DialogueStateTracker.from_events("alice", [UserUttered("he takes all my money")], domain.slots)
-        await store.save(t)
-        await store.save(DialogueStateTracker.from_events("bob", [UserUttered("hello")], domain.slots))
-        assert "alice" in await store.keys()
-        t.update(UserUttered("/safety_exit"))
-        t.update(ActionExecuted("action_safety_exit"))
-        t.update(SlotSet("erase_conversation", True))
-        await store.save(t)
-        assert "alice" not in await store.keys()
-        assert await store.retrieve("alice") is None
-        assert "bob" in await store.keys()  # other conversations are untouched
+        alice = conversation(domain, "alice", ["he takes all my money"], at=time.time() - 7200)
+        await store.save(alice)
+        # A second session of the same conversation: the erase removes both sessions.
+        alice = await store.retrieve_full_tracker("alice")
+        for e in [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
+                  UserUttered("he has my passport")]:
+            alice.update(e)
+        await store.save(alice)
+        await store.save(conversation(domain, "bob", ["hello"]))
+        if backend.rows:
+            assert backend.rows("alice") > 0
+        assert set(user_texts(await store.retrieve_full_tracker("alice"))) == {"he takes all my money",
+                                                                              "he has my passport"}
+        alice = await store.retrieve("alice")
+        alice.update(UserUttered("/safety_exit"))
+        alice.update(ActionExecuted("action_safety_exit"))
+        alice.update(SlotSet("erase_conversation", True))
+        await store.save(alice)
+        assert await store.retrieve_full_tracker("alice") is None
+        assert user_texts(await store.retrieve("bob")) == ["hello"]  # others are untouched
+        if backend.rows:
+            assert backend.rows("alice") == 0 and backend.rows("bob") > 0
 
-    asyncio.run(scenario())
+    run(scenario())
+    store.close()
+
+
+def test_a_restart_loses_nothing(backend, domain):
+    if backend.kind == "memory":
+        pytest.skip("memory:// is meant to forget on restart")
+    first = ErasingTrackerStore(domain)
+    run(first.save(conversation(domain, "carol", ["my boss keeps my passport", "what can I do"])))
+    first.close()
+    second = ErasingTrackerStore(domain)  # a new process would do exactly this
+    assert user_texts(run(second.retrieve("carol"))) == ["my boss keeps my passport", "what can I do"]
+    second.close()
+
+
+def test_retention_deletes_conversations_idle_longer_than_the_limit(backend, domain):
+    store = ErasingTrackerStore(domain)
+    now = time.time()
+    run(store.save(conversation(domain, "old", ["hello"], at=now - DAY - 600)))
+    run(store.save(conversation(domain, "recent", ["hello"], at=now - 3600)))
+    # Started long ago, but its last message is recent: kept (24 h after the LAST message).
+    long_talk = conversation(domain, "long", ["hello"], at=now - 3 * DAY)
+    long_talk.update(UserUttered("still here", timestamp=now - 60))
+    run(store.save(long_talk))
+
+    if backend.kind == "redis":  # Redis expires keys by itself, 24 h after the last save
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=int(backend.url.rsplit(":", 1)[1].split("/")[0]),
+                             password=backend.url.split(":")[2].split("@")[0])
+        assert 0 < client.ttl("tracker:recent") <= DAY
+    assert store.sweep() == 1
+    assert run(store.retrieve("old")) is None
+    assert user_texts(run(store.retrieve("recent"))) == ["hello"]
+    assert user_texts(run(store.retrieve("long")))[-1] == "still here"
+    if backend.rows:
+        assert backend.rows("old") == 0 and backend.rows("recent") > 0 and backend.rows("long") > 0
+    store.close()
+
+
+def test_an_expired_conversation_is_deleted_when_read_not_continued(backend, domain, monkeypatch):
+    monkeypatch.setenv("RETENTION_HOURS", "1")
+    store = ErasingTrackerStore(domain)
+    run(store.save(conversation(domain, "dave", ["they watch my phone"], at=time.time() - 7200)))
+    assert run(store.retrieve("dave")) is None  # no sweep ran: reading it deleted it
+    if backend.rows:
+        assert backend.rows("dave") == 0
+    store.close()
+
+
+def test_the_rasa_process_sweeps_on_its_own(backend, domain, monkeypatch):
+    if backend.kind == "redis":
+        pytest.skip("Redis expires the keys itself")
+    monkeypatch.setenv("RETENTION_SWEEP_MINUTES", "0.005")  # every 0.3 s
+    monkeypatch.setenv("RETENTION_HOURS", "1")
+    store = ErasingTrackerStore(domain)
+
+    async def scenario():
+        await store.save(conversation(domain, "erin", ["hello"], at=time.time() - 7200))
+        await store.save(conversation(domain, "frank", ["hello"]))  # also starts the sweeper
+        for _ in range(100):
+            if "erin" not in list(await store.keys()):
+                break
+            await asyncio.sleep(0.1)
+        store.close()
+        await asyncio.sleep(0)
+        return list(await store.keys())
+
+    assert run(scenario()) == ["frank"]
+
+
+def test_the_retention_job_deletes_old_conversations(tmp_path, domain, monkeypatch, capsys):
+    monkeypatch.delenv("RETENTION_HOURS", raising=False)
+    db = tmp_path / "conversations.db"
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{db}")
+    monkeypatch.setenv("RETENTION_SWEEP_MINUTES", "0")
+    store = ErasingTrackerStore(domain)
+    run(store.save(conversation(domain, "old", ["hello"], at=time.time() - 30 * 3600)))
+    run(store.save(conversation(domain, "new", ["hello"])))
+    store.close()
+    out = subprocess.run([sys.executable, "-m", "bot.retention"], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "deleted 1 conversation" in out.stdout
+    count = lambda s: sqlite3.connect(db).execute("SELECT count(*) FROM events WHERE sender_id=?", (s,)).fetchone()[0]
+    assert count("old") == 0 and count("new") > 0
+    # --hours overrides RETENTION_HOURS for one run (in-process: same code, faster)
+    from bot.retention import main
+
+    assert main(["--hours", "0.0001"]) == 0
+    assert "deleted 1 conversation" in capsys.readouterr().out and count("new") == 0
+    assert "RETENTION_HOURS" not in os.environ  # main() leaves the environment as it was
+
+
+def test_the_rasa_server_gets_the_speedup_once_it_reads_a_conversation(backend, domain):
+    from rasa.core.actions.action import RemoteAction
+
+    store = ErasingTrackerStore(domain)
+    run(store.retrieve("nobody"))
+    assert RemoteAction._validate_action_result.__module__ == "bot.rasa_speedups"
+    store.close()
+
+
+def test_sql_errors_never_carry_message_text(tmp_path, domain, monkeypatch):
+    db = tmp_path / "conversations.db"
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{db}")
+    store = ErasingTrackerStore(domain)
+    with sqlite3.connect(db) as conn:  # break the table so the insert fails
+        conn.execute("DROP TABLE events")
+        conn.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT NOT NULL, type_name TEXT, "
+                     "timestamp REAL, intent_name TEXT, action_name TEXT, data TEXT CHECK (length(data) < 5))")
+    with pytest.raises(Exception) as error:
+        run(store.save(conversation(domain, "gina", ["my uncle Zyxwvut took my papers"])))
+    assert "Zyxwvut" not in str(error.value) and "parameters hidden" in str(error.value)
+
+
+def test_profiles_are_chosen_by_environment_variables(monkeypatch, domain, tmp_path):
+    for var in ("TRACKER_STORE_URL", "LOCK_STORE_URL", "ASSISTANT_PROFILE"):
+        monkeypatch.delenv(var, raising=False)
+    assert isinstance(EnvLockStore(), InMemoryLockStore)
+    monkeypatch.setenv("LOCK_STORE_URL", "redis://:s3cret@10.0.0.5:6380/2")
+    lock = EnvLockStore()
+    assert isinstance(lock, RedisLockStore)
+    kw = lock.red.connection_pool.connection_kwargs
+    assert (kw["host"], kw["port"], kw["db"], kw["password"]) == ("10.0.0.5", 6380, 2, "s3cret")
+    # `scaled` refuses to start on the single-process defaults
+    monkeypatch.setenv("ASSISTANT_PROFILE", "scaled")
+    with pytest.raises(ConfigurationError, match="TRACKER_STORE_URL=postgresql"):
+        ErasingTrackerStore(domain)
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path}/x.db")
+    with pytest.raises(ConfigurationError, match="TRACKER_STORE_URL=postgresql"):
+        ErasingTrackerStore(domain)
+    monkeypatch.delenv("LOCK_STORE_URL")
+    with pytest.raises(ConfigurationError, match="LOCK_STORE_URL"):
+        EnvLockStore()
+    monkeypatch.setenv("ASSISTANT_PROFILE", "default")
+    monkeypatch.setenv("RETENTION_HOURS", "soon")
+    with pytest.raises(ConfigurationError, match="RETENTION_HOURS"):
+        ErasingTrackerStore(domain)
+
+
+def test_the_default_store_is_sqlite_in_a_gitignored_folder(monkeypatch):
+    monkeypatch.delenv("TRACKER_STORE_URL", raising=False)
+    monkeypatch.delenv("ASSISTANT_PROFILE", raising=False)
+    from bot.tracker_store import DEFAULT_SQLITE, tracker_store_url
+
+    assert tracker_store_url() == f"sqlite:///{DEFAULT_SQLITE}"
+    ignored = subprocess.run(["git", "check-ignore", "-q", str(DEFAULT_SQLITE)], cwd=ROOT)
+    assert ignored.returncode == 0, "the conversation database must never be committed"
 
 
 def test_action_reply_validation_is_unchanged_by_the_speedup():
-    import pytest
     from jsonschema import ValidationError
     from rasa.core.actions.action import RemoteAction
 
@@ -39,3 +301,18 @@ def test_action_reply_validation_is_unchanged_by_the_speedup():
     assert action._validate_action_result({"events": [], "responses": [{"text": "hi"}]})
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         action._validate_action_result({"events": [{"event": "slot"}], "responses": "not a list"})
+
+
+@pytest.mark.integration
+def test_the_running_assistant_deletes_the_rows_of_a_quick_exit(assistant):
+    # The real Rasa server with the default profile: SQLite, here in the fixture's temp dir.
+    import uuid
+
+    count = lambda s: sqlite3.connect(assistant.tracker_db).execute(
+        "SELECT count(*) FROM events WHERE sender_id = ?", (s,)).fetchone()[0]
+    leaving, staying = "exit-" + uuid.uuid4().hex[:8], "stay-" + uuid.uuid4().hex[:8]
+    assistant.say(leaving, "il prend tout mon argent")
+    assistant.say(staying, "hello")
+    assert count(leaving) > 0
+    assistant.say(leaving, "quitter")
+    assert count(leaving) == 0 and count(staying) > 0
