@@ -4,8 +4,11 @@ The widget must show its labels and the "can't reach the assistant, call 911" te
 assistant is down, so these come with the page, not from the server. They are made from the files
 staff already edit, never typed into the JavaScript:
 
-- texts: data/channel_texts.yml, keys starting with `web_` plus `assistant_unreachable`, with the
-  numbers filled from data/resources.yml (bot/texts.py);
+- texts: data/channel_texts.yml, keys starting with `web_` plus the shared ones below (fallbacks when an
+  answer has no readable message, e.g. a proxy's own 413 page), with the numbers filled from
+  data/resources.yml (bot/texts.py);
+- limit: the web channel's message size limit (MESSAGE_CHAR_LIMIT, bot/channels/limits.py), so the widget
+  can warn while the user types; the server's 413 stays the authority;
 - contacts: the phone and text numbers and web addresses of the showable directory entries, so the
   widget turns exactly those numbers into tel:/sms: links;
 - exit words: bot/safety/quick_exit.py's list, so that typing "exit" or "quitter" leaves the page at once.
@@ -27,10 +30,11 @@ if str(ROOT) not in sys.path:
 
 from actions.directory import LANGUAGES, directory  # noqa: E402
 from bot.safety.quick_exit import EXIT_WORDS  # noqa: E402
+from bot.channels.limits import Settings  # noqa: E402
 from bot.texts import all_texts, text  # noqa: E402
 
 OUT = ROOT / "web" / "widget-texts.js"
-SHARED_KEYS = ("assistant_unreachable",)
+SHARED_KEYS = ("assistant_unreachable", "message_too_long", "request_invalid")
 CONTACT_FIELDS = ("phone", "phone_local", "text_number", "web")
 GLOBAL = "HelpWidgetData"
 
@@ -46,7 +50,8 @@ def widget_data() -> Dict[str, Any]:
         for rid, entry in sorted(directory().items())
         if entry.showable and entry.contact
     }
-    return {"texts": texts, "contacts": contacts, "exitWords": sorted(EXIT_WORDS)}
+    return {"texts": texts, "contacts": contacts, "exitWords": sorted(EXIT_WORDS),
+            "limit": Settings.from_env().message_char_limit}
 
 
 def render() -> str:

@@ -415,6 +415,65 @@ def test_lost_server_shows_the_emergency_fallback_in_the_users_language(site, ta
     t.check_origins(extra=[site.dead_url])
 
 
+def test_a_too_long_message_shows_the_servers_own_message_and_stays_in_the_box(assistant, site, tab):
+    t = tab()
+    page = t.open(site.page("long-fr", lang="fr"))
+    say(page, "bonjour")
+    (sender,) = t.senders()
+    story = ("Je veux raconter tout ce qui m'arrive depuis des mois, depuis le début. " * 30).strip()
+    assert len(story) >= 2000
+    box = page.locator(".hw-input")
+    box.fill(story)  # pasted whole: nothing is cut while typing, a warning says it is too long
+    expect(box).to_have_value(story)
+    expect(box).to_have_attribute("aria-invalid", "true")
+    warning = TEXTS["fr"]["web_too_long"].format(count=len(story), total=2000)
+    expect(page.locator(".hw-count")).to_have_text(warning)
+    expect(page.get_by_role("textbox", name=TEXTS["fr"]["web_input_label"])).to_have_accessible_description(warning)
+    with page.expect_response(lambda r: r.url.endswith("/webhooks/rest/webhook")) as answer:
+        box.press("Enter")
+    assert answer.value.status == 413
+    refusal = answer.value.json()["message"]
+    assert "trop long" in refusal
+    error = page.locator(".hw-error")
+    expect(error).to_have_text(refusal)  # the server's own words, in French, not "can't reach the assistant"
+    assert "911" not in error.inner_text()
+    expect(error).to_have_attribute("lang", "fr")
+    expect(error.get_by_role("button")).to_have_count(0)  # sending it again as is would fail again
+    expect(box).to_have_value(story)  # still there, to be shortened
+    expect(box).to_be_focused()
+    expect(page.locator(".hw-user", has_text=story[:60])).to_have_count(0)
+    assert story not in user_texts(assistant, sender)
+
+    # Shortened, it goes through, and the conversation goes on in French.
+    say(page, "mon patron garde mon passeport et je dois payer une dette")
+    expect(page.locator(".hw-bot", has_text="ce n'est pas de ta faute")).to_have_count(1)
+    expect(box).to_have_value("")
+    expect(box).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".hw-count")).to_be_hidden()
+    assert t.senders() == [sender]
+    assert user_texts(assistant, sender)[-1] == "mon patron garde mon passeport et je dois payer une dette"
+    t.check_origins()
+
+
+@pytest.mark.parametrize("status", [400, 429])
+def test_other_refusals_show_the_servers_message_not_the_lost_server_text(site, tab, status):
+    """Hard to provoke from the page (a broken request, a flood): the page gets the web channel's own answers."""
+    from bot.channels.rest import BadRequest, _rate_limited
+    refusal = (_rate_limited(3, "fr") if status == 429 else BadRequest(400, "invalid_json", "request_invalid", "fr")
+               ).as_response()
+    t = tab()
+    page = t.open(site.page(f"refused-{status}", lang="fr"))
+    page.route("**/webhooks/rest/webhook", lambda route: route.fulfill(
+        status=refusal.status, body=refusal.body, headers={**dict(refusal.headers), "content-type": refusal.content_type,
+                                                           "access-control-allow-origin": site.origin}))
+    say(page, "bonjour")
+    error = page.locator(".hw-error")
+    expect(error).to_contain_text(json.loads(refusal.body)["message"])
+    expect(error).not_to_contain_text(TEXTS["fr"]["assistant_unreachable"])
+    expect(error.get_by_role("button")).to_have_count(1 if status == 429 else 0)
+    expect(page.locator(".hw-input")).to_have_value("" if status == 429 else "bonjour")
+
+
 # ---- accessibility and layout ------------------------------------------------------------------------
 
 def axe_violations(page: Page) -> List[Dict]:

@@ -29,6 +29,7 @@
 
   var EXIT_URLS = { en: "https://weather.gc.ca/", fr: "https://meteo.gc.ca/" };
   var STORE_KEY = "help-widget";
+  var REFUSAL_KEYS = { 413: "message_too_long", 429: "web_rate_limited" };
   var SHIFT_PRESSES = 3, ESC_PRESSES = 2, KEY_WINDOW_MS = 5000, REPLY_TIMEOUT_MS = 30000;
   var cfg = {
     server: attr("server", new URL(base).origin).replace(/\/+$/, ""),
@@ -181,11 +182,13 @@
       box.append(el("br"), again);
     }
     ui.log.scrollTop = ui.log.scrollHeight;
+    return box;
   }
   function add(entry) {
     history.push(entry);
-    render(entry);
+    var box = render(entry);
     save();
+    return box;
   }
   function rerender() {
     ui.log.textContent = "";
@@ -202,12 +205,21 @@
       body: JSON.stringify({ sender: sender, message: message, metadata: { language: lang } })
     }).then(function (r) {
       clearTimeout(timer);
-      if (r.status === 429) throw { key: "web_rate_limited" };
-      if (!r.ok) throw { key: "assistant_unreachable" };
-      return r.json();
+      if (r.ok) return r.json();
+      // 4xx: the server refused this message and says why, in the user's language ({"message", "language"}).
+      // Only a lost server (5xx, network, timeout) gets "can't reach the assistant" and the emergency numbers.
+      if (r.status < 400 || r.status >= 500) throw { key: "assistant_unreachable" };
+      var refusal = { status: r.status, key: REFUSAL_KEYS[r.status] || "request_invalid" };
+      return r.json().then(function (body) {
+        if (body && typeof body.message === "string" && body.message) {
+          refusal.text = body.message;
+          refusal.lang = pickLang(body.language);
+        }
+        throw refusal;
+      }, function () { throw refusal; });  // no JSON (e.g. a proxy's own page): our text for that status
     }, function () { clearTimeout(timer); throw { key: "assistant_unreachable" }; });
   }
-  function deliver(message) {
+  function deliver(message, refused) {
     var mine = epoch;
     started = true;
     clearTimeout(idleTimer);
@@ -227,14 +239,26 @@
       }, function (err) {
         if (mine !== epoch) return;
         typing(false);
-        add({ who: "error", key: (err && err.key) || "assistant_unreachable", retry: message });
+        err = err || {};
+        // Retrying helps when the server was away or busy (429), not when it refused this message.
+        var retry = !err.status || err.status === 429 ? message : null;
+        if (err.status && err.status !== 429 && refused) refused();
+        add(err.text ? { who: "error", text: err.text, lang: err.lang || lang, retry: retry }
+          : { who: "error", key: err.key || "assistant_unreachable", retry: retry });
       });
     }).then(armIdle);
   }
   function say(text, shown) {
     if (exiting) return;
-    add({ who: "user", text: shown || text, lang: lang });
-    deliver(text);
+    var entry = { who: "user", text: shown || text, lang: lang }, box = add(entry);
+    // Refused (too long, unreadable): the message leaves the log and goes back in the box, to be shortened.
+    deliver(text, shown ? null : function () {
+      box.remove();
+      history.splice(history.indexOf(entry), 1);
+      save();
+      if (!ui.input.value) { ui.input.value = text; checkLength(); }
+      ui.input.focus();
+    });
   }
   function choose(button) {
     if (button.payload === "/safety_exit") return quickExit();
@@ -357,6 +381,7 @@
     ui.send.textContent = t("web_send");
     ["en", "fr"].forEach(function (code) { ui.langButtons[code].setAttribute("aria-pressed", String(code === l)); });
     if (!ui.typing.hidden) ui.typingText.textContent = t("web_typing");
+    checkLength();
     save();
   }
   function toggleLang(l) {
@@ -373,6 +398,18 @@
     ui.launch.setAttribute("aria-expanded", String(open));
     if (!quiet) (open ? ui.input : ui.launch).focus();
     save();
+  }
+
+  // ---- message length: warn while typing (the server's 413 stays the authority) ---------------------------
+  // No maxlength: it would cut a pasted text silently. The hint is the input's description, and is
+  // announced once when the text becomes too long.
+  function checkLength() {
+    var n = ui.input.value.length, over = !!D.limit && n >= D.limit;
+    if (over) ui.count.textContent = t("web_too_long", { count: n, total: D.limit });
+    if (over === !ui.count.hidden) return;  // no change
+    ui.count.hidden = !over;
+    if (over) ui.input.setAttribute("aria-invalid", "true"); else ui.input.removeAttribute("aria-invalid");
+    ui.announce.textContent = over ? ui.count.textContent : "";
   }
 
   function isExitWord(text) {
@@ -452,11 +489,14 @@
     input.type = "text";
     input.autocomplete = "off";
     input.spellcheck = false;
-    input.maxLength = 1000;
+    ui.count = el("div", "hw-count");
+    ui.count.id = "hw-count";
+    ui.count.hidden = true;
+    input.setAttribute("aria-describedby", "hw-count");
     input.setAttribute("autocapitalize", "sentences");
     ui.send = el("button", "hw-send");
     ui.send.type = "submit";
-    form.append(ui.inputLabel, input, ui.send);
+    form.append(ui.inputLabel, input, ui.send, ui.count);
     panel.append(head, ui.safety, ui.log, ui.typing, ui.typingStatus, form);
     root.append(exit, ui.exitDesc, ui.keys, ui.announce, launch, panel);
 
@@ -468,10 +508,11 @@
       var text = input.value.trim();
       if (!text) return;
       input.value = "";
+      checkLength();
       if (isExitWord(text)) return quickExit();
       say(text);
     });
-    input.addEventListener("input", armIdle);
+    input.addEventListener("input", function () { checkLength(); armIdle(); });
     document.addEventListener("keydown", onKeyDown, true);
     document.addEventListener("keyup", onKeyUp, true);
     window.addEventListener("blur", function () { keys.shiftAlone = false; });
