@@ -39,6 +39,9 @@ ASSIGNMENT = re.compile(
     r"(?i)\b[\w.-]*(?:token|secret|password|passwd|api[_-]?key|private[_-]?key)[\w.-]*[\"']?\s*[:=]\s*[\"']?([^\s\"'#,;)}]+)")
 PLACEHOLDER = re.compile(r"(?i)change|example|your|placeholder|replace|dummy|fake|redacted|secret\]|xxx|\.\.\.|^<|^\$|^\{|^%|none|null|true|false")
 
+# Documentation writes postgresql://user:password@host: the word itself is not a secret.
+URL_PASSWORD_PLACEHOLDER = re.compile(r"(?i)pass(?:word)?|passwd|pwd|secret|\*+|x+")
+
 
 def entropy(value: str) -> float:
     counts = {c: value.count(c) for c in set(value)}
@@ -57,7 +60,8 @@ def findings(text: str) -> Iterator[Tuple[int, str]]:
         if ALLOW_MARKER in line:
             continue
         for kind, pattern in PATTERNS:
-            if pattern.search(line):
+            match = pattern.search(line)
+            if match and not (match.groups() and URL_PASSWORD_PLACEHOLDER.fullmatch(match.group(1))):
                 yield number, kind
         for match in ASSIGNMENT.finditer(line):
             if looks_random(match.group(1)):

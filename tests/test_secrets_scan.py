@@ -52,3 +52,11 @@ def test_env_example_placeholders_and_env_references_pass(tmp_path):
 def test_the_repository_itself_is_clean():
     out = run()
     assert out.returncode == 0, out.stdout
+
+
+def test_documented_url_shapes_pass_but_a_real_password_in_a_url_is_caught():
+    from scripts.check_secrets import findings
+    assert list(findings("TRACKER_STORE_URL=postgresql://user:password@host:5432/db")) == []
+    assert list(findings("LOCK_STORE_URL=redis://[:password@]host:6379/1")) == []
+    real = "postgresql://assistant:" + "Hq7vT2mZ9pL" + "@db.internal/assistant"
+    assert [k for _, k in findings(real)] == ["password in a URL"]
