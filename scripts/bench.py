@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from bot.language import conversation_language, detect, plain_langdetect  # noqa: E402
+from bot.staff.evaluate import macro_f1  # noqa: E402
 from tests.servers import Assistant, post  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -90,15 +91,9 @@ def intent_scores(model: Path):
     for lang in gold:
         g, p = gold[lang], pred[lang]
         acc = sum(a == b for a, b in zip(g, p)) / len(g)
-        f1s = []
-        for label in set(g):
-            tp = sum(a == b == label for a, b in zip(g, p))
-            fp = sum(b == label and a != label for a, b in zip(g, p))
-            fn = sum(a == label and b != label for a, b in zip(g, p))
-            f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
         emerg = [(a, b) for a, b in zip(g, p) if a in ("emergency", "self_harm")]
         recall = sum(b in ("emergency", "self_harm") for _, b in emerg) / len(emerg)
-        out[lang] = (acc, sum(f1s) / len(f1s), recall, len(g))
+        out[lang] = (acc, macro_f1(g, p), recall, len(g))
     return out
 
 

@@ -102,3 +102,17 @@ def render(rasa_domain):
         return out
 
     return _render
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of the project's data, domain and config in a temp folder, for the staff tools' tests."""
+    import shutil
+
+    from bot.staff.project import Project
+
+    for name in ("domain.yml", "config.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    for folder in ("data", "actions", "tests/heldout"):
+        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return Project(tmp_path)

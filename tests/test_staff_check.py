@@ -4,12 +4,10 @@ Each test breaks one thing in a copy of the project and runs `bot check` on it (
 is skipped here: it is slow and catches none of these; `make test` runs the full `bot check`).
 """
 import datetime
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from bot.staff.check import run_checks
 from bot.staff.findings import ERROR, WARNING
@@ -17,15 +15,6 @@ from bot.staff.project import Project
 from tests.conftest import ROOT
 
 FAST = ["responses", "resources", "channel_texts", "examples", "wiring"]
-
-
-@pytest.fixture
-def project(tmp_path) -> Project:
-    for name in ("domain.yml", "config.yml"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    for folder in ("data", "actions", "tests/heldout"):
-        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    return Project(tmp_path)
 
 
 def bot_check(project: Project, *args: str) -> subprocess.CompletedProcess:

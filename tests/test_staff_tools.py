@@ -1,6 +1,5 @@
 """The staff tools without a server: live directory reload, CSV export/import, reload's refusals, --help."""
 import csv
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,18 +11,8 @@ from bot import texts
 from bot.staff import resources
 from bot.staff.check import run_checks
 from bot.staff.findings import errors
-from bot.staff.project import Project
 from bot.staff.reload import is_loopback, reload
 from tests.conftest import ROOT
-
-
-@pytest.fixture
-def project(tmp_path) -> Project:
-    for name in ("domain.yml", "config.yml"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    for folder in ("data", "actions", "tests/heldout"):
-        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    return Project(tmp_path)
 
 
 def bump(path: Path) -> None:
