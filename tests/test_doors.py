@@ -46,8 +46,12 @@ def test_bad_requests_get_a_json_4xx_from_the_real_server(assistant, body):
 
 def test_per_conversation_rate_limit_on_the_real_server(assistant):
     s = new_sender()
-    statuses = [request(assistant.webhook, {"sender": s, "message": "/thanks"})[0] for _ in range(32)]
-    assert statuses[0] == 200 and 429 in statuses  # 30 a minute by default
+    statuses = []
+    # 30 a minute by default, refilled continuously: on a slow machine a few more get through
+    # before the bucket is empty, so send until refused (bounded) rather than exactly 32.
+    while 429 not in statuses and len(statuses) < 150:
+        statuses.append(request(assistant.webhook, {"sender": s, "message": "/thanks"})[0])
+    assert statuses[:30] == [200] * 30 and statuses[-1] == 429
     assert request(assistant.webhook, {"sender": new_sender(), "message": "/thanks"})[0] == 200
 
 

@@ -180,25 +180,43 @@ class WebInput(RestInput):
 
     async def handle(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> HTTPResponse:
         ip = self.limits.client_ip(request.ip, request.headers.get("x-forwarded-for"))
-        allowed, wait = self.limits.check_ip(ip, request.headers.get("x-bridge-token"))
-        body = request.body or b""
-        if not allowed:  # cheap refusal: no parsing beyond the language hint
-            raise _rate_limited(wait, _hint_only(body, self.limits.settings.max_body_bytes))
-        sender, message, metadata, input_channel, lang = parse_request(body, self.limits)
+        # The body is capped in size, so parsing it first is cheap; it tells a quick exit apart.
+        sender, message, metadata, input_channel, lang = parse_request(request.body or b"", self.limits)
+        # A quick exit (erase) is never throttled, per IP or per conversation: leaving and deleting
+        # must always work, also for many people behind one address (a school, a shelter).
+        quick_exit = is_quick_exit(message)
+        if not quick_exit:
+            allowed, wait = self.limits.check_ip(ip, request.headers.get("x-bridge-token"))
+            if not allowed:
+                raise _rate_limited(wait, lang)
         with redaction.in_flight(texts=[message], senders=[sender]):
-            # A quick exit (erase) is never throttled: leaving and deleting must always work.
-            allowed, wait = (True, 0.0) if is_quick_exit(message) else self.limits.check_conversation(sender)
+            allowed, wait = (True, 0.0) if quick_exit else self.limits.check_conversation(sender)
             if not allowed:
                 raise _rate_limited(wait, lang)
             input_channel = input_channel or self.name()
             if request.args.get("stream", "").lower() == "true":
-                return response.stream(
-                    self.stream_response(on_new_message, message, sender, input_channel, metadata),
-                    content_type="text/event-stream")
+                held = redaction.hold(texts=[message], senders=[sender])  # the turn runs while streaming
+                stream = self.stream_response(on_new_message, message, sender, input_channel, metadata)
+
+                async def streaming(resp: Any) -> None:
+                    try:
+                        await stream(resp)
+                    finally:
+                        redaction.release(held)
+
+                return response.stream(streaming, content_type="text/event-stream")
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(message, collector, sender, input_channel=input_channel,
-                                                 metadata=metadata))
+                turn = asyncio.ensure_future(on_new_message(
+                    UserMessage(message, collector, sender, input_channel=input_channel, metadata=metadata)))
+                if quick_exit:
+                    # The erase finishes on the server even if the page that asked for it is gone
+                    # (the client disconnecting cancels this handler, not the shielded turn).
+                    held = redaction.hold(texts=[message], senders=[sender])
+                    turn.add_done_callback(lambda _: redaction.release(held))
+                    await asyncio.shield(turn)
+                else:
+                    await turn
             except asyncio.CancelledError:  # Rasa's response timeout: answer with what was sent so far
                 logger.error("A message took too long to handle (%s).", redaction.sender_ref(sender))
             except Exception as e:  # the user gets help, the log gets the error type, never the text
