@@ -111,7 +111,7 @@ bench-scale: sysdeps $(MODEL)
 
 # One retention sweep on the configured store (TRACKER_STORE_URL); see docs/deploy.md for cron.
 retention: $(VENV)/.installed
-	$(BIN)/python -m bot.retention
+	@. scripts/load-env.sh && $(BIN)/python -m bot.retention
 
 eval:
 	python3 ../shared/tools/eval_bot.py http://localhost:$(RASA_PORT)/webhooks/rest/webhook ../shared/eval/sample.jsonl --verbose

@@ -32,6 +32,7 @@ from typing import Any, Dict, List, Optional, Set, Text
 from urllib.parse import unquote, urlsplit
 
 from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, SQLTrackerStore, TrackerStore
+from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
@@ -48,8 +49,24 @@ class ConfigurationError(ValueError):
     """A storage setting in the environment is missing or wrong (the message names the variable)."""
 
 
+SAFETY_EXIT_ACTION = "action_safety_exit"
+
+
 def erase_requested(tracker: DialogueStateTracker) -> bool:
-    return bool(tracker.get_slot(ERASE_SLOT))
+    """True when this turn asked for an erase.
+
+    The action sets the slot; but when the call to the action server fails (down, restarting, a
+    wrong token), Rasa drops the action's events and still records that the action ran. The erase
+    must not depend on the action server, so that record is enough.
+    """
+    if tracker.get_slot(ERASE_SLOT):
+        return True
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecuted) and event.action_name == SAFETY_EXIT_ACTION:
+            return True
+        if isinstance(event, UserUttered):
+            return False
+    return False
 
 
 def _positive_float(name: str, default: float, allow_zero: bool = False) -> float:

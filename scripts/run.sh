@@ -4,13 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
-# Settings come from the environment; .env (if present, see .env.example) fills in the ones not set.
-if [ -f .env ]; then
-  while IFS='=' read -r key value || [ -n "$key" ]; do
-    [[ $key =~ ^[A-Z_][A-Z0-9_]*$ ]] || continue   # comments and blank lines
-    [ -n "${!key:-}" ] || export "$key=$value"
-  done < .env
-fi
+. scripts/load-env.sh
 
 RASA_PORT=${RASA_PORT:-5005}
 RASA_HOST=${RASA_HOST:-127.0.0.1}
@@ -22,7 +16,8 @@ export ACTION_SERVER_HOST=${ACTION_SERVER_HOST:-127.0.0.1}
 # Rasa authenticates to the action server with this secret; a fresh one per run if none is set.
 export ACTION_SERVER_TOKEN=${ACTION_SERVER_TOKEN:-$($BIN/python -c 'import secrets; print(secrets.token_hex(32))')}
 if [ "$CORS_ORIGINS" = "*" ]; then
-  echo "CORS_ORIGINS='*' lets any web site call the assistant; list the page origins instead." >&2
+  echo "CORS_ORIGINS='*' would let any web site call the assistant; list the page origins instead." >&2
+  exit 1
 fi
 
 pids=()
@@ -49,7 +44,8 @@ pids+=($!)
 
 echo "Waiting for the assistant to start..."
 for _ in $(seq 1 120); do
-  if curl -sf "http://127.0.0.1:${RASA_PORT}/" >/dev/null 2>&1; then break; fi
+  if $BIN/python -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)" \
+    "http://127.0.0.1:${RASA_PORT}/" >/dev/null 2>&1; then break; fi
   sleep 1
 done
 cat <<MSG

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need, only if missing: headless Chromium (browser tests),
-# PostgreSQL, Redis and nginx (the scaled-out profile). Called by `make test` and by .ci/run.
+# PostgreSQL, Redis and nginx (the scaled-out profile), npm (axe-core for the accessibility check). Called by `make test` and by .ci/run.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v chromedriver >/dev/null || need+=(chromium-driver)
 command -v redis-server >/dev/null || need+=(redis-server)
+command -v npm >/dev/null || need+=(npm)   # axe-core for the browser accessibility check
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -144,6 +144,31 @@ def test_quick_exit_deletes_every_row_of_that_conversation_only(backend, domain)
     store.close()
 
 
+def test_quick_exit_deletes_even_when_the_action_server_call_failed(backend, domain):
+    """Rasa keeps the record that action_safety_exit ran but drops its events when the call fails."""
+    store = ErasingTrackerStore(domain)
+
+    async def scenario():
+        carol = conversation(domain, "carol", ["il garde mon passeport"])
+        await store.save(carol)
+        carol = await store.retrieve("carol")
+        carol.update(UserUttered("/safety_exit"))
+        carol.update(ActionExecuted("action_safety_exit"))  # no SlotSet: the action server was down
+        await store.save(carol)
+        assert await store.retrieve_full_tracker("carol") is None
+        if backend.rows:
+            assert backend.rows("carol") == 0
+        # An exit in an earlier turn says nothing about this one: a later turn is saved normally.
+        dave = conversation(domain, "dave", ["hello"])
+        dave.update(ActionExecuted("action_safety_exit"))
+        dave.update(UserUttered("i need help"))
+        await store.save(dave)
+        assert "i need help" in user_texts(await store.retrieve("dave"))
+
+    run(scenario())
+    store.close()
+
+
 def test_a_restart_loses_nothing(backend, domain):
     if backend.kind == "memory":
         pytest.skip("memory:// is meant to forget on restart")

@@ -171,3 +171,15 @@ def test_an_api_without_any_authentication_is_refused_whole(monkeypatch):
         assert status == 403 and reply["error"] == "api_without_auth"
         # The web channel itself keeps working.
         assert rasa.post({"sender": "s", "message": "hello"})[0] == 200
+
+
+@pytest.mark.parametrize("exit_message", ["/safety_exit", "sortir"])
+def test_a_quick_exit_is_never_refused_by_the_per_ip_limit(monkeypatch, exit_message):
+    """Many people behind one address (a school, a shelter) must still be able to leave and erase."""
+    with InProcessRasa(env={"RATE_LIMIT_IP_PER_MINUTE": "2", "RATE_LIMIT_EXEMPT_IPS": "", "TRUSTED_PROXIES": ""},
+                       monkeypatch=monkeypatch) as rasa:
+        statuses = [rasa.post({"sender": f"s{i}", "message": "hi"})[0] for i in range(3)]
+        status, _, _ = rasa.post({"sender": "s9", "message": exit_message})
+        handled = [m.text for m in rasa.agent.received]
+    assert statuses == [200, 200, 429]
+    assert status == 200 and handled[-1] == exit_message

@@ -29,6 +29,7 @@ import asyncio
 import json
 import logging
 import math
+import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -81,7 +82,7 @@ def message_language(metadata: Any, message: Any) -> str:
 def parse_request(body: bytes, limits: Limits) -> Tuple[str, str, Optional[Dict[str, Any]], Optional[str], str]:
     """(sender, message, metadata, input_channel, language) from a request body, or BadRequest."""
     if len(body) > limits.settings.max_body_bytes:
-        raise BadRequest(413, "request_too_large", "message_too_long")
+        raise BadRequest(413, "request_too_large", "message_too_long", _tail_hint(body))
     try:
         data = json.loads(body.decode("utf-8"), parse_constant=_no_constants)
     except (ValueError, RecursionError):
@@ -119,6 +120,17 @@ def _hint_only(body: bytes, max_bytes: int) -> str:
         data = None
     metadata = data.get("metadata") if isinstance(data, dict) else None
     return (normalise_hint(metadata.get("language")) if isinstance(metadata, dict) else None) or "en"
+
+
+# The end of a body as the widget and the bridges write it: {..., "metadata": {"language": "fr"}}.
+_TAIL_HINT = re.compile(rb'"metadata"\s*:\s*\{\s*"language"\s*:\s*"([A-Za-z_-]{2,10})"\s*\}\s*\}\s*$')
+
+
+def _tail_hint(body: bytes) -> str:
+    """The language hint of a body too large to parse: a look at its last bytes only, never a parse.
+    Quotes inside JSON strings are escaped, so a message cannot fake this ending. Else English."""
+    match = _TAIL_HINT.search(body[-200:])
+    return (normalise_hint(match.group(1).decode("ascii")) if match else None) or "en"
 
 
 def _no_constants(name: str) -> Any:
@@ -168,25 +180,43 @@ class WebInput(RestInput):
 
     async def handle(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> HTTPResponse:
         ip = self.limits.client_ip(request.ip, request.headers.get("x-forwarded-for"))
-        allowed, wait = self.limits.check_ip(ip, request.headers.get("x-bridge-token"))
-        body = request.body or b""
-        if not allowed:  # cheap refusal: no parsing beyond the language hint
-            raise _rate_limited(wait, _hint_only(body, self.limits.settings.max_body_bytes))
-        sender, message, metadata, input_channel, lang = parse_request(body, self.limits)
+        # The body is capped in size, so parsing it first is cheap; it tells a quick exit apart.
+        sender, message, metadata, input_channel, lang = parse_request(request.body or b"", self.limits)
+        # A quick exit (erase) is never throttled, per IP or per conversation: leaving and deleting
+        # must always work, also for many people behind one address (a school, a shelter).
+        quick_exit = is_quick_exit(message)
+        if not quick_exit:
+            allowed, wait = self.limits.check_ip(ip, request.headers.get("x-bridge-token"))
+            if not allowed:
+                raise _rate_limited(wait, lang)
         with redaction.in_flight(texts=[message], senders=[sender]):
-            # A quick exit (erase) is never throttled: leaving and deleting must always work.
-            allowed, wait = (True, 0.0) if is_quick_exit(message) else self.limits.check_conversation(sender)
+            allowed, wait = (True, 0.0) if quick_exit else self.limits.check_conversation(sender)
             if not allowed:
                 raise _rate_limited(wait, lang)
             input_channel = input_channel or self.name()
             if request.args.get("stream", "").lower() == "true":
-                return response.stream(
-                    self.stream_response(on_new_message, message, sender, input_channel, metadata),
-                    content_type="text/event-stream")
+                held = redaction.hold(texts=[message], senders=[sender])  # the turn runs while streaming
+                stream = self.stream_response(on_new_message, message, sender, input_channel, metadata)
+
+                async def streaming(resp: Any) -> None:
+                    try:
+                        await stream(resp)
+                    finally:
+                        redaction.release(held)
+
+                return response.stream(streaming, content_type="text/event-stream")
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(message, collector, sender, input_channel=input_channel,
-                                                 metadata=metadata))
+                turn = asyncio.ensure_future(on_new_message(
+                    UserMessage(message, collector, sender, input_channel=input_channel, metadata=metadata)))
+                if quick_exit:
+                    # The erase finishes on the server even if the page that asked for it is gone
+                    # (the client disconnecting cancels this handler, not the shielded turn).
+                    held = redaction.hold(texts=[message], senders=[sender])
+                    turn.add_done_callback(lambda _: redaction.release(held))
+                    await asyncio.shield(turn)
+                else:
+                    await turn
             except asyncio.CancelledError:  # Rasa's response timeout: answer with what was sent so far
                 logger.error("A message took too long to handle (%s).", redaction.sender_ref(sender))
             except Exception as e:  # the user gets help, the log gets the error type, never the text
