@@ -30,6 +30,14 @@ def test_a_too_long_message_gets_a_clear_french_error_and_the_conversation_goes_
     assert "bonjour" in json.dumps(assistant.tracker(s), ensure_ascii=False)
 
 
+@pytest.mark.parametrize("lang", ["fr", "en", None])
+def test_a_body_too_large_to_read_is_refused_in_the_language_it_asks_for(assistant, lang):
+    body = {"sender": new_sender(), "message": "é" * 40_000, **({"metadata": {"language": lang}} if lang else {})}
+    status, reply, _ = request(assistant.webhook, json.dumps(body).encode())  # > 64 KB: not parsed
+    assert status == 413 and reply["error"] == "request_too_large"
+    assert reply["message"] == text("message_too_long", lang or "en") and reply["language"] == (lang or "en")
+
+
 @pytest.mark.parametrize("body", [b"{oops", b'{"message": "hello"}', b'{"sender": "x", "message": ""}', b"null"])
 def test_bad_requests_get_a_json_4xx_from_the_real_server(assistant, body):
     status, reply, _ = request(assistant.webhook, body)

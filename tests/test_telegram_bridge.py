@@ -10,9 +10,11 @@ import hashlib
 import hmac
 import json
 import re
+import threading
 import time
 import urllib.error
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Dict, List, Optional
 
 import pytest
@@ -74,6 +76,11 @@ def press(fake: FakeTelegram, chat_id: int, message, title: str, language_code: 
     return fake.wait_bot_messages(chat_id, after=before, count=count)
 
 
+def forgotten(fake: FakeTelegram, assistant, chat_id: int) -> None:
+    """The assistant's conversation is deleted: it follows the neutral line (the screen is cleared first)."""
+    fake.wait(lambda: not user_events(assistant.tracker(sender_of(chat_id))), what="the assistant's conversation to be deleted")
+
+
 def erased(fake: FakeTelegram, chat_id: int) -> bool:
     """Every message of the chat is deleted, the neutral line included."""
     return fake.chat(chat_id).messages and not fake.visible(chat_id)
@@ -126,7 +133,7 @@ def test_survivors_whole_path_in_french(polling, assistant):
     assert note.reply_markup == {"remove_keyboard": True}
     deleted = {i for c in fake.calls_to("deleteMessages") if c.params["chat_id"] == chat for i in c.params["message_ids"]}
     assert every_id | {note_mid} <= deleted
-    assert not user_events(assistant.tracker(sender)), "the assistant's conversation is deleted"
+    forgotten(fake, assistant, chat)
     fake.wait(lambda: erased(fake, chat), what="the neutral line to be deleted too")
 
 
@@ -173,7 +180,7 @@ def test_exit_deletes_every_message_id_in_chunks_of_at_most_100(polling, assista
     deleted = [i for c in calls for i in c.params["message_ids"]]
     assert all(1 <= len(c.params["message_ids"]) <= 100 for c in calls) and len(calls) >= 2
     assert set(deleted) >= every_id | {exit_mid} and len(deleted) == len(set(deleted))
-    assert not user_events(assistant.tracker(sender_of(chat)))
+    forgotten(fake, assistant, chat)
     fake.wait(lambda: erased(fake, chat), what="the chat to be empty")
 
 
@@ -189,7 +196,7 @@ def test_other_ways_to_exit(polling, assistant, how):
         mid = fake.user_says(chat, how, "en")
         (note,) = fake.wait_bot_messages(chat, after=mid)
     assert note.text.startswith(text("telegram_erased", "en"))
-    assert not user_events(assistant.tracker(sender_of(chat)))
+    forgotten(fake, assistant, chat)
     fake.wait(lambda: erased(fake, chat), what="the chat to be empty")
 
 
@@ -321,7 +328,7 @@ def test_webhook_conversation_and_exit(webhook, assistant):
     assert user_events(assistant.tracker(sender_of(chat)))
     mid = fake.user_says(chat, "/exit", "en")
     fake.wait_bot_messages(chat, after=mid)
-    assert not user_events(assistant.tracker(sender_of(chat)))
+    forgotten(fake, assistant, chat)
     fake.wait(lambda: erased(fake, chat), what="the chat to be empty")
     assert set(fake.webhook_deliveries) == {200}
 
@@ -340,3 +347,119 @@ def test_assistant_down_gives_911_and_the_hotline_in_the_users_language():
     assert "911" in fr_reply.text and "+1-833-900-1010" in fr_reply.text
     assert en_reply.text.startswith("Sorry, I can't reach the assistant") and "911" in en_reply.text
     assert "Assistant unavailable" in log
+
+
+# ---------------------------------------------------------------------------------------------- stub assistant
+
+
+class StubAssistant:
+    """A stand-in for Rasa's REST channel on loopback. Records every message it is sent. A message
+    listed in `stall` waits (bounded) until `release` is set; `/safety_exit` gets the assistant's
+    real exit answer, or 200 with no answer (what Rasa returns when its action server failed)
+    while `failed_erases` is above zero."""
+
+    def __init__(self):
+        from bot.channels.telegram.bridge import exit_answer_texts
+
+        self.exit_answer = sorted(exit_answer_texts())[0]
+        self.received: List[str] = []
+        self.returned: List[str] = []
+        self.stall = set()
+        self.buttons: Dict[str, List[Dict]] = {}
+        self.release = threading.Event()
+        self.failed_erases = 0
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                said = body["message"]
+                stub.received.append(said)
+                if said in stub.stall:
+                    stub.release.wait(30)
+                if said == "/safety_exit":
+                    if stub.failed_erases > 0:
+                        stub.failed_erases -= 1
+                        answer = []
+                    else:
+                        answer = [{"recipient_id": body["sender"], "text": stub.exit_answer}]
+                else:
+                    answer = [{"recipient_id": body["sender"], "text": f"stub answer to {said}",
+                               **({"buttons": stub.buttons[said]} if said in stub.buttons else {})}]
+                raw = json.dumps(answer).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+                stub.returned.append(said)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> "StubAssistant":
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_an_erase_answered_200_without_the_exit_answer_is_retried():
+    """Rasa answers 200 even when its action server failed and nothing was deleted: the bridge
+    must not count that as done, and asks again before the chat's next message."""
+    with StubAssistant() as stub, FakeTelegram(TOKEN) as fake, BridgeProcess(fake, stub.url) as bridge:
+        chat = next(ids)
+        talk(fake, chat, "hello", "en")
+        stub.failed_erases = 1
+        (note,) = talk(fake, chat, "/exit", "en")
+        assert note.text.startswith(text("telegram_erased", "en"))
+        fake.wait(lambda: stub.received.count("/safety_exit") == 1, what="the first erase request")
+        (answer,) = talk(fake, chat, "hello again", "en")
+        assert answer.text == "stub answer to hello again"
+        assert stub.received == ["hello", "/safety_exit", "/safety_exit", "hello again"]
+        assert "could not delete a conversation yet" in bridge.log
+        # Done now: the next message does not erase again.
+        talk(fake, chat, "thanks", "en")
+        assert stub.received[-1:] == ["thanks"] and stub.received.count("/safety_exit") == 2
+
+
+@pytest.mark.parametrize("how", ["/exit", "Exit / Sortir", "Quick exit button"])
+def test_exit_clears_the_chat_at_once_while_the_assistant_is_stuck_on_an_earlier_message(how):
+    """The user's Exit never waits behind an earlier message the assistant is slow to answer: the
+    chat's messages are deleted while that call is still stalled; the assistant's erase follows,
+    in order, and the late answer is never shown."""
+    with StubAssistant() as stub, FakeTelegram(TOKEN) as fake, BridgeProcess(fake, stub.url):
+        stub.buttons["hello"] = [{"title": "Quick exit", "payload": "/safety_exit"}]
+        stub.stall = {"are you there"}
+        chat = next(ids)
+        (greeting,) = talk(fake, chat, "hello", "en")
+        stuck = fake.user_says(chat, "are you there", "en")
+        fake.wait(lambda: "are you there" in stub.received, what="the assistant to get the stalled message")
+        if how == "Quick exit button":
+            fake.user_presses(chat, greeting.message_id, "Quick exit", "en")
+        else:
+            fake.user_says(chat, how, "en")
+
+        def deleted():
+            return {i for c in fake.calls_to("deleteMessages") if c.params["chat_id"] == chat for i in c.params["message_ids"]}
+        fake.wait(lambda: {greeting.message_id, stuck} <= deleted(), what="the chat's messages to be deleted")
+        assert "are you there" not in stub.returned, "deleted while the earlier call was still stalled"
+        (note,) = fake.wait_bot_messages(chat, after=greeting.message_id)
+        assert note.text.startswith(text("telegram_erased", "en"))
+        assert "/safety_exit" not in stub.received, "the assistant's erase waits its turn behind the stalled message"
+
+        stub.release.set()
+        fake.wait(lambda: "/safety_exit" in stub.returned, what="the assistant's erase")
+        assert stub.received == ["hello", "are you there", "/safety_exit"]
+        fake.wait(lambda: erased(fake, chat), what="the chat to be empty")
+        assert not any("are you there" in (m.text or "") for m in fake.bot_messages(chat)), "the late answer is never shown"
+        # The chat goes on normally after the exit.
+        (answer,) = talk(fake, chat, "hello again", "en")
+        assert answer.text == "stub answer to hello again"

@@ -415,7 +415,7 @@ def test_lost_server_shows_the_emergency_fallback_in_the_users_language(site, ta
     t.check_origins(extra=[site.dead_url])
 
 
-def test_a_too_long_message_shows_the_servers_own_message_and_stays_in_the_box(assistant, site, tab):
+def test_a_too_long_french_message_is_refused_in_the_page_in_french_and_stays_in_the_box(assistant, site, tab):
     t = tab()
     page = t.open(site.page("long-fr", lang="fr"))
     say(page, "bonjour")
@@ -429,19 +429,18 @@ def test_a_too_long_message_shows_the_servers_own_message_and_stays_in_the_box(a
     warning = TEXTS["fr"]["web_too_long"].format(count=len(story), total=2000)
     expect(page.locator(".hw-count")).to_have_text(warning)
     expect(page.get_by_role("textbox", name=TEXTS["fr"]["web_input_label"])).to_have_accessible_description(warning)
-    with page.expect_response(lambda r: r.url.endswith("/webhooks/rest/webhook")) as answer:
-        box.press("Enter")
-    assert answer.value.status == 413
-    refusal = answer.value.json()["message"]
-    assert "trop long" in refusal
+    sent = len(t.webhook_bodies())
+    box.press("Enter")
     error = page.locator(".hw-error")
-    expect(error).to_have_text(refusal)  # the server's own words, in French, not "can't reach the assistant"
-    assert "911" not in error.inner_text()
-    expect(error).to_have_attribute("lang", "fr")
+    expect(error).to_have_text(TEXTS["fr"]["message_too_long"])  # in French, not the server's English 413
+    assert "trop long" in error.inner_text() and "911" not in error.inner_text()
     expect(error.get_by_role("button")).to_have_count(0)  # sending it again as is would fail again
     expect(box).to_have_value(story)  # still there, to be shortened
     expect(box).to_be_focused()
+    box.press("Enter")  # again: still refused, one notice, nothing sent
+    expect(error).to_have_count(1)
     expect(page.locator(".hw-user", has_text=story[:60])).to_have_count(0)
+    assert len(t.webhook_bodies()) == sent  # refused in the page: the text never left it
     assert story not in user_texts(assistant, sender)
 
     # Shortened, it goes through, and the conversation goes on in French.
@@ -455,12 +454,14 @@ def test_a_too_long_message_shows_the_servers_own_message_and_stays_in_the_box(a
     t.check_origins()
 
 
-@pytest.mark.parametrize("status", [400, 429])
-def test_other_refusals_show_the_servers_message_not_the_lost_server_text(site, tab, status):
-    """Hard to provoke from the page (a broken request, a flood): the page gets the web channel's own answers."""
+@pytest.mark.parametrize("status", [400, 413, 429])
+def test_refusals_show_the_servers_message_not_the_lost_server_text(site, tab, status):
+    """Hard to provoke from the page (a broken request, a server with a lower limit than the page's, a flood):
+    the page gets the web channel's own answers."""
     from bot.channels.rest import BadRequest, _rate_limited
-    refusal = (_rate_limited(3, "fr") if status == 429 else BadRequest(400, "invalid_json", "request_invalid", "fr")
-               ).as_response()
+    refusal = (_rate_limited(3, "fr") if status == 429
+               else BadRequest(413, "message_too_long", "message_too_long", "fr", limit=5) if status == 413
+               else BadRequest(400, "invalid_json", "request_invalid", "fr")).as_response()
     t = tab()
     page = t.open(site.page(f"refused-{status}", lang="fr"))
     page.route("**/webhooks/rest/webhook", lambda route: route.fulfill(
@@ -472,6 +473,54 @@ def test_other_refusals_show_the_servers_message_not_the_lost_server_text(site, 
     expect(error).not_to_contain_text(TEXTS["fr"]["assistant_unreachable"])
     expect(error.get_by_role("button")).to_have_count(1 if status == 429 else 0)
     expect(page.locator(".hw-input")).to_have_value("" if status == 429 else "bonjour")
+    assert [b["message"] for b in t.webhook_bodies()] == ["bonjour"]  # the server refused it, not the page
+
+
+def routed_reply(page: Page, site: Site, text: str) -> None:
+    page.route("**/webhooks/rest/webhook", lambda route: route.fulfill(
+        status=200, content_type="application/json", headers={"access-control-allow-origin": site.origin},
+        body=json.dumps([{"recipient_id": "x", "text": text}])))
+
+
+def test_numbers_glued_to_other_digits_are_not_links(site, tab):
+    t = tab()
+    page = t.open(site.page("glued"))
+    routed_reply(page, site, f"Call {HOTLINE} or 911. Case 12-416-555-1234, code 3911, 416-555-1234.")
+    say(page, "hello")
+    hrefs = page.locator(".hw-bot").last.locator("a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert hrefs == [f"tel:{HOTLINE.replace('-', '')}", "tel:911", "tel:4165551234"]
+    t.check_origins()
+
+
+def test_the_quick_exit_is_there_even_when_the_chat_cannot_start(site, tab):
+    """A browser that refuses a pattern (Safari before 16.4 refused lookbehind) or a broken texts file must
+    never take the quick exit down with the chat."""
+    t = tab()
+    page = t.page
+    page.add_init_script("""(() => { const R = RegExp; window.RegExp = function (src, flags) {
+        if (String(src).indexOf('https?') >= 0) throw new SyntaxError('Invalid regular expression: invalid group');
+        return new R(src, flags); }; })()""")
+    t.open(site.page("no-links"))
+    routed_reply(page, site, f"Call {HOTLINE} or 911.")
+    say(page, "hello")  # the chat works, without links
+    expect(page.locator(".hw-bot").last).to_contain_text(f"Call {HOTLINE} or 911.")
+    expect(page.locator(".hw-bot a")).to_have_count(0)
+    page.locator(".hw-exit").click()
+    expect(page).to_have_url(f"{site.origin}/neutral.html")
+
+    # The chat itself cannot be built (here: the French texts are missing): the quick exit still is.
+    t = tab()
+    page = t.page
+    data = widget_texts.widget_data()
+    del data["texts"]["fr"]
+    page.route("**/widget-texts.js", lambda route: route.fulfill(
+        status=200, content_type="text/javascript", body=f"window.HelpWidgetData = {json.dumps(data)};"))
+    t.open(site.page("broken-fr", lang="fr"))
+    expect(page.locator(".hw-exit")).to_have_text(TEXTS["en"]["web_quick_exit"])
+    expect(page.locator(".hw-input")).to_have_count(0)
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    expect(page).to_have_url(f"{site.origin}/neutral.html")
 
 
 # ---- accessibility and layout ------------------------------------------------------------------------

@@ -63,6 +63,12 @@ def test_no_phone_number_or_service_address_is_typed_into_the_web_page(path):
     assert addresses <= {"weather.gc.ca", "meteo.gc.ca", "localhost", "assistant.example.org"}, addresses
 
 
+def test_widget_js_uses_no_regex_syntax_older_iphones_refuse():
+    """Safari before 16.4 (older iPhones) throws a SyntaxError on a lookbehind; a named group needs 11.1.
+    The script would stop before building anything, the quick exit included."""
+    assert "(?<" not in WIDGET_JS
+
+
 def test_widget_js_and_css_stay_under_50_kb():
     widget_texts.write()
     size = sum((WEB / f).stat().st_size for f in ("widget.js", "widget.css", "widget-texts.js"))

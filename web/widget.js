@@ -102,9 +102,10 @@
     });
     nums.sort(function (a, b) { return b.length - a.length; });
     // 1: a web address; 2: a phone number (any 10-digit one, or a short one from the directory).
+    // No lookbehind (a SyntaxError in Safari before 16.4): richText() checks the character before a number.
     linkRx = new RegExp(
       "(https?:\\/\\/[^\\s<>\"]+|\\b[a-z0-9][a-z0-9-]*(?:\\.[a-z0-9-]+)*\\.(?:ca|com|org|net)\\b(?:\\/[^\\s<>\"]*)?)" +
-      "|(?<![\\d-])(1-\\d{3}-\\d{3}-\\d{4}|\\d{3}-\\d{3}-\\d{4}" +
+      "|(1-\\d{3}-\\d{3}-\\d{4}|\\d{3}-\\d{3}-\\d{4}" +
       (nums.length ? "|" + nums.map(escapeRx).join("|") : "") + ")(?![\\d-]|\\.\\d)", "gi");
   }
   function link(href, label, newTab) {
@@ -119,8 +120,14 @@
   }
   function richText(node, text) {
     var last = 0, m;
+    if (!linkRx) { node.append(document.createTextNode(text)); return; }  // links could not be set up: plain text
     linkRx.lastIndex = 0;
     while ((m = linkRx.exec(text))) {
+      // A number right after a digit or a dash is part of something longer: not a link; look on from the next character.
+      if (!m[1] && m.index > 0 && /[\d-]/.test(text.charAt(m.index - 1))) {
+        linkRx.lastIndex = m.index + 1;
+        continue;
+      }
       var found = m[0], trail = "";
       if (m[1]) {
         trail = (found.match(/[.,;:!?)»]+$/) || [""])[0];
@@ -400,16 +407,26 @@
     save();
   }
 
-  // ---- message length: warn while typing (the server's 413 stays the authority) ---------------------------
+  // ---- message length: warn while typing, refuse to send (the server's 413 stays the authority) ----------
   // No maxlength: it would cut a pasted text silently. The hint is the input's description, and is
-  // announced once when the text becomes too long.
+  // announced once when the text becomes too long. Sending it is refused here, in the user's language,
+  // and the text stays in the box to be shortened: nothing leaves the page.
+  function tooLong(text) { return !!D.limit && text.trim().length >= D.limit; }
   function checkLength() {
-    var n = ui.input.value.length, over = !!D.limit && n >= D.limit;
+    var n = ui.input.value.trim().length, over = tooLong(ui.input.value);
     if (over) ui.count.textContent = t("web_too_long", { count: n, total: D.limit });
     if (over === !ui.count.hidden) return;  // no change
     ui.count.hidden = !over;
     if (over) ui.input.setAttribute("aria-invalid", "true"); else ui.input.removeAttribute("aria-invalid");
     ui.announce.textContent = over ? ui.count.textContent : "";
+  }
+
+  function refuseTooLong() {
+    var last = history[history.length - 1];
+    if (last && last.who === "error" && last.key === "message_too_long") ui.announce.textContent = t("message_too_long");
+    else add({ who: "error", key: "message_too_long" });  // the log announces it
+    ui.input.focus();
+    armIdle();
   }
 
   function isExitWord(text) {
@@ -419,8 +436,10 @@
   }
 
   // ---- building the widget ------------------------------------------------------------------------------
-  function build() {
+  // The quick exit first, on its own: whatever fails after it, the page keeps its way out.
+  function buildExit() {
     var root = ui.root = el("div", "hw");
+    root.lang = lang;
     var exit = ui.exit = el("button", "hw-exit");
     exit.type = "button";
     exit.id = "hw-exit";
@@ -438,7 +457,19 @@
     ui.keys.setAttribute("role", "status");
     ui.announce = el("div", "hw-sr");
     ui.announce.setAttribute("role", "status");
+    ui.exitLabel.textContent = t("web_quick_exit");
+    ui.exitDesc.textContent = t("web_quick_exit_description");
+    root.append(exit, ui.exitDesc, ui.keys, ui.announce);
+    exit.addEventListener("click", quickExit);
+    document.addEventListener("keydown", onKeyDown, true);
+    document.addEventListener("keyup", onKeyUp, true);
+    window.addEventListener("blur", function () { keys.shiftAlone = false; });
+    document.addEventListener("mousedown", function () { keys.shiftAlone = false; }, true);
+    document.body.append(root);
+  }
 
+  function build() {
+    var root = ui.root;
     var launch = ui.launch = el("button", "hw-launch");
     launch.type = "button";
     launch.setAttribute("aria-controls", "hw-panel");
@@ -498,50 +529,52 @@
     ui.send.type = "submit";
     form.append(ui.inputLabel, input, ui.send, ui.count);
     panel.append(head, ui.safety, ui.log, ui.typing, ui.typingStatus, form);
-    root.append(exit, ui.exitDesc, ui.keys, ui.announce, launch, panel);
+    root.append(launch, panel);
 
-    exit.addEventListener("click", quickExit);
     launch.addEventListener("click", function () { setOpen(true); });
     ui.hide.addEventListener("click", function () { setOpen(false); });
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var text = input.value.trim();
       if (!text) return;
+      if (tooLong(text)) return refuseTooLong();
       input.value = "";
       checkLength();
       if (isExitWord(text)) return quickExit();
       say(text);
     });
     input.addEventListener("input", function () { checkLength(); armIdle(); });
-    document.addEventListener("keydown", onKeyDown, true);
-    document.addEventListener("keyup", onKeyUp, true);
-    window.addEventListener("blur", function () { keys.shiftAlone = false; });
-    document.addEventListener("mousedown", function () { keys.shiftAlone = false; }, true);
-    document.body.append(root);
   }
 
   function start() {
     D = window.HelpWidgetData;
-    buildLinkRx();
-    build();
     var saved = restore();
-    if (saved && saved.sender) {
-      sender = saved.sender;
-      started = !!saved.started;
-      history = saved.history || [];
-      setLang(pickLang(saved.lang) || "en");
-      rerender();
-      setOpen(!!saved.open, true);
-      armIdle();
-    } else {
-      sender = newSender();
-      setLang(pickLang(cfg.lang) || pickLang(document.documentElement.lang) || "en");
-      add({ who: "note", key: "web_exit_hint" });
-      add({ who: "note", key: "web_welcome" });
-      setOpen(cfg.open, true);
-    }
-    fillContacts();
+    if (!(saved && saved.sender)) saved = null;
+    lang = saved ? pickLang(saved.lang) || "en" : pickLang(cfg.lang) || pickLang(document.documentElement.lang) || "en";
+    buildExit();
     window.HelpWidget = { exit: quickExit };
+    try { buildLinkRx(); } catch (e) { linkRx = null; console.error("help widget: no links in messages", e); }
+    try {
+      build();
+      if (saved) {
+        sender = saved.sender;
+        started = !!saved.started;
+        history = saved.history || [];
+        setLang(lang);
+        rerender();
+        setOpen(!!saved.open, true);
+        armIdle();
+      } else {
+        sender = newSender();
+        setLang(lang);
+        add({ who: "note", key: "web_exit_hint" });
+        add({ who: "note", key: "web_welcome" });
+        setOpen(cfg.open, true);
+      }
+    } catch (e) {
+      console.error("help widget: the chat could not start; the quick exit still works", e);
+    }
+    try { fillContacts(); } catch (e) { console.error("help widget: contacts not filled", e); }
   }
 
   // The host page may show directory numbers without typing them: <a data-help-contact="chth.phone">.

@@ -29,6 +29,7 @@ import asyncio
 import json
 import logging
 import math
+import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -81,7 +82,7 @@ def message_language(metadata: Any, message: Any) -> str:
 def parse_request(body: bytes, limits: Limits) -> Tuple[str, str, Optional[Dict[str, Any]], Optional[str], str]:
     """(sender, message, metadata, input_channel, language) from a request body, or BadRequest."""
     if len(body) > limits.settings.max_body_bytes:
-        raise BadRequest(413, "request_too_large", "message_too_long")
+        raise BadRequest(413, "request_too_large", "message_too_long", _tail_hint(body))
     try:
         data = json.loads(body.decode("utf-8"), parse_constant=_no_constants)
     except (ValueError, RecursionError):
@@ -119,6 +120,17 @@ def _hint_only(body: bytes, max_bytes: int) -> str:
         data = None
     metadata = data.get("metadata") if isinstance(data, dict) else None
     return (normalise_hint(metadata.get("language")) if isinstance(metadata, dict) else None) or "en"
+
+
+# The end of a body as the widget and the bridges write it: {..., "metadata": {"language": "fr"}}.
+_TAIL_HINT = re.compile(rb'"metadata"\s*:\s*\{\s*"language"\s*:\s*"([A-Za-z_-]{2,10})"\s*\}\s*\}\s*$')
+
+
+def _tail_hint(body: bytes) -> str:
+    """The language hint of a body too large to parse: a look at its last bytes only, never a parse.
+    Quotes inside JSON strings are escaped, so a message cannot fake this ending. Else English."""
+    match = _TAIL_HINT.search(body[-200:])
+    return (normalise_hint(match.group(1).decode("ascii")) if match else None) or "en"
 
 
 def _no_constants(name: str) -> Any:

@@ -9,9 +9,15 @@ with the user's Telegram `language_code` as a language hint. Commands (EN and FR
     sortir: the erase.
 
 The erase deletes every message id the bridge kept for the chat (the user's and the bot's, at most
-48 hours old) with deleteMessages, 100 ids a call; asks the assistant to delete the conversation
-(`/safety_exit`); forgets the ids; leaves one neutral line, deleted after a short delay; and, once,
-says how to turn on Telegram's auto-delete timer and passcode lock.
+48 hours old) with deleteMessages, 100 ids a call; forgets the ids; leaves one neutral line, deleted
+after a short delay; and, once, says how to turn on Telegram's auto-delete timer and passcode lock.
+An exit the user asked for is recognised BEFORE the chat's lock: the screen is cleared at once even
+when an earlier message of the chat is still waiting for a slow or unreachable assistant. Then,
+in the chat's order (under the lock), whatever was shown meanwhile is deleted too, answers still on
+their way are dropped, and the assistant is asked to delete the conversation (`/safety_exit`).
+The assistant's erase counts as done only when it answers with its exit answer (utter_safety_exit);
+otherwise (down, or a 200 without it, e.g. its action server failed) the sender stays in
+`pending_erase` and the erase is retried (before the chat's next message, and every sweep).
 """
 from __future__ import annotations
 
@@ -96,6 +102,7 @@ class Bridge:
         self.exit_labels = {text("telegram_exit_button", lang).casefold() for lang in LANGUAGES}
         self.exit_answers = exit_answer_texts()
         self.pending_erase: Set[str] = set()  # senders whose conversation the assistant has yet to delete
+        self._exiting: Dict[str, int] = {}  # senders with an exit under way: nothing more is shown to them
         self._notes: Dict[asyncio.Task, tuple] = {}  # neutral lines waiting to be deleted
         self._sweeper: Optional[asyncio.Task] = None
         self.app: Optional[Application] = None
@@ -180,8 +187,12 @@ class Bridge:
         return exit_keyboard(text("telegram_exit_button", lang))
 
     async def send(self, chat_id: int, sender: Optional[str], body: str, markup=None) -> Optional[Message]:
-        """Send one message; remember its id for the erase. Retries; None if it could not be sent."""
+        """Send one message; remember its id for the erase. Retries; None if it could not be sent.
+
+        Nothing is sent for a sender whose exit is under way (an answer that was still on its way)."""
         for attempt in range(SEND_ATTEMPTS):
+            if sender is not None and sender in self._exiting:
+                return None
             try:
                 message = await self.bot.send_message(
                     chat_id, format_phones(body), reply_markup=markup,
@@ -272,7 +283,9 @@ class Bridge:
             log.error("Assistant unavailable (%s): fallback text sent (conv=%s)", exc, short(sender))
             await self.send(chat_id, sender, text("assistant_unreachable", lang), self.exit_keyboard(lang))
             return lang
-        if any((m.get("text") or "").strip() in self.exit_answers for m in reply):
+        if sender in self._exiting:  # the user left while the assistant was answering: show nothing
+            return None
+        if self.is_exit_answer(reply):
             # The assistant took this message as a quick exit and has deleted the conversation.
             lang = detect(answer_texts(reply)).language
             await self.erase(chat_id, sender, lang, assistant_done=True)
@@ -288,9 +301,23 @@ class Bridge:
         await self.send_answer(chat_id, sender, reply, lang)
         return lang
 
+    def is_exit_answer(self, reply: List[Dict]) -> bool:
+        """The assistant answered with its quick-exit answer (it has deleted the conversation)."""
+        return any((m.get("text") or "").strip() in self.exit_answers for m in reply)
+
+    def is_exit(self, body: str) -> bool:
+        """A message that asks for the quick exit: /exit-like commands, the keyboard button, exit words."""
+        if body.startswith("/"):
+            return body.split()[0][1:].split("@")[0].lower() in EXIT_COMMANDS
+        return body.casefold() in self.exit_labels or is_exit_request(body)
+
     async def erase_in_assistant(self, sender: str) -> bool:
+        """Ask the assistant to delete the conversation. Done only if it answers with its exit answer:
+        a 200 without it (e.g. its action server failed) has deleted nothing, so it is retried."""
         try:
-            await self.assistant.erase(sender)
+            reply = await self.assistant.erase(sender)
+            if not self.is_exit_answer(reply):
+                raise AssistantUnavailable("no exit answer")
         except AssistantUnavailable as exc:
             if sender not in self.pending_erase:
                 log.error("The assistant could not delete a conversation yet (%s); retrying (conv=%s)",
@@ -300,12 +327,45 @@ class Bridge:
         self.pending_erase.discard(sender)
         return True
 
+    async def quick_exit(self, chat_id: int, sender: str, lang: str, message_id: Optional[int] = None) -> None:
+        """The exit the user asked for. Runs OUTSIDE the chat's lock: the screen is cleared at once,
+        while the rest (late messages, the assistant's erase) takes its turn behind the chat's
+        earlier messages, whose answers are no longer shown."""
+        self._exiting[sender] = self._exiting.get(sender, 0) + 1
+        self.memory.remember(sender, message_id)
+        in_turn = asyncio.ensure_future(self._exit_in_turn(chat_id, sender))  # queues for the lock now
+        try:
+            await self.erase(chat_id, sender, lang, assistant_done=True)
+        finally:
+            await in_turn
+
+    async def _exit_in_turn(self, chat_id: int, sender: str) -> None:
+        done = False
+        try:
+            async with self.memory.lock(sender):
+                try:
+                    late = self.memory.forget(sender)  # shown while the screen was being cleared
+                    if late:
+                        await self._delete(chat_id, late)
+                    await self.erase_in_assistant(sender)
+                finally:
+                    done = True
+                    self._exit_done(sender)  # still in the lock: the chat's next message is answered
+        finally:
+            if not done:
+                self._exit_done(sender)
+
+    def _exit_done(self, sender: str) -> None:
+        self._exiting[sender] -= 1
+        if not self._exiting[sender]:
+            del self._exiting[sender]
+
     async def erase(self, chat_id: int, sender: str, lang: str, assistant_done: bool = False) -> None:
         ids = self.memory.forget(sender)
         calls = await self._delete(chat_id, ids)
+        log.info("Erase: %d messages deleted in %d calls", len(ids), calls)
         if not assistant_done:
             await self.erase_in_assistant(sender)
-        log.info("Erase: %d messages deleted in %d calls", len(ids), calls)
         note, delay = text("telegram_erased", lang), self.config.erase_note_seconds
         if self.tips.first_time(sender):
             note, delay = f"{note}\n\n{text('telegram_privacy_tip', lang)}", self.config.erase_tip_seconds
@@ -332,26 +392,25 @@ class Bridge:
             return
         hint = user.language_code if user else None
         sender = self.sender(chat.id)
+        body = (message.text or "").strip()
+        if body and self.is_exit(body):  # before the lock: never wait behind a slow assistant
+            await self.quick_exit(chat.id, sender, self.language(sender, hint), message.message_id)
+            return
         async with self.memory.lock(sender):
             self.memory.remember(sender, message.message_id)
             lang = self.language(sender, hint)
-            body = (message.text or "").strip()
             if not body:
                 if message.effective_attachment is not None or message.caption:
                     await self.send(chat.id, sender, text("telegram_text_only", lang), self.exit_keyboard(lang))
                 return  # service messages (e.g. the auto-delete timer changed): id kept, nothing to say
             if body.startswith("/"):
                 await self.command(chat.id, sender, body, hint, lang)
-            elif body.casefold() in self.exit_labels or is_exit_request(body):
-                await self.erase(chat.id, sender, lang)
             else:
                 await self.converse(chat.id, sender, body, hint, user_text=body)
 
     async def command(self, chat_id: int, sender: str, body: str, hint: Optional[str], lang: str) -> None:
-        name = body.split()[0][1:].split("@")[0].lower()
-        if name in EXIT_COMMANDS:
-            await self.erase(chat_id, sender, lang)
-        elif name == "start":
+        name = body.split()[0][1:].split("@")[0].lower()  # exit commands never get here (is_exit)
+        if name == "start":
             lang = await self.converse(chat_id, sender, GREET, hint) or lang
             await self.send(chat_id, sender, text("telegram_start_exit", lang), self.exit_keyboard(lang))
         elif name == "language":
@@ -373,12 +432,13 @@ class Bridge:
         hint = query.from_user.language_code if query.from_user else None
         sender = self.sender(chat.id)
         payload = self.payloads.decode(query.data)
+        if payload == SAFETY_EXIT:  # before the lock, like a typed exit
+            await self.quick_exit(chat.id, sender, self.language(sender, hint))
+            return
         async with self.memory.lock(sender):
             lang = self.language(sender, hint)
             if payload is None:
                 await self.send(chat.id, sender, text("telegram_button_expired", lang), self.exit_keyboard(lang))
-            elif payload == SAFETY_EXIT:
-                await self.erase(chat.id, sender, lang)
             else:
                 await self.converse(chat.id, sender, payload, hint)
 
