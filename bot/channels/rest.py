@@ -113,15 +113,6 @@ def parse_request(body: bytes, limits: Limits) -> Tuple[str, str, Optional[Dict[
     return sender, _clean_text(message), metadata, input_channel, lang
 
 
-def _hint_only(body: bytes, max_bytes: int) -> str:
-    try:
-        data = json.loads(body) if len(body) <= max_bytes else None
-    except (ValueError, RecursionError):
-        data = None
-    metadata = data.get("metadata") if isinstance(data, dict) else None
-    return (normalise_hint(metadata.get("language")) if isinstance(metadata, dict) else None) or "en"
-
-
 # The end of a body as the widget and the bridges write it: {..., "metadata": {"language": "fr"}}.
 _TAIL_HINT = re.compile(rb'"metadata"\s*:\s*\{\s*"language"\s*:\s*"([A-Za-z_-]{2,10})"\s*\}\s*\}\s*$')
 
