@@ -14,9 +14,7 @@ from http.server import ThreadingHTTPServer
 
 import pytest
 
-from bot.staff.project import Project
 from bot.staff.web import make_handler
-from tests.conftest import ROOT
 from tests.servers import free_port
 
 PASSWORD = "correct horse battery staple"
@@ -84,15 +82,6 @@ class Browser:
         finally:
             self.proc.terminate()
             self.proc.wait(timeout=10)
-
-
-@pytest.fixture
-def project(tmp_path):
-    for name in ("domain.yml", "config.yml"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    for folder in ("data", "actions", "tests/heldout"):
-        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    return Project(tmp_path)
 
 
 @pytest.fixture
