@@ -25,6 +25,9 @@ _AUDIENCE_CUES = [
     ("teen", re.compile(r"\b(i'?m|i am|im|j'?ai|jai) (1[0-7]|[89])\b|\b(1[0-7]|[89]) (years old|yo|y/o|ans)\b|\b(high school|my teacher|my parents|mes parents|secondaire|école|ecole|grade \d+)\b", re.I)),
 ]
 
+# Placeholder -> directory entry, for the few numbers said inside a sentence ("call 911").
+INLINE_NUMBERS = {"emergency": "emergency", "hotline": "chth"}
+
 
 def language(tracker: Tracker) -> str:
     lang = tracker.get_slot("language")
@@ -59,4 +62,11 @@ class HelpAction(Action, abc.ABC):
     @staticmethod
     def utter_with_resources(dispatcher: CollectingDispatcher, response: str, resource_ids: List[str], lang: str) -> None:
         entries = directory.showable(resource_ids)
-        dispatcher.utter_message(response=response, resources=directory.render_list(entries, lang))
+        dispatcher.utter_message(response=response, resources=directory.render_list(entries, lang), **numbers())
+
+
+def numbers() -> Dict[str, str]:
+    """The numbers an answer may name inside its sentence ({emergency_number}, {hotline_number}),
+    from the directory, like every other number."""
+    return {f"{key}_number": directory.phone(rid) for key, rid in INLINE_NUMBERS.items()}
+

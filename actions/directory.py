@@ -141,5 +141,11 @@ def showable(ids: Iterable[str]) -> List[Resource]:
     return out
 
 
+def phone(rid: str) -> str:
+    """The phone number of a showable entry, or "" (an answer never shows a hidden entry's number)."""
+    entry = directory().get(rid)
+    return entry.contact.get("phone", "") if entry and entry.showable else ""
+
+
 def render_list(entries: Iterable[Resource], lang: str) -> str:
     return "\n".join(f"• {e.render(lang)}" for e in entries)

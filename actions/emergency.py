@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import HelpAction
-from actions.needs import EMERGENCY_DEFAULT_FOLLOW_UP, EMERGENCY_FOLLOW_UP
+from actions.needs import EMERGENCY_DEFAULT_FOLLOW_UP, EMERGENCY_FOLLOW_UP, EMERGENCY_OTHER_RESPONSE, EMERGENCY_RESPONSE
 
 
 def emergency_resource_ids(tracker: Tracker) -> List[str]:
@@ -29,5 +29,11 @@ class ActionEmergency(HelpAction):
         return "action_emergency"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> List[Dict[Text, Any]]:
-        self.utter_with_resources(dispatcher, "utter_emergency", emergency_resource_ids(tracker), lang)
+        self.utter_with_resources(dispatcher, emergency_response(tracker), emergency_resource_ids(tracker), lang)
         return []
+
+
+def emergency_response(tracker: Tracker) -> str:
+    """The answer that speaks to a parent or a friend when the rules found danger to someone else."""
+    rule = (tracker.latest_message.get("safety_net") or {}).get("rule")
+    return EMERGENCY_OTHER_RESPONSE if rule == "someone_else" else EMERGENCY_RESPONSE

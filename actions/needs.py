@@ -73,15 +73,25 @@ NEEDS: Dict[str, Need] = {
         },
         fr_extra=("femaide",),
     ),
+    "shelter": Need("utter_shelter", ("ontario_211", "chth")),
+    "friend_worry": Need("utter_friend_worry", ("chth",), by_audience={"teen": ("chth", "kids_help_phone")}),
+    "confidentiality": Need("utter_confidentiality", ("chth", "kids_help_phone")),
+    "contact_person": Need("utter_contact_person", ("chth",),
+                           by_audience={"teen": ("kids_help_phone", "chth"), "indigenous": ("chth", "hope_for_wellness")}),
+    "labour_exploitation": Need("utter_labour_exploitation", ("chth",), audience="survivor"),
+    "safety_plan": Need("utter_safety_plan", ("chth",)),
+    "other_language": Need("utter_other_language", ("chth",)),
     "user_safe": Need("utter_user_safe", ("chth",)),
     "bot_challenge": Need("utter_bot_challenge", ("chth",)),
     "out_of_scope": Need("utter_out_of_scope", ("chth",)),
-    "nlu_fallback": Need("utter_fallback", ("chth",)),
+    # Never a dead end: a vague message, or one the classifier is unsure of, gets a question.
+    "unclear": Need("utter_clarify", ("chth",)),
+    "nlu_fallback": Need("utter_clarify", ("chth",)),
 }
 
 # A parent who writes about their child ("my 13 yo is chatting with an adult") gets the parent's
 # answer even when the words sound like a young person's own need.
-FOR_PARENTS: Dict[str, str] = {"youth_support": "parent_worry"}
+FOR_PARENTS: Dict[str, str] = {"youth_support": "parent_worry", "friend_worry": "parent_worry"}
 
 # After 911 (and 988 for self-harm), the emergency answer adds the one service that fits what the
 # classifier understood of the rest of the message; the hotline otherwise.
@@ -93,3 +103,8 @@ EMERGENCY_FOLLOW_UP: Dict[str, str] = {
     "legal_help": "legal_support",
 }
 EMERGENCY_DEFAULT_FOLLOW_UP = "chth"
+
+# Danger told about someone else (bot/safety/danger.py's "someone_else" rules, or a parent or a
+# friend in danger's words): the answer speaks to the person who wrote, not to the one in danger.
+EMERGENCY_OTHER_RESPONSE = "utter_emergency_other"
+EMERGENCY_RESPONSE = "utter_emergency"

@@ -7,7 +7,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import HelpAction, audience_from_text
+from actions.base import HelpAction, audience_from_text, numbers
 from actions.needs import FOR_PARENTS, NEEDS
 
 
@@ -25,7 +25,7 @@ class ActionRespond(HelpAction):
         if need.resources or need.by_audience:
             self.utter_with_resources(dispatcher, need.response, need.resource_ids(audience, lang), lang)
         else:
-            dispatcher.utter_message(response=need.response)
+            dispatcher.utter_message(response=need.response, **numbers())
         if audience and audience != tracker.get_slot("audience"):
             return [SlotSet("audience", audience)]
         return []

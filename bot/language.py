@@ -89,6 +89,29 @@ _FR_WORDS |= {"est", "pour", "plus", "la", "ma", "mon"}  # far more often French
 # Function words of both languages (the lemma tables lack them); the safety net never "corrects" them.
 COMMON_WORDS = frozenset(_EN_WORDS | _FR_WORDS | _SHARED | {"comme", "come", "avec", "sans", "dans"})
 
+
+def strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+
+
+@lru_cache(maxsize=1)
+def _lookup_tables() -> tuple:
+    from spacy.lookups import load_lookups
+
+    tables = tuple(load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup") for lang in ("en", "fr"))
+    lemmas = frozenset(str(v).lower() for t in tables for v in t.values())
+    return tables, lemmas | {strip_accents(w) for w in lemmas}
+
+
+def is_word(token: str) -> bool:
+    """A real English or French word (spaCy's lookup tables, offline, and the lexicon above).
+
+    The safety net never "corrects" one (without this, "aimes" would become "armes" and "gens"
+    "guns"), and a message made of them is not in another language.
+    """
+    tables, lemmas = _lookup_tables()
+    return token in lemmas or token in COMMON_WORDS or any(token in t for t in tables)
+
 _FRENCH_LETTERS = re.compile(r"[éèêëàâçîïôûùœ]")
 
 # Explicit requests name the TARGET language, whatever language they are written in.
@@ -180,6 +203,50 @@ def langdetect_en_fr(text: str) -> Optional[Dict[str, float]]:
     except LangDetectException:
         return None
     return {"en": probs.get("en", 0.0), "fr": probs.get("fr", 0.0)}
+
+
+# Letters of scripts that are neither English nor French: Arabic, Cyrillic, Devanagari, Gurmukhi,
+# Chinese, Japanese, Korean, Thai, Hebrew, Greek, Amharic, Tamil, Bengali...
+_OTHER_SCRIPT = re.compile(
+    r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0900-\u0dff\u0e00-\u0e7f\u1200-\u137f"
+    r"\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
+)
+# langdetect must be this sure of another language, on a text of at least OTHER_MIN_WORDS words
+# that has almost no English or French words, before the assistant says it only writes EN/FR.
+OTHER_CONFIDENCE = 0.9
+OTHER_MIN_WORDS = 3
+OTHER_KNOWN_WORDS = 0.4  # at most this share of those words are English or French words
+
+
+def other_language(text: str) -> Optional[str]:
+    """The language of a message written in neither English nor French (an ISO code, or "other"
+    for a script langdetect can't name), or None. Deterministic (langdetect is seeded)."""
+    from langdetect.lang_detect_exception import LangDetectException
+
+    text = unicodedata.normalize("NFC", text or "")
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(bool(_OTHER_SCRIPT.match(c)) for c in letters) / len(letters) >= 0.5:
+        best = "other"
+    else:
+        # Words of 3 letters or more: short ones ("me", "no", "la") belong to too many languages.
+        all_words = _words(text)
+        en, fr = _lexicon_vote(all_words)
+        words = [w for part in all_words for w in part.split("'") if len(w) >= 3]
+        known = sum(is_word(w) or is_word(strip_accents(w)) for w in words)
+        if (len(words) < OTHER_MIN_WORDS or known / len(words) > OTHER_KNOWN_WORDS or explicit_switch(text)
+                or (en + fr >= 2 and (en + fr) / len(all_words) >= OTHER_KNOWN_WORDS)):
+            return None
+        best = None
+    try:
+        detector = _factory().create()
+        detector.append(text)
+        probs = detector.get_probabilities()
+    except LangDetectException:
+        return best
+    others = [p for p in probs if p.lang not in SUPPORTED]
+    if best or (others and sum(p.prob for p in others) >= OTHER_CONFIDENCE):
+        return others[0].lang if others else best
+    return None
 
 
 def plain_langdetect(text: str) -> str:

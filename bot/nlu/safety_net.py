@@ -5,10 +5,15 @@ Danger first. In this order:
    `self_harm`) with confidence 1.0, whatever the classifier or the FallbackClassifier said;
 2. a message that is only an exit word (exit, quitter, sortir) -> `safety_exit`;
 3. the user says they are safe, or tells of something weeks or months ago, and the rules see no
-   danger now -> not `emergency` ("I'm safe now" must not get the emergency answer);
+   danger now -> not `emergency` ("I'm safe now" must not get the emergency answer): the need the
+   classifier found in the rest of the message ("I'm safe now, but how do I get a restraining
+   order?") if it found one, `user_safe` otherwise;
 4. the classifier gives `emergency` or `self_harm` at least `ml_danger_threshold`, even when
    another intent is ranked first or the FallbackClassifier is unsure -> that intent. A needless
    911 line costs little; a missed one can cost a life.
+
+A request to leave the chat that the classifier is sure of ("my mom is walking in, bye") is a quick
+exit, even if the classifier also gives danger some weight; a danger rule still wins over it.
 
 What the classifier understood of the rest of the message (its best other intent) is kept in
 `safety_net.classifier_intent`, so the emergency answer can add the one service that fits.
@@ -35,19 +40,21 @@ EXIT_INTENT = "safety_exit"
 SAFE_INTENT = "user_safe"
 DANGER_INTENTS = (EMERGENCY_INTENT, SELF_HARM_INTENT)
 NOT_A_NEED = DANGER_INTENTS + ("nlu_fallback",)
+# Reassurance and small talk: when a message also holds a specific need, the need wins.
+NOT_SPECIFIC = NOT_A_NEED + (SAFE_INTENT, EXIT_INTENT, "greet", "goodbye", "thanks", "affirm", "unclear")
 
 
-def _force(message: Message, intent: str) -> None:
+def force_intent(message: Message, intent: str) -> None:
     top = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
     ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != intent]
     message.set(INTENT, top, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
 
 
-def _understood(ranking: List[Dict[str, Any]], floor: float) -> Optional[str]:
-    """The classifier's best guess that is a need, not danger or fallback."""
+def _understood(ranking: List[Dict[str, Any]], floor: float, skip=NOT_A_NEED) -> Optional[str]:
+    """The classifier's best guess that is a need (not one of `skip`), if it is at least `floor`."""
     for r in ranking:
-        if r.get(INTENT_NAME_KEY) not in NOT_A_NEED:
+        if r.get(INTENT_NAME_KEY) not in skip:
             return r.get(INTENT_NAME_KEY) if (r.get(PREDICTED_CONFIDENCE_KEY) or 0) >= floor else None
     return None
 
@@ -56,7 +63,7 @@ def _understood(ranking: List[Dict[str, Any]], floor: float) -> Optional[str]:
 class SafetyNet(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"ml_danger_threshold": 0.2, "follow_up_floor": 0.1}
+        return {"ml_danger_threshold": 0.2, "follow_up_floor": 0.1, "specific_need_floor": 0.1, "exit_sure": 0.6}
 
     def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
         self.config = {**self.get_default_config(), **(config or {})}
@@ -84,26 +91,27 @@ class SafetyNet(GraphComponent, IntentClassifier):
         previous = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         understood = _understood(ranking, self.config["follow_up_floor"])
 
+        scores = {r.get(INTENT_NAME_KEY): r.get(PREDICTED_CONFIDENCE_KEY) or 0 for r in ranking}
+        sure_exit = previous == EXIT_INTENT and scores.get(EXIT_INTENT, 0) >= self.config["exit_sure"]
         danger = assess(text)
         if danger is not None:
             forced = SELF_HARM_INTENT if danger.self_harm else EMERGENCY_INTENT
             message.set(SAFETY_NET, {"rule": danger.category, "classifier_intent": understood}, add_to_output=True)
-            _force(message, forced)
+            force_intent(message, forced)
             return
-        if is_exit_request(text):
-            _force(message, EXIT_INTENT)
+        if is_exit_request(text) or sure_exit:
+            force_intent(message, EXIT_INTENT)
             return
-        if says_safe(text):
-            if previous in DANGER_INTENTS:
-                _force(message, SAFE_INTENT)
+        if says_safe(text) or long_ago(text):
+            # "I'm safe now, but..." / "it happened last year": the need in the rest of the message
+            specific = _understood(ranking, self.config["specific_need_floor"], skip=NOT_SPECIFIC)
+            if previous in DANGER_INTENTS + (SAFE_INTENT,) and specific:
+                force_intent(message, specific)
+            elif previous in DANGER_INTENTS:
+                force_intent(message, SAFE_INTENT if says_safe(text) else (understood or SAFE_INTENT))
             return
-        if previous == EMERGENCY_INTENT and understood and long_ago(text):
-            # "attacked me a few weeks ago" and no sign of danger now: answer the need, not 911
-            _force(message, understood)
-            return
-        scores = {r.get(INTENT_NAME_KEY): r.get(PREDICTED_CONFIDENCE_KEY) or 0 for r in ranking}
         best = max(DANGER_INTENTS, key=lambda i: scores.get(i, 0))
         if scores.get(best, 0) >= self.config["ml_danger_threshold"]:
             message.set(SAFETY_NET, {"rule": None, "classifier_intent": understood}, add_to_output=True)
             if previous != best:
-                _force(message, best)
+                force_intent(message, best)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from bot.language import COMMON_WORDS
+from bot.language import is_word, strip_accents
 
 SELF_HARM = "self_harm"
 
@@ -185,8 +185,105 @@ PATTERNS: Dict[str, List[str]] = {
     ],
 }
 
+# Danger told by someone else: a parent, sibling, friend or teacher about a child or another person
+# who is gone, or with an exploiter, right now. No danger word is needed ("my 12 year old left with
+# a man from her game and her phone is off"). Each pattern is "who" AND "what is happening now",
+# written as lookaheads so that the two may come in either order.
+_OTHER_EN = (
+    r"\b(?:my|our|her|his) (?:\w+ )?(?:daughter|son|kid|child|girl|boy|teen|teenager|stepdaughter|stepson|niece|nephew|"
+    r"granddaughter|grandson|sister|brother|sis|bro|cousin|friend|bff|bestie|student|roommate|coworker|co worker|girlfriend)s?\b"
+    r"|\b(?:my|our) \d{1,2} ?(?:yo|y o|year old|yr old|years old)\b|\b(?:a|one of my) (?:student|friend)s?\b"
+)
+_OTHER_FR = (
+    r"\b(?:ma|mon|notre|sa|son) (?:\w+ )?(?:fille|fils|gars|garcon|enfant|ado|adolescente?|petite|petit|niece|neveu|soeur|frere|"
+    r"cousine?|amie?|meilleure? amie?|chum|blonde|eleve|etudiante?|coloc|colocataire|collegue|belle fille|beau fils|"
+    r"petite fille|petit fils)\b|\bmes (?:enfants|filles|gars)\b|\b(?:ma|mon) \w+ de \d{1,2} ans\b|\bune? (?:de mes )?eleves?\b"
+)
+_GONE_EN = (
+    r"\b(?:is|has gone|went|has been|been|now) missing\b|\bdisappeared\b|\bvanished\b"
+    r"|\b(?:did not|has not|have not|never|not|still not) (?:come|came|been|gotten|got|made it) (?:home|back)\b|\bis (?:still )?not (?:home|back)\b"
+    r"|\bran away (?:tonight|today|this morning|this afternoon|last night|an hour ago|earlier)\b"
+    r"|\b(?:do not|does not|no one|nobody|can not) (?:know|knows|find) where (?:she|he|they) (?:is|are|went)\b"
+    r"|\bcan not (?:find|reach|get a hold of|get ahold of|get in touch with|contact) (?:her|him|them)\b"
+)
+_UNREACHABLE_EN = (
+    r"\b(?:phone|cell|snap|location)(?: is| was| has been| went| goes| keeps going)? (?:off|dead|turned off|switched off|disabled|straight to voicemail|to voicemail)\b"
+    r"|\b(?:turned|switched|shut) off (?:her|his|their) (?:phone|location|cell)\b"
+    r"|\b(?:is not|not|stopped|will not|has not been|is no longer|are not|no longer) (?:answering|responding|replying|picking up|reading)\b"
+    r"|\bno answer\b|\bleft (?:me )?on read\b|\bgoes straight to voicemail\b"
+)
+_WITH_SOMEONE_EN = (
+    r"\b(?:left|went|drove off|drove away|took off|ran off|got picked up|is|are|went off|disappeared|snuck out|sneaked out|got in|got into|ran away)"
+    r" (?:\w+ ){0,4}with (?:a|an|some|this|that|the|her|his|two|2|older|grown)?\s?(?:\w+ ){0,3}(?:man|guy|men|guys|adult|stranger|dude|boyfriend|bf)\b"
+    r"|\b(?:got|get|getting|went) (?:into|in) (?:a|the|his|some|their|an) (?:\w+ )?(?:car|van|truck|uber)\b"
+    r"|\b(?:someone|a man|a guy|an adult|a stranger|people) (?:she|he|they) (?:met|meets|was talking to|was chatting with) online\b"
+    r"|\b(?:picked (?:her|him|them) up|took (?:her|him|them) (?:away|with)|taking (?:her|him|them) to)\b"
+    r"|\b(?:at|in) a (?:hotel|motel) (?:room )?with\b|\b(?:meet|meeting|met up with) (?:a|an|some|this|that) (?:\w+ ){0,2}(?:man|guy|adult|stranger)\b"
+)
+_NOW_EN = r"\b(?:now|right now|rn|tonight|this morning|this afternoon|this evening|today|just|an hour ago|hours ago|\d+ (?:hours?|hrs?|minutes?|mins?) ago|since (?:this morning|last night|yesterday|noon)|still|it is \d+ ?(?:am|pm)|its \d+ ?(?:am|pm)|at \d+ ?(?:am|pm)|\d+ ?am)\b"
+_HELD_EN = (
+    r"\b(?:she|he|they) (?:can not|could not|is not allowed to|are not allowed to) (?:leave|get out|go home|escape)\b"
+    r"|\b(?:will not|would not|do not|does not|not) let (?:her|him|them) (?:leave|go|out|go home)\b"
+    r"|\b(?:she|he|they) (?:is|are) (?:locked|trapped|being held|tied up)\b|\b(?:locked|trapped|holding|keeping) (?:her|him|them) (?:in|inside|up|there|prisoner)\b"
+    r"|\b(?:texted|messaged|snapped|called|dmed|sent) (?:me|us) (?:\w+ ){0,3}(?:help|sos|come get me|scared|can not leave)\b"
+)
+_GONE_FR = (
+    r"\b(?:a|est|sont|ont) disparue?s?\b|\bdisparue?s? depuis\b|\bintrouvable\b|\ba fugue (?:a soir|ce soir|cette nuit|aujourd hui|ce matin|tantot|hier soir)\b"
+    r"|\b(?:est|sont|n est|ne sont) (?:toujours |encore |jamais )?pas (?:rentree?s?|revenue?s?|de retour|a la maison|arrivee?s?)\b"
+    r"|\b(?:jamais|toujours pas|pas encore|pu|plus) (?:rentree?s?|revenue?s?)\b"
+    r"|\b(?:sait|sais|savons|savent) (?:pas|plus|pu) ou (?:elle|il|ils|elles) (?:est|sont)\b|\b(?:trouve|trouvons|trouvent|rejoins|rejoint|rejoindre) (?:pas|plus|pu) (?:ma|mon|la|le)\b"
+    r"|\b(?:arrive|arrivons) (?:pas|plus|pu) a (?:la|le) (?:joindre|rejoindre|trouver)\b|\b(?:la|le) trouve (?:pas|plus|pu)\b"
+)
+_UNREACHABLE_FR = (
+    r"\b(?:repond|repondent|reponds|repondait) (?:pas|plus|pu|jamais|pantoute)\b|\bne (?:repond|repondent) (?:pas|plus)\b"
+    r"|\b(?:cell|cellulaire|telephone|tel|portable|localisation|snap)(?: est| a ete)? (?:ferme|eteint|mort|desactivee?|coupee?|fermee)\b"
+    r"|\b(?:a|ont) (?:ferme|eteint|desactive|coupe) (?:son|sa|leur) (?:cell|cellulaire|telephone|tel|portable|localisation)\b"
+    r"|\btombe (?:direct |directement |tout de suite )?sur (?:la |sa )?(?:boite vocale|messagerie)\b|\bpas de reponse\b|\bpu de nouvelles\b|\bplus de nouvelles\b"
+)
+_WITH_SOMEONE_FR = (
+    r"\b(?:partie?s?|parti|embarquee?s?|montee?s?|allee?s?|sortie?s?|est|sont|disparue?s?|en char|en auto)"
+    r" (?:\w+ ){0,4}avec (?:un|une|des|le|ce|cet|deux|2|son|sa)?\s?(?:\w+ ){0,3}(?:homme|hommes|gars|adulte|adultes|inconnu|inconnus|monsieur|vieux|type|bonhomme|chum)\b"
+    r"|\b(?:dans|en) (?:un|une|le|la|son|sa|leur) (?:\w+ )?(?:char|auto|voiture|camion|van|truck|uber) (?:avec|d un)\b"
+    r"|\b(?:embarquee?|montee?|monte|embarque) dans (?:un|une|le|la|son|sa|leur) (?:\w+ )?(?:char|auto|voiture|camion|van|truck|uber)\b"
+    r"|\b(?:quelqu un|un homme|un gars|un adulte|un inconnu) (?:qu (?:elle|il) a|rencontre|connu|connue) (?:\w+ )?(?:en ligne|sur internet|sur snap|sur instagram|sur tiktok|dans un jeu)\b"
+    r"|\b(?:l a|les a|l ont) (?:embarquee?|amenee?|emmenee?|ramassee?|pognee?)\b|\b(?:dans|a) un (?:hotel|motel) avec\b"
+    r"|\b(?:rencontrer|voir|rejoindre) un (?:\w+ ){0,2}(?:homme|gars|adulte|inconnu)\b"
+)
+_NOW_FR = r"\b(?:maintenant|en ce moment|ce soir|a soir|cette nuit|ce matin|cet apres midi|aujourd hui|astheure|asteure|la|tantot|vient de|depuis (?:ce matin|hier|midi|une heure|deux heures|\d+ ?h)|il y a (?:une|deux|trois|\d+) (?:heures?|h|minutes?|min)|ca fait (?:une|deux|trois|\d+) (?:heures?|h)|\d+ ?h(?:eures?)? du matin|encore)\b"
+_HELD_FR = (
+    r"\b(?:elle|il|ils|elles) (?:peut|peuvent|pourra) (?:pas|plus|pu) (?:partir|sortir|s en aller|rentrer|s enfuir)\b"
+    r"|\b(?:la|le|les) (?:laisse|laissent) (?:pas|plus|pu) (?:partir|sortir|s en aller|rentrer)\b"
+    r"|\b(?:elle|il) (?:est|sont) (?:enfermee?|sequestree?|barree?|coincee?|prise? au piege)\b|\b(?:l ont|l a|la|le) (?:enferme|enfermee|sequestree?)\b"
+    r"|\b(?:m a|nous a|m ont) (?:juste )?(?:ecrit|texte|envoye|snappe|appele) (?:\w+ ){0,3}(?:aide moi|a l aide|viens me chercher|au secours|sos|peur)\b"
+    r"|\bvient de m ecrire (?:\w+ ){0,3}(?:aide moi|a l aide|viens me chercher|au secours|sos)\b"
+)
+
+
+def _both(who: str, *what: str) -> str:
+    """A pattern that holds when `who` and every part of `what` are found, in any order."""
+    return "".join(f"(?=.*(?:{part}))" for part in (who,) + what)
+
+
+PATTERNS["someone_else"] = [
+    _both(_OTHER_EN, _GONE_EN),
+    _both(_OTHER_EN, _WITH_SOMEONE_EN, _UNREACHABLE_EN),
+    _both(_OTHER_EN, _WITH_SOMEONE_EN, _NOW_EN),
+    _both(_OTHER_EN, _UNREACHABLE_EN, _NOW_EN, r"\b(?:help|left|scared|gone|out|since)\b"),
+    _both(_OTHER_EN, _HELD_EN),
+    _both(_OTHER_FR, _GONE_FR),
+    _both(_OTHER_FR, _WITH_SOMEONE_FR, _UNREACHABLE_FR),
+    _both(_OTHER_FR, _WITH_SOMEONE_FR, _NOW_FR),
+    _both(_OTHER_FR, _UNREACHABLE_FR, _NOW_FR, r"\b(?:aide|partie?|sortie?|peur|depuis|disparue?)\b"),
+    _both(_OTHER_FR, _HELD_FR),
+]
+# "She came home", "on l'a retrouvée": the person told about is back; the rest of the message is a need.
+_OTHER_SAFE = re.compile(
+    r"\b(?:she|he|they) (?:is|are|came|got|has come|has been) (?:home|back|safe)\b|\bfound (?:her|him|them)\b"
+    r"|\b(?:elle|il|ils|elles) (?:est|sont) (?:rentree?s?|revenue?s?|en securite|de retour)\b|\b(?:on|je|la police) (?:l a|les a) (?:retrouvee?s?)\b"
+)
+
 # A threat from someone else ("il va me tuer") is violence, not self-harm: checked first.
-_ORDER = ["violence", "intruder", "weapon", "confined", "not_safe", SELF_HARM]
+_ORDER = ["violence", "intruder", "weapon", "confined", "someone_else", "not_safe", SELF_HARM]
 
 # Removed before matching: the user says they are safe, or negates a danger word.
 _SAFE_STATEMENTS = [
@@ -239,28 +336,6 @@ class Danger:
     @property
     def self_harm(self) -> bool:
         return self.category == SELF_HARM
-
-
-def strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-
-
-@lru_cache(maxsize=1)
-def _lookup_tables() -> tuple:
-    from spacy.lookups import load_lookups
-
-    tables = tuple(load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup") for lang in ("en", "fr"))
-    lemmas = frozenset(str(v).lower() for t in tables for v in t.values())
-    return tables, lemmas | {strip_accents(w) for w in lemmas}
-
-
-def is_word(token: str) -> bool:
-    """A real English or French word (spaCy's lookup tables, offline): never "corrected".
-
-    Without this, "aimes" would become "armes" and "gens" "guns".
-    """
-    tables, lemmas = _lookup_tables()
-    return token in lemmas or token in COMMON_WORDS or any(token in t for t in tables)
 
 
 @lru_cache(maxsize=1)
@@ -355,8 +430,12 @@ def assess(text: str) -> Optional[Danger]:
         # "attacked me a few weeks ago" is a past event: support, not 911 (unless still trapped, armed or self-harm)
         if past and category not in _STILL_NOW:
             continue
-        # Saying "I'm safe now" cancels everything but self-harm.
-        if said_safe and category != SELF_HARM:
+        # Saying "I'm safe now" cancels everything but self-harm and danger to someone else,
+        # which "she came home" or "we found him" cancels instead.
+        if category == "someone_else":
+            if _OTHER_SAFE.search(norm):
+                continue
+        elif said_safe and category != SELF_HARM:
             continue
         if rx.search(remaining):
             return Danger(category, rx.pattern, norm)

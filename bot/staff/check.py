@@ -32,6 +32,8 @@ from bot.staff.project import Project, rasa_bin
 LANGUAGES = ("en", "fr")
 FR_CONDITION = [{"type": "slot", "name": "language", "value": "fr"}]
 MIN_EXAMPLES = 10
+# Intents that an NLU component sets, never learned from examples (bot/nlu/other_language.py).
+SET_BY_PIPELINE = {"other_language"}
 MAX_AGE_DAYS = 365
 
 # Phone numbers as dialled: 911, 988, 211; 1-800-555-0123; 416-555-0123; 6-digit text numbers.
@@ -569,7 +571,7 @@ def check_training_examples(c: Checker) -> None:
                         f"L'intention « {intent} » n'est pas listée sous `intents:` dans domain.yml.")
         for intent in intents:
             n = counts.get(intent, 0)
-            if n < c.min_examples:
+            if n < c.min_examples and intent not in SET_BY_PIPELINE:
                 path, line = first_line.get(intent, (c.project.nlu_dir(lang), None))
                 lname = "English" if lang == "en" else "French"
                 lname_fr = "anglais" if lang == "en" else "français"
