@@ -76,7 +76,7 @@ NEEDS: Dict[str, Need] = {
     "shelter": Need("utter_shelter", ("ontario_211", "chth")),
     "friend_worry": Need("utter_friend_worry", ("chth",), by_audience={"teen": ("chth", "kids_help_phone")}),
     "confidentiality": Need("utter_confidentiality", ("chth", "kids_help_phone")),
-    "contact_person": Need("utter_contact_person", ("chth",),
+    "contact_person": Need("utter_contact_person", ("chth", "kids_help_phone"),
                            by_audience={"teen": ("kids_help_phone", "chth"), "indigenous": ("chth", "hope_for_wellness")}),
     "labour_exploitation": Need("utter_labour_exploitation", ("chth",), audience="survivor"),
     "safety_plan": Need("utter_safety_plan", ("chth",)),

@@ -64,6 +64,14 @@ EXPECTED_NUMBERS = {
     "report_crime": "8883101122",
     "nlu_fallback": "8339001010",
     "out_of_scope": "8339001010",
+    "shelter": "211",
+    "friend_worry": "8339001010",
+    "confidentiality": "8339001010",
+    "contact_person": "8339001010",
+    "labour_exploitation": "8339001010",
+    "safety_plan": "8339001010",
+    "unclear": "911",
+    "other_language": "8339001010",
 }
 
 
@@ -129,7 +137,7 @@ def test_every_need_in_the_table_renders_in_both_languages(domain, render):
             run(ActionRespond(), make_tracker(intent, "x", language=lang), d, domain)
             rendered = render(d.messages, lang)
             assert all(m and m.get("text") for m in rendered), intent
-            assert "{resources}" not in texts(rendered), intent
+            assert not re.search(r"\{\w+\}", texts(rendered)), intent  # every placeholder filled
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -145,3 +153,67 @@ def test_a_parent_writing_about_their_child_gets_the_parents_answer(dispatcher, 
     run(ActionRespond(), tracker, dispatcher, domain)
     assert dispatcher.messages[0]["response"] == "utter_parent_worry"
     assert "8339001010" in DIGITS(texts(render(dispatcher.messages, "en")))
+
+
+@pytest.mark.parametrize("intent", ["nlu_fallback", "unclear"])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_when_unsure_it_asks_if_they_are_safe_names_911_and_offers_topics(intent, lang, dispatcher, domain, render):
+    run(ActionRespond(), make_tracker(intent, "idk", language=lang, earlier_bot_messages=1), dispatcher, domain)
+    rendered = render(dispatcher.messages, lang)
+    text = texts(rendered)
+    assert re.search(r"\b911\b", text)
+    assert re.search(r"Are you safe right now\?" if lang == "en" else r"Es-tu en sécurité en ce moment \?", text)
+    payloads = [b["payload"] for b in buttons(rendered)]
+    assert payloads[:2] == ["/user_safe", "/emergency"]  # Yes / No
+    assert {"/trafficking", "/friend_worry", "/contact_person", "/safety_exit"} <= set(payloads)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_yes_i_am_safe_leads_to_the_topics(lang, dispatcher, domain, render):
+    run(ActionRespond(), make_tracker("user_safe", "/user_safe", language=lang, earlier_bot_messages=1), dispatcher, domain)
+    payloads = [b["payload"] for b in buttons(render(dispatcher.messages, lang))]
+    assert {"/trafficking", "/parent_worry", "/friend_worry", "/legal_help", "/safety_exit"} <= set(payloads)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_first_answer_says_it_is_automated(lang, dispatcher, domain, render):
+    run(ActionRespond(), make_tracker("trafficking", "x", language=lang), dispatcher, domain)
+    text = texts(render(dispatcher.messages, lang))
+    assert ("automated assistant, not a person" if lang == "en" else "assistant automatisé, pas une personne") in text
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_danger_to_someone_else_speaks_to_the_parent_911_first_then_the_hotline(lang, dispatcher, domain, render):
+    tracker = make_tracker("emergency", "my daughter left with a man and is not answering", language=lang,
+                           earlier_bot_messages=1,
+                           parse_extra={"safety_net": {"rule": "someone_else", "classifier_intent": "parent_worry"}})
+    run(ActionEmergency(), tracker, dispatcher, domain)
+    assert dispatcher.messages[0]["response"] == "utter_emergency_other"
+    text = texts(render(dispatcher.messages, lang))
+    assert text.index("911") < text.index("1-833-900-1010")
+    assert ("missing" in text) if lang == "en" else ("disparue" in text)
+
+
+@pytest.mark.parametrize("lang,words", [("en", "children's aid"), ("fr", "aide à l'enfance")])
+def test_confidentiality_is_honest_about_children_s_aid(lang, words, dispatcher, domain, render):
+    run(ActionRespond(), make_tracker("confidentiality", "will they tell my parents", language=lang,
+                                      earlier_bot_messages=1), dispatcher, domain)
+    text = texts(render(dispatcher.messages, lang))
+    assert words in text
+    assert "686868" in DIGITS(text) and "8339001010" in DIGITS(text)
+
+
+@pytest.mark.parametrize("lang,words", [("en", "whatever your immigration status"), ("fr", "peu importe ton statut")])
+def test_labour_exploitation_says_the_hotline_helps_whatever_the_status(lang, words, dispatcher, domain, render):
+    run(ActionRespond(), make_tracker("labour_exploitation", "boss has my work permit", language=lang,
+                                      earlier_bot_messages=1), dispatcher, domain)
+    assert words in texts(render(dispatcher.messages, lang))
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_another_language_gets_the_interpreters_in_both_languages(lang, dispatcher, domain, render):
+    run(ActionRespond(), make_tracker("other_language", "necesito ayuda", language=lang,
+                                      earlier_bot_messages=1), dispatcher, domain)
+    text = texts(render(dispatcher.messages, lang))
+    assert "911" in text and "1-833-900-1010" in text
+    assert "En français" in text if lang == "en" else "In English" in text

@@ -133,3 +133,96 @@ def test_a_long_message_that_opens_with_hello_is_about_what_follows():
     SmallTalkFilter().process([m, short])
     assert m.get("intent")["name"] == "parent_worry"
     assert short.get("intent")["name"] == "greet"
+
+
+# Danger told by someone else: a parent, a sibling, a friend, a teacher, with no danger word.
+SOMEONE_ELSE_DANGER = [
+    "my 13 year old went to meet a guy from fortnite after school and now her phone is off",
+    "our son is 14 and never came home last night, nobody knows where he is",
+    "my little sister just texted me help and now she's not answering",
+    "one of my students left school at lunch with an older man and isn't answering her phone",
+    "my best friend is at a motel with some older guys and says they won't let her leave",
+    "my daughter got into a car with a man she met online two hours ago",
+    "ma fille de 12 ans est partie avec un homme qu'elle a connu sur snap pis elle répond plus",
+    "mon fils a disparu depuis ce matin",
+    "ma petite soeur vient de m'écrire aide moi pis là elle répond pu",
+    "mon amie est dans un hôtel avec des gars plus vieux et ils la laissent pas partir",
+    "notre ado est pas rentrée cette nuit et son cell est fermé",
+]
+# The same words, told as over, or as a worry with no one gone: not 911.
+SOMEONE_ELSE_CALM = [
+    "my daughter's new boyfriend is 24 and buys her everything",
+    "my son ran away two years ago, he is home now, can we get a restraining order against the man",
+    "my daughter went missing last night but she came home this morning, what do i do now",
+    "my friend's boyfriend takes all her money, how can i help her",
+    "my son doesn't answer my questions about his new friends",
+    "le chum de ma fille a 25 ans et vient la chercher à l'école",
+    "ma fille a fugué l'an passé, elle est revenue, comment la protéger maintenant",
+    "mon amie voit des gars plus vieux qui lui donnent de l'argent, comment je peux l'aider",
+]
+
+
+@pytest.mark.parametrize("text", SOMEONE_ELSE_DANGER)
+def test_danger_to_someone_else_is_an_emergency(text):
+    danger = assess(text)
+    assert danger is not None and not danger.self_harm
+
+
+@pytest.mark.parametrize("text", SOMEONE_ELSE_CALM)
+def test_a_worry_about_someone_else_or_a_past_event_is_not_an_emergency(text):
+    assert assess(text) is None
+
+
+def test_danger_to_someone_else_is_told_to_the_emergency_answer():
+    m = _ranked("ma fille de 14 ans est partie avec un homme plus vieux et elle répond pas", ("parent_worry", 0.8))
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == "emergency"
+    assert m.get("safety_net") == {"rule": "someone_else", "classifier_intent": "parent_worry"}
+
+
+@pytest.mark.parametrize(
+    "text, ranking, expected",
+    [
+        # "I'm safe now, but...": the specific need wins over reassurance
+        ("i'm safe now and i want to know about restraining orders", [("user_safe", 0.6), ("legal_help", 0.3)], "legal_help"),
+        ("je suis en sécurité maintenant, mais comment avoir une ordonnance", [("emergency", 0.5), ("legal_help", 0.4)], "legal_help"),
+        ("not an emergency, i just want to report a guy", [("emergency", 0.4), ("report_crime", 0.35)], "report_crime"),
+        ("it happened last year, where can i get counselling", [("emergency", 0.5), ("victim_services", 0.3)], "victim_services"),
+        # reassurance alone stays reassurance
+        ("i'm safe now", [("emergency", 0.6), ("greet", 0.2)], "user_safe"),
+    ],
+)
+def test_a_specific_need_wins_over_reassurance(text, ranking, expected):
+    m = _ranked(text, *ranking)
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == expected
+
+
+def test_a_sure_request_to_leave_the_chat_is_a_quick_exit_but_a_danger_rule_still_wins():
+    leave = _ranked("my mom is walking in gotta close this", ("safety_exit", 0.8), ("emergency", 0.15))
+    danger = _ranked("he's outside my door, close this", ("safety_exit", 0.8), ("emergency", 0.15))
+    SafetyNet().process([leave, danger])
+    assert leave.get("intent")["name"] == "safety_exit"
+    assert danger.get("intent")["name"] == "emergency"
+
+
+@pytest.mark.parametrize("text", ["my friend says she's going to kill herself tonight", "mon frère parle de se tuer"])
+def test_someone_else_s_self_harm_gets_988_too(text):
+    danger = assess(text)
+    assert danger is not None and danger.self_harm
+
+
+@pytest.mark.parametrize("text", [
+    "a grown man is parked outside the school waiting for my student right now",
+    "un homme attend ma fille devant l'école en ce moment pis elle a peur de sortir",
+])
+def test_someone_waiting_for_a_child_now_is_an_emergency(text):
+    assert assess(text) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "a man was waiting outside the school for my daughter last week",
+    "my daughter's boyfriend waits for her after school every day",
+])
+def test_someone_who_waited_before_is_a_worry_not_an_emergency(text):
+    assert assess(text) is None

@@ -60,6 +60,13 @@ class Browser:
     def url(self):
         return self.do("GET", "/url")
 
+    def wait_for_url(self, expected, seconds=10.0):
+        """A click that submits a form returns before the next page has loaded: wait for it."""
+        deadline = time.monotonic() + seconds
+        while self.url != expected and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.url
+
     def find(self, css):
         return self.do("POST", "/element", {"using": "css selector", "value": css})[ELEMENT]
 
@@ -111,7 +118,7 @@ def test_staff_page_needs_a_login_and_saves_only_checked_edits(project, page, br
 
     browser.type("#password", PASSWORD)
     browser.click("#login")
-    assert browser.url == page + "/"
+    assert browser.wait_for_url(page + "/") == page + "/"
 
     # A good edit: the hotline's French hours. Saved, and the directory file has it.
     browser.type("textarea[name='r.chth.hours.fr']", "en semaine, de 9 h à 17 h")

@@ -102,13 +102,17 @@ class SafetyNet(GraphComponent, IntentClassifier):
         if is_exit_request(text) or sure_exit:
             force_intent(message, EXIT_INTENT)
             return
-        if says_safe(text) or long_ago(text):
-            # "I'm safe now, but..." / "it happened last year": the need in the rest of the message
-            specific = _understood(ranking, self.config["specific_need_floor"], skip=NOT_SPECIFIC)
+        # "I'm safe now, but..." / "it happened last year": the need in the rest of the message.
+        specific = _understood(ranking, self.config["specific_need_floor"], skip=NOT_SPECIFIC)
+        if says_safe(text):
             if previous in DANGER_INTENTS + (SAFE_INTENT,) and specific:
                 force_intent(message, specific)
             elif previous in DANGER_INTENTS:
-                force_intent(message, SAFE_INTENT if says_safe(text) else (understood or SAFE_INTENT))
+                force_intent(message, SAFE_INTENT)
+            return
+        if long_ago(text) and specific and previous in DANGER_INTENTS + (SAFE_INTENT,):
+            # told as past, with a need and no sign of danger now: answer the need, not 911
+            force_intent(message, specific)
             return
         best = max(DANGER_INTENTS, key=lambda i: scores.get(i, 0))
         if scores.get(best, 0) >= self.config["ml_danger_threshold"]:

@@ -158,10 +158,13 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:au secours|aidez moi vite|aide moi vite|sos|envoyez quelqu un|peur pour ma vie|crains pour ma vie|ma vie est en danger)\b",
         # "à l'aide" the cry, not "droit à l'aide juridique"
         r"\ba l aide(?:\s*$| svp| s il| vite| aidez| aide)",
-        r"\b(?:c est une|j ai une|c est une vraie) urgence\b|^urgence\b|\burgence$",
+        r"\b(?:c est une|j ai une|c est une vraie) urgence\b|^urgence\b|(?<! d )\burgence$",
         r"(?:^|svp |quelqu un |qqn )(?:appelez|appelle|appeler) (?:la police|le 911|les flics)\b",
     ],
     SELF_HARM: [
+        # someone else's: 9-8-8 also helps the people who worry about them
+        r"\b(?:going to|wants to|want to|gonna|about to|threatening to|says she will|says he will|trying to|talking about|talks about) (?:kill|killing|hurt|hurting|cut|cutting) (?:herself|himself|themselves)\b",
+        r"\b(?:va|veut|menace de|parle de|essaie de|essaye de|pense a) se (?:tuer|suicider|faire du mal|couper|pendre|jeter)\b",
         r"\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting|end) (?:myself|my self|my life)\b",
         r"\b(?:suicide|suicidal|kms|unalive|unalived|sewerslide|sewer slide|want to die|wanna die|wish i was dead|wish i were dead|better off dead|do not want to (?:live|be alive|be here)|no reason to live|(?:take|taking|end|ending) my (?:own )?life|end it all)\b",
         r"\b(?:me tuer|me suicider|suicide|suicidaire|en finir|mettre fin a (?:ma vie|mes jours)|envie de mourir|me faire du mal|me blesser|me couper|me scarifier|me foutre en l air|me pendre)\b",
@@ -220,9 +223,16 @@ _WITH_SOMEONE_EN = (
     r"|\b(?:picked (?:her|him|them) up|took (?:her|him|them) (?:away|with)|taking (?:her|him|them) to)\b"
     r"|\b(?:at|in) a (?:hotel|motel) (?:room )?with\b|\b(?:meet|meeting|met up with) (?:a|an|some|this|that) (?:\w+ ){0,2}(?:man|guy|adult|stranger)\b"
 )
-_NOW_EN = r"\b(?:now|right now|rn|tonight|this morning|this afternoon|this evening|today|just|an hour ago|hours ago|\d+ (?:hours?|hrs?|minutes?|mins?) ago|since (?:this morning|last night|yesterday|noon)|still|it is \d+ ?(?:am|pm)|its \d+ ?(?:am|pm)|at \d+ ?(?:am|pm)|\d+ ?am)\b"
+_NOW_EN = r"\b(?:right now|rn|tonight|this morning|this afternoon|this evening|today|just|an hour ago|hours ago|\d+ (?:hours?|hrs?|minutes?|mins?) ago|since (?:this morning|last night|yesterday|noon)|it is \d+ ?(?:am|pm)|its \d+ ?(?:am|pm)|at \d+ ?(?:am|pm)|\d+ ?am)\b"
+_WAITING_EN = (
+    r"\b(?:a|an|some|this|that|the|older|grown) (?:\w+ ){0,2}(?:man|guy|adult|stranger|men|guys|dude)\b(?: \w+){0,6}"
+    r" (?:is|are) (?:outside|waiting|parked|sitting|at (?:our|the|her|his|their) (?:door|house|home|school))"
+    r"|\bwaiting (?:for (?:her|him|them)|outside (?:for|our|her|his|the))\b"
+    r"|\b(?:too )?(?:scared|afraid) to (?:leave|go out|come out|go home|walk out)\b"
+)
 _HELD_EN = (
     r"\b(?:she|he|they) (?:can not|could not|is not allowed to|are not allowed to) (?:leave|get out|go home|escape)\b"
+    r"|\bbeing (?:trafficked|sold|pimped) (?:right now|tonight|rn|as we speak)\b"
     r"|\b(?:will not|would not|do not|does not|not) let (?:her|him|them) (?:leave|go|out|go home)\b"
     r"|\b(?:she|he|they) (?:is|are) (?:locked|trapped|being held|tied up)\b|\b(?:locked|trapped|holding|keeping) (?:her|him|them) (?:in|inside|up|there|prisoner)\b"
     r"|\b(?:texted|messaged|snapped|called|dmed|sent) (?:me|us) (?:\w+ ){0,3}(?:help|sos|come get me|scared|can not leave)\b"
@@ -238,7 +248,7 @@ _UNREACHABLE_FR = (
     r"\b(?:repond|repondent|reponds|repondait) (?:pas|plus|pu|jamais|pantoute)\b|\bne (?:repond|repondent) (?:pas|plus)\b"
     r"|\b(?:cell|cellulaire|telephone|tel|portable|localisation|snap)(?: est| a ete)? (?:ferme|eteint|mort|desactivee?|coupee?|fermee)\b"
     r"|\b(?:a|ont) (?:ferme|eteint|desactive|coupe) (?:son|sa|leur) (?:cell|cellulaire|telephone|tel|portable|localisation)\b"
-    r"|\btombe (?:direct |directement |tout de suite )?sur (?:la |sa )?(?:boite vocale|messagerie)\b|\bpas de reponse\b|\bpu de nouvelles\b|\bplus de nouvelles\b"
+    r"|\btombe (?:direct |directement |tout de suite )?sur (?:la |sa )?(?:boite vocale|messagerie)\b|\bpas de reponse\b|(?<!presque )\b(?:pu|plus) de nouvelles\b"
 )
 _WITH_SOMEONE_FR = (
     r"\b(?:partie?s?|parti|embarquee?s?|montee?s?|allee?s?|sortie?s?|est|sont|disparue?s?|en char|en auto)"
@@ -250,6 +260,11 @@ _WITH_SOMEONE_FR = (
     r"|\b(?:rencontrer|voir|rejoindre) un (?:\w+ ){0,2}(?:homme|gars|adulte|inconnu)\b"
 )
 _NOW_FR = r"\b(?:maintenant|en ce moment|ce soir|a soir|cette nuit|ce matin|cet apres midi|aujourd hui|astheure|asteure|la|tantot|vient de|depuis (?:ce matin|hier|midi|une heure|deux heures|\d+ ?h)|il y a (?:une|deux|trois|\d+) (?:heures?|h|minutes?|min)|ca fait (?:une|deux|trois|\d+) (?:heures?|h)|\d+ ?h(?:eures?)? du matin|encore)\b"
+_WAITING_FR = (
+    r"\b(?:un|des|le|ce|cet|deux) (?:\w+ ){0,2}(?:homme|hommes|gars|adulte|adultes|inconnu|inconnus|monsieur|bonhomme)\b(?: \w+){0,4}"
+    r" (?:l attend|les attend|attend|attendent|est|sont) (?:devant|dehors|dans le stationnement|a la sortie|stationnee?s?|en bas)"
+    r"|\b(?:l attend|l attendent|les attend|les attendent)\b|\b(?:a|ont) (?:trop )?peur (?:de|pour) (?:sortir|partir|rentrer)\b"
+)
 _HELD_FR = (
     r"\b(?:elle|il|ils|elles) (?:peut|peuvent|pourra) (?:pas|plus|pu) (?:partir|sortir|s en aller|rentrer|s enfuir)\b"
     r"|\b(?:la|le|les) (?:laisse|laissent) (?:pas|plus|pu) (?:partir|sortir|s en aller|rentrer)\b"
@@ -270,11 +285,13 @@ PATTERNS["someone_else"] = [
     _both(_OTHER_EN, _WITH_SOMEONE_EN, _NOW_EN),
     _both(_OTHER_EN, _UNREACHABLE_EN, _NOW_EN, r"\b(?:help|left|scared|gone|out|since)\b"),
     _both(_OTHER_EN, _HELD_EN),
+    _both(_OTHER_EN, _WAITING_EN, _NOW_EN),
     _both(_OTHER_FR, _GONE_FR),
     _both(_OTHER_FR, _WITH_SOMEONE_FR, _UNREACHABLE_FR),
     _both(_OTHER_FR, _WITH_SOMEONE_FR, _NOW_FR),
     _both(_OTHER_FR, _UNREACHABLE_FR, _NOW_FR, r"\b(?:aide|partie?|sortie?|peur|depuis|disparue?)\b"),
     _both(_OTHER_FR, _HELD_FR),
+    _both(_OTHER_FR, _WAITING_FR, _NOW_FR),
 ]
 # "She came home", "on l'a retrouvée": the person told about is back; the rest of the message is a need.
 _OTHER_SAFE = re.compile(
@@ -291,6 +308,8 @@ _SAFE_STATEMENTS = [
     r"\b(?:not|no longer|never|not really) (?:in )?(?:any )?(?:immediate )?(?:danger|an emergency|emergency|urgent)\b",
     r"\bno (?:gun|guns|knife|knives|weapon|weapons)\b",
     r"\bno (?:immediate )?danger\b",
+    r"\b(?:no one|nobody|no one s|noone) (?:is )?(?:in )?(?:any )?(?:immediate )?danger\b",
+    r"\bpersonne (?:n )?(?:est|a l air) en danger\b",
     r"\b(?:i am|we are) safe\b",
     r"\bnot (?:going to|gonna) (?:kill|hurt) myself\b",
     r"\b(?:je suis|on est|nous sommes|je me sens) en securite(?: maintenant| la)?\b",
