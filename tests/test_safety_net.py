@@ -226,3 +226,25 @@ def test_someone_waiting_for_a_child_now_is_an_emergency(text):
 ])
 def test_someone_who_waited_before_is_a_worry_not_an_emergency(text):
     assert assess(text) is None
+
+
+def test_an_unsure_classifier_on_a_past_or_safe_message_answers_its_best_need():
+    past = _ranked("it happened years ago and i'm doing ok, i'd like to talk to a counsellor",
+                   ("nlu_fallback", 0.45), ("victim_services", 0.4), ("emergency", 0.1))
+    vague = _ranked("it happened years ago", ("nlu_fallback", 0.45), ("victim_services", 0.15))
+    SafetyNet().process([past, vague])
+    assert past.get("intent")["name"] == "victim_services"
+    assert vague.get("intent")["name"] == "nlu_fallback"  # too unsure: the clarifying question
+
+
+@pytest.mark.parametrize("text", [
+    "rien d'urgent ce soir, elle est à la maison, mais un homme plus vieux vient la chercher des fois",
+    "nothing urgent, she's home, but an older guy keeps giving her gifts",
+])
+def test_at_home_and_nothing_urgent_is_not_an_emergency(text):
+    assert assess(text) is None
+
+
+def test_someone_at_my_door_is_still_danger_in_french():
+    assert assess("il est devant ma porte pis il cogne") is not None
+    assert assess("il est à ma porte") is not None

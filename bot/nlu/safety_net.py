@@ -39,7 +39,8 @@ SELF_HARM_INTENT = "self_harm"
 EXIT_INTENT = "safety_exit"
 SAFE_INTENT = "user_safe"
 DANGER_INTENTS = (EMERGENCY_INTENT, SELF_HARM_INTENT)
-NOT_A_NEED = DANGER_INTENTS + ("nlu_fallback",)
+FALLBACK_INTENT = "nlu_fallback"
+NOT_A_NEED = DANGER_INTENTS + (FALLBACK_INTENT,)
 # Reassurance and small talk: when a message also holds a specific need, the need wins.
 NOT_SPECIFIC = NOT_A_NEED + (SAFE_INTENT, EXIT_INTENT, "greet", "goodbye", "thanks", "affirm", "unclear")
 
@@ -63,7 +64,8 @@ def _understood(ranking: List[Dict[str, Any]], floor: float, skip=NOT_A_NEED) ->
 class SafetyNet(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"ml_danger_threshold": 0.2, "follow_up_floor": 0.1, "specific_need_floor": 0.1, "exit_sure": 0.6}
+        return {"ml_danger_threshold": 0.2, "follow_up_floor": 0.1, "specific_need_floor": 0.1, "unsure_need_floor": 0.25,
+                "exit_sure": 0.6}
 
     def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
         self.config = {**self.get_default_config(), **(config or {})}
@@ -102,17 +104,21 @@ class SafetyNet(GraphComponent, IntentClassifier):
         if is_exit_request(text) or sure_exit:
             force_intent(message, EXIT_INTENT)
             return
-        # "I'm safe now, but..." / "it happened last year": the need in the rest of the message.
+        # "I'm safe now, but..." / "it happened last year": the need in the rest of the message,
+        # or, when the classifier was unsure, its best need if it is fair enough.
         specific = _understood(ranking, self.config["specific_need_floor"], skip=NOT_SPECIFIC)
-        if says_safe(text):
+        likely = _understood(ranking, self.config["unsure_need_floor"], skip=NOT_SPECIFIC)
+        safe, past = says_safe(text), long_ago(text)
+        if safe or past:
             if previous in DANGER_INTENTS + (SAFE_INTENT,) and specific:
                 force_intent(message, specific)
-            elif previous in DANGER_INTENTS:
+                return
+            if previous == FALLBACK_INTENT and likely:
+                force_intent(message, likely)
+                return
+        if safe:
+            if previous in DANGER_INTENTS:
                 force_intent(message, SAFE_INTENT)
-            return
-        if long_ago(text) and specific and previous in DANGER_INTENTS + (SAFE_INTENT,):
-            # told as past, with a need and no sign of danger now: answer the need, not 911
-            force_intent(message, specific)
             return
         best = max(DANGER_INTENTS, key=lambda i: scores.get(i, 0))
         if scores.get(best, 0) >= self.config["ml_danger_threshold"]:

@@ -57,7 +57,8 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:getting|being) (?:moved|taken|sent|shipped) (?:to another city|out of town|away|tonight|to another)\b",
         # FR
         r"\b(?:defonce|defoncer|defoncent|defoncee|enfonce|enfoncer|enfoncent|casse|casser|cassent|frappe|frappent|cogne|cognent|tape|tapent|force|forcer|forcent) (?:a |sur |contre |dans )?(?:la|ma|notre) (?:porte|fenetre)",
-        _SUBJ_FR + r" (?:est|sont|attend|attendent) (?:juste |encore )?(?:devant|a|derriere) (?:ma|la|notre|mon|chez) ?(?:porte|maison|fenetre|chambre|appartement|appart|immeuble|moi)\b",
+        # "a la maison" is "at home": only "a ma porte", "devant la maison", "derriere chez moi"...
+        _SUBJ_FR + r" (?:est|sont|attend|attendent) (?:juste |encore )?(?:(?:devant|derriere) (?:ma|la|notre|mon|chez)|a (?:ma|notre|mon)) ?(?:porte|maison|fenetre|chambre|appartement|appart|immeuble|moi)\b",
         # "il est là" is danger; "quelqu'un est là ?" is a greeting, so no "quelqu'un" here
         r"\b(?:il|elle|ils|elles|mon (?:pimp|proxenete|copain|chum|ex|patron|boss|pere|beau pere|oncle|mari|trafiquant)) (?:est|sont) (?:ici|dehors|en bas|en route|en chemin|dans la maison|revenu|revenus|la)\s*(?:maintenant|en ce moment)?$",
         _SUBJ_FR + r" (?:est|sont) (?:ici|dehors|en bas|en route|en chemin|dans la maison)\b",
@@ -308,6 +309,7 @@ _SAFE_STATEMENTS = [
     r"\b(?:not|no longer|never|not really) (?:in )?(?:any )?(?:immediate )?(?:danger|an emergency|emergency|urgent)\b",
     r"\bno (?:gun|guns|knife|knives|weapon|weapons)\b",
     r"\bno (?:immediate )?danger\b",
+    r"\b(?:nothing|not) (?:urgent|an emergency)\b|\brien d urgent\b|\bpas (?:une )?urgence\b",
     r"\b(?:no one|nobody|no one s|noone) (?:is )?(?:in )?(?:any )?(?:immediate )?danger\b",
     r"\bpersonne (?:n )?(?:est|a l air) en danger\b",
     r"\b(?:i am|we are) safe\b",
@@ -417,8 +419,8 @@ def _compiled() -> Tuple[List[Tuple[str, "re.Pattern"]], "re.Pattern"]:
 
 
 _LONG_AGO = re.compile(
-    r"\b(?:(?:a few|few|two|three|\d+|several|many) (?:weeks|months|years) ago|last (?:month|year|summer|winter)"
-    r"|il y a (?:des|quelques|deux|trois|\d+|plusieurs) (?:semaines|mois|ans|annees)|l an passe|l annee passee|le mois passe|le mois dernier)\b"
+    r"\b(?:(?:(?:a few|few|two|three|\d+|several|many) )?(?:weeks|months|years) ago|last (?:month|year|summer|winter)"
+    r"|(?:il )?y a (?:des|quelques|deux|trois|\d+|plusieurs) (?:semaines|mois|ans|annees)|l an passe|l annee passee|le mois passe|le mois dernier)\b"
 )
 _STILL_NOW = {SELF_HARM, "confined", "weapon"}
 _NOW = re.compile(r"\b(?:now|right now|tonight|just|currently|again|maintenant|en ce moment|ce soir|a soir|encore|astheure)\b")

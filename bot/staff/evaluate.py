@@ -1,8 +1,11 @@
 """`bot evaluate`: the model on the held-out sets, compared with the last accepted model.
 
 The held-out sets (tests/heldout/*.jsonl) are conversations written independently of the training
-data, each with the intent its last message should get. They are never copied into training data
-(`bot check` refuses a copy).
+data, each with the intent its last message should get, or with the group of the behavioural
+contract (../shared/eval/README.md) it belongs to. A group names the intents whose answer holds what
+the group needs (GROUP_INTENTS: "trafficking" is answered by `trafficking` or `labour_exploitation`,
+both of which give the hotline); the first is the gold intent. They are never copied into training
+data (`bot check` refuses a copy).
 
 Figures, per language:
 - intent F1 (macro, over the intents in the set) and accuracy, on each case's last message;
@@ -41,6 +44,39 @@ FIGURES = {  # key: (English name, French name)
 }
 DEFAULT_ALLOWED_DROP = {"intent_f1": 0.02, "emergency_recall": 0.0, "language_accuracy": 0.01}
 KEEP_ACCEPTED = 5
+# Group of the behavioural contract -> the intents whose answer gives what the group needs (first:
+# the gold intent). Groups without an intent (sticky, switch: "merci" after a question) count for
+# language accuracy only.
+GROUP_INTENTS = {
+    "emergency": EMERGENCY,
+    "sticky_emergency": EMERGENCY,
+    "trafficking": ("trafficking", "labour_exploitation"),
+    "legal": ("legal_help",),
+    "youth": ("youth_support", "contact_person", "confidentiality"),
+    "parent": ("parent_worry",),
+    "victim_services": ("victim_services",),
+    "indigenous": ("indigenous_support",),
+    "online": ("online_exploitation",),
+    "shelter": ("shelter",),
+    "friend": ("friend_worry", "parent_worry"),
+    "confidential": ("confidentiality",),
+    "other_language": ("other_language",),
+    "bot_identity": ("bot_challenge",),
+    "unclear": ("unclear", "nlu_fallback"),
+    "person": ("contact_person", "what_happens_call"),
+    "report": ("report_crime",),
+    "greet": ("greet",),
+    "out_of_scope": ("out_of_scope", "nlu_fallback"),
+    "exit": ("safety_exit",),
+}
+
+# Sets labelled with intents before an intent was split in two (issue #10): the new intent's
+# answer holds what the old one gave ("will my parents find out" was `what_happens_call`).
+SPLIT_INTENTS = {
+    "trafficking": ("labour_exploitation",),
+    "what_happens_call": ("confidentiality", "contact_person"),
+    "out_of_scope": ("nlu_fallback",),
+}
 
 
 def cases(project: Project) -> List[Dict[str, Any]]:
@@ -50,8 +86,18 @@ def cases(project: Project) -> List[Dict[str, Any]]:
             if line.strip():
                 case = json.loads(line)
                 case["set"] = path.name
+                if "intent" not in case:
+                    accepted = GROUP_INTENTS.get(case.get("group"), (None,))
+                    case["intent"], case["accepted"] = accepted[0], list(accepted)
+                else:
+                    case["accepted"] = [case["intent"], *SPLIT_INTENTS.get(case["intent"], ())]
                 out.append(case)
     return out
+
+
+def correct(result: Dict[str, Any]) -> str:
+    """The predicted intent, or the gold intent when the prediction is one its group accepts."""
+    return result["intent"] if result["predicted"] in result.get("accepted", ()) else result["predicted"]
 
 
 def sha256(path: Path) -> str:
@@ -110,8 +156,8 @@ def metrics(results: List[Dict[str, Any]]) -> Dict[str, Dict[str, float]]:
     out = {}
     for lang in LANGUAGES:
         mine = [r for r in results if r["lang"] == lang]
-        scored = [r for r in mine if r["scored"]]
-        gold, pred = [r["intent"] for r in scored], [r["predicted"] for r in scored]
+        scored = [r for r in mine if r["scored"] and r["intent"]]
+        gold, pred = [r["intent"] for r in scored], [correct(r) for r in scored]
         emergencies = [r for r in scored if r["intent"] in EMERGENCY]
         out[lang] = {
             "cases": len(mine),
@@ -161,12 +207,12 @@ def confusion_png(results: List[Dict[str, Any]], lang: str, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    scored = [r for r in results if r["lang"] == lang and r["scored"]]
-    labels = sorted({r["intent"] for r in scored} | {r["predicted"] or "none" for r in scored})
+    scored = [r for r in results if r["lang"] == lang and r["scored"] and r["intent"]]
+    labels = sorted({r["intent"] for r in scored} | {correct(r) or "none" for r in scored})
     index = {label: i for i, label in enumerate(labels)}
     grid = [[0] * len(labels) for _ in labels]
     for r in scored:
-        grid[index[r["intent"]]][index[r["predicted"] or "none"]] += 1
+        grid[index[r["intent"]]][index[correct(r) or "none"]] += 1
     size = max(6, 0.45 * len(labels) + 2)
     fig, ax = plt.subplots(figsize=(size + 1, size))
     ax.imshow(grid, cmap="Blues")
@@ -218,7 +264,7 @@ def write_report(project: Project, model: Path, results: List[Dict[str, Any]], c
     for lang in LANGUAGES:
         png = folder / f"confusion-{lang}.png"
         confusion_png(results, lang, png)
-        wrong = [r for r in results if r["lang"] == lang and r["scored"] and r["predicted"] != r["intent"]]
+        wrong = [r for r in results if r["lang"] == lang and r["scored"] and r["intent"] and correct(r) != r["intent"]]
         wrong.sort(key=lambda r: (r["intent"] not in EMERGENCY, r["intent"], r["id"]))
         wrong_lang = [r for r in results if r["lang"] == lang and r["language"] != lang]
         parts += [f"<h2>{'English' if lang == 'en' else 'French / français'}</h2>",
