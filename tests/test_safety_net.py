@@ -248,3 +248,13 @@ def test_at_home_and_nothing_urgent_is_not_an_emergency(text):
 def test_someone_at_my_door_is_still_danger_in_french():
     assert assess("il est devant ma porte pis il cogne") is not None
     assert assess("il est à ma porte") is not None
+
+
+@pytest.mark.parametrize("text", ["theres blood everywhere he stabbed my roommate", "il a poignardé mon coloc",
+                                  "my friend is not breathing", "mon amie respire plus"])
+def test_someone_else_hurt_badly_now_is_an_emergency(text):
+    assert assess(text) is not None
+
+
+def test_someone_else_hurt_long_ago_is_not():
+    assert assess("he stabbed my sister two years ago, can she get a restraining order") is None

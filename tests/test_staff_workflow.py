@@ -69,7 +69,7 @@ def test_change_hours_and_examples_then_check_train_evaluate_reload(project):
     with Assistant(model=running_model, project=project, api_token=token, env={"PYTHONPATH": str(project)}) as assistant:
         # Before: the accepted model misreads the new phrasings; the hotline is 24/7.
         assert [parse(assistant, t) for t in NEW_EXAMPLES].count("job_offer_check") == 0
-        assert "Free, confidential, 24/7, 200+ languages" in reply(assistant, "my boss took my passport and says I owe him", "en")
+        assert "Free, confidential, 24/7, interpreters in 200+ languages by phone" in reply(assistant, "my boss took my passport and says I owe him", "en")
 
         # 1. The hotline's hours, in both languages (data/resources.yml, the chth entry).
         resources = project / "data" / "resources.yml"
@@ -78,9 +78,9 @@ def test_change_hours_and_examples_then_check_train_evaluate_reload(project):
         assert HOURS[0] in text[at:]
         resources.write_text(text[:at] + text[at:].replace(HOURS[0], HOURS[1], 1), encoding="utf-8")
         # The action server reads the directory again when it changes: no restart, no training.
-        assert "Free, confidential, weekdays 9 a.m. to 5 p.m., 200+ languages" in reply(
+        assert "Free, confidential, weekdays 9 a.m. to 5 p.m., interpreters in 200+ languages by phone" in reply(
             assistant, "my boss took my passport and says I owe him", "en")
-        assert "Gratuite, confidentielle, en semaine, de 9 h à 17 h, plus de 200 langues" in reply(
+        assert "Gratuite, confidentielle, en semaine, de 9 h à 17 h, interprètes dans plus de 200 langues" in reply(
             assistant, "mon patron a pris mon passeport et dit que je lui dois de l'argent", "fr")
 
         # 2. Three French examples for job_offer_check.

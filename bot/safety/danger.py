@@ -39,6 +39,7 @@ PATTERNS: Dict[str, List[str]] = {
         _SUBJ_EN + r" (?:just |has |have |finally )?(?:found|tracked|caught) me\b",
         r"\bthere (?:is|are) (?:someone|somebody|a guy|a man|men|people|guys) (?:\w+ )?(?:outside|at|banging on|in front of) (?:my|the|our) (?:door|house|window|room|apartment)\b",
         r"\b(?:following|followed|stalking|chasing|watching) me (?:right )?now\b",
+        r"\b(?:circling|driving around|driving round|keeps driving around) (?:the|my|our) (?:block|building|house)\b|\bfait le tour du (?:bloc|bloc appartement|bloc)\b",
         r"\b(?:is|are|keeps|keep) (?:following|stalking|chasing) me\b",
         r"\b(?:coming|come) (?:for|to get|after) me\b",
         r"\b(?:stranger|someone|somebody|a man|a guy|men|people) (?:is |are )?(?:in|inside) (?:my|our|the) (?:house|room|home|apartment|apt|bedroom)\b",
@@ -142,6 +143,10 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:la|le|les) (?:montent|amenent|emmenent|trainent|transportent) (?:en haut|dans une chambre|dans un char|dehors|de force)\b",
         r"\b(?:m a|m ont) (?:etranglee?|etouffee?|poignardee?|tabassee?|violee?|frappee?) (?:a soir|ce soir|tantot|tout a l heure|encore|pis)\b|\b(?:m a|m ont) (?:etranglee?|poignardee?)\b",
         r"\b(?:choked|strangled|stabbed) me\b",
+        # someone else hurt badly, now ("he stabbed my roommate", "blood everywhere")
+        r"\b(?:stabbed|shot|strangled|strangling|choking|stabbing|shooting) (?:my|her|him|them|someone|somebody|a|the|our)\b",
+        r"\b(?:blood everywhere|bleeding (?:a lot|badly|out|everywhere)|(?:is|are) not breathing|(?:is|are) unconscious|won t wake up)\b",
+        r"\b(?:a poignarde|a tire sur|etrangle|ont poignarde|ont tire sur) (?:ma|mon|mes|la|le|quelqu un|une|un)\b|\b(?:respire|respirent) (?:pas|plus|pu)\b",
         r"\b(?:vient de|viennent de) (?:me )?(?:frapper|battre|violer|poignarder|tabasser|blesser|defoncer|casser)\b",
     ],
     "not_safe": [
@@ -208,6 +213,7 @@ _GONE_EN = (
     r"|\b(?:did not|has not|have not|never|not|still not) (?:come|came|been|gotten|got|made it) (?:home|back)\b|\bis (?:still )?not (?:home|back)\b"
     r"|\bran away (?:tonight|today|this morning|this afternoon|last night|an hour ago|earlier)\b"
     r"|\b(?:do not|does not|no one|nobody|can not) (?:know|knows|find) where (?:she|he|they) (?:is|are|went)\b"
+    r"|\b(?:was|were) supposed to be (?:home|back)\b"
     r"|\bcan not (?:find|reach|get a hold of|get ahold of|get in touch with|contact) (?:her|him|them)\b"
 )
 _UNREACHABLE_EN = (
@@ -224,7 +230,7 @@ _WITH_SOMEONE_EN = (
     r"|\b(?:picked (?:her|him|them) up|took (?:her|him|them) (?:away|with)|taking (?:her|him|them) to)\b"
     r"|\b(?:at|in) a (?:hotel|motel) (?:room )?with\b|\b(?:meet|meeting|met up with) (?:a|an|some|this|that) (?:\w+ ){0,2}(?:man|guy|adult|stranger)\b"
 )
-_NOW_EN = r"\b(?:right now|rn|tonight|this morning|this afternoon|this evening|today|just|an hour ago|hours ago|\d+ (?:hours?|hrs?|minutes?|mins?) ago|since (?:this morning|last night|yesterday|noon)|it is \d+ ?(?:am|pm)|its \d+ ?(?:am|pm)|at \d+ ?(?:am|pm)|\d+ ?am)\b"
+_NOW_EN = r"\b(?:right now|rn|tonight|this morning|this afternoon|this evening|today|just|an hour ago|hours ago|\d+ (?:hours?|hrs?|minutes?|mins?) ago|since (?:this morning|last night|yesterday|noon)|it is \d+ ?(?:am|pm)|its \d+ ?(?:am|pm)|it s \d+ ?(?:am|pm)|at \d+ ?(?:am|pm)|\d+ ?am)\b"
 _WAITING_EN = (
     r"\b(?:a|an|some|this|that|the|older|grown) (?:\w+ ){0,2}(?:man|guy|adult|stranger|men|guys|dude)\b(?: \w+){0,6}"
     r" (?:is|are) (?:outside|waiting|parked|sitting|at (?:our|the|her|his|their) (?:door|house|home|school))"
