@@ -14,7 +14,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import yaml
 
@@ -32,12 +32,12 @@ class Resource:
     hours: Dict[str, str]
     contact: Dict[str, str]
     audience: Tuple[str, ...]
-    needs: Tuple[str, ...]
     status: str
     show: bool
     source_url: str
     checked_on: str
     show_reason: str = ""
+    open_hours: Optional[Dict[str, Any]] = None  # machine-readable hours (actions/hours.py)
 
     @property
     def showable(self) -> bool:
@@ -73,12 +73,12 @@ def load(path: Path = None) -> Dict[str, Resource]:
             hours=item["hours"],
             contact={k: str(v) for k, v in (item.get("contact") or {}).items()},
             audience=tuple(item.get("audience") or ()),
-            needs=tuple(item.get("needs") or ()),
             status=item["status"],
             show=bool(item.get("show")),
             source_url=item["source_url"],
             checked_on=str(item["checked_on"]),
             show_reason=item.get("show_reason", ""),
+            open_hours=item.get("open_hours"),
         )
     return entries
 

@@ -7,21 +7,33 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import HelpAction
-from actions.needs import EMERGENCY_DEFAULT_FOLLOW_UP, EMERGENCY_FOLLOW_UP, EMERGENCY_OTHER_RESPONSE, EMERGENCY_RESPONSE
+from actions.base import HelpAction, audience_from_text
+from actions.needs import (EMERGENCY_DEFAULT_FOLLOW_UP, EMERGENCY_FOLLOW_UP, EMERGENCY_OTHER_RESPONSE, EMERGENCY_RESPONSE,
+                           SELF_HARM_RESPONSE)
 
 
 def emergency_resource_ids(tracker: Tracker) -> List[str]:
     message = tracker.latest_message
-    intent = (message.get("intent") or {}).get("name")
     # What the classifier understood of the rest of the message (see bot/nlu/safety_net.py).
     understood = (message.get("safety_net") or {}).get("classifier_intent")
     ids = ["emergency"]
-    if intent == "self_harm" or understood == "self_harm":
+    if is_self_harm(tracker):
         ids.append("crisis_988")
+        if audience(tracker) == "teen":  # a young person: Kids Help Phone, not the trafficking hotline
+            return ids + ["kids_help_phone"]
     ids.append(EMERGENCY_FOLLOW_UP.get(understood, EMERGENCY_DEFAULT_FOLLOW_UP))
     ids.append(EMERGENCY_DEFAULT_FOLLOW_UP)  # the 24/7 hotline always, for when the danger has passed
     return list(dict.fromkeys(ids))
+
+
+def is_self_harm(tracker: Tracker) -> bool:
+    message = tracker.latest_message
+    understood = (message.get("safety_net") or {}).get("classifier_intent")
+    return (message.get("intent") or {}).get("name") == "self_harm" or understood == "self_harm"
+
+
+def audience(tracker: Tracker):
+    return audience_from_text(tracker.latest_message.get("text")) or tracker.get_slot("audience")
 
 
 class ActionEmergency(HelpAction):
@@ -36,4 +48,6 @@ class ActionEmergency(HelpAction):
 def emergency_response(tracker: Tracker) -> str:
     """The answer that speaks to a parent or a friend when the rules found danger to someone else."""
     rule = (tracker.latest_message.get("safety_net") or {}).get("rule")
-    return EMERGENCY_OTHER_RESPONSE if rule == "someone_else" else EMERGENCY_RESPONSE
+    if rule == "someone_else":
+        return EMERGENCY_OTHER_RESPONSE
+    return SELF_HARM_RESPONSE if is_self_harm(tracker) else EMERGENCY_RESPONSE

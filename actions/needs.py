@@ -20,6 +20,7 @@ class Need:
     audience: Optional[str] = None  # the audience this need reveals, if any
     by_audience: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
     fr_extra: Tuple[str, ...] = ()
+    hours_of: Optional[str] = None  # a directory entry with `open_hours`: the answer says if it is open now
 
     def resource_ids(self, audience: Optional[str], lang: str) -> List[str]:
         ids = list(self.by_audience.get(audience or "", self.resources))[:MAX_RESOURCES]
@@ -42,7 +43,7 @@ NEEDS: Dict[str, Need] = {
         audience="survivor",
         by_audience={"teen": ("chth", "kids_help_phone"), "indigenous": ("chth", "talk4healing")},
     ),
-    "legal_help": Need("utter_legal_help", ("legal_support",)),
+    "legal_help": Need("utter_legal_help", ("legal_support",), hours_of="legal_support"),
     # The hotline too: young people often describe exploitation as "stuff at home".
     "youth_support": Need("utter_youth_support", ("kids_help_phone", "chth"), audience="teen",
                           by_audience={"parent": ("chth", "kids_help_phone"),
@@ -108,3 +109,4 @@ EMERGENCY_DEFAULT_FOLLOW_UP = "chth"
 # friend in danger's words): the answer speaks to the person who wrote, not to the one in danger.
 EMERGENCY_OTHER_RESPONSE = "utter_emergency_other"
 EMERGENCY_RESPONSE = "utter_emergency"
+SELF_HARM_RESPONSE = "utter_emergency_self_harm"  # acknowledges the feeling; 9-8-8 (and Kids Help Phone for a teen)

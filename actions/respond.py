@@ -8,6 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import HelpAction, audience_from_text, numbers
+from actions.hours import utter_opening
 from actions.needs import FOR_PARENTS, NEEDS
 
 
@@ -26,6 +27,8 @@ class ActionRespond(HelpAction):
             self.utter_with_resources(dispatcher, need.response, need.resource_ids(audience, lang), lang)
         else:
             dispatcher.utter_message(response=need.response, **numbers())
+        if need.hours_of:
+            utter_opening(dispatcher, need.hours_of, lang)
         if audience and audience != tracker.get_slot("audience"):
             return [SlotSet("audience", audience)]
         return []

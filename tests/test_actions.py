@@ -217,3 +217,37 @@ def test_another_language_gets_the_interpreters_in_both_languages(lang, dispatch
     text = texts(render(dispatcher.messages, lang))
     assert "911" in text and "1-833-900-1010" in text
     assert "En français" in text if lang == "en" else "In English" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_suicidal_teen_gets_911_988_and_kids_help_phone_and_an_acknowledgement(lang, dispatcher, domain, render):
+    text = "im 15 and i want to kill myself" if lang == "en" else "j'ai 15 ans et je veux mourir"
+    run(ActionEmergency(), make_tracker("self_harm", text, language=lang, earlier_bot_messages=1), dispatcher, domain)
+    assert dispatcher.messages[0]["response"] == "utter_emergency_self_harm"
+    rendered = texts(render(dispatcher.messages, lang))
+    digits = DIGITS(rendered)
+    assert rendered.index("911") < rendered.index("988") and "686868" in digits and "8339001010" not in digits
+    assert ("What you're feeling is real" if lang == "en" else "Ce que tu ressens est réel") in rendered
+
+
+@pytest.mark.parametrize("lang, words", [("en", "I can't call anyone or see where you are"),
+                                         ("fr", "Je ne peux appeler personne ni voir où tu es")])
+def test_the_emergency_answer_says_honestly_that_it_cannot_call(lang, words, dispatcher, domain, render):
+    run(ActionEmergency(), make_tracker("ask_call_police", "call the police for me", language=lang,
+                                        earlier_bot_messages=1), dispatcher, domain)
+    rendered = texts(render(dispatcher.messages, lang))
+    assert words in rendered and rendered.index("911") < rendered.index(words)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_legal_answer_adds_whether_the_lawyers_are_open(lang, dispatcher, domain, render):
+    run(ActionRespond(), make_tracker("legal_help", "restraining order", language=lang, earlier_bot_messages=1),
+        dispatcher, domain)
+    assert [m["response"] for m in dispatcher.messages][1] in ("utter_open_now", "utter_opens_at")
+    assert ("restraining order" if lang == "en" else "ordonnance interdictive") in texts(render(dispatcher.messages, lang))
+
+
+def test_no_answer_tells_a_young_person_they_decide_what_happens_next(domain):
+    for name, variations in domain["responses"].items():
+        for v in variations:
+            assert "you decide what happens next" not in v["text"] and "décides de la suite" not in v["text"], name

@@ -108,7 +108,7 @@ def test_import_writes_reviewed_changes_and_a_new_service_keeping_comments(proje
     chth["hours_en"], chth["hours_fr"] = "weekdays 9 to 5", "en semaine, de 9 h à 17 h"
     new = dict(chth, id="youth_line", name_en="Youth line", name_fr="Ligne jeunesse", phone="1-800-555-0100", web="",
                text_en="Youth line: 1-800-555-0100, {hours}.", text_fr="Ligne jeunesse : 1-800-555-0100, {hours}.",
-               audience="teen", needs="youth", show_reason="", source_url="https://www.ontario.ca/page/youth")
+               audience="teen", show_reason="", source_url="https://www.ontario.ca/page/youth")
     data.append(new)
     write(sheet, data)
     assert resources.import_csv(project, sheet) == 0

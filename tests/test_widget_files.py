@@ -93,3 +93,18 @@ def test_demo_server_sends_a_strict_policy_and_points_the_page_at_the_assistant(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_safety_pages_say_truthfully_how_long_a_conversation_is_kept():
+    """Every sentence about privacy must be true: conversations are stored (SQLite by default), and
+    deleted RETENTION_HOURS after their last message; the pages must not say "memory only"."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    hours = re.search(r"^RETENTION_HOURS=(\d+)", (root / ".env.example").read_text(encoding="utf-8"), re.M).group(1)
+    en = (root / "web" / "safety.html").read_text(encoding="utf-8")
+    fr = (root / "web" / "safety.fr.html").read_text(encoding="utf-8")
+    assert "memory only" not in en and "en mémoire" not in fr
+    assert f"kept for {hours} hours after its last message" in en
+    assert f"gardée {hours} heures après son dernier message" in fr

@@ -349,8 +349,16 @@ def check_resource(c: Checker, entry: Dict[str, Any], where: Where, seen_ids: Di
     if not audience or not isinstance(audience, list) or set(audience) - set(AUDIENCES):
         err("audience", f"`audience` must list who it is for, among: {', '.join(AUDIENCES)}.",
             f"`audience` doit indiquer à qui elle s'adresse, parmi : {', '.join(AUDIENCES)}.")
-    if not isinstance(entry.get("needs", []), list):
-        err("needs", "`needs` must be a list, like [youth, online].", "`needs` doit être une liste, comme [youth, online].")
+    hours = entry.get("open_hours")
+    if hours is not None:
+        try:
+            from actions.hours import DAYS, availability
+
+            assert set(hours.get("days") or ()) <= set(DAYS)
+            availability(hours)
+        except Exception:
+            err("open_hours", "`open_hours` needs timezone, days (mon..sun), from and to as HH:MM, and closed_on as YYYY-MM-DD dates.",
+                "`open_hours` doit avoir timezone, days (mon..sun), from et to en HH:MM, et closed_on en dates AAAA-MM-JJ.")
 
     source = str(entry.get("source_url") or "").strip()
     if not source:

@@ -25,7 +25,7 @@ from bot.staff.project import Project
 
 TEXT_FIELDS = ("name", "text", "hours")
 CONTACT_FIELDS = ("phone", "phone_local", "text_number", "web")
-LIST_FIELDS = ("audience", "needs")
+LIST_FIELDS = ("audience",)
 COLUMNS = (["id"] + [f"{f}_{lang}" for f in TEXT_FIELDS for lang in LANGUAGES] + list(CONTACT_FIELDS)
            + list(LIST_FIELDS) + ["status", "show", "show_reason", "source_url", "checked_on"])
 TRUE, FALSE = {"true", "yes", "oui", "vrai", "1"}, {"false", "no", "non", "faux", "0"}
@@ -233,7 +233,6 @@ def _new_item(entry: Dict[str, Any]) -> CommentedMap:
     item["text"] = CommentedMap((lang, _quoted(entry["text"][lang])) for lang in LANGUAGES)
     item["hours"] = _flow_map(entry["hours"])
     item["audience"] = _flow_seq(entry["audience"])
-    item["needs"] = _flow_seq(entry["needs"])
     item["status"] = entry["status"]
     item["show"] = entry["show"]
     if entry.get("show_reason"):

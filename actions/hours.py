@@ -1,0 +1,78 @@
+"""When a service answers, from the hours kept in the directory (data/resources.yml, `open_hours`).
+
+    open_hours:
+      timezone: America/Toronto
+      days: [mon, tue, wed, thu, fri]
+      from: "08:30"
+      to: "17:30"
+      closed_on: ["2026-12-25"]      # holidays, YYYY-MM-DD (optional)
+
+No hours are written in code: staff change them in the directory. `clock()` is the only source of
+"now", so tests can fix it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Dict, Optional
+from zoneinfo import ZoneInfo
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def clock() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@dataclass(frozen=True)
+class Availability:
+    open_now: bool
+    next_open: Optional[dt.datetime]  # local time of the next opening, when closed now
+
+
+def _hm(value: str) -> dt.time:
+    hours, minutes = str(value).split(":")
+    return dt.time(int(hours), int(minutes))
+
+
+def availability(spec: Dict[str, Any], now: Optional[dt.datetime] = None) -> Availability:
+    zone = ZoneInfo(spec.get("timezone") or "America/Toronto")
+    local = (now or clock()).astimezone(zone)
+    days = {DAYS.index(d) for d in spec.get("days") or ()}
+    start, end = _hm(spec["from"]), _hm(spec["to"])
+    closed = {dt.date.fromisoformat(str(d)) for d in spec.get("closed_on") or ()}
+
+    def open_on(day: dt.date) -> bool:
+        return day.weekday() in days and day not in closed
+
+    if open_on(local.date()) and start <= local.time() < end:
+        return Availability(True, None)
+    for ahead in range(0, 15):
+        day = local.date() + dt.timedelta(days=ahead)
+        opening = dt.datetime.combine(day, start, tzinfo=zone)
+        if open_on(day) and opening > local:
+            return Availability(False, opening)
+    return Availability(False, None)
+
+
+def utter_opening(dispatcher, resource_id: str, lang: str, now: Optional[dt.datetime] = None) -> None:
+    """Say whether the service `resource_id` answers now, or when it opens (utter_open_now /
+    utter_opens_at in domain.yml), in the service's own time zone."""
+    from actions import directory
+    from bot.texts import text
+
+    entry = directory.directory().get(resource_id)
+    if not entry or not entry.showable or not entry.open_hours:
+        return
+    found = availability(entry.open_hours, now)
+    name = entry.name.get(lang, entry.name["en"])
+    if found.open_now:
+        dispatcher.utter_message(response="utter_open_now", service=name, hotline_number=directory.phone("chth"))
+    elif found.next_open:
+        today = (now or clock()).astimezone(found.next_open.tzinfo).date()
+        ahead = (found.next_open.date() - today).days
+        day = (text("today", lang) if ahead == 0 else text("tomorrow", lang) if ahead == 1
+               else text("weekdays", lang).split("|")[found.next_open.weekday()])
+        time = found.next_open.strftime("%H:%M" if lang == "en" else "%H h %M")
+        dispatcher.utter_message(response="utter_opens_at", service=name, day=day, time=time,
+                                 hotline_number=directory.phone("chth"))
