@@ -80,6 +80,17 @@ def test_per_conversation_limit_answers_429_with_retry_after_and_the_emergency_n
     assert rasa.post({"sender": "calm", "message": "hello"}, {"X-Bridge-Token": "fake-bridge-token-1234"})[0] == 200
 
 
+@pytest.mark.parametrize("near_exit", ["/safety_exitx", "/safety_exit hello", "/safety_exit_now", "/safety_exit{}"])
+def test_only_an_exact_quick_exit_skips_the_ordinary_limits(rasa, near_exit):
+    """A message that merely starts with /safety_exit is an ordinary message: 50 of them in one
+    conversation are held back by the per-conversation limit (3 here), like any other message."""
+    statuses = [rasa.post({"sender": "near-exit", "message": near_exit}, {"X-Bridge-Token": "fake-bridge-token-1234"})[0]
+                for _ in range(50)]
+    assert statuses == [200] * 3 + [429] * 47
+    # The exit itself still goes through in that same conversation.
+    assert rasa.post({"sender": "near-exit", "message": "/safety_exit"}, {"X-Bridge-Token": "fake-bridge-token-1234"})[0] == 200
+
+
 def test_per_ip_limit_uses_forwarded_for_only_from_a_trusted_proxy(rasa):
     # The test client is on loopback, a trusted proxy by default: X-Forwarded-For names the client.
     statuses = [rasa.post({"sender": f"ip-{i}", "message": "hi"}, {"X-Forwarded-For": "203.0.113.7"})[0]

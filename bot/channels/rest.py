@@ -128,8 +128,18 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+QUICK_EXIT_PAYLOAD = "/safety_exit"
+
+
 def is_quick_exit(message: str) -> bool:
-    return message.strip().startswith("/safety_exit") or is_exit_request(message)
+    """The whole message is the exit payload the widget and the bridges send, or an exit word.
+
+    Exactly `/safety_exit` (Rasa strips the text too): not a prefix, so `/safety_exitx` or
+    `/safety_exit hello` are ordinary messages. Rasa would also read `/safety_exit{...}` or
+    `/safety_exit@0.9` as the exit intent; those are not recognised here, so they still erase
+    but under the ordinary limits (nothing sends them, and no exit needs entities).
+    """
+    return message.strip() == QUICK_EXIT_PAYLOAD or is_exit_request(message)
 
 
 def _rate_limited(wait: float, lang: str) -> BadRequest:
