@@ -150,9 +150,11 @@ def test_rate_limiter_is_a_moving_window_and_tells_how_long_to_wait(monkeypatch)
 
 
 def test_limits_sharing_a_storage_never_share_a_count():
-    limits = Limits(Settings(conversation_per_minute=1, ip_per_minute=1, exempt=()))
+    limits = Limits(Settings(conversation_per_minute=1, ip_per_minute=1, exit_conversation_per_minute=1,
+                             exit_ip_per_minute=1, exempt=()))
     assert limits.check_conversation("same")[0] and limits.check_ip("same", None)[0]
-    assert not limits.check_conversation("same")[0] and not limits.check_ip("same", None)[0]
+    assert limits.check_conversation("same", quick_exit=True)[0] and limits.check_ip("same", None, quick_exit=True)[0]
+    assert not limits.check_conversation("same")[0] and not limits.check_conversation("same", quick_exit=True)[0]
 
 
 def test_a_failing_storage_lets_messages_through_and_logs_no_key(caplog):
@@ -263,6 +265,29 @@ def test_an_api_without_any_authentication_is_refused_whole(monkeypatch):
         assert status == 403 and reply["error"] == "api_without_auth"
         # The web channel itself keeps working.
         assert rasa.post({"sender": "s", "message": "hello"})[0] == 200
+
+
+@pytest.mark.parametrize("exit_message", ["/safety_exit", "sortir"])
+def test_quick_exits_have_their_own_budget_per_conversation(monkeypatch, exit_message):
+    with InProcessRasa(env={"RATE_LIMIT_CONVERSATION_PER_MINUTE": "1", "RATE_LIMIT_EXIT_CONVERSATION_PER_MINUTE": "3"},
+                       monkeypatch=monkeypatch) as rasa:
+        assert rasa.post({"sender": "s", "message": "hi"})[0] == 200
+        assert rasa.post({"sender": "s", "message": "hi"})[0] == 429  # the ordinary limit is spent
+        exits = [rasa.post({"sender": "s", "message": exit_message})[0] for _ in range(4)]
+        status, reply, headers = rasa.post({"sender": "s", "message": exit_message, "metadata": {"language": "fr"}})
+    assert exits == [200, 200, 200, 429]  # never refused by the ordinary limit; its own one holds
+    assert status == 429 and int(headers["Retry-After"]) >= 1 and reply["message"] == text("rate_limited", "fr")
+
+
+def test_quick_exits_have_their_own_budget_per_ip_and_a_bridge_skips_it(monkeypatch):
+    with InProcessRasa(env={"RATE_LIMIT_IP_PER_MINUTE": "1", "RATE_LIMIT_EXIT_IP_PER_MINUTE": "2",
+                            "RATE_LIMIT_EXEMPT_IPS": "", "TRUSTED_PROXIES": "", "BRIDGE_TOKEN": "fake-bridge-token-1234"},
+                       monkeypatch=monkeypatch) as rasa:
+        ordinary = [rasa.post({"sender": f"s{i}", "message": "hi"})[0] for i in range(2)]
+        exits = [rasa.post({"sender": f"s{i}", "message": "/safety_exit"})[0] for i in range(3)]
+        bridged = [rasa.post({"sender": f"tg{i}", "message": "/safety_exit"}, {"X-Bridge-Token": "fake-bridge-token-1234"})[0]
+                   for i in range(3)]
+    assert ordinary == [200, 429] and exits == [200, 200, 429] and bridged == [200] * 3
 
 
 @pytest.mark.parametrize("exit_message", ["/safety_exit", "sortir"])

@@ -5,11 +5,17 @@ All settings come from the environment (documented in .env.example), read when t
   MESSAGE_CHAR_LIMIT                 a message of this many characters or more is refused (2000)
   RATE_LIMIT_CONVERSATION_PER_MINUTE messages per conversation per minute (30; 0 = no limit)
   RATE_LIMIT_IP_PER_MINUTE           requests per client IP per minute (300; 0 = no limit)
+  RATE_LIMIT_EXIT_CONVERSATION_PER_MINUTE  quick exits per conversation per minute (10; 0 = no limit)
+  RATE_LIMIT_EXIT_IP_PER_MINUTE      quick exits per client IP per minute (120; 0 = no limit)
   RATE_LIMIT_EXEMPT_IPS              clients never limited per IP (loopback: this machine's own tools)
   TRUSTED_PROXIES                    proxies whose X-Forwarded-For is believed (loopback by default)
-  BRIDGE_TOKEN                       a bridge sending X-Bridge-Token with this value skips the per-IP limit
+  BRIDGE_TOKEN                       a bridge sending X-Bridge-Token with this value skips the per-IP limits
   RATE_LIMIT_STORAGE_URL             where the counts are kept: memory:// or redis://[:password@]host:port/db
                                      (default: memory:// in the `default` profile, LOCK_STORE_URL in `scaled`)
+
+A quick exit (bot/channels/rest.py `is_quick_exit`) is counted against its own two budgets only,
+never against the ordinary ones, and the ordinary limits never refuse it: leaving and erasing
+always work, while exits alone cannot be used to flood the assistant.
 
 The counting is the `limits` library's moving window: at most N requests in any 60 seconds per key.
 In memory (`default` profile: one Rasa process) a key is forgotten a minute after its last request.
@@ -100,6 +106,8 @@ class Settings:
     message_char_limit: int = 2000
     conversation_per_minute: int = 30
     ip_per_minute: int = 300
+    exit_conversation_per_minute: int = 10
+    exit_ip_per_minute: int = 120
     exempt: Tuple[Network, ...] = field(default_factory=lambda: parse_networks(LOOPBACK))
     trusted_proxies: Tuple[Network, ...] = field(default_factory=lambda: parse_networks(LOOPBACK))
     bridge_token: str = ""
@@ -112,6 +120,8 @@ class Settings:
             message_char_limit=_int_env("MESSAGE_CHAR_LIMIT", 2000) or 2000,
             conversation_per_minute=_int_env("RATE_LIMIT_CONVERSATION_PER_MINUTE", 30),
             ip_per_minute=_int_env("RATE_LIMIT_IP_PER_MINUTE", 300),
+            exit_conversation_per_minute=_int_env("RATE_LIMIT_EXIT_CONVERSATION_PER_MINUTE", 10),
+            exit_ip_per_minute=_int_env("RATE_LIMIT_EXIT_IP_PER_MINUTE", 120),
             exempt=parse_networks(os.environ.get("RATE_LIMIT_EXEMPT_IPS", LOOPBACK)),
             trusted_proxies=parse_networks(os.environ.get("TRUSTED_PROXIES", LOOPBACK)),
             bridge_token=os.environ.get("BRIDGE_TOKEN", ""),
@@ -193,17 +203,25 @@ class Limits:
         self.storage = storage if storage is not None else create_storage(self.settings.storage_url or storage_url())
         self.per_conversation = RateLimiter(self.settings.conversation_per_minute, self.storage, "conversation")
         self.per_ip = RateLimiter(self.settings.ip_per_minute, self.storage, "ip")
+        self.exits_per_conversation = RateLimiter(self.settings.exit_conversation_per_minute, self.storage,
+                                                  "exit-conversation")
+        self.exits_per_ip = RateLimiter(self.settings.exit_ip_per_minute, self.storage, "exit-ip")
 
     def client_ip(self, peer: str, forwarded_for: Optional[str]) -> str:
         return client_ip(peer, forwarded_for, self.settings.trusted_proxies)
 
-    def check_ip(self, ip: str, bridge_header: Optional[str]) -> Tuple[bool, float]:
-        if is_trusted_bridge(bridge_header, self.settings.bridge_token) or in_networks(ip, self.settings.exempt):
-            return True, 0.0
-        return self.per_ip.allow(ip)
+    def _ip_exempt(self, ip: str, bridge_header: Optional[str]) -> bool:
+        return is_trusted_bridge(bridge_header, self.settings.bridge_token) or in_networks(ip, self.settings.exempt)
 
-    def check_conversation(self, sender: str) -> Tuple[bool, float]:
-        return self.per_conversation.allow(sender)
+    def check_ip(self, ip: str, bridge_header: Optional[str], quick_exit: bool = False) -> Tuple[bool, float]:
+        """The per-IP limit: the ordinary one, or for a quick exit the exits' own."""
+        if self._ip_exempt(ip, bridge_header):
+            return True, 0.0
+        return (self.exits_per_ip if quick_exit else self.per_ip).allow(ip)
+
+    def check_conversation(self, sender: str, quick_exit: bool = False) -> Tuple[bool, float]:
+        """The per-conversation limit: the ordinary one, or for a quick exit the exits' own."""
+        return (self.exits_per_conversation if quick_exit else self.per_conversation).allow(sender)
 
     def too_long(self, text: str) -> bool:
         return len(text) >= self.settings.message_char_limit
