@@ -162,10 +162,15 @@ def test_a_failing_storage_lets_messages_through_and_logs_no_key(caplog):
         def acquire_entry(self, *args, **kwargs):
             raise ConnectionError("redis is down")
 
-    limiter = RateLimiter(per_minute=1, storage=Broken(), name="conversation")
+    storage = Broken()
+    limiter = RateLimiter(per_minute=1, storage=storage, name="conversation")
     assert [limiter.allow("widget-secret-sender")[0] for _ in range(3)] == [True] * 3
     assert "ConnectionError" in caplog.text and "widget-secret-sender" not in caplog.text
     assert caplog.text.count("not checked") == 1  # said once, not for every message
+    storage.acquire_entry = MemoryStorage.acquire_entry.__get__(storage)  # back again: limited again
+    assert [limiter.allow("widget-secret-sender")[0] for _ in range(2)] == [True, False]
+    del storage.acquire_entry  # down again: said again
+    assert limiter.allow("widget-secret-sender")[0] and caplog.text.count("not checked") == 2
 
 
 @pytest.mark.parametrize("env, expected", [

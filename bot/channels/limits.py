@@ -22,7 +22,7 @@ In memory (`default` profile: one Rasa process) a key is forgotten a minute afte
 In Redis (`scaled` profile) every Rasa node counts in the same place, so a limit holds across all
 the nodes behind the load balancer (tests/test_scale.py); keys are hashed (no IP or sender id in
 clear in Redis) and expire after a minute. If Redis cannot be reached, requests are let through
-(and a warning is logged): the lock store in the same Redis stops the turns anyway.
+(and a warning is logged); when it is the lock store's Redis, the turns stop then anyway.
 """
 from __future__ import annotations
 
@@ -183,16 +183,15 @@ class RateLimiter:
             return True, 0.0
         hashed = self._key(key)
         try:
-            if self.strategy.hit(self.item, self.name, hashed):
-                return True, 0.0
-            reset, _ = self.strategy.get_window_stats(self.item, self.name, hashed)
-        except Exception as e:  # the storage (Redis) is unreachable: let it through, say so once
+            allowed = self.strategy.hit(self.item, self.name, hashed)
+            reset = None if allowed else self.strategy.get_window_stats(self.item, self.name, hashed).reset_time
+        except Exception as e:  # the storage (Redis) is unreachable: let it through, say so once per outage
             if not self._warned:
                 logger.warning("Rate limit %s not checked: its storage failed (%s).", self.name, type(e).__name__)
                 self._warned = True
             return True, 0.0
         self._warned = False
-        return False, max(0.0, reset - time.time())
+        return (True, 0.0) if allowed else (False, max(0.0, reset - time.time()))
 
 
 class Limits:
