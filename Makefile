@@ -36,12 +36,13 @@ help:
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements.lock .python-version pyproject.toml
+$(VENV)/.installed: requirements.txt requirements-nodeps.txt requirements.lock .python-version pyproject.toml
 	@v=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
 	  if [ "$$v" != "3.10" ]; then echo "Python 3.10 is needed (found $$v at $(PYTHON)); install it with pyenv." >&2; exit 1; fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade "pip<25" wheel
 	$(BIN)/pip install --quiet -r requirements.txt -c requirements.lock
+	$(BIN)/pip install --quiet --no-deps -r requirements-nodeps.txt -c requirements.lock  # see requirements.txt
 	@$(BIN)/python -c "import rasa; assert rasa.__version__ == '3.6.21', rasa.__version__"
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .   # the `bot` staff command
 	touch $@

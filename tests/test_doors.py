@@ -55,6 +55,13 @@ def test_per_conversation_rate_limit_on_the_real_server(assistant):
     assert request(assistant.webhook, {"sender": new_sender(), "message": "/thanks"})[0] == 200
 
 
+def test_a_message_that_only_starts_like_the_exit_payload_is_limited_like_any_other(assistant):
+    s = new_sender()
+    statuses = [request(assistant.webhook, {"sender": s, "message": "/safety_exitx"})[0] for _ in range(50)]
+    assert statuses[:30] == [200] * 30 and 429 in statuses  # 30 a minute (more if the turns were slow)
+    assert request(assistant.webhook, {"sender": s, "message": "/safety_exit"})[0] == 200  # the exit itself
+
+
 def test_cors_allows_the_configured_origin_only(assistant):
     def preflight(origin):
         _, _, headers = request(assistant.webhook, None, method="OPTIONS", headers={

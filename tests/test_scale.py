@@ -19,6 +19,7 @@ from tests.servers import ScaledStack, post
 pytestmark = [pytest.mark.scale, pytest.mark.integration]
 
 TOKEN = uuid.uuid4().hex
+CONVERSATION_LIMIT, IP_LIMIT = 10, 12
 MESSAGES = ["hello", "my boss keeps my passport", "what is human trafficking", "I need a place to stay",
             "can I talk to someone", "thank you"]
 
@@ -27,7 +28,11 @@ MESSAGES = ["hello", "my boss keeps my passport", "what is human trafficking", "
 def stack():
     # A node killed mid-turn leaves its lock on that conversation; Rasa lets it expire after
     # TICKET_LOCK_LIFETIME seconds (default 60), shortened here so the test stays short.
-    env = {"TICKET_LOCK_LIFETIME": "15", "RETENTION_SWEEP_MINUTES": "0"}
+    # The rate limits are counted in the lock store's Redis (the scaled profile's default); they are
+    # lowered so that the limit tests stay short, and stay above what the other tests send (at most 6
+    # messages per conversation, plus a retry when a node dies; nginx's own address is exempt per IP).
+    env = {"TICKET_LOCK_LIFETIME": "15", "RETENTION_SWEEP_MINUTES": "0",
+           "RATE_LIMIT_CONVERSATION_PER_MINUTE": str(CONVERSATION_LIMIT), "RATE_LIMIT_IP_PER_MINUTE": str(IP_LIMIT)}
     with ScaledStack(nodes=2, action_servers=1, api_token=TOKEN, env=env) as running:
         yield running
 
@@ -168,6 +173,39 @@ def test_retention_job_deletes_old_conversations_from_postgresql(stack, monkeypa
     assert user_texts(tracker(stack, stale)) == ["hello"]
     assert stack.postgres.query("SELECT count(*) FROM events WHERE sender_id = %s AND timestamp < %s",
                                 stale, time.time() - 24 * 3600)[0][0] == 0
+
+
+def send(url, conversation, text, headers=None):
+    """(status, Retry-After) of one message."""
+    from tests.inprocess import request
+
+    status, reply, got = request(url, {"sender": conversation, "message": text}, headers, timeout=60)
+    if status == 429:
+        assert reply["error"] == "rate_limited" and reply["message"]
+    return status, got.get("Retry-After")
+
+
+def test_rate_limits_hold_across_both_nodes(stack):
+    """Each node counts in the shared Redis: alternating between the nodes gets no more than the limit
+    (counted per process, two nodes would have let through twice as much)."""
+    nodes = [stack.nodes[0].webhook, stack.nodes[1].webhook]
+    started = time.monotonic()
+    conversation = sender()
+    per_conversation = [send(nodes[i % 2], conversation, f"hello {i}") for i in range(CONVERSATION_LIMIT + 4)]
+    # Many senders from one client address (what nginx writes in X-Forwarded-For; the nodes believe
+    # it from loopback, a trusted proxy).
+    client = {"X-Forwarded-For": f"203.0.113.{uuid.uuid4().int % 250 + 1}"}
+    per_ip = [send(nodes[i % 2], sender(), "hello", client) for i in range(IP_LIMIT + 4)]
+    if time.monotonic() - started > 55:
+        pytest.skip("too slow to stay within one minute's window")
+    statuses = [s for s, _ in per_conversation]
+    assert statuses == [200] * CONVERSATION_LIMIT + [429] * 4, statuses
+    statuses = [s for s, _ in per_ip]
+    assert statuses == [200] * IP_LIMIT + [429] * 4, statuses
+    assert all(1 <= int(wait) <= 60 for s, wait in per_conversation + per_ip if s == 429)
+    # The limited conversation can still leave, on either node; another client is not affected.
+    assert send(nodes[1], conversation, "/safety_exit")[0] == 200
+    assert send(nodes[0], sender(), "hello", {"X-Forwarded-For": "198.51.100.77"})[0] == 200
 
 
 def test_killing_a_node_mid_run_loses_no_conversation(stack):

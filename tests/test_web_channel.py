@@ -1,7 +1,9 @@
 """The web channel's doors, in-process (Rasa's own configure_app, a stand-in agent): limits, errors, API guard."""
 import pytest
+from limits.storage import MemoryStorage
 
-from bot.channels.limits import RateLimiter, client_ip, parse_networks
+from bot.channels.limits import Limits, RateLimiter, Settings, client_ip, parse_networks, storage_url
+from bot.tracker_store import ConfigurationError
 from bot.texts import text
 from tests.inprocess import InProcessRasa
 
@@ -80,6 +82,17 @@ def test_per_conversation_limit_answers_429_with_retry_after_and_the_emergency_n
     assert rasa.post({"sender": "calm", "message": "hello"}, {"X-Bridge-Token": "fake-bridge-token-1234"})[0] == 200
 
 
+@pytest.mark.parametrize("near_exit", ["/safety_exitx", "/safety_exit hello", "/safety_exit_now", "/safety_exit{}"])
+def test_only_an_exact_quick_exit_skips_the_ordinary_limits(rasa, near_exit):
+    """A message that merely starts with /safety_exit is an ordinary message: 50 of them in one
+    conversation are held back by the per-conversation limit (3 here), like any other message."""
+    statuses = [rasa.post({"sender": "near-exit", "message": near_exit}, {"X-Bridge-Token": "fake-bridge-token-1234"})[0]
+                for _ in range(50)]
+    assert statuses == [200] * 3 + [429] * 47
+    # The exit itself still goes through in that same conversation.
+    assert rasa.post({"sender": "near-exit", "message": "/safety_exit"}, {"X-Bridge-Token": "fake-bridge-token-1234"})[0] == 200
+
+
 def test_per_ip_limit_uses_forwarded_for_only_from_a_trusted_proxy(rasa):
     # The test client is on loopback, a trusted proxy by default: X-Forwarded-For names the client.
     statuses = [rasa.post({"sender": f"ip-{i}", "message": "hi"}, {"X-Forwarded-For": "203.0.113.7"})[0]
@@ -110,15 +123,101 @@ def test_client_ip_reads_forwarded_for_from_the_right():
     assert client_ip("::ffff:127.0.0.1", "203.0.113.5", TRUSTED) == "203.0.113.5"
 
 
-def test_rate_limiter_refills_and_stays_bounded_in_memory():
-    now = [0.0]
-    limiter = RateLimiter(per_minute=2, max_keys=100, clock=lambda: now[0])
-    assert [limiter.allow("a")[0] for _ in range(3)] == [True, True, False]
-    now[0] += 30  # one token back after 30 s at 2/min
+class FakeClock:
+    def __init__(self):
+        self.now = 1_000_000.0
+
+    def time(self):
+        return self.now
+
+
+def test_rate_limiter_is_a_moving_window_and_tells_how_long_to_wait(monkeypatch):
+    import limits.storage.memory
+
+    clock = FakeClock()
+    monkeypatch.setattr(limits.storage.memory, "time", clock)
+    monkeypatch.setattr("bot.channels.limits.time", clock)
+    limiter = RateLimiter(per_minute=2)
+    assert limiter.allow("a")[0]
+    clock.now += 20
+    assert limiter.allow("a")[0]
+    allowed, wait = limiter.allow("a")
+    assert not allowed and wait == pytest.approx(40)  # the first of the two leaves the window in 40 s
+    assert limiter.allow("b")[0]  # another key, another count
+    clock.now += 40.1
     assert limiter.allow("a")[0] and not limiter.allow("a")[0]
-    for i in range(1000):
-        limiter.allow(f"k{i}")
-    assert len(limiter) == 100
+    assert RateLimiter(per_minute=0).allow("a") == (True, 0.0)  # 0 = no limit
+
+
+def test_limits_sharing_a_storage_never_share_a_count():
+    limits = Limits(Settings(conversation_per_minute=1, ip_per_minute=1, exit_conversation_per_minute=1,
+                             exit_ip_per_minute=1, exempt=()))
+    assert limits.check_conversation("same")[0] and limits.check_ip("same", None)[0]
+    assert limits.check_conversation("same", quick_exit=True)[0] and limits.check_ip("same", None, quick_exit=True)[0]
+    assert not limits.check_conversation("same")[0] and not limits.check_conversation("same", quick_exit=True)[0]
+
+
+def test_a_failing_storage_lets_messages_through_and_logs_no_key(caplog):
+    class Broken(MemoryStorage):
+        def acquire_entry(self, *args, **kwargs):
+            raise ConnectionError("redis is down")
+
+    storage = Broken()
+    limiter = RateLimiter(per_minute=1, storage=storage, name="conversation")
+    assert [limiter.allow("widget-secret-sender")[0] for _ in range(3)] == [True] * 3
+    assert "ConnectionError" in caplog.text and "widget-secret-sender" not in caplog.text
+    assert caplog.text.count("not checked") == 1  # said once, not for every message
+    storage.acquire_entry = MemoryStorage.acquire_entry.__get__(storage)  # back again: limited again
+    assert [limiter.allow("widget-secret-sender")[0] for _ in range(2)] == [True, False]
+    del storage.acquire_entry  # down again: said again
+    assert limiter.allow("widget-secret-sender")[0] and caplog.text.count("not checked") == 2
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({}, "memory://"),
+    ({"RATE_LIMIT_STORAGE_URL": "redis://:pw@10.0.0.5:6379/2"}, "redis://:pw@10.0.0.5:6379/2"),
+    ({"ASSISTANT_PROFILE": "scaled", "LOCK_STORE_URL": "redis://:pw@10.0.0.5:6379/1"}, "redis://:pw@10.0.0.5:6379/1"),
+    ({"ASSISTANT_PROFILE": "scaled", "LOCK_STORE_URL": "redis://:pw@h:6379/1",
+      "RATE_LIMIT_STORAGE_URL": "rediss://:pw@other:6379/3"}, "rediss://:pw@other:6379/3"),
+    ({"ASSISTANT_PROFILE": "scaled", "LOCK_STORE_URL": "redis://:pw@h:6379/1",
+      "RATE_LIMIT_STORAGE_URL": "memory://"}, ConfigurationError),
+    ({"ASSISTANT_PROFILE": "scaled"}, ConfigurationError),
+    ({"RATE_LIMIT_STORAGE_URL": "memcached://h:11211"}, ConfigurationError),
+])
+def test_the_storage_is_memory_by_default_and_redis_in_the_scaled_profile(monkeypatch, env, expected):
+    for var in ("ASSISTANT_PROFILE", "LOCK_STORE_URL", "RATE_LIMIT_STORAGE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    if expected is ConfigurationError:
+        with pytest.raises(ConfigurationError) as refused:
+            storage_url()
+        assert "pw@" not in str(refused.value)
+    else:
+        assert storage_url() == expected
+
+
+@pytest.mark.scale
+def test_two_nodes_sharing_redis_share_each_limit(monkeypatch):
+    """Two channels (as on two Rasa nodes) count in the same Redis: together they allow the limit once."""
+    from limits.storage import RedisStorage
+
+    from tests.servers import Redis
+
+    with Redis() as redis_server:
+        monkeypatch.setenv("RATE_LIMIT_STORAGE_URL", redis_server.url(1))
+        nodes = [Limits(Settings(conversation_per_minute=4, ip_per_minute=6, exempt=())) for _ in range(2)]
+        assert all(isinstance(n.storage, RedisStorage) for n in nodes)
+        conversation = [nodes[i % 2].check_conversation("shared")[0] for i in range(6)]
+        ip = [nodes[i % 2].check_ip("203.0.113.7", None)[0] for i in range(8)]
+        allowed, wait = nodes[0].check_conversation("shared")
+        assert conversation == [True] * 4 + [False] * 2 and ip == [True] * 6 + [False] * 2
+        assert not allowed and 55 < wait <= 60
+        # Nothing in clear in Redis: neither the sender id nor the address.
+        import redis
+
+        keys = redis.Redis.from_url(redis_server.url(1)).keys("*")
+        assert keys and not any(b"shared" in k or b"203.0.113.7" in k for k in keys)
 
 
 @pytest.fixture
@@ -171,6 +270,29 @@ def test_an_api_without_any_authentication_is_refused_whole(monkeypatch):
         assert status == 403 and reply["error"] == "api_without_auth"
         # The web channel itself keeps working.
         assert rasa.post({"sender": "s", "message": "hello"})[0] == 200
+
+
+@pytest.mark.parametrize("exit_message", ["/safety_exit", "sortir"])
+def test_quick_exits_have_their_own_budget_per_conversation(monkeypatch, exit_message):
+    with InProcessRasa(env={"RATE_LIMIT_CONVERSATION_PER_MINUTE": "1", "RATE_LIMIT_EXIT_CONVERSATION_PER_MINUTE": "3"},
+                       monkeypatch=monkeypatch) as rasa:
+        assert rasa.post({"sender": "s", "message": "hi"})[0] == 200
+        assert rasa.post({"sender": "s", "message": "hi"})[0] == 429  # the ordinary limit is spent
+        exits = [rasa.post({"sender": "s", "message": exit_message})[0] for _ in range(4)]
+        status, reply, headers = rasa.post({"sender": "s", "message": exit_message, "metadata": {"language": "fr"}})
+    assert exits == [200, 200, 200, 429]  # never refused by the ordinary limit; its own one holds
+    assert status == 429 and int(headers["Retry-After"]) >= 1 and reply["message"] == text("rate_limited", "fr")
+
+
+def test_quick_exits_have_their_own_budget_per_ip_and_a_bridge_skips_it(monkeypatch):
+    with InProcessRasa(env={"RATE_LIMIT_IP_PER_MINUTE": "1", "RATE_LIMIT_EXIT_IP_PER_MINUTE": "2",
+                            "RATE_LIMIT_EXEMPT_IPS": "", "TRUSTED_PROXIES": "", "BRIDGE_TOKEN": "fake-bridge-token-1234"},
+                       monkeypatch=monkeypatch) as rasa:
+        ordinary = [rasa.post({"sender": f"s{i}", "message": "hi"})[0] for i in range(2)]
+        exits = [rasa.post({"sender": f"s{i}", "message": "/safety_exit"})[0] for i in range(3)]
+        bridged = [rasa.post({"sender": f"tg{i}", "message": "/safety_exit"}, {"X-Bridge-Token": "fake-bridge-token-1234"})[0]
+                   for i in range(3)]
+    assert ordinary == [200, 429] and exits == [200, 200, 429] and bridged == [200] * 3
 
 
 @pytest.mark.parametrize("exit_message", ["/safety_exit", "sortir"])

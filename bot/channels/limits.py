@@ -5,24 +5,42 @@ All settings come from the environment (documented in .env.example), read when t
   MESSAGE_CHAR_LIMIT                 a message of this many characters or more is refused (2000)
   RATE_LIMIT_CONVERSATION_PER_MINUTE messages per conversation per minute (30; 0 = no limit)
   RATE_LIMIT_IP_PER_MINUTE           requests per client IP per minute (300; 0 = no limit)
+  RATE_LIMIT_EXIT_CONVERSATION_PER_MINUTE  quick exits per conversation per minute (10; 0 = no limit)
+  RATE_LIMIT_EXIT_IP_PER_MINUTE      quick exits per client IP per minute (120; 0 = no limit)
   RATE_LIMIT_EXEMPT_IPS              clients never limited per IP (loopback: this machine's own tools)
   TRUSTED_PROXIES                    proxies whose X-Forwarded-For is believed (loopback by default)
-  BRIDGE_TOKEN                       a bridge sending X-Bridge-Token with this value skips the per-IP limit
+  BRIDGE_TOKEN                       a bridge sending X-Bridge-Token with this value skips the per-IP limits
+  RATE_LIMIT_STORAGE_URL             where the counts are kept: memory:// or redis://[:password@]host:port/db
+                                     (default: memory:// in the `default` profile, LOCK_STORE_URL in `scaled`)
 
-Limits are kept in memory, per Rasa process; with N Rasa nodes behind a load balancer a client can get
-up to N times the per-IP limit (a conversation usually stays on the node the balancer picks).
+A quick exit (bot/channels/rest.py `is_quick_exit`) is counted against its own two budgets only,
+never against the ordinary ones, and the ordinary limits never refuse it: leaving and erasing
+always work, while exits alone cannot be used to flood the assistant.
+
+The counting is the `limits` library's moving window: at most N requests in any 60 seconds per key.
+In memory (`default` profile: one Rasa process) a key is forgotten a minute after its last request.
+In Redis (`scaled` profile) every Rasa node counts in the same place, so a limit holds across all
+the nodes behind the load balancer (tests/test_scale.py); keys are hashed (no IP or sender id in
+clear in Redis) and expire after a minute. If Redis cannot be reached, requests are let through
+(and a warning is logged); when it is the lock store's Redis, the turns stop then anyway.
 """
 from __future__ import annotations
 
+import hashlib
 import hmac
 import ipaddress
+import logging
 import os
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Optional, Sequence, Tuple, Union
+from urllib.parse import urlsplit
 
+from limits import RateLimitItemPerMinute
+from limits.storage import MemoryStorage, RedisStorage, Storage
+from limits.strategies import MovingWindowRateLimiter
+
+logger = logging.getLogger(__name__)
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 LOOPBACK = "127.0.0.0/8,::1/128"
 
@@ -65,15 +83,36 @@ def in_networks(address: str, networks: Sequence[Network]) -> bool:
     return ip is not None and any(ip in n for n in networks)
 
 
+def storage_url() -> str:
+    """RATE_LIMIT_STORAGE_URL, else the lock store's Redis in the scaled profile, else memory://."""
+    from bot.tracker_store import ConfigurationError, profile  # Rasa's stores: imported only when needed
+
+    url = os.environ.get("RATE_LIMIT_STORAGE_URL", "").strip()
+    scaled = profile() == "scaled"
+    if not url and scaled:
+        url = os.environ.get("LOCK_STORE_URL", "").strip()
+    url = url or "memory://"
+    scheme = urlsplit(url).scheme
+    if scheme not in ("memory", "redis", "rediss"):
+        raise ConfigurationError("RATE_LIMIT_STORAGE_URL must be memory:// or redis://[:password@]host:port/db")
+    if scaled and scheme == "memory":
+        raise ConfigurationError("ASSISTANT_PROFILE=scaled needs the rate limits in Redis (RATE_LIMIT_STORAGE_URL "
+                                 "or LOCK_STORE_URL = redis://host:port/db), shared by all Rasa nodes")
+    return url
+
+
 @dataclass
 class Settings:
     message_char_limit: int = 2000
     conversation_per_minute: int = 30
     ip_per_minute: int = 300
+    exit_conversation_per_minute: int = 10
+    exit_ip_per_minute: int = 120
     exempt: Tuple[Network, ...] = field(default_factory=lambda: parse_networks(LOOPBACK))
     trusted_proxies: Tuple[Network, ...] = field(default_factory=lambda: parse_networks(LOOPBACK))
     bridge_token: str = ""
     max_body_bytes: int = 64 * 1024
+    storage_url: Optional[str] = None  # None: RATE_LIMIT_STORAGE_URL and the profile decide (`storage_url()`)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -81,6 +120,8 @@ class Settings:
             message_char_limit=_int_env("MESSAGE_CHAR_LIMIT", 2000) or 2000,
             conversation_per_minute=_int_env("RATE_LIMIT_CONVERSATION_PER_MINUTE", 30),
             ip_per_minute=_int_env("RATE_LIMIT_IP_PER_MINUTE", 300),
+            exit_conversation_per_minute=_int_env("RATE_LIMIT_EXIT_CONVERSATION_PER_MINUTE", 10),
+            exit_ip_per_minute=_int_env("RATE_LIMIT_EXIT_IP_PER_MINUTE", 120),
             exempt=parse_networks(os.environ.get("RATE_LIMIT_EXEMPT_IPS", LOOPBACK)),
             trusted_proxies=parse_networks(os.environ.get("TRUSTED_PROXIES", LOOPBACK)),
             bridge_token=os.environ.get("BRIDGE_TOKEN", ""),
@@ -107,63 +148,79 @@ def is_trusted_bridge(header_value: Optional[str], bridge_token: str) -> bool:
         header_value.encode("utf-8", "replace"), bridge_token.encode("utf-8", "replace"))
 
 
+def create_storage(url: str) -> Storage:
+    """The `limits` storage for a URL: in memory, or in Redis (short timeouts: a Redis that hangs
+    must not hold a message for long)."""
+    if urlsplit(url).scheme == "memory":
+        return MemoryStorage()
+    from bot.tracker_store import redacted
+
+    logger.debug("Rate limits kept in %s", redacted(url))
+    return RedisStorage(url, socket_timeout=2, socket_connect_timeout=2)
+
+
 class RateLimiter:
-    """Token buckets by key: `per_minute` requests, refilled evenly, at most `per_minute` at once.
+    """At most `per_minute` hits per key in any 60 seconds (the `limits` moving window), counted in
+    `storage` under `name` (so that limits sharing a storage never share a count)."""
 
-    Memory is bounded: at most `max_keys` keys are kept (least recently seen dropped first).
-    """
-
-    def __init__(self, per_minute: int, max_keys: int = 100_000, clock=time.monotonic) -> None:
-        self.capacity = float(per_minute)
-        self.rate = per_minute / 60.0
-        self.max_keys = max_keys
-        self.clock = clock
-        self._buckets: "OrderedDict[str, Tuple[float, float]]" = OrderedDict()
-        self._lock = threading.Lock()
+    def __init__(self, per_minute: int, storage: Optional[Storage] = None, name: str = "rate") -> None:
+        self.item = RateLimitItemPerMinute(per_minute) if per_minute > 0 else None
+        self.storage = storage if storage is not None else MemoryStorage()
+        self.strategy = MovingWindowRateLimiter(self.storage)
+        self.name = name
+        self._warned = False
 
     @property
     def enabled(self) -> bool:
-        return self.capacity > 0
+        return self.item is not None
+
+    def _key(self, key: str) -> str:
+        return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
     def allow(self, key: str) -> Tuple[bool, float]:
         """(allowed, seconds to wait before the next request is allowed)."""
-        if not self.enabled:
+        if self.item is None:
             return True, 0.0
-        now = self.clock()
-        with self._lock:
-            tokens, last = self._buckets.pop(key, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - last) * self.rate)
-            allowed = tokens >= 1.0
-            if allowed:
-                tokens -= 1.0
-            self._buckets[key] = (tokens, now)
-            while len(self._buckets) > self.max_keys:
-                self._buckets.popitem(last=False)
-        return allowed, 0.0 if allowed else (1.0 - tokens) / self.rate
-
-    def __len__(self) -> int:
-        return len(self._buckets)
+        hashed = self._key(key)
+        try:
+            allowed = self.strategy.hit(self.item, self.name, hashed)
+            reset = None if allowed else self.strategy.get_window_stats(self.item, self.name, hashed).reset_time
+        except Exception as e:  # the storage (Redis) is unreachable: let it through, say so once per outage
+            if not self._warned:
+                logger.warning("Rate limit %s not checked: its storage failed (%s).", self.name, type(e).__name__)
+                self._warned = True
+            return True, 0.0
+        self._warned = False
+        return (True, 0.0) if allowed else (False, max(0.0, reset - time.time()))
 
 
 class Limits:
     """Everything the channel checks before a message reaches the assistant."""
 
-    def __init__(self, settings: Optional[Settings] = None) -> None:
+    def __init__(self, settings: Optional[Settings] = None, storage: Optional[Storage] = None) -> None:
         self.settings = settings or Settings.from_env()
-        self.per_conversation = RateLimiter(self.settings.conversation_per_minute)
-        self.per_ip = RateLimiter(self.settings.ip_per_minute)
+        self.storage = storage if storage is not None else create_storage(self.settings.storage_url or storage_url())
+        self.per_conversation = RateLimiter(self.settings.conversation_per_minute, self.storage, "conversation")
+        self.per_ip = RateLimiter(self.settings.ip_per_minute, self.storage, "ip")
+        self.exits_per_conversation = RateLimiter(self.settings.exit_conversation_per_minute, self.storage,
+                                                  "exit-conversation")
+        self.exits_per_ip = RateLimiter(self.settings.exit_ip_per_minute, self.storage, "exit-ip")
 
     def client_ip(self, peer: str, forwarded_for: Optional[str]) -> str:
         return client_ip(peer, forwarded_for, self.settings.trusted_proxies)
 
-    def check_ip(self, ip: str, bridge_header: Optional[str]) -> Tuple[bool, float]:
-        if is_trusted_bridge(bridge_header, self.settings.bridge_token) or in_networks(ip, self.settings.exempt):
-            return True, 0.0
-        return self.per_ip.allow(ip)
+    def _ip_exempt(self, ip: str, bridge_header: Optional[str]) -> bool:
+        return is_trusted_bridge(bridge_header, self.settings.bridge_token) or in_networks(ip, self.settings.exempt)
 
-    def check_conversation(self, sender: str) -> Tuple[bool, float]:
-        return self.per_conversation.allow(sender)
+    def check_ip(self, ip: str, bridge_header: Optional[str], quick_exit: bool = False) -> Tuple[bool, float]:
+        """The per-IP limit: the ordinary one, or for a quick exit the exits' own."""
+        if self._ip_exempt(ip, bridge_header):
+            return True, 0.0
+        return (self.exits_per_ip if quick_exit else self.per_ip).allow(ip)
+
+    def check_conversation(self, sender: str, quick_exit: bool = False) -> Tuple[bool, float]:
+        """The per-conversation limit: the ordinary one, or for a quick exit the exits' own."""
+        return (self.exits_per_conversation if quick_exit else self.per_conversation).allow(sender)
 
     def too_long(self, text: str) -> bool:
         return len(text) >= self.settings.message_char_limit
-

@@ -12,8 +12,10 @@ What it adds before a message reaches the assistant:
   (the conversation is untouched: nothing of it is lost, nothing is cut silently);
 - too many messages in a conversation, or from one client IP: 429 with Retry-After; the text also
   gives the emergency number. A trusted bridge (X-Bridge-Token = BRIDGE_TOKEN) skips the per-IP
-  limit, never the per-conversation one. A quick exit (`/safety_exit`, exit / quitter / sortir)
-  is never held back by the per-conversation limit: leaving and erasing always work. See bot/channels/limits.py for the settings.
+  limit, never the per-conversation one. A quick exit (exactly `/safety_exit`, or a whole message
+  exit / quitter / sortir ...) is never held back by these limits: leaving and erasing always
+  work. Exits have their own generous budgets per conversation and per IP instead, so that they
+  cannot flood the assistant. See bot/channels/limits.py for the settings.
 - the sender id and the text are redacted from every log line while the message is handled
   (bot/redaction.py); the channel itself never logs them.
 
@@ -128,8 +130,18 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+QUICK_EXIT_PAYLOAD = "/safety_exit"
+
+
 def is_quick_exit(message: str) -> bool:
-    return message.strip().startswith("/safety_exit") or is_exit_request(message)
+    """The whole message is the exit payload the widget and the bridges send, or an exit word.
+
+    Exactly `/safety_exit` (Rasa strips the text too): not a prefix, so `/safety_exitx` or
+    `/safety_exit hello` are ordinary messages. Rasa would also read `/safety_exit{...}` or
+    `/safety_exit@0.9` as the exit intent; those are not recognised here, so they still erase
+    but under the ordinary limits (nothing sends them, and no exit needs entities).
+    """
+    return message.strip() == QUICK_EXIT_PAYLOAD or is_exit_request(message)
 
 
 def _rate_limited(wait: float, lang: str) -> BadRequest:
@@ -173,15 +185,15 @@ class WebInput(RestInput):
         ip = self.limits.client_ip(request.ip, request.headers.get("x-forwarded-for"))
         # The body is capped in size, so parsing it first is cheap; it tells a quick exit apart.
         sender, message, metadata, input_channel, lang = parse_request(request.body or b"", self.limits)
-        # A quick exit (erase) is never throttled, per IP or per conversation: leaving and deleting
-        # must always work, also for many people behind one address (a school, a shelter).
+        # A quick exit (erase) is never held back by the ordinary limits, per IP or per conversation:
+        # leaving and deleting must always work, also for many people behind one address (a school,
+        # a shelter). Exits have their own, generous budgets, so they cannot be used to flood Rasa.
         quick_exit = is_quick_exit(message)
-        if not quick_exit:
-            allowed, wait = self.limits.check_ip(ip, request.headers.get("x-bridge-token"))
-            if not allowed:
-                raise _rate_limited(wait, lang)
+        allowed, wait = self.limits.check_ip(ip, request.headers.get("x-bridge-token"), quick_exit)
+        if not allowed:
+            raise _rate_limited(wait, lang)
         with redaction.in_flight(texts=[message], senders=[sender]):
-            allowed, wait = (True, 0.0) if quick_exit else self.limits.check_conversation(sender)
+            allowed, wait = self.limits.check_conversation(sender, quick_exit)
             if not allowed:
                 raise _rate_limited(wait, lang)
             input_channel = input_channel or self.name()
