@@ -80,7 +80,13 @@ NEEDS: Dict[str, Need] = {
     "contact_person": Need("utter_contact_person", ("chth", "kids_help_phone"),
                            by_audience={"teen": ("kids_help_phone", "chth"), "indigenous": ("chth", "hope_for_wellness")}),
     "labour_exploitation": Need("utter_labour_exploitation", ("chth",), audience="survivor"),
+    # guided paths: each step is a need of its own, reached by the previous step's buttons
+    "legal_for_me": Need("utter_legal_for_me", ("legal_support",), hours_of="legal_support"),
+    "legal_for_child": Need("utter_legal_for_child", ("legal_support",), audience="parent", hours_of="legal_support"),
+    "legal_next_steps": Need("utter_legal_next_steps", ("legal_support",), hours_of="legal_support"),
     "safety_plan": Need("utter_safety_plan", ("chth",)),
+    "safety_plan_documents": Need("utter_safety_plan_documents", ("chth",)),
+    "safety_plan_phone": Need("utter_safety_plan_phone", ("chth",)),
     "other_language": Need("utter_other_language", ("chth",)),
     "user_safe": Need("utter_user_safe", ("chth",)),
     "bot_challenge": Need("utter_bot_challenge", ("chth",)),

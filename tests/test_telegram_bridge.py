@@ -137,6 +137,44 @@ def test_survivors_whole_path_in_french(polling, assistant):
     fake.wait(lambda: erased(fake, chat), what="the neutral line to be deleted too")
 
 
+def test_safety_plan_walked_with_its_buttons_in_french_then_erased(polling, assistant):
+    """The guided safety plan, typed in French, walked by pressing its inline buttons, then /sortir."""
+    fake, _ = polling
+    chat = next(ids)
+    said = "peux-tu m'aider à faire un plan de sécurité"
+    step1, hint = talk(fake, chat, said, "fr", count=2)
+    assert "Étape 1 sur 3" in step1.text
+    assert "+1-833-900-1010" in step1.text  # the hotline, in tappable format
+    assert "quitter" in hint.text  # the first answer says how to leave
+    assert {"Suite : papiers et argent", "Sortie rapide"} <= set(buttons_of(step1))
+
+    (step2,) = press(fake, chat, step1, "Suite : papiers et argent", "fr")
+    assert "Étape 2 sur 3" in step2.text and "papiers" in step2.text
+    assert {"Suite : ton téléphone", "Sortie rapide"} <= set(buttons_of(step2))
+
+    (step3,) = press(fake, chat, step2, "Suite : ton téléphone", "fr")
+    assert "Étape 3 sur 3" in step3.text and "Telegram" in step3.text
+    assert "Sortie rapide" in buttons_of(step3)
+
+    sender = sender_of(chat)
+    tracker = assistant.tracker(sender)
+    assert [e["text"] for e in user_events(tracker)] == [said, "/safety_plan_documents", "/safety_plan_phone"]
+    assert tracker["slots"]["language"] == "fr"
+    assert not user_events(assistant.tracker(str(chat))), "the raw chat id is never a sender"
+
+    every_id = {m.message_id for m in fake.visible(chat)}
+    assert {step1.message_id, hint.message_id, step2.message_id, step3.message_id} <= every_id
+    assert len(every_id) == 5  # the question, step 1 and how to leave, steps 2 and 3
+    note_mid = fake.user_says(chat, "/sortir", "fr")
+    (note,) = fake.wait_bot_messages(chat, after=note_mid)
+    assert note.text.startswith(text("telegram_erased", "fr"))
+    assert note.reply_markup == {"remove_keyboard": True}
+    deleted = {i for c in fake.calls_to("deleteMessages") if c.params["chat_id"] == chat for i in c.params["message_ids"]}
+    assert every_id | {note_mid} <= deleted
+    forgotten(fake, assistant, chat)
+    fake.wait(lambda: erased(fake, chat), what="the neutral line to be deleted too")
+
+
 def test_english_conversation_and_language_from_language_code(polling, assistant):
     fake, _ = polling
     en, fr = next(ids), next(ids)

@@ -359,6 +359,44 @@ def test_typing_an_exit_word_leaves_too(assistant, site, tab):
     assert_left_no_trace(t, page, assistant, sender)
 
 
+def press_choice(page: Page, title: str) -> None:
+    """Click the button `title` under the latest answer, and wait for the next answer to be shown."""
+    before = page.locator(".hw-bot, .hw-error").count()
+    page.locator(".hw-buttons").last.get_by_role("button", name=title, exact=True).click()
+    expect(page.locator(".hw-user").last).to_have_text(re.compile(re.escape(title)))  # the title is the user's message
+    page.wait_for_function("n => document.querySelectorAll('.hw-bot, .hw-error').length > n", arg=before)
+    expect(page.locator(".hw-typing")).to_be_hidden()
+
+
+def test_safety_plan_walked_with_its_buttons_in_french_then_the_quick_exit_button(assistant, site, tab):
+    """The guided safety plan, typed in French, walked by clicking its buttons; each step's "Sortie rapide"
+    button is the quick exit, and the one under the last step leaves without a trace."""
+    t = tab()
+    page = t.page
+    page.goto(f"{site.origin}/before.html")
+    t.open(site.page("plan-fr", lang="fr"))
+    said = "peux-tu m'aider à faire un plan de sécurité"
+    say(page, said)
+    expect(page.locator(".hw-bot", has_text="Étape 1 sur 3")).to_have_count(1)
+    expect(page.locator(".hw-bot", has_text="Étape 1 sur 3").locator(f'a[href="tel:{HOTLINE.replace("-", "")}"]').first
+           ).to_have_text(HOTLINE)
+
+    for title, step in [("Suite : papiers et argent", "Étape 2 sur 3"), ("Suite : ton téléphone", "Étape 3 sur 3")]:
+        press_choice(page, title)
+        expect(page.locator(".hw-bot").last).to_contain_text(step)
+    expect(page.locator(".hw-bot").last).to_contain_text("Telegram")
+    # Every step offered the quick exit as a button of its own kind.
+    expect(page.locator(".hw-buttons .hw-choice-exit", has_text="Sortie rapide")).to_have_count(3)
+
+    (sender,) = t.senders()
+    assert [b["message"] for b in t.webhook_bodies()] == [said, "/safety_plan_documents", "/safety_plan_phone"]
+    assert all(b["metadata"] == {"language": "fr"} for b in t.webhook_bodies())
+    assert user_texts(assistant, sender) == [said, "/safety_plan_documents", "/safety_plan_phone"]
+
+    page.locator(".hw-buttons").last.get_by_role("button", name="Sortie rapide", exact=True).click()
+    assert_left_no_trace(t, page, assistant, sender)
+
+
 # ---- storage, idle close, lost server ---------------------------------------------------------------------
 
 def test_nothing_is_stored_by_default_and_a_reload_forgets_the_chat(site, tab):
