@@ -33,7 +33,7 @@ MIN_WORDS_TO_SWITCH = 3
 _EN_WORDS = set(
     """
     the a an and or but of to in on at for with from by about as into is are was were be been am
-    i im i'm me my mine you your yours u ur he she his her him they them their we our us it its
+    i im i'm me my mine you your yours u ur r human he she his her him they them their we our us it its
     this that these those what when where who why how which there here do does did dont don't
     doesnt didnt cant can't wont won't isnt aint have has had not no yes yeah yep nope ok okay
     please pls plz thanks thank thx ty hi hello hey yo sup help need want know think should would

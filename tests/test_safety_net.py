@@ -258,3 +258,42 @@ def test_someone_else_hurt_badly_now_is_an_emergency(text):
 
 def test_someone_else_hurt_long_ago_is_not():
     assert assess("he stabbed my sister two years ago, can she get a restraining order") is None
+
+
+@pytest.mark.parametrize("text", [
+    "boss took the phones and locked the gate, he says nobody leaves until the debt is paid",
+    "le patron a barré la barrière pis personne peut sortir tant que la dette est pas payée",
+    "our 12 year old isn't in her room and an adult messaged her to meet at the corner at 11",
+    "notre fille de 12 ans n'est pas dans sa chambre",
+    "mon pimp me cherche, il est dans le corridor",
+])
+def test_confinement_and_a_child_gone_from_her_room_are_emergencies(text):
+    assert assess(text) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "how do i report a house, nobody's in danger this second",
+    "my daughter is safe now but a man offered her money, what do we do",
+    "ma fille de 16 ans est à la maison, en sécurité, mais un gars lui a offert de l'argent",
+])
+def test_someone_safe_now_is_said_safe(text):
+    from bot.safety.danger import says_safe
+
+    assert says_safe(text) and assess(text) is None
+
+
+def test_an_unsure_classifier_on_someone_leaving_in_a_hurry_erases():
+    m = _ranked("i have to go NOW", ("nlu_fallback", 0.45), ("goodbye", 0.35), ("safety_exit", 0.3))
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == "safety_exit"
+
+
+def test_a_long_message_that_mentions_french_is_about_its_need_not_a_switch():
+    from bot.nlu.small_talk_filter import SmallTalkFilter
+
+    long = _ranked("j'ai été victime il y a des années, aujourd'hui je voudrais parler à une conseillère en français",
+                   ("switch_language", 0.5), ("victim_services", 0.3))
+    short = _ranked("en français svp", ("switch_language", 0.9), ("greet", 0.05))
+    SmallTalkFilter().process([long, short])
+    assert long.get("intent")["name"] == "victim_services"
+    assert short.get("intent")["name"] == "switch_language"

@@ -65,7 +65,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"ml_danger_threshold": 0.2, "follow_up_floor": 0.1, "specific_need_floor": 0.1, "unsure_need_floor": 0.25,
-                "exit_sure": 0.6}
+                "exit_sure": 0.6, "leaving": 0.5}
 
     def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
         self.config = {**self.get_default_config(), **(config or {})}
@@ -101,7 +101,9 @@ class SafetyNet(GraphComponent, IntentClassifier):
             message.set(SAFETY_NET, {"rule": danger.category, "classifier_intent": understood}, add_to_output=True)
             force_intent(message, forced)
             return
-        if is_exit_request(text) or sure_exit:
+        # Unsure, but leaving ("i have to go NOW"): erasing is the safe way to leave.
+        leaving = previous == FALLBACK_INTENT and scores.get(EXIT_INTENT, 0) + scores.get("goodbye", 0) >= self.config["leaving"]
+        if is_exit_request(text) or sure_exit or leaving:
             force_intent(message, EXIT_INTENT)
             return
         # "I'm safe now, but..." / "it happened last year": the need in the rest of the message,

@@ -1,4 +1,5 @@
-"""Rasa graph component: "Bonjour. Ma nièce a un chum plus vieux..." is not a greeting.
+"""Rasa graph component: "Bonjour. Ma nièce a un chum plus vieux..." is not a greeting, and a long
+message that mentions French is not a request to switch.
 
 A long message that opens with hello, thanks or ok is about what follows. When the classifier
 ranks small talk first for a message of `min_words` words or more, the best other intent takes
@@ -16,7 +17,10 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-SMALL_TALK = ("greet", "goodbye", "thanks", "affirm")
+SMALL_TALK = ("greet", "goodbye", "thanks", "affirm", "switch_language")
+# "en français svp" is a request to switch; a long message that says "...parler à une conseillère en
+# français" is about the need: a switch request needs this many words before it gives way.
+MIN_WORDS = {"switch_language": 10}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -39,7 +43,7 @@ class SmallTalkFilter(GraphComponent, IntentClassifier):
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if not isinstance(text, str) or text.startswith("/") or intent not in SMALL_TALK:
                 continue
-            if len(text.split()) < self.config["min_words"]:
+            if len(text.split()) < MIN_WORDS.get(intent, self.config["min_words"]):
                 continue
             ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) not in SMALL_TALK]
             if ranking:

@@ -74,6 +74,8 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:je me cache|je suis cachee|je suis cache|on se cache|cachee dans|cache dans le|cachee sous)\b",
         r"\b(?:y a|ya|il y a) (?:quelqu un|qqn|un inconnu|un homme|un gars|des gars) (?:dans|chez) (?:ma|la|notre|moi|nous)\b",
         r"\b(?:me court apres|me courent apres|me cherche partout)\b",
+        r"\b(?:il|ils|elle|mon \w+) (?:me (?:cherche|cherchent)\b(?! des)|(?:est|sont) dans (?:le corridor|le couloir|l escalier|le stationnement|le hall|l entree))|\bj entends sa voix\b",
+        r"\b(?:he is|they are|she is|my \w+ is) (?:in the hallway|in the corridor|on the stairs|in the parking lot|downstairs)\b|\bi (?:can )?hear (?:his|their|her) voice\b",
         r"\b(?:je me fais|je me suis fait|on me) (?:suivre|suivie|suivi)\b|\bsuivie? depuis\b",
         r"\b(?:photo|image|video) de (?:ma|mon|notre) (?:porte|maison|bloc|immeuble|char|auto)\b",
         r"\b(?:s en vient|s en viennent|s en vont venir) (?:ici|chez|me chercher|pour moi|icitte)\b|\b(?:il|ils|elle) s en (?:vient|viennent)\s*$",
@@ -93,6 +95,9 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:kidnapped|kidnap|abducted|taken against my will|in the trunk)\b",
         r"\bnot allowed to (?:leave|go out|go home|get out)\b",
         r"\block(?:ed)? (?:all )?the doors?\b|\btied me up\b|\bcornered\b",
+        r"\b(?:lock|locked|locks|locking) (?:the |all the |our )?(?:gate|gates|fence)\b|\b(?:nobody|no one|noone) (?:can |is allowed to |will |may )?(?:leave|go out|get out)\b",
+        r"\b(?:i )?(?:hid|hide|hiding) (?:a|one|my|this|the) (?:phone|cell)\b|\b(?:on a |j ai )?cache (?:un|mon|le|ce) (?:telephone|cell|cellulaire)\b",
+        r"\b(?:barre|barrent|ont barre|a barre|verrouille|ont verrouille) (?:la|les) (?:barriere|barrieres|portes?|clotures?)\b|\bpersonne (?:peut|a le droit de|doit) (?:sortir|partir)\b",
         r"\b(?:took|grabbed|pushed|dragged|dragging|pulling|pushing|forcing|forced|shoved|threw|put|taking) (?:me|her|him|a girl|a kid|someone|my \w+) (?:into|in) (?:a|the|his|their|a white) (?:car|van|truck|trunk)\b",
         r"\b(?:do not|dont) know where (?:i am|we are|they are taking me|we are going)\b",
         r"\b(?:will not|would not|refuses to|refused to) unlock (?:the|my|his|their) (?:doors?|car|truck|room)\b",
@@ -213,7 +218,7 @@ _GONE_EN = (
     r"|\b(?:did not|has not|have not|never|not|still not) (?:come|came|been|gotten|got|made it) (?:home|back)\b|\bis (?:still )?not (?:home|back)\b"
     r"|\bran away (?:tonight|today|this morning|this afternoon|last night|an hour ago|earlier)\b"
     r"|\b(?:do not|does not|no one|nobody|can not) (?:know|knows|find) where (?:she|he|they) (?:is|are|went)\b"
-    r"|\b(?:was|were) supposed to be (?:home|back)\b"
+    r"|\b(?:was|were) supposed to be (?:home|back)\b|\b(?:is not|not) in (?:her|his|their) (?:room|bed)\b"
     r"|\bcan not (?:find|reach|get a hold of|get ahold of|get in touch with|contact) (?:her|him|them)\b"
 )
 _UNREACHABLE_EN = (
@@ -250,6 +255,7 @@ _GONE_FR = (
     r"|\b(?:jamais|toujours pas|pas encore|pu|plus) (?:rentree?s?|revenue?s?)\b"
     r"|\b(?:sait|sais|savons|savent) (?:pas|plus|pu) ou (?:elle|il|ils|elles) (?:est|sont)\b|\b(?:trouve|trouvons|trouvent|rejoins|rejoint|rejoindre) (?:pas|plus|pu) (?:ma|mon|la|le)\b"
     r"|\b(?:arrive|arrivons) (?:pas|plus|pu) a (?:la|le) (?:joindre|rejoindre|trouver)\b|\b(?:la|le) trouve (?:pas|plus|pu)\b"
+    r"|\b(?:n est|est) (?:pas|plus|pu) dans (?:sa|son) (?:chambre|lit)\b"
 )
 _UNREACHABLE_FR = (
     r"\b(?:repond|repondent|reponds|repondait) (?:pas|plus|pu|jamais|pantoute)\b|\bne (?:repond|repondent) (?:pas|plus)\b"
@@ -270,7 +276,7 @@ _NOW_FR = r"\b(?:maintenant|en ce moment|ce soir|a soir|cette nuit|ce matin|cet 
 _WAITING_FR = (
     r"\b(?:un|des|le|ce|cet|deux) (?:\w+ ){0,2}(?:homme|hommes|gars|adulte|adultes|inconnu|inconnus|monsieur|bonhomme)\b(?: \w+){0,4}"
     r" (?:l attend|les attend|attend|attendent|est|sont) (?:devant|dehors|dans le stationnement|a la sortie|stationnee?s?|en bas)"
-    r"|\b(?:l attend|l attendent|les attend|les attendent)\b|\b(?:a|ont) (?:trop )?peur (?:de|pour) (?:sortir|partir|rentrer)\b"
+    r"|\b(?:l attend|l attendent|les attend|les attendent|l attendrait|l attendraient)\b|\b(?:a|ont) (?:trop )?peur (?:de|pour) (?:sortir|partir|rentrer)\b"
 )
 _HELD_FR = (
     r"\b(?:elle|il|ils|elles) (?:peut|peuvent|pourra) (?:pas|plus|pu) (?:partir|sortir|s en aller|rentrer|s enfuir)\b"
@@ -316,7 +322,9 @@ _SAFE_STATEMENTS = [
     r"\bno (?:gun|guns|knife|knives|weapon|weapons)\b",
     r"\bno (?:immediate )?danger\b",
     r"\b(?:nothing|not) (?:urgent|an emergency)\b|\brien d urgent\b|\bpas (?:une )?urgence\b",
-    r"\b(?:no one|nobody|no one s|noone) (?:is )?(?:in )?(?:any )?(?:immediate )?danger\b",
+    r"\b(?:no one|nobody|noone) (?:s |is )?(?:in )?(?:any )?(?:immediate )?danger\b",
+    r"\b(?:she|he|they|my \w+) (?:is|are) (?:now |home |at home |home and |at home and )?safe\b",
+    r"\b(?:elle|il|ils|elles|ma \w+|mon \w+|(?:ma|mon|notre) \w+ de \d+ ans) (?:est|sont) (?:maintenant |a la maison |a la maison et |chez nous )?en securite\b",
     r"\bpersonne (?:n )?(?:est|a l air) en danger\b",
     r"\b(?:i am|we are) safe\b",
     r"\bnot (?:going to|gonna) (?:kill|hurt) myself\b",
@@ -425,8 +433,8 @@ def _compiled() -> Tuple[List[Tuple[str, "re.Pattern"]], "re.Pattern"]:
 
 
 _LONG_AGO = re.compile(
-    r"\b(?:(?:(?:a few|few|two|three|\d+|several|many) )?(?:weeks|months|years) ago|last (?:month|year|summer|winter)"
-    r"|(?:il )?y a (?:des|quelques|deux|trois|\d+|plusieurs) (?:semaines|mois|ans|annees)|l an passe|l annee passee|le mois passe|le mois dernier)\b"
+    r"\b(?:(?:(?:a few|few|two|three|\d+|several|many) )?(?:weeks|months|years) ago|last (?:week|month|year|summer|winter)"
+    r"|(?:il )?y a (?:des|quelques|deux|trois|\d+|plusieurs) (?:semaines|mois|ans|annees)|l an passe|l annee passee|le mois passe|le mois dernier|la semaine (?:passee|derniere))\b"
 )
 _STILL_NOW = {SELF_HARM, "confined", "weapon"}
 _NOW = re.compile(r"\b(?:now|right now|tonight|just|currently|again|maintenant|en ce moment|ce soir|a soir|encore|astheure)\b")
