@@ -48,7 +48,8 @@ NEEDS: Dict[str, Need] = {
     "youth_support": Need("utter_youth_support", ("kids_help_phone", "chth"), audience="teen",
                           by_audience={"parent": ("chth", "kids_help_phone"),
                                        "indigenous": ("kids_help_phone", "hope_for_wellness", "talk4healing")}),
-    "parent_worry": Need("utter_parent_worry", ("chth",), audience="parent"),
+    # Cybertip too: online grooming is how many children are first approached.
+    "parent_worry": Need("utter_parent_worry", ("chth", "cybertip"), audience="parent"),
     "victim_services": Need("utter_victim_services", ("victim_support_line", "vqrp", "vwap", "chth")),
     "indigenous_support": Need(
         "utter_indigenous_support", ("talk4healing", "hope_for_wellness", "onwa"), audience="indigenous"

@@ -251,3 +251,10 @@ def test_no_answer_tells_a_young_person_they_decide_what_happens_next(domain):
     for name, variations in domain["responses"].items():
         for v in variations:
             assert "you decide what happens next" not in v["text"] and "décides de la suite" not in v["text"], name
+
+
+@pytest.mark.parametrize("intent", ["what_happens_call", "contact_person"])
+@pytest.mark.parametrize("lang, words", [("en", "children's aid"), ("fr", "aide à l'enfance")])
+def test_a_person_now_says_honestly_when_children_s_aid_may_be_told(intent, lang, words, dispatcher, domain, render):
+    run(ActionRespond(), make_tracker(intent, "x", language=lang, earlier_bot_messages=1), dispatcher, domain)
+    assert words in texts(render(dispatcher.messages, lang))

@@ -297,3 +297,7 @@ def test_a_long_message_that_mentions_french_is_about_its_need_not_a_switch():
     SmallTalkFilter().process([long, short])
     assert long.get("intent")["name"] == "victim_services"
     assert short.get("intent")["name"] == "switch_language"
+
+
+def test_the_guy_from_snap_in_front_of_our_house_is_danger():
+    assert assess("le gars de snap est devant chez nous là pis y dit qu'y va publier mes photos") is not None

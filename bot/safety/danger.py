@@ -26,7 +26,7 @@ from bot.language import is_word, strip_accents
 SELF_HARM = "self_harm"
 
 _SUBJ_EN = r"(?:he|she|they|someone|somebody|some guy|a guy|a man|men|people|him|them|my (?:pimp|boyfriend|bf|ex|boss|dad|father|stepdad|uncle|husband|trafficker|manager)|the (?:man|guy|men|boss|pimp))"
-_SUBJ_FR = r"(?:il|elle|ils|elles|on|quelqu un|quelquun|qqn|un gars|un homme|des hommes|mon (?:pimp|proxenete|copain|chum|ex|patron|boss|pere|beau pere|oncle|mari|trafiquant))"
+_SUBJ_FR = r"(?:il|elle|ils|elles|on|quelqu un|quelquun|qqn|un gars|un homme|des hommes|(?:le|ce|cet) (?:gars|type|homme|bonhomme)(?: de \w+)?|l homme(?: de \w+)?|mon (?:pimp|proxenete|copain|chum|ex|patron|boss|pere|beau pere|oncle|mari|trafiquant))"
 
 PATTERNS: Dict[str, List[str]] = {
     "intruder": [
@@ -59,7 +59,7 @@ PATTERNS: Dict[str, List[str]] = {
         # FR
         r"\b(?:defonce|defoncer|defoncent|defoncee|enfonce|enfoncer|enfoncent|casse|casser|cassent|frappe|frappent|cogne|cognent|tape|tapent|force|forcer|forcent) (?:a |sur |contre |dans )?(?:la|ma|notre) (?:porte|fenetre)",
         # "a la maison" is "at home": only "a ma porte", "devant la maison", "derriere chez moi"...
-        _SUBJ_FR + r" (?:est|sont|attend|attendent) (?:juste |encore )?(?:(?:devant|derriere) (?:ma|la|notre|mon|chez)|a (?:ma|notre|mon)) ?(?:porte|maison|fenetre|chambre|appartement|appart|immeuble|moi)\b",
+        _SUBJ_FR + r" (?:est|sont|attend|attendent) (?:juste |encore )?(?:(?:devant|derriere) (?:ma|la|notre|mon|chez)|a (?:ma|notre|mon)) ?(?:porte|maison|fenetre|chambre|appartement|appart|immeuble|moi|nous)\b",
         # "il est là" is danger; "quelqu'un est là ?" is a greeting, so no "quelqu'un" here
         r"\b(?:il|elle|ils|elles|mon (?:pimp|proxenete|copain|chum|ex|patron|boss|pere|beau pere|oncle|mari|trafiquant)) (?:est|sont) (?:ici|dehors|en bas|en route|en chemin|dans la maison|revenu|revenus|la)\s*(?:maintenant|en ce moment)?$",
         _SUBJ_FR + r" (?:est|sont) (?:ici|dehors|en bas|en route|en chemin|dans la maison)\b",
