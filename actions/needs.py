@@ -99,7 +99,9 @@ NEEDS: Dict[str, Need] = {
 
 # A parent who writes about their child ("my 13 yo is chatting with an adult") gets the parent's
 # answer even when the words sound like a young person's own need.
-FOR_PARENTS: Dict[str, str] = {"youth_support": "parent_worry", "friend_worry": "parent_worry"}
+FOR_PARENTS: Dict[str, str] = {"youth_support": "parent_worry", "friend_worry": "parent_worry",
+                               # the parent's answer (signs, don't confront) shows Cybertip too
+                               "online_exploitation": "parent_worry"}
 
 # After 911 (and 988 for self-harm), the emergency answer adds the one service that fits what the
 # classifier understood of the rest of the message; the hotline otherwise.

@@ -1,6 +1,6 @@
 """`make bench`: one table of figures, measured in one run.
 
-- intent accuracy and macro-F1 per language on the held-out set (tests/heldout/heldout.jsonl),
+- intent accuracy and macro-F1 per language on the sealed set (tests/heldout/sealed.jsonl, by group),
   with spaCy's blank EN/FR tokenizer and, for comparison, a whitespace tokenizer;
 - emergency recall (emergency and self-harm cases that get the emergency intent);
 - language accuracy: our detection + conversation language vs plain langdetect;
@@ -32,16 +32,25 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from bot.language import conversation_language, detect, plain_langdetect  # noqa: E402
-from bot.staff.evaluate import macro_f1  # noqa: E402
+from bot.staff.evaluate import GROUP_INTENTS, macro_f1  # noqa: E402
 from tests.servers import Assistant, post  # noqa: E402
 
 BIN = Path(sys.executable).parent
-# The untouched held-out set: written independently and never used to tune anything.
-HELDOUT = ROOT / "tests" / "heldout" / "final.jsonl"
+# The sealed set (issue #10): written independently, measured once untouched at the end of the work
+# it judged; its cases carry a group of the behavioural contract (the intents that answer it).
+HELDOUT = ROOT / "tests" / "heldout" / "sealed.jsonl"
 
 
 def cases():
-    return [json.loads(l) for l in HELDOUT.read_text(encoding="utf-8").splitlines() if l.strip()]
+    """English and French cases, each with its gold intent and the intents its group accepts."""
+    out = []
+    for line in HELDOUT.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            c = json.loads(line)
+            accepted = [c["intent"]] if "intent" in c else list(GROUP_INTENTS.get(c["group"], ()))
+            if c["lang"] in ("en", "fr"):
+                out.append({**c, "intent": accepted[0] if accepted else None, "accepted": accepted})
+    return out
 
 
 def rss_mb(pid: int) -> float:
@@ -82,11 +91,11 @@ def intent_scores(model: Path):
     gold, pred = defaultdict(list), defaultdict(list)
     for c in cases():
         text = c["turns"][-1]
-        if text.startswith("/"):
+        if text.startswith("/") or not c["intent"]:
             continue
-        parsed = asyncio.run(agent.parse_message(text))
+        predicted = asyncio.run(agent.parse_message(text))["intent"]["name"]
         gold[c["lang"]].append(c["intent"])
-        pred[c["lang"]].append(parsed["intent"]["name"])
+        pred[c["lang"]].append(c["intent"] if predicted in c["accepted"] else predicted)
     out = {}
     for lang in gold:
         g, p = gold[lang], pred[lang]
@@ -177,7 +186,7 @@ def main():
         for lang in ([] if args.skip_nlu else ["en", "fr"]):
             acc, f1, rec, n = spacy_scores[lang]
             wacc, wf1, _, _ = ws_scores[lang]
-            rows.append((f"Intent accuracy / macro-F1, {lang.upper()} held-out (n={n})",
+            rows.append((f"Intent accuracy / macro-F1, {lang.upper()} sealed set (n={n})",
                          f"{acc:.1%} / {f1:.3f}", f"whitespace tokenizer: {wacc:.1%} / {wf1:.3f}"))
             rows.append((f"Emergency recall, {lang.upper()} (NLU + safety net)", f"{rec:.1%}", ""))
         ours_lang, plain_lang, n = language_scores()

@@ -258,3 +258,18 @@ def test_no_answer_tells_a_young_person_they_decide_what_happens_next(domain):
 def test_a_person_now_says_honestly_when_children_s_aid_may_be_told(intent, lang, words, dispatcher, domain, render):
     run(ActionRespond(), make_tracker(intent, "x", language=lang, earlier_bot_messages=1), dispatcher, domain)
     assert words in texts(render(dispatcher.messages, lang))
+
+
+@pytest.mark.parametrize("lang, words", [("en", "children's aid"), ("fr", "aide à l'enfance")])
+def test_the_youth_answer_does_not_promise_confidentiality_without_its_exception(lang, words, dispatcher, domain, render):
+    run(ActionRespond(), make_tracker("youth_support", "im 13 and need to talk", language=lang, earlier_bot_messages=1),
+        dispatcher, domain)
+    assert words in texts(render(dispatcher.messages, lang))
+
+
+def test_a_parent_asking_about_a_child_online_gets_the_parents_answer_with_cybertip(dispatcher, domain, render):
+    tracker = make_tracker("online_exploitation", "mon gars de 13 ans reçoit des cartes cadeaux d'un inconnu d'un jeu",
+                           language="fr", earlier_bot_messages=1)
+    run(ActionRespond(), tracker, dispatcher, domain)
+    assert dispatcher.messages[0]["response"] == "utter_parent_worry"
+    assert "cyberaide.ca" in texts(render(dispatcher.messages, "fr")).lower()

@@ -301,3 +301,15 @@ def test_a_long_message_that_mentions_french_is_about_its_need_not_a_switch():
 
 def test_the_guy_from_snap_in_front_of_our_house_is_danger():
     assert assess("le gars de snap est devant chez nous là pis y dit qu'y va publier mes photos") is not None
+
+
+def test_a_student_leaving_with_a_man_now_is_an_emergency():
+    assert assess("une élève de 13 ans vient de partir à pied avec un homme dans la trentaine, elle avait l'air forcée")
+
+
+def test_a_short_goodbye_in_a_hurry_stays_a_goodbye():
+    from bot.nlu.small_talk_filter import SmallTalkFilter
+
+    m = _ranked("i have to go quick bye", ("goodbye", 0.9), ("safety_exit", 0.04))
+    SmallTalkFilter().process([m])
+    assert m.get("intent")["name"] == "goodbye"

@@ -27,7 +27,7 @@ MIN_WORDS = {"switch_language": 10}
 class SmallTalkFilter(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"min_words": 6}
+        return {"min_words": 6, "min_other_confidence": 0.1}
 
     def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
         self.config = {**self.get_default_config(), **(config or {})}
@@ -46,7 +46,8 @@ class SmallTalkFilter(GraphComponent, IntentClassifier):
             if len(text.split()) < MIN_WORDS.get(intent, self.config["min_words"]):
                 continue
             ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) not in SMALL_TALK]
-            if ranking:
+            # "i have to go quick bye" is a goodbye: give way only to a need the classifier saw too
+            if ranking and (ranking[0].get("confidence") or 0) >= self.config["min_other_confidence"]:
                 message.set(INTENT, ranking[0], add_to_output=True)
                 message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages

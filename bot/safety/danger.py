@@ -269,6 +269,8 @@ _WITH_SOMEONE_FR = (
     r"|\b(?:dans|en) (?:un|une|le|la|son|sa|leur) (?:\w+ )?(?:char|auto|voiture|camion|van|truck|uber) (?:avec|d un)\b"
     r"|\b(?:embarquee?|montee?|monte|embarque) dans (?:un|une|le|la|son|sa|leur) (?:\w+ )?(?:char|auto|voiture|camion|van|truck|uber)\b"
     r"|\b(?:quelqu un|un homme|un gars|un adulte|un inconnu) (?:qu (?:elle|il) a|rencontre|connu|connue) (?:\w+ )?(?:en ligne|sur internet|sur snap|sur instagram|sur tiktok|dans un jeu)\b"
+    r"|\b(?:partir|sortir|embarquer|monter|s en aller|disparaitre) (?:\w+ ){0,3}avec (?:un|une|des|le|ce|cet|deux)\s?(?:\w+ ){0,3}(?:homme|hommes|gars|adulte|adultes|inconnu|inconnus|monsieur|vieux|type)\b"
+    r"|\b(?:l air|avait l air|semblait) (?:forcee?|effrayee?|droguee?|paniquee?)\b"
     r"|\b(?:l a|les a|l ont) (?:embarquee?|amenee?|emmenee?|ramassee?|pognee?)\b|\b(?:dans|a) un (?:hotel|motel) avec\b"
     r"|\b(?:rencontrer|voir|rejoindre) un (?:\w+ ){0,2}(?:homme|gars|adulte|inconnu)\b"
 )
@@ -328,7 +330,7 @@ _SAFE_STATEMENTS = [
     r"\bpersonne (?:n )?(?:est|a l air) en danger\b",
     r"\b(?:i am|we are) safe\b",
     r"\bnot (?:going to|gonna) (?:kill|hurt) myself\b",
-    r"\b(?:je suis|on est|nous sommes|je me sens) en securite(?: maintenant| la)?\b",
+    r"\b(?:je suis|on est|nous sommes|je me sens) (?:en securite|safe)(?: maintenant| la)?\b",
     r"\b(?:pas|plus|pu|jamais|hors de) (?:en )?(?:danger|urgent|une urgence|d urgence)\b",
     # exit requests are not emergencies
     r"\b(?:sortie d urgence|emergency exit|quick exit|sortie rapide)\b",
