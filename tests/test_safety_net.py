@@ -313,3 +313,21 @@ def test_a_short_goodbye_in_a_hurry_stays_a_goodbye():
     m = _ranked("i have to go quick bye", ("goodbye", 0.9), ("safety_exit", 0.04))
     SmallTalkFilter().process([m])
     assert m.get("intent")["name"] == "goodbye"
+
+
+def test_a_long_message_the_classifier_reads_as_exit_but_that_asks_for_help_is_not_erased():
+    m = _ranked("Je suis sortie de ça y a un an, chu en sécurité maintenant. Mais il m'écrit encore que je lui dois de l'argent.",
+                ("safety_exit", 1.0), ("trafficking", 0.05), ("user_safe", 0.04))
+    leave = _ranked("my mom is walking in, close this chat", ("safety_exit", 0.9), ("goodbye", 0.05))
+    SafetyNet().process([m, leave])
+    assert m.get("intent")["name"] == "trafficking"
+    assert leave.get("intent")["name"] == "safety_exit"
+
+
+@pytest.mark.parametrize("text, danger", [
+    ("the man who used to sell me is at my door right now, i can see him through the peephole", True),
+    ("l'homme qui me vendait est devant ma porte en ce moment, j'ai peur", True),
+    ("my friend is at my door to pick me up for school", False),
+])
+def test_anyone_at_my_door_now_with_fear_is_danger(text, danger):
+    assert (assess(text) is not None) == danger

@@ -20,6 +20,7 @@ What the classifier understood of the rest of the message (its best other intent
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -30,6 +31,7 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.language import strip_accents
 from bot.safety.danger import assess, long_ago, says_safe
 from bot.safety.quick_exit import is_exit_request
 
@@ -43,6 +45,18 @@ FALLBACK_INTENT = "nlu_fallback"
 NOT_A_NEED = DANGER_INTENTS + (FALLBACK_INTENT,)
 # Reassurance and small talk: when a message also holds a specific need, the need wins.
 NOT_SPECIFIC = NOT_A_NEED + (SAFE_INTENT, EXIT_INTENT, "greet", "goodbye", "thanks", "affirm", "unclear")
+
+
+# A request to leave the chat is short, or says what to close, erase or hide.
+_LEAVING_CUES = re.compile(
+    r"\b(?:chat|conversation|convo|close|closing|erase|delete|hide|exit|quit|bye|gtg|screen|page|app|"
+    r"fermer|ferme|effacer|efface|supprimer|cacher|cache|quitter|quitte|ecran|y aller|partir|go)\b"
+)
+LEAVING_MAX_WORDS = 8
+
+
+def looks_like_leaving(text: str) -> bool:
+    return len(text.split()) <= LEAVING_MAX_WORDS or bool(_LEAVING_CUES.search(strip_accents(text.lower())))
 
 
 def force_intent(message: Message, intent: str) -> None:
@@ -94,6 +108,10 @@ class SafetyNet(GraphComponent, IntentClassifier):
         understood = _understood(ranking, self.config["follow_up_floor"])
 
         scores = {r.get(INTENT_NAME_KEY): r.get(PREDICTED_CONFIDENCE_KEY) or 0 for r in ranking}
+        if previous == EXIT_INTENT and not looks_like_leaving(text):
+            # "Je suis sortie de ça y a un an..." is a need, not a request to erase the conversation
+            previous = _understood(ranking, 0.0, skip=NOT_A_NEED + (EXIT_INTENT,)) or FALLBACK_INTENT
+            force_intent(message, previous)
         sure_exit = previous == EXIT_INTENT and scores.get(EXIT_INTENT, 0) >= self.config["exit_sure"]
         danger = assess(text)
         if danger is not None:

@@ -44,6 +44,9 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:coming|come) (?:for|to get|after) me\b",
         r"\b(?:stranger|someone|somebody|a man|a guy|men|people) (?:is |are )?(?:in|inside) (?:my|our|the) (?:house|room|home|apartment|apt|bedroom)\b",
         r"\b(?:i am |im )?hiding (?:in|under|from)\b",
+        # anyone at my door, with a sign that it is now or frightening ("the man who sold me is at my door")
+        r"\b(?:is|are) (?:right )?(?:at|outside|in front of|banging on|knocking on|pounding on) (?:my|our|this) (?:front )?(?:door|window|house|apartment|apt|room)\b(?=.*\b(?:right now|now|rn|peephole|i can see|i can hear|scared|help)\b)",
+        r"\b(?:est|sont) (?:devant|a|dans) (?:ma|notre) (?:porte|fenetre|maison|chambre|appart|appartement)\b(?=.*\b(?:maintenant|en ce moment|la|live|peur|aide|je le vois|je l entends|judas)\b)",
         r"\b(?:looking|searching|hunting) for me\b",
         r"\b(?:hear|heard|see|saw) (?:him|them|her|someone|somebody) (?:coming|outside|at the door|downstairs|in the house|breaking)\b",
         r"\b(?:coming up the stairs|on (?:his|her|their) way (?:here|over|to get me|to my))",
@@ -52,7 +55,7 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:know|knows|found out) where i (?:am|live|am staying)\b",
         r"\b(?:just )?showed up at (?:my|the) (?:house|door|shelter|school|work|place|apartment)\b",
         r"\b(?:chasing|chased|following) me\b",
-        r"\b(?:been|being|am being|getting|got) (?:followed|chased|stalked|watched)\b",
+        r"(?<!phone )(?<!cell )(?<!account )\b(?:been|being|am being|getting|got) (?:followed|chased|stalked|watched)\b",
         r"\b(?:in the next room|in the other room|right outside|down the hall)\b.*\b(?:he|she|they|him|them)\b|\bcan not talk\b.*\b(?:he|she|they) (?:is|are)\b",
         r"\b(?:picture|photo|pic|video) of my (?:front )?(?:door|house|building|car|window|street)\b|\bsee you in \d+\b",
         r"\b(?:getting|being) (?:moved|taken|sent|shipped) (?:to another city|out of town|away|tonight|to another)\b",
@@ -435,7 +438,7 @@ def _compiled() -> Tuple[List[Tuple[str, "re.Pattern"]], "re.Pattern"]:
 
 
 _LONG_AGO = re.compile(
-    r"\b(?:(?:(?:a few|few|two|three|\d+|several|many) )?(?:weeks|months|years) ago|last (?:week|month|year|summer|winter)"
+    r"\b(?:(?:(?:a few|few|two|three|\d+|several|many) )?(?:weeks|months|years) ago|a (?:long )?while (?:ago|back)|last (?:week|month|year|summer|winter)"
     r"|(?:il )?y a (?:des|quelques|deux|trois|\d+|plusieurs) (?:semaines|mois|ans|annees)|l an passe|l annee passee|le mois passe|le mois dernier|la semaine (?:passee|derniere))\b"
 )
 _STILL_NOW = {SELF_HARM, "confined", "weapon"}
