@@ -331,3 +331,13 @@ def test_a_long_message_the_classifier_reads_as_exit_but_that_asks_for_help_is_n
 ])
 def test_anyone_at_my_door_now_with_fear_is_danger(text, danger):
     assert (assess(text) is not None) == danger
+
+
+@pytest.mark.parametrize("text, danger", [
+    ("jsuis dans la salle de bain dun party pis le gars dit que je sors pas dici tant que jai pas remboursé", True),
+    ("he says i'm not leaving until i pay him back", True),
+    ("she can't leave him, not an emergency rn, she's at our place, what should we do", False),
+    ("my daughter left with a man an hour ago and isn't answering, not an emergency?", True),
+])
+def test_held_until_a_debt_is_paid_and_someone_safe_at_our_place(text, danger):
+    assert (assess(text) is not None) == danger

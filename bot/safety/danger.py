@@ -121,6 +121,8 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:on m a|ils m ont|il m a|elle m a|j ai ete|je me suis fait|je me suis faite|vient de se faire|vient d etre) (?:kidnappe|kidnappee|enleve|enlevee|enlever|kidnapper|embarque|embarquee)\b",
         r"\b(?:barree|barre|verrouillee) (?:dans|de l exterieur)\b|\bje suis barree\b",
         r"\b(?:m empeche|m empechent|nous empeche) de (?:sortir|partir|m en aller)\b",
+        r"\b(?:je|tu|on) (?:sors|sortiras|sortira|pars|partiras|partira) (?:pas|plus|pu|jamais) (?:d ici|dici|de la|de cette)\b|\b(?:personne|tu|je) (?:sort|sors) (?:pas|plus|pu) (?:d ici |dici )?tant que\b",
+        r"\b(?:i am|you are|we are|nobody is|no one is) not (?:leaving|going anywhere|getting out)(?: (?:here|this room|this place))? (?:until|till|til)\b",
         r"\b(?:me retient|me retiennent|me garde|me gardent) (?:de force|enfermee|enferme|prisonniere|prisonnier|dans une chambre|ici)\b",
         r"\b(?:pris au piege|prise au piege)\b|\b(?:m ont|m a) attachee?\b",
         r"\b(?:dans un char|dans une van|dans un camion|dans une auto|dans une voiture) de force\b|\bde force dans (?:un|une)\b|\bembarquee? de force\b",
@@ -314,6 +316,7 @@ PATTERNS["someone_else"] = [
 # "She came home", "on l'a retrouvée": the person told about is back; the rest of the message is a need.
 _OTHER_SAFE = re.compile(
     r"\b(?:she|he|they) (?:is|are|came|got|has come|has been) (?:home|back|safe)\b|\bfound (?:her|him|them)\b"
+    r"|\b(?:she|he|they) (?:is|are) (?:at|with) (?:our|my) (?:place|house|home)\b|\b(?:elle|il) est (?:chez nous|avec nous|chez moi)\b"
     r"|\b(?:elle|il|ils|elles) (?:est|sont) (?:rentree?s?|revenue?s?|en securite|de retour)\b|\b(?:on|je|la police) (?:l a|les a) (?:retrouvee?s?)\b"
 )
 
