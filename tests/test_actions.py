@@ -273,3 +273,9 @@ def test_a_parent_asking_about_a_child_online_gets_the_parents_answer_with_cyber
     run(ActionRespond(), tracker, dispatcher, domain)
     assert dispatcher.messages[0]["response"] == "utter_parent_worry"
     assert "cyberaide.ca" in texts(render(dispatcher.messages, "fr")).lower()
+
+
+def test_je_suis_la_mere_is_a_parent():
+    from actions.base import audience_from_text
+
+    assert audience_from_text("bonjour je suis la mère d'un gars de 14 ans") == "parent"

@@ -341,3 +341,9 @@ def test_anyone_at_my_door_now_with_fear_is_danger(text, danger):
 ])
 def test_held_until_a_debt_is_paid_and_someone_safe_at_our_place(text, danger):
     assert (assess(text) is not None) == danger
+
+
+def test_l_an_dernier_is_past():
+    from bot.safety.danger import long_ago
+
+    assert long_ago("ça s'est passé l'an dernier, je veux faire un rapport sur lui")
