@@ -442,7 +442,7 @@ def _compiled() -> Tuple[List[Tuple[str, "re.Pattern"]], "re.Pattern"]:
 
 _LONG_AGO = re.compile(
     r"\b(?:(?:(?:a few|few|two|three|\d+|several|many) )?(?:weeks|months|years) ago|a (?:long )?while (?:ago|back)|last (?:week|month|year|summer|winter)"
-    r"|(?:il )?y a (?:des|quelques|deux|trois|\d+|plusieurs) (?:semaines|mois|ans|annees)|l an passe|l an dernier|l annee passee|l annee derniere|le mois passe|le mois dernier|la semaine (?:passee|derniere)|dans le temps|a l epoque)\b"
+    r"|(?:il )?y a (?:des|quelques|deux|trois|\d+|plusieurs) (?:semaines|mois|ans|annees)|l an passee?|l an derniere?|l annee passee|l annee derniere|le mois passee?|le mois derniere?|la semaine (?:passee|derniere)|dans le temps|a l epoque)\b"
 )
 _STILL_NOW = {SELF_HARM, "confined", "weapon"}
 _NOW = re.compile(r"\b(?:now|right now|tonight|just|currently|again|maintenant|en ce moment|ce soir|a soir|encore|astheure)\b")
