@@ -347,3 +347,19 @@ def test_l_an_dernier_is_past():
     from bot.safety.danger import long_ago
 
     assert long_ago("ça s'est passé l'an dernier, je veux faire un rapport sur lui")
+
+
+@pytest.mark.parametrize("text, need", [
+    ("je suis en sécurité maintenant, je veux une ordonnance contre lui", "legal_help"),
+    ("i'm safe now, i just want to report him", "report_crime"),
+])
+def test_a_need_named_in_words_wins_over_strong_reassurance(text, need):
+    m = _ranked(text, ("user_safe", 0.95), ("legal_help", 0.02), ("safety_exit", 0.01))
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == need
+
+
+def test_reassurance_alone_stays_reassurance():
+    m = _ranked("i'm safe now, thank you", ("user_safe", 0.95), ("legal_help", 0.02))
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == "user_safe"

@@ -47,6 +47,21 @@ NOT_A_NEED = DANGER_INTENTS + (FALLBACK_INTENT,)
 NOT_SPECIFIC = NOT_A_NEED + (SAFE_INTENT, EXIT_INTENT, "greet", "goodbye", "thanks", "affirm", "unclear")
 
 
+# When reassurance ("I'm safe now") outweighs everything in the classifier, these words still name
+# the need of the rest of the message.
+NEED_HINTS = [
+    ("legal_help", re.compile(r"\b(?:restraining order|protection order|court order|peace bond|ordonnance)\b")),
+    ("report_crime", re.compile(r"\b(?:report|reporting|tip|signaler|signalement|denoncer|porter plainte)\b")),
+    ("shelter", re.compile(r"\b(?:shelter|place to (?:stay|sleep)|where (?:can|do) i (?:sleep|stay)|refuge|hebergement|dormir)\b")),
+    ("victim_services", re.compile(r"\b(?:counsell?(?:ing|or)|therapy|therapist|therapie|psychologique|conseillere?)\b")),
+]
+
+
+def need_hint(text: str) -> Optional[str]:
+    plain = strip_accents(text.lower())
+    return next((intent for intent, rx in NEED_HINTS if rx.search(plain)), None)
+
+
 # A request to leave the chat is short, or says what to close, erase or hide.
 _LEAVING_CUES = re.compile(
     r"\b(?:chat|conversation|convo|close|closing|erase|delete|hide|exit|quit|bye|gtg|screen|page|app|"
@@ -126,7 +141,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
             return
         # "I'm safe now, but..." / "it happened last year": the need in the rest of the message,
         # or, when the classifier was unsure, its best need if it is fair enough.
-        specific = _understood(ranking, self.config["specific_need_floor"], skip=NOT_SPECIFIC)
+        specific = _understood(ranking, self.config["specific_need_floor"], skip=NOT_SPECIFIC) or need_hint(text)
         likely = _understood(ranking, self.config["unsure_need_floor"], skip=NOT_SPECIFIC)
         safe, past = says_safe(text), long_ago(text)
         if safe or past:
