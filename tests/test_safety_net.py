@@ -363,3 +363,10 @@ def test_reassurance_alone_stays_reassurance():
     m = _ranked("i'm safe now, thank you", ("user_safe", 0.95), ("legal_help", 0.02))
     SafetyNet().process([m])
     assert m.get("intent")["name"] == "user_safe"
+
+
+def test_an_unsure_exit_on_a_long_message_is_not_an_erase():
+    m = _ranked("un poste de gardienne au Qatar avec le billet payé, ça cache-tu quelque chose",
+                ("safety_exit", 0.48), ("online_exploitation", 0.33), ("job_offer_check", 0.1))
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == "online_exploitation"

@@ -80,8 +80,16 @@ class Browser:
     def click(self, css):
         self.do("POST", f"/element/{self.find(css)}/click", {})
 
-    def text(self, css):
-        return self.do("GET", f"/element/{self.find(css)}/text")
+    def text(self, css, seconds=10.0):
+        """The element's text; a page that was still loading may replace the element: find it again."""
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                return self.do("GET", f"/element/{self.find(css)}/text")
+            except AssertionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def close(self):
         try:

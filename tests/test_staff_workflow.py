@@ -24,7 +24,7 @@ HOURS = ('hours: {en: "24/7", fr: "24 h/24, 7 j/7"}',
          'hours: {en: "weekdays 9 a.m. to 5 p.m.", fr: "en semaine, de 9 h à 17 h"}')
 # Phrasings the accepted model misreads (checked below before the change), added as job_offer_check.
 NEW_EXAMPLES = [
-    "un contrat de gardienne d'enfants à l'étranger, tout payé, ça a l'air trop beau",
+    "une famille à l'étranger veut que je vienne garder leurs enfants, tout est payé d'avance",
     "ils veulent que je signe vite pour un poste de mannequin à Vancouver",
     "c'est-tu normal qu'un employeur paie mon billet de bus pour Sudbury",
 ]

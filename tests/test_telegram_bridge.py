@@ -115,8 +115,9 @@ def test_survivors_whole_path_in_french(polling, assistant):
     assert "+1-833-900-1010" in answer.text  # tappable format
     assert "Aide juridique" in buttons_of(answer) and "Sortie rapide" in buttons_of(answer)
 
-    (legal,) = press(fake, chat, answer, "Aide juridique", "fr")
+    legal, hours = press(fake, chat, answer, "Aide juridique", "fr")
     assert "ordonnance" in legal.text
+    assert hours.text.startswith("En ce moment")  # whether the free lawyers can be reached now
 
     sender = sender_of(chat)
     tracker = assistant.tracker(sender)

@@ -65,13 +65,14 @@ def need_hint(text: str) -> Optional[str]:
 # A request to leave the chat is short, or says what to close, erase or hide.
 _LEAVING_CUES = re.compile(
     r"\b(?:chat|conversation|convo|close|closing|erase|delete|hide|exit|quit|bye|gtg|screen|page|app|"
-    r"fermer|ferme|effacer|efface|supprimer|cacher|cache|quitter|quitte|ecran|y aller|partir|go)\b"
+    r"fermer|ferme|effacer|efface|supprimer|cacher|quitter|quitte|ecran|y aller|partir|go)\b"
 )
 LEAVING_MAX_WORDS = 8
 
 
-def looks_like_leaving(text: str) -> bool:
-    return len(text.split()) <= LEAVING_MAX_WORDS or bool(_LEAVING_CUES.search(strip_accents(text.lower())))
+def looks_like_leaving(text: str, sure: bool) -> bool:
+    """Short, or the classifier is sure and the message says what to close, erase or hide."""
+    return len(text.split()) <= LEAVING_MAX_WORDS or (sure and bool(_LEAVING_CUES.search(strip_accents(text.lower()))))
 
 
 def force_intent(message: Message, intent: str) -> None:
@@ -123,7 +124,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
         understood = _understood(ranking, self.config["follow_up_floor"])
 
         scores = {r.get(INTENT_NAME_KEY): r.get(PREDICTED_CONFIDENCE_KEY) or 0 for r in ranking}
-        if previous == EXIT_INTENT and not looks_like_leaving(text):
+        if previous == EXIT_INTENT and not looks_like_leaving(text, scores.get(EXIT_INTENT, 0) >= self.config["exit_sure"]):
             # "Je suis sortie de ça y a un an..." is a need, not a request to erase the conversation
             previous = _understood(ranking, 0.0, skip=NOT_A_NEED + (EXIT_INTENT,)) or FALLBACK_INTENT
             force_intent(message, previous)

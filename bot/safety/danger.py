@@ -97,7 +97,7 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:can not|could not) (?:get out|escape)\b",
         r"\b(?:kidnapped|kidnap|abducted|taken against my will|in the trunk)\b",
         r"\bnot allowed to (?:leave|go out|go home|get out)\b",
-        r"\block(?:ed)? (?:all )?the doors?\b|\btied me up\b|\bcornered\b",
+        r"\block(?:ed)? (?:all )?the doors?\b|\btied me up\b|\bcornered\b|\btied (?:up )?my (?:hands|wrists|feet|legs|arms)\b|\bm (?:ont|a) attache (?:les|mes) (?:mains|poignets|pieds)\b",
         r"\b(?:lock|locked|locks|locking) (?:the |all the |our )?(?:gate|gates|fence)\b|\b(?:nobody|no one|noone) (?:can |is allowed to |will |may )?(?:leave|go out|get out)\b",
         r"\b(?:i )?(?:hid|hide|hiding) (?:a|one|my|this|the) (?:phone|cell)\b|\b(?:on a |j ai )?cache (?:un|mon|le|ce) (?:telephone|cell|cellulaire)\b",
         r"\b(?:barre|barrent|ont barre|a barre|verrouille|ont verrouille) (?:la|les) (?:barriere|barrieres|portes?|clotures?)\b|\bpersonne (?:peut|a le droit de|doit) (?:sortir|partir)\b",
