@@ -370,3 +370,9 @@ def test_an_unsure_exit_on_a_long_message_is_not_an_erase():
                 ("safety_exit", 0.48), ("online_exploitation", 0.33), ("job_offer_check", 0.1))
     SafetyNet().process([m])
     assert m.get("intent")["name"] == "online_exploitation"
+
+
+@pytest.mark.parametrize("text", ["theres a girl in the unit next door, i can hear her screaming",
+                                  "j'entends une fille crier dans l'appart d'à côté"])
+def test_someone_heard_being_hurt_now_is_an_emergency(text):
+    assert assess(text) is not None

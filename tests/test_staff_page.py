@@ -80,16 +80,22 @@ class Browser:
     def click(self, css):
         self.do("POST", f"/element/{self.find(css)}/click", {})
 
-    def text(self, css, seconds=10.0):
-        """The element's text; a page that was still loading may replace the element: find it again."""
+    def submit(self, css, seconds=10.0):
+        """Click a button that posts a form, and wait until the next page has replaced this one
+        (the click returns before: reading the page at once may read the old one)."""
+        before = self.find("html")
+        self.click(css)
         deadline = time.monotonic() + seconds
-        while True:
+        while time.monotonic() < deadline:
             try:
-                return self.do("GET", f"/element/{self.find(css)}/text")
-            except AssertionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+                if self.find("html") != before:
+                    return
+            except AssertionError:  # between two pages
+                pass
+            time.sleep(0.05)
+
+    def text(self, css):
+        return self.do("GET", f"/element/{self.find(css)}/text")
 
     def close(self):
         try:
@@ -121,23 +127,23 @@ def test_staff_page_needs_a_login_and_saves_only_checked_edits(project, page, br
     assert browser.url.endswith("/login")  # no session: the login form
 
     browser.type("#password", "guess")
-    browser.click("#login")
+    browser.submit("#login")
     assert "Wrong password" in browser.text("#wrong")
 
     browser.type("#password", PASSWORD)
-    browser.click("#login")
+    browser.submit("#login")
     assert browser.wait_for_url(page + "/") == page + "/"
 
     # A good edit: the hotline's French hours. Saved, and the directory file has it.
     browser.type("textarea[name='r.chth.hours.fr']", "en semaine, de 9 h à 17 h")
-    browser.click("#save")
+    browser.submit("#save")
     assert "Saved (1 change(s))" in browser.text("#saved")
     assert 'hours: {en: "24/7", fr: "en semaine, de 9 h à 17 h"}' in project.resources.read_text(encoding="utf-8")
 
     # A half-made edit: the French answer emptied. Nothing saved, the problem shown with its place.
     before = project.domain.read_bytes()
     browser.type("textarea[name='a.utter_goodbye.fr']", "")
-    browser.click("#save")
+    browser.submit("#save")
     problems = browser.text("#problems")
     assert "Nothing was saved" in problems and "utter_goodbye: the French text is empty." in problems
     assert "domain.yml: line" not in problems and "domain.yml, line" in problems
@@ -146,7 +152,7 @@ def test_staff_page_needs_a_login_and_saves_only_checked_edits(project, page, br
     # A malformed phone number in the directory is refused the same way.
     browser.type("input[name='r.femaide.contact.phone']", "1-877-336-243")
     browser.type("textarea[name='a.utter_goodbye.fr']", "Prends soin de toi.")
-    browser.click("#save")
+    browser.submit("#save")
     assert "is not in a known format" in browser.text("#problems")
     assert '"1-877-336-2433"' in project.resources.read_text(encoding="utf-8")
 

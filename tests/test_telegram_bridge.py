@@ -126,7 +126,7 @@ def test_survivors_whole_path_in_french(polling, assistant):
     assert not user_events(assistant.tracker(str(chat))), "the raw chat id is never a sender"
 
     every_id = {m.message_id for m in fake.visible(chat)}
-    assert len(every_id) == 7  # /start + 3 answers, the question + its answer, the button's answer
+    assert len(every_id) == 8  # /start + 3 answers, the question + its answer, the button's 2 answers (legal, hours)
     note_mid = fake.user_says(chat, "/sortir", "fr")
     (note,) = fake.wait_bot_messages(chat, after=note_mid)
     assert note.text.startswith(text("telegram_erased", "fr"))

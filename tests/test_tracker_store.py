@@ -243,7 +243,7 @@ def test_the_retention_job_deletes_old_conversations(tmp_path, domain, monkeypat
     monkeypatch.setenv("RETENTION_SWEEP_MINUTES", "0")
     store = ErasingTrackerStore(domain)
     run(store.save(conversation(domain, "old", ["hello"], at=time.time() - 30 * 3600)))
-    run(store.save(conversation(domain, "new", ["hello"])))
+    run(store.save(conversation(domain, "new", ["hello"], at=time.time() - 3600)))  # 1 h old: kept by the 24 h default
     store.close()
     out = subprocess.run([sys.executable, "-m", "bot.retention"], capture_output=True, text=True, cwd=ROOT,
                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
@@ -254,7 +254,7 @@ def test_the_retention_job_deletes_old_conversations(tmp_path, domain, monkeypat
     # --hours overrides RETENTION_HOURS for one run (in-process: same code, faster)
     from bot.retention import main
 
-    assert main(["--hours", "0.0001"]) == 0
+    assert main(["--hours", "0.5"]) == 0
     assert "deleted 1 conversation" in capsys.readouterr().out and count("new") == 0
     assert "RETENTION_HOURS" not in os.environ  # main() leaves the environment as it was
 

@@ -153,6 +153,9 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:la|le|les) (?:montent|amenent|emmenent|trainent|transportent) (?:en haut|dans une chambre|dans un char|dehors|de force)\b",
         r"\b(?:m a|m ont) (?:etranglee?|etouffee?|poignardee?|tabassee?|violee?|frappee?) (?:a soir|ce soir|tantot|tout a l heure|encore|pis)\b|\b(?:m a|m ont) (?:etranglee?|poignardee?)\b",
         r"\b(?:choked|strangled|stabbed) me\b",
+        # someone heard being hurt now ("i can hear her screaming next door")
+        r"\b(?:i can hear|i hear|hearing|we can hear|we hear) (?:her|him|them|someone|somebody|a (?:girl|woman|kid|child|man|baby)) (?:screaming|scream|crying for help|yelling for help|begging)\b",
+        r"\bj (?:l |les )?entends (?:une fille |une femme |un enfant |quelqu un |qqn )?(?:crier|hurler|pleurer a l aide|supplier)\b|\bon (?:l |les )?entend (?:crier|hurler)\b",
         # someone else hurt badly, now ("he stabbed my roommate", "blood everywhere")
         r"\b(?:stabbed|shot|strangled|strangling|choking|stabbing|shooting) (?:my|her|him|them|someone|somebody|a|the|our)\b",
         r"\b(?:blood everywhere|bleeding (?:a lot|badly|out|everywhere)|(?:is|are) not breathing|(?:is|are) unconscious|won t wake up)\b",
