@@ -59,6 +59,7 @@ def utter_opening(dispatcher, resource_id: str, lang: str, now: Optional[dt.date
     """Say whether the service `resource_id` answers now, or when it opens (utter_open_now /
     utter_opens_at in domain.yml), in the service's own time zone."""
     from actions import directory
+    from actions.base import numbers
     from bot.texts import text
 
     entry = directory.directory().get(resource_id)
@@ -67,12 +68,11 @@ def utter_opening(dispatcher, resource_id: str, lang: str, now: Optional[dt.date
     found = availability(entry.open_hours, now)
     name = entry.name.get(lang, entry.name["en"])
     if found.open_now:
-        dispatcher.utter_message(response="utter_open_now", service=name, hotline_number=directory.phone("chth"))
+        dispatcher.utter_message(response="utter_open_now", service=name, **numbers())
     elif found.next_open:
         today = (now or clock()).astimezone(found.next_open.tzinfo).date()
         ahead = (found.next_open.date() - today).days
         day = (text("today", lang) if ahead == 0 else text("tomorrow", lang) if ahead == 1
                else text("weekdays", lang).split("|")[found.next_open.weekday()])
         time = found.next_open.strftime("%H:%M" if lang == "en" else "%H h %M")
-        dispatcher.utter_message(response="utter_opens_at", service=name, day=day, time=time,
-                                 hotline_number=directory.phone("chth"))
+        dispatcher.utter_message(response="utter_opens_at", service=name, day=day, time=time, **numbers())
