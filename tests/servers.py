@@ -13,7 +13,7 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -125,6 +125,12 @@ class Assistant:
 
     def say(self, sender: str, text: str, metadata: Optional[Dict] = None) -> List[Dict]:
         return post(self.webhook, sender, text, metadata)
+
+    def turn(self, sender: str, text: str) -> Tuple[str, Dict[str, str]]:
+        """One turn as a person sees it: the reply's text, and its buttons (title -> payload) in order."""
+        reply = self.say(sender, text)
+        return ("\n".join(m.get("text") or "" for m in reply),
+                {b["title"]: b["payload"] for m in reply for b in m.get("buttons") or []})
 
     def tracker(self, sender: str, url: Optional[str] = None) -> Dict:
         req = urllib.request.Request(f"{url or self.url}/conversations/{sender}/tracker?token={self.api_token}")

@@ -9,13 +9,6 @@ import pytest
 pytestmark = pytest.mark.integration
 
 
-def turn(assistant, sender, message):
-    reply = assistant.say(sender, message)
-    text = "\n".join(m.get("text") or "" for m in reply)
-    buttons = {b["title"]: b["payload"] for m in reply for b in m.get("buttons") or []}
-    return text, buttons
-
-
 PATHS = {
     "en": [("how do i get a restraining order against my trafficker", "For me", "restraining order"),
            (None, "What happens next?", "You can apply for yourself"),
@@ -30,7 +23,7 @@ PATHS = {
 def test_the_restraining_order_guide_walks_with_its_buttons_and_says_when_lawyers_answer(assistant, lang):
     sender, payload = "test-" + uuid.uuid4().hex[:10], None
     for typed, next_button, expected in PATHS[lang]:
-        text, buttons = turn(assistant, sender, typed or payload)
+        text, buttons = assistant.turn(sender, typed or payload)
         assert expected in text
         assert "18339001010" in re.sub(r"\D", "", text)
         assert re.search(r"Right now: .* (is open|is closed)" if lang == "en" else r"En ce moment : .* (est ouvert|est fermé)", text)
@@ -44,13 +37,13 @@ def test_the_restraining_order_guide_walks_with_its_buttons_and_says_when_lawyer
 ])
 def test_the_safety_plan_goes_step_by_step_and_a_quick_exit_erases_it(assistant, lang, start, steps, exit_word):
     sender = "test-" + uuid.uuid4().hex[:10]
-    text, buttons = turn(assistant, sender, start)
+    text, buttons = assistant.turn(sender, start)
     assert ("Step 1 of 3" if lang == "en" else "Étape 1 sur 3") in text
     for n, title in enumerate(steps, start=2):
-        text, buttons = turn(assistant, sender, buttons[title])
+        text, buttons = assistant.turn(sender, buttons[title])
         assert (f"Step {n} of 3" if lang == "en" else f"Étape {n} sur 3") in text
     assert "Telegram" in text  # the phone step covers Telegram's auto-delete
-    reply, _ = turn(assistant, sender, exit_word)
+    reply, _ = assistant.turn(sender, exit_word)
     assert len(reply) <= 300
     assert "safety_plan" not in json.dumps(assistant.tracker(sender))
 
@@ -59,7 +52,7 @@ def test_the_safety_plan_goes_step_by_step_and_a_quick_exit_erases_it(assistant,
                                           ("fr", "il est devant ma porte pis il cogne")])
 def test_danger_in_the_middle_of_a_path_gets_911_first(assistant, lang, danger):
     sender = "test-" + uuid.uuid4().hex[:10]
-    turn(assistant, sender, "/safety_plan")
-    turn(assistant, sender, "/safety_plan_documents")
-    text, _ = turn(assistant, sender, danger)
+    assistant.turn(sender, "/safety_plan")
+    assistant.turn(sender, "/safety_plan_documents")
+    text, _ = assistant.turn(sender, danger)
     assert "911" in text.splitlines()[0]

@@ -12,10 +12,9 @@ HOTLINE = "8339001010"
 
 
 def ask(assistant, message):
-    reply = assistant.say("test-" + uuid.uuid4().hex[:10], message)
-    text = "\n".join(m.get("text") or "" for m in reply)
-    payloads = [b["payload"] for m in reply for b in m.get("buttons") or []]
-    return text, payloads
+    """The first turn of a new conversation: its text, and its buttons' payloads in order."""
+    text, buttons = assistant.turn("test-" + uuid.uuid4().hex[:10], message)
+    return text, list(buttons.values())
 
 
 @pytest.mark.parametrize("message", [
