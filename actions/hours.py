@@ -65,12 +65,13 @@ def utter_opening(dispatcher, resource_id: str, lang: str, now: Optional[dt.date
     entry = directory.directory().get(resource_id)
     if not entry or not entry.showable or not entry.open_hours:
         return
+    now = now or clock()  # one "now" for "is it open" and "how many days until it opens"
     found = availability(entry.open_hours, now)
     name = entry.name.get(lang, entry.name["en"])
     if found.open_now:
         dispatcher.utter_message(response="utter_open_now", service=name, **numbers())
     elif found.next_open:
-        today = (now or clock()).astimezone(found.next_open.tzinfo).date()
+        today = now.astimezone(found.next_open.tzinfo).date()
         ahead = (found.next_open.date() - today).days
         day = (text("today", lang) if ahead == 0 else text("tomorrow", lang) if ahead == 1
                else text("weekdays", lang).split("|")[found.next_open.weekday()])
