@@ -376,3 +376,115 @@ def test_an_unsure_exit_on_a_long_message_is_not_an_erase():
                                   "j'entends une fille crier dans l'appart d'à côté"])
 def test_someone_heard_being_hurt_now_is_an_emergency(text):
     assert assess(text) is not None
+
+
+@pytest.mark.parametrize("text,ranking", [
+    ("gtg someone just walked in", [("nlu_fallback", 0.4), ("unclear", 0.3)]),
+    ("je dois partir vite", [("unclear", 0.5), ("emergency", 0.25)]),
+    ("quelqu'un arrive je dois partir", [("nlu_fallback", 0.4), ("emergency", 0.3)]),
+    ("faut que je ferme ça vite il arrive", [("emergency", 0.6)]),  # someone coming + "close this": the exit
+])
+def test_having_to_leave_now_is_a_quick_exit_even_when_the_classifier_is_unsure(text, ranking):
+    m = _ranked(text, *ranking)
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == "safety_exit"
+
+
+@pytest.mark.parametrize("text", [
+    "he has a knife, i have to go",  # a weapon is not only someone arriving: 911 first
+    "il m'a enfermée, je dois partir",
+])
+def test_having_to_leave_does_not_hide_other_danger(text):
+    m = _ranked(text, ("safety_exit", 0.5))
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "i have to go to court next week, what happens there",  # not leaving the chat
+    "my friend has to leave her job but her boss keeps her passport",
+    "je dois partir de chez mon chum mais j'ai nulle part où aller, pouvez-vous m'aider à trouver un endroit",
+])
+def test_a_longer_message_about_leaving_a_place_is_not_a_quick_exit(text):
+    from bot.safety.quick_exit import leaving_now
+
+    assert not leaving_now(text)
+
+
+@pytest.mark.parametrize("text", [
+    "le patron a frappé mon collègue et il dit qu'il va faire pareil à nous si on parle",
+    "the boss beat my coworker and says he'll do the same to us",
+])
+def test_a_threat_to_do_the_same_to_us_is_violence(text):
+    danger = assess(text)
+    assert danger is not None and danger.category == "violence"
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a year ago, and "she's fine now": the "now" is about being well, not about danger
+    ("Mon amie est sortie de ça il y a un an, elle va bien maintenant, mais je sais pas quoi lui dire",
+     [("emergency", 0.4), ("friend_worry", 0.3)]),
+    ("I'm fine physically, police drove me to a friend's place last week, but I can't stay here after tonight",
+     [("self_harm", 0.3), ("nlu_fallback", 0.3), ("shelter", 0.05)]),
+])
+def test_being_well_now_after_a_past_event_answers_the_need(text, expected):
+    from bot.safety.danger import long_ago, says_safe
+
+    assert says_safe(text)
+    m = _ranked(text, *expected)
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] in ("friend_worry", "shelter")
+
+
+def test_being_fine_never_cancels_a_danger_rule():
+    assert assess("im ok but he locked the door") is not None
+    assert assess("je vais bien mais il est devant ma porte") is not None
+
+
+def test_a_year_ago_is_long_ago():
+    from bot.safety.danger import long_ago
+
+    assert long_ago("it happened a year ago") and long_ago("c'est arrivé il y a un an")
+    assert not long_ago("it happened a year ago and he is back tonight")
+
+
+@pytest.mark.parametrize("text,category", [
+    # danger the classifier alone used to carry (a retrain could lose it): now the rules hold it too
+    ("theres someone trying to open my bedroom door rn", "intruder"),
+    ("y a quelqu'un qui essaie de rentrer chez nous là", "intruder"),
+    ("the 2 guys are parked outside my building rn, one texted 'come down or we come up'", "intruder"),
+    ("im in his car and he wont stop to let me out", "confined"),
+    ("chu dans un char avec 2 gars, ils veulent pas arrêter", "confined"),
+    ("my friend is being pulled into a van right now", "confined"),
+    ("he said if i leave hell kill me", "violence"),
+    ("il m'a dit que si je pars ce soir il me tue", "violence"),
+    ("il verse de l'essence partout dans la maison", "violence"),
+    ("i have the pills in my hand", "self_harm"),
+    ("i took like 30 of my moms pills", "self_harm"),
+    ("jveux pu vivre", "self_harm"),
+    ("j'ai avalé toute ma bouteille de pilules", "self_harm"),
+])
+def test_danger_the_classifier_alone_used_to_carry(text, category):
+    danger = assess(text)
+    assert danger is not None and danger.category == category
+
+
+@pytest.mark.parametrize("text", [
+    "A grade 10 student just told me her boyfriend is in the school parking lot right now waiting to drive her to Toronto",
+    "One of my players just called crying, her boyfriend drove her to Toronto and won't bring her back",
+    "my brother is 12, a guy from fortnite told him to meet tonight, his bed is empty",
+    "ma fille a 15 ans, son chum de 25 ans veut pas la ramener",
+    "mon amie est dans une chambre d'hôtel avec un gars qui veut pas la laisser partir",
+])
+def test_a_teacher_coach_or_sibling_telling_of_a_child_in_danger_now(text):
+    danger = assess(text)
+    assert danger is not None and danger.category == "someone_else"
+
+
+@pytest.mark.parametrize("text", [
+    "my player was waiting to take the bus",
+    "a student of mine left school early last week with her boyfriend",
+    "I have pills for my headache, which ones are safe with alcohol",
+])
+def test_ordinary_things_those_rules_must_not_catch(text):
+    assert assess(text) is None

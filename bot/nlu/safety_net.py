@@ -33,7 +33,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import strip_accents
 from bot.safety.danger import assess, long_ago, says_safe
-from bot.safety.quick_exit import is_exit_request
+from bot.safety.quick_exit import is_exit_request, leaving_now
 
 SAFETY_NET = "safety_net"
 EMERGENCY_INTENT = "emergency"
@@ -52,7 +52,9 @@ NOT_SPECIFIC = NOT_A_NEED + (SAFE_INTENT, EXIT_INTENT, "greet", "goodbye", "than
 NEED_HINTS = [
     ("legal_help", re.compile(r"\b(?:restraining order|protection order|court order|peace bond|ordonnance)\b")),
     ("report_crime", re.compile(r"\b(?:report|reporting|tip|signaler|signalement|denoncer|porter plainte)\b")),
-    ("shelter", re.compile(r"\b(?:shelter|place to (?:stay|sleep)|where (?:can|do) i (?:sleep|stay)|refuge|hebergement|dormir)\b")),
+    ("shelter", re.compile(r"\b(?:shelter|place to (?:stay|sleep)|where (?:can|do) i (?:sleep|stay)|(?:nowhere|no place) to (?:go|stay|sleep)|"
+                           r"where to (?:sleep|stay|go tonight)|can(?:no|')?t stay (?:here|there)|"
+                           r"refuge|hebergement|dormir|nulle part ou aller|pas de place pour (?:ce soir|dormir|rester))\b")),
     ("victim_services", re.compile(r"\b(?:counsell?(?:ing|or)|therapy|therapist|therapie|psychologique|conseillere?)\b")),
 ]
 
@@ -130,6 +132,11 @@ class SafetyNet(GraphComponent, IntentClassifier):
             force_intent(message, previous)
         sure_exit = previous == EXIT_INTENT and scores.get(EXIT_INTENT, 0) >= self.config["exit_sure"]
         danger = assess(text)
+        # "faut que je ferme ça vite il arrive": someone is coming and the person says they must close
+        # the chat. Clearing the screen is what they asked for; other danger still gets 911.
+        if leaving_now(text) and (danger is None or danger.category == "intruder"):
+            force_intent(message, EXIT_INTENT)
+            return
         if danger is not None:
             forced = SELF_HARM_INTENT if danger.self_harm else EMERGENCY_INTENT
             message.set(SAFETY_NET, {"rule": danger.category, "classifier_intent": understood}, add_to_output=True)
@@ -149,8 +156,8 @@ class SafetyNet(GraphComponent, IntentClassifier):
             if previous in DANGER_INTENTS + (SAFE_INTENT,) and specific:
                 force_intent(message, specific)
                 return
-            if previous == FALLBACK_INTENT and likely:
-                force_intent(message, likely)
+            if previous == FALLBACK_INTENT and (likely or need_hint(text)):
+                force_intent(message, likely or need_hint(text))
                 return
         if safe:
             if previous in DANGER_INTENTS:

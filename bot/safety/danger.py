@@ -30,6 +30,15 @@ _SUBJ_FR = r"(?:il|elle|ils|elles|on|quelqu un|quelquun|qqn|un gars|un homme|des
 
 PATTERNS: Dict[str, List[str]] = {
     "intruder": [
+        # trying to get in, or at the door, now
+        r"\b(?:trying to|tryna|about to) (?:open|unlock|get through) (?:my|the|our) (?:\w+ )?(?:door|window)\b|\b(?:pounding|hitting|banging|kicking) (?:on )?(?:the|my|our) (?:\w+ )?door\b",
+        r"\b(?:essaie|essaye|essaient|essayent) (?:de|d) (?:rentrer|entrer|ouvrir) (?:\w+ ){0,3}(?:porte|fenetre|chez)\b|\b(?:arrete|arretent) (?:pas|plus|pu) de (?:cogner|frapper|sonner)\b",
+        r"\b(?:parked|waiting|sitting) (?:right )?(?:outside|in front of|downstairs from|below) my (?:house|building|place|apartment|apt|window)\b|\bcome down or (?:we|i) come up\b|\b(?:he|she|they) can see me\b",
+        r"\b(?:m attend|m attendent|est|sont) en bas de (?:mon|chez) (?:bloc|immeuble|appart|moi)\b|\bregardent? ma fenetre\b|\bil (?:est|etait) dans la cour\b|\b(?:il|ils) montent?\s*$",
+        r"\b(?:is|are) (?:inside|in) my (?:room|house|apartment|bedroom|place)\b(?=.*\b(?:right now|now|rn|i hear|i can hear)\b)",
+        r"\blocked myself in\b|\bje me suis (?:barree?|enfermee?) dans\b",
+        r"\b(?:followed|has followed) me (?:\w+ ){0,8}(?:and|now) (?:he|she|they)(?: is| are)? (?:still|waiting|behind|outside|keeps)\b|\b(?:m a|m ont) suivie? (?:\w+ ){0,4}(?:il|ils) (?:est|sont)\b",
+        r"\b(?:tourne|tournent) en (?:char|auto|voiture) (?:\w+ ){0,3}pour me (?:retrouver|trouver)\b|\bfont demi tour pour (?:venir )?me (?:chercher|prendre)\b",
         # EN
         r"\b(?:break|breaking|broke|broken|kick|kicking|kicked|bang|banging|banged|pound|pounding|smash|smashing|smashed|bust|busting|busted|force|forcing|forced) (?:down |in |open |through )?(?:the |my |our |his )?(?:door|window)",
         r"\b(?:breaking|broke|broken|busting|forcing his way|forcing their way|trying to get|trying to break|about to break|going to break) in(?:to)?\b",
@@ -89,6 +98,15 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:arme|armes|fusil|pistolet|couteau|couteaux|flingue|revolver|machette|carabine)\b",
     ],
     "confined": [
+        # in a vehicle that will not stop, taken somewhere unknown
+        r"\b(?:will not|would not|does not want to|refuses to|not going to) (?:stop|pull over|let me out|slow down)\b|\b(?:taking|driving|moving) (?:me|us) (?:somewhere|to another city)\b",
+        r"\b(?:do not|dont|i do not) know where (?:they are|he is|she is|we are) (?:taking|driving|going)\b|\bidk where (?:they are|he is) (?:taking|driving)\b",
+        r"\b(?:veut|veulent) (?:pas|plus|pu) (?:arreter|me laisser (?:descendre|debarquer|sortir)|me dire ou)\b|\bsais pas ou (?:ils|il|on) (?:m amene|m amenent|s en va|me conduit|va)\b",
+        r"\b(?:being|getting) (?:pulled|pushed|dragged|forced|thrown|shoved) (?:\w+ )?into (?:a|the|his|their) (?:\w+ )?(?:van|car|truck|trunk)\b",
+        r"\b(?:m a|m ont) (?:barree?|enfermee?|embarree?) (?:dehors|dans)\b|\b(?:pousse|poussent) dans (?:son|sa|un|une|le|la|leur) (?:auto|char|van|voiture|camion)\b",
+        r"\b(?:vient de se faire|se fait|se faire) (?:pousser|embarquer|trainer) dans (?:un|une|le|la) (?:char|van|auto|voiture|camion)\b|\b(?:veut|veulent) (?:m|me) embarquer\b",
+        r"\b(?:qui|gars|homme|il|ils) (?:la|le|les|me) (?:retient|retiennent)\b|\b(?:la|le|les|me) (?:retient|retiennent) (?:dans|de force|prisonniere?|enfermee?)\b|\bl empeche(?:nt)? de (?:sortir|partir)\b|\b(?:veut|veulent) pas (?:debarrer|deverrouiller|ouvrir) (?:les|la) portes?\b",
+        r"\b(?:will not|would not|refuses to) (?:let|allow) (?:her|him|them) (?:go|leave)\b(?=.*\b(?:help|scared|crying|whispered|now|still)\b)",
         r"\b(?:locked|lock|locking|locks|trapped|trap|chained|tied|shut) (?:me |us )?(?:up |in|inside|in here|in a room|in the room|in the basement)\b",
         r"\b(?:i am|we are|im) (?:locked|trapped|being held|held|tied up|chained)\b",
         r"\b(?:keeping|keep|holding|hold) (?:me|us) (?:here|prisoner|hostage|captive|locked)\b",
@@ -129,6 +147,15 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:m amene|m amenent|m emmene|m emmenent) je sais pas ou\b|\bje sais pas ou je suis\b",
     ],
     "violence": [
+        # a threat with a condition ("if i leave he'll kill me"), fire, a bat
+        r"\bif (?:i|we) (?:leave|go|run|get out|do not|dont|tell|talk)\b.*\b(?:he|she|they) (?:ll|will|would|is going to|are going to) (?:kill|hurt|burn|beat|find)\b",
+        r"\bsi (?:je|on|tu) (?:pars|part|sors|sort|descends|descend|parle|parles|dis)\b.*\b(?:il|ils|elle) (?:me|nous|m) ?(?:tue|tuent|tuer|tuera|tueront|va tuer|vont tuer|battre|frappe)\b",
+        r"\b(?:burn|burning) (?:me|us|the house|the place|everything)\b|\b(?:gas|gasoline) (?:everywhere|all over)\b|\b(?:mettre|met|mis) le feu\b|\bessence partout\b|\b(?:va|vont|allons) (?:toute?s? )?bruler\b",
+        r"\b(?:baseball bat|the bat|a bat|baton de baseball|un baton)\b(?=.*\b(?:now|again|rn|got|has|crie|casse|la|maintenant)\b)|\bil va m avoir\b",
+        r"\b(?:frappe|frappent|bat|battent|etrangle|tabasse) (?:ma|mon|mes) \w+ (?:en ce moment|la|maintenant|live)\b|\b(?:vient|viennent) de (?:m etrangler|m etouffer|se faire (?:frapper|battre|pousser|etrangler|poignarder))\b",
+        r"\b(?:crying and screaming|screaming and crying)\b|\bgot away for a (?:sec|second|minute|moment)\b",
+        r"\b(?:saigne|saignait|saignent) (?:de la tete|beaucoup|partout)\b|\bcoupures (?:\w+ ){0,3}qui saignent\b|\b(?:she|he) is (?:screaming|crying for help)\b|\b(?:une femme|une fille|quelqu un|un enfant) qui crie\b",
+        r"\b(?:grabbed|pulled|dragged) (?:my|a|the) \w+ (?:\w+ ){0,3}(?:and|by the)\b(?=.*\b(?:screaming|crying|now|just)\b)",
         _SUBJ_EN + r" (?:is |are |will |would |wants to |want to |keeps |said (?:he|she|they) would |says (?:he|she|they) will |threatened to |threatening to |trying to |going to |about to )+(?:kill|hurt|beat|shoot|stab|murder|rape|choke|strangle|hit|attack) (?:me|us|my)\b",
         r"\b(?:going to|about to|gonna|will|threatening to|threatened to|trying to) (?:kill|shoot|stab|murder|rape|choke|strangle) (?:me|us)\b",
         r"\b(?:is|are|keeps|keep|started|starting|start) (?:hitting|beating|choking|strangling|hurting|raping|attacking|kicking|punching|stabbing) (?:me|us)\b",
@@ -160,6 +187,9 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:stabbed|shot|strangled|strangling|choking|stabbing|shooting) (?:my|her|him|them|someone|somebody|a|the|our)\b",
         r"\b(?:blood everywhere|bleeding (?:a lot|badly|out|everywhere)|(?:is|are) not breathing|(?:is|are) unconscious|won t wake up)\b",
         r"\b(?:a poignarde|a tire sur|etrangle|ont poignarde|ont tire sur) (?:ma|mon|mes|la|le|quelqu un|une|un)\b|\b(?:respire|respirent) (?:pas|plus|pu)\b",
+        # "he hit my coworker and says he'll do the same to us"
+        r"\b(?:do|does|doing) the same (?:thing )?to (?:me|us)\b(?! (?:years|months|weeks) ago)",
+        r"\b(?:fait|fera|va faire|vont faire|font|feront|faire) (?:pareil|la meme chose|de meme) (?:a|avec) (?:nous|moi)\b",
         r"\b(?:vient de|viennent de) (?:me )?(?:frapper|battre|violer|poignarder|tabasser|blesser|defoncer|casser)\b",
     ],
     "not_safe": [
@@ -181,6 +211,13 @@ PATTERNS: Dict[str, List[str]] = {
         r"(?:^|svp |quelqu un |qqn )(?:appelez|appelle|appeler) (?:la police|le 911|les flics)\b",
     ],
     SELF_HARM: [
+        # the means in hand, or taken
+        r"\b(?:pills|razor|blade|knife|lame|pilules|rope) (?:\w+ )?in my hand\b|\b(?:pilules|lame|couteau) dans (?:ma|les) mains?\b|\bcut deep\b",
+        r"\b(?:took|swallowed|taken) (?:like |about |maybe )?(?:\d+|a whole bunch of|a lot of|the whole bottle|all) (?:of )?(?:my |the |mom s |moms |my moms )?(?:\w+ )?pills\b|\b(?:taking|take) every pill\b",
+        r"\b(?:avale|pris) (?:toute|toutes) (?:la|ma|mes|les) (?:bouteille|pilules)\b|\b(?:ramasse|garde|cache) (?:toutes )?(?:les|mes) pilules\b|\bpense (?:a )?(?:les|toutes les) prendre\b",
+        r"\b(?:veux|veut) (?:pu|pus|plus) vivre\b|\b(?:better off|mieux) (?:if i|si je) (?:was|were|just)? ?(?:dead|disappeared|gone|disparaissais|mourais)\b|\bdisappear(?:ed)? for good\b|\bdisparaissais pour de bon\b",
+        r"\b(?:thinking|think|thought) (?:of|about) (?:taking|swallowing) (?:them all|all of them|all|every)\b",
+        r"\bje me suis (?:encore |re)?(?:scarifiee?|coupee?|recoupee?)\b|\bje me (?:scarifie|recoupe)\b",
         # someone else's: 9-8-8 also helps the people who worry about them
         r"\b(?:going to|wants to|want to|gonna|about to|threatening to|says she will|says he will|trying to|talking about|talks about) (?:kill|killing|hurt|hurting|cut|cutting) (?:herself|himself|themselves)\b",
         r"\b(?:va|veut|menace de|parle de|essaie de|essaye de|pense a) se (?:tuer|suicider|faire du mal|couper|pendre|jeter)\b",
@@ -190,7 +227,7 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:je|j) (?:veux|vais|voudrais|pense a|pense|ai envie de) (?:mourir|disparaitre pour toujours)\b",
         r"\b(?:veux|voulais|ai envie de) plus vivre\b",
         r"\b(?:ending it|end it|end everything|want it (?:all )?to be over|stop existing|not be (?:on this earth|here|alive) anymore|on this earth anymore)\b",
-        r"\b(?:cut|cutting|burn|burning|scratch|scratching|hitting|hurting) (?:myself|again|my arms|my wrists|my legs)\b|\bstarted cutting\b",
+        r"\b(?:cut|cutting|burn|burning|scratch|scratching|hitting|hurting) (?:myself|again|my arms?|my wrists?|my legs?)\b|\bstarted cutting\b",
         r"\b(?:self harm|selfharm|self harming|self harmed)\b|\b(?:i|relapsed on|again) sh\b|\bi sh again\b",
         r"\b(?:take|took|taking|swallow|swallowed) (?:all|a bunch of|too many|all of) (?:my |the )?pills\b|\bpills saved\b|\bhow many pills\b",
         r"\b(?:goodbye notes?|suicide notes?|goodbye letters?|lettres? d adieu)\b|\bbetter off without me\b|\bno one would miss me\b|\bnobody would miss me\b",
@@ -215,6 +252,8 @@ _OTHER_EN = (
     r"\b(?:my|our|her|his) (?:\w+ )?(?:daughter|son|kid|child|girl|boy|teen|teenager|stepdaughter|stepson|niece|nephew|"
     r"granddaughter|grandson|sister|brother|sis|bro|cousin|friend|bff|bestie|student|roommate|coworker|co worker|girlfriend)s?\b"
     r"|\b(?:my|our) \d{1,2} ?(?:yo|y o|year old|yr old|years old)\b|\b(?:a|one of my) (?:student|friend)s?\b"
+    r"|\b(?:a|one) (?:student|player|athlete|camper|client|resident|patient|kid) of (?:mine|ours)\b|\ba (?:grade \d+ |\w+ )?student\b"
+    r"|\b(?:my|our|one of my|one of our) (?:\w+ )?(?:player|athlete|camper|client|resident|patient|foster (?:kid|child|daughter|son))s?\b"
 )
 _OTHER_FR = (
     r"\b(?:ma|mon|notre|sa|son) (?:\w+ )?(?:fille|fils|gars|garcon|enfant|ado|adolescente?|petite|petit|niece|neveu|soeur|frere|"
@@ -227,6 +266,7 @@ _GONE_EN = (
     r"|\bran away (?:tonight|today|this morning|this afternoon|last night|an hour ago|earlier)\b"
     r"|\b(?:do not|does not|no one|nobody|can not) (?:know|knows|find) where (?:she|he|they) (?:is|are|went)\b"
     r"|\b(?:was|were) supposed to be (?:home|back)\b|\b(?:is not|not) in (?:her|his|their) (?:room|bed)\b"
+    r"|\b(?:her|his|their) (?:bed|room) (?:is|was) empty\b"
     r"|\bcan not (?:find|reach|get a hold of|get ahold of|get in touch with|contact) (?:her|him|them)\b"
 )
 _UNREACHABLE_EN = (
@@ -240,7 +280,7 @@ _WITH_SOMEONE_EN = (
     r" (?:\w+ ){0,4}with (?:a|an|some|this|that|the|her|his|two|2|older|grown)?\s?(?:\w+ ){0,3}(?:man|guy|men|guys|adult|stranger|dude|boyfriend|bf)\b"
     r"|\b(?:got|get|getting|went) (?:into|in) (?:a|the|his|some|their|an) (?:\w+ )?(?:car|van|truck|uber)\b"
     r"|\b(?:someone|a man|a guy|an adult|a stranger|people) (?:she|he|they) (?:met|meets|was talking to|was chatting with) online\b"
-    r"|\b(?:picked (?:her|him|them) up|took (?:her|him|them) (?:away|with)|taking (?:her|him|them) to)\b"
+    r"|\b(?:picked (?:her|him|them) up|took (?:her|him|them) (?:away|with)|(?:taking|driving) (?:her|him|them) (?:to|somewhere))\b"
     r"|\b(?:at|in) a (?:hotel|motel) (?:room )?with\b|\b(?:meet|meeting|met up with) (?:a|an|some|this|that) (?:\w+ ){0,2}(?:man|guy|adult|stranger)\b"
 )
 _NOW_EN = r"\b(?:right now|rn|tonight|this morning|this afternoon|this evening|today|just|an hour ago|hours ago|\d+ (?:hours?|hrs?|minutes?|mins?) ago|since (?:this morning|last night|yesterday|noon)|it is \d+ ?(?:am|pm)|its \d+ ?(?:am|pm)|it s \d+ ?(?:am|pm)|at \d+ ?(?:am|pm)|\d+ ?am)\b"
@@ -249,12 +289,15 @@ _WAITING_EN = (
     r" (?:is|are) (?:outside|waiting|parked|sitting|at (?:our|the|her|his|their) (?:door|house|home|school))"
     r"|\bwaiting (?:for (?:her|him|them)|outside (?:for|our|her|his|the))\b"
     r"|\b(?:too )?(?:scared|afraid) to (?:leave|go out|come out|go home|walk out)\b"
+    r"|\b(?:man|guy|adult|stranger|boyfriend|bf|pimp) (?:\w+ ){0,8}waiting (?:\w+ ){0,5}to (?:take|drive|pick up|bring) (?:her|him|them)\b"
+    r"|\b(?:he|she|they) (?:is|are) (?:still )?out there\b"
 )
 _HELD_EN = (
     r"\b(?:she|he|they) (?:can not|could not|is not allowed to|are not allowed to) (?:leave|get out|go home|escape)\b"
     r"|\bbeing (?:trafficked|sold|pimped) (?:right now|tonight|rn|as we speak)\b"
     r"|\b(?:will not|would not|do not|does not|not) let (?:her|him|them) (?:leave|go|out|go home)\b"
-    r"|\b(?:she|he|they) (?:is|are) (?:locked|trapped|being held|tied up)\b|\b(?:locked|trapped|holding|keeping) (?:her|him|them) (?:in|inside|up|there|prisoner)\b"
+    r"|\b(?:will not|would not|refuses to|refused to|does not want to) (?:bring|drive|let) (?:her|him|them) (?:back|home)\b"
+    r"|\b(?:is|are) being held\b|\b(?:she|he|they) (?:is|are) (?:locked|trapped|being held|tied up)\b|\b(?:locked|trapped|holding|keeping) (?:her|him|them) (?:in|inside|up|there|prisoner)\b"
     r"|\b(?:texted|messaged|snapped|called|dmed|sent) (?:me|us) (?:\w+ ){0,3}(?:help|sos|come get me|scared|can not leave)\b"
 )
 _GONE_FR = (
@@ -263,7 +306,7 @@ _GONE_FR = (
     r"|\b(?:jamais|toujours pas|pas encore|pu|plus) (?:rentree?s?|revenue?s?)\b"
     r"|\b(?:sait|sais|savons|savent) (?:pas|plus|pu) ou (?:elle|il|ils|elles) (?:est|sont)\b|\b(?:trouve|trouvons|trouvent|rejoins|rejoint|rejoindre) (?:pas|plus|pu) (?:ma|mon|la|le)\b"
     r"|\b(?:arrive|arrivons) (?:pas|plus|pu) a (?:la|le) (?:joindre|rejoindre|trouver)\b|\b(?:la|le) trouve (?:pas|plus|pu)\b"
-    r"|\b(?:n est|est) (?:pas|plus|pu) dans (?:sa|son) (?:chambre|lit)\b"
+    r"|\b(?:n est|est) (?:pas|plus|pu) dans (?:sa|son) (?:chambre|lit)\b|\b(?:son|sa) (?:lit|chambre) (?:est|etait) vide\b"
 )
 _UNREACHABLE_FR = (
     r"\b(?:repond|repondent|reponds|repondait) (?:pas|plus|pu|jamais|pantoute)\b|\bne (?:repond|repondent) (?:pas|plus)\b"
@@ -282,15 +325,17 @@ _WITH_SOMEONE_FR = (
     r"|\b(?:l a|les a|l ont) (?:embarquee?|amenee?|emmenee?|ramassee?|pognee?)\b|\b(?:dans|a) un (?:hotel|motel) avec\b"
     r"|\b(?:rencontrer|voir|rejoindre) un (?:\w+ ){0,2}(?:homme|gars|adulte|inconnu)\b"
 )
-_NOW_FR = r"\b(?:maintenant|en ce moment|ce soir|a soir|cette nuit|ce matin|cet apres midi|aujourd hui|astheure|asteure|la|tantot|vient de|depuis (?:ce matin|hier|midi|une heure|deux heures|\d+ ?h)|il y a (?:une|deux|trois|\d+) (?:heures?|h|minutes?|min)|ca fait (?:une|deux|trois|\d+) (?:heures?|h)|\d+ ?h(?:eures?)? du matin|encore)\b"
+_NOW_FR = r"\b(?:maintenant|en ce moment|ce soir|a soir|cette nuit|ce matin|cet apres midi|aujourd hui|astheure|asteure|la|tantot|vient de|depuis (?:ce matin|hier|midi|une heure|deux heures|\d+ ?h)|(?:il )?y a (?:une|deux|trois|\d+) (?:heures?|h|minutes?|min)|ca fait (?:une|deux|trois|\d+) (?:heures?|h)|\d+ ?h(?:eures?)? du matin|encore)\b"
 _WAITING_FR = (
     r"\b(?:un|des|le|ce|cet|deux) (?:\w+ ){0,2}(?:homme|hommes|gars|adulte|adultes|inconnu|inconnus|monsieur|bonhomme)\b(?: \w+){0,4}"
     r" (?:l attend|les attend|attend|attendent|est|sont) (?:devant|dehors|dans le stationnement|a la sortie|stationnee?s?|en bas)"
-    r"|\b(?:l attend|l attendent|les attend|les attendent|l attendrait|l attendraient)\b|\b(?:a|ont) (?:trop )?peur (?:de|pour) (?:sortir|partir|rentrer)\b"
+    r"|\b(?:l attend|l attendent|les attend|les attendent|l attendrait|l attendraient)\b|\b(?:il|ils) (?:est|sont) (?:encore |toujours )?(?:la dehors|dehors la)\b|\b(?:a|ont) (?:trop )?peur (?:de|pour) (?:sortir|partir|rentrer)\b"
 )
 _HELD_FR = (
     r"\b(?:elle|il|ils|elles) (?:peut|peuvent|pourra) (?:pas|plus|pu) (?:partir|sortir|s en aller|rentrer|s enfuir)\b"
     r"|\b(?:la|le|les) (?:laisse|laissent) (?:pas|plus|pu) (?:partir|sortir|s en aller|rentrer)\b"
+    r"|\b(?:veut|veulent) (?:pas|plus|pu) (?:la|le|les) (?:ramener|laisser revenir|laisser rentrer|laisser partir|laisser sortir|laisser descendre|laisser s en aller)\b"
+    r"|\b(?:vient|viennent) de m (?:envoyer|ecrire|texter) (?:\w+ ){0,3}(?:aide moi|a l aide|viens me chercher|au secours|sos)\b|\b(?:la|le|les) (?:ramene|ramenent) (?:pas|plus|pu)\b"
     r"|\b(?:elle|il) (?:est|sont) (?:enfermee?|sequestree?|barree?|coincee?|prise? au piege)\b|\b(?:l ont|l a|la|le) (?:enferme|enfermee|sequestree?)\b"
     r"|\b(?:m a|nous a|m ont) (?:juste )?(?:ecrit|texte|envoye|snappe|appele) (?:\w+ ){0,3}(?:aide moi|a l aide|viens me chercher|au secours|sos|peur)\b"
     r"|\bvient de m ecrire (?:\w+ ){0,3}(?:aide moi|a l aide|viens me chercher|au secours|sos)\b"
@@ -363,6 +408,9 @@ _CONTRACTIONS = [
     (r"\bpls\b|\bplz\b", "please"),
     (r"\bchui\b|\bjsuis\b|\bchuis\b|\bchu\b|\bj suis\b", "je suis"),
     (r"\bjpeux\b", "je peux"),
+    (r"\bjveux\b", "je veux"),
+    (r"\blautre\b", "l autre"),
+    (r"\bhell\b(?= (?:kill|hurt|find|beat|burn|shoot|stab))", "he will"),
 ]
 
 # Short common words that are never typo-corrected (they are words in their own right).
@@ -445,6 +493,7 @@ def _compiled() -> Tuple[List[Tuple[str, "re.Pattern"]], "re.Pattern"]:
 
 _LONG_AGO = re.compile(
     r"\b(?:(?:(?:a few|few|two|three|\d+|several|many) )?(?:weeks|months|years) ago|a (?:long )?while (?:ago|back)|last (?:week|month|year|summer|winter)"
+    r"|(?:a|one|1) (?:year|month) ago|years back|(?:il )?y a (?:un|une|1) (?:an|annee|mois)"
     r"|(?:il )?y a (?:des|quelques|deux|trois|\d+|plusieurs) (?:semaines|mois|ans|annees)|l an passee?|l an derniere?|l annee passee|l annee derniere|le mois passee?|le mois derniere?|la semaine (?:passee|derniere)|dans le temps|a l epoque)\b"
 )
 _STILL_NOW = {SELF_HARM, "confined", "weapon"}
@@ -456,13 +505,25 @@ def _told_as_past(norm: str) -> bool:
 
 
 def long_ago(text: str) -> bool:
-    """The message tells of something weeks, months or years ago, and of nothing happening now."""
-    return _told_as_past(normalise(text))
+    """The message tells of something weeks, months or years ago, and of nothing happening now
+    ("now" inside "I'm safe now" or "elle va bien maintenant" does not count)."""
+    norm = normalise(text)
+    return _told_as_past(_WELL_NOW.sub(" ", _compiled()[1].sub(" ", norm)))
+
+
+# Saying one is well now: weaker than "I'm safe", so it never cancels a danger rule; it only tells the
+# safety net that a danger the classifier guessed is not happening now.
+_WELL_NOW = re.compile(
+    r"\b(?:i am|i feel|we are|she is|he is|they are|my \w+ is) (?:fine|ok|okay|alright|all right|good|better|doing (?:fine|ok|okay|well|good|better))"
+    r"(?: now| today| physically| day to day| these days)?\b(?! but not)"
+    r"|\b(?:je vais|elle va|il va|ils vont|on va|je me porte|ca va) (?:bien|mieux)(?: maintenant| la| astheure| aujourd hui)?\b|\b(?:je suis|c est) (?:correct|correcte|ok|okay) (?:la|maintenant)\b"
+)
 
 
 def says_safe(text: str) -> bool:
-    """The user states they are safe or not in danger ("I'm safe now", "je ne suis plus en danger")."""
-    return bool(_compiled()[1].search(normalise(text)))
+    """The user states they (or the person they tell about) are safe, well, or not in danger now."""
+    norm = normalise(text)
+    return bool(_compiled()[1].search(norm) or _WELL_NOW.search(norm))
 
 
 def assess(text: str) -> Optional[Danger]:

@@ -21,3 +21,24 @@ def is_exit_request(text: str) -> bool:
     norm = re.sub(r"[^a-z ]+", " ", strip_accents((text or "").lower())).strip()
     norm = re.sub(r"\s+", " ", norm)
     return norm in EXIT_WORDS
+
+
+# "gtg someone just walked in", "je dois partir vite": a short message that says the person has to
+# leave or close the chat now. The classifier often reads these as vague or as danger; the safe
+# answer is the quick exit, which clears the screen.
+_LEAVING_NOW = re.compile(
+    r"\b(?:gtg|g2g|got to go|gotta go|gota go|have to go|need to go|must go|have to leave|need to leave|gotta leave|"
+    r"(?:have to|need to|gotta|got to|must) (?:close|shut|delete|hide|clear|erase) (?:this|the chat|it|everything)|"
+    r"close (?:this|the chat) (?:now|fast|quick)|bye bye|brb)\b"
+    r"|\b(?:je dois|j dois|faut que je|faut que j|il faut que je|il faut que j|faut j|je vais devoir) (?:vite )?"
+    r"(?:partir|parte|y aller|aille|m en aller|quitter|fermer|effacer|cacher|raccrocher|te laisser|vous laisser|decrocher|go)\b"
+    r"|\b(?:je pars|je ferme|jy vais|j y vais|je dois y aller|faut j y aille|faut que j y aille|je te laisse|je vous laisse)\b"
+)
+LEAVING_NOW_MAX_WORDS = 10
+
+
+def leaving_now(text: str) -> bool:
+    """A short message saying the person must leave or close the chat now ("gtg someone just walked in")."""
+    norm = re.sub(r"[^a-z0-9 ]+", " ", strip_accents((text or "").lower()))
+    norm = re.sub(r"\s+", " ", norm).strip()
+    return len(norm.split()) <= LEAVING_NOW_MAX_WORDS and bool(_LEAVING_NOW.search(norm))
