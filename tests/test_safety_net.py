@@ -488,3 +488,34 @@ def test_a_teacher_coach_or_sibling_telling_of_a_child_in_danger_now(text):
 ])
 def test_ordinary_things_those_rules_must_not_catch(text):
     assert assess(text) is None
+
+
+@pytest.mark.parametrize("text,ranking,expected", [
+    ("How do I get a restraining order against the man who trafficked me? I got out last year",
+     [("trafficking", 0.99), ("legal_help", 0.01)], "legal_help"),
+    ("comment avoir une ordonnance interdictive contre lui", [("legal_for_me", 0.9)], "legal_for_me"),  # narrower: kept
+    ("Je dois témoigner au tribunal contre mon ancien proxénète, quelqu'un peut m'accompagner?",
+     [("legal_help", 0.65), ("victim_services", 0.35)], "victim_services"),
+    ("he has a restraining order and he's outside my door", [("legal_help", 0.9)], "emergency"),  # danger first
+])
+def test_words_that_plainly_name_a_need_win_over_other_guesses_but_not_over_danger(text, ranking, expected):
+    m = _ranked(text, *ranking)
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == expected
+
+
+def test_two_needs_almost_tied_answer_the_first_rather_than_ask():
+    tied = _ranked("who finds out if i call? im 13", ("nlu_fallback", 0.45), ("confidentiality", 0.47), ("youth_support", 0.46))
+    unsure = _ranked("hmm", ("nlu_fallback", 0.45), ("youth_support", 0.3))
+    risky = _ranked("who finds out", ("nlu_fallback", 0.45), ("confidentiality", 0.47), ("emergency", 0.25))
+    SafetyNet().process([tied, unsure, risky])
+    assert tied.get("intent")["name"] == "confidentiality"
+    assert unsure.get("intent")["name"] == "nlu_fallback"
+    assert risky.get("intent")["name"] == "emergency"
+
+
+def test_a_past_event_and_a_word_for_the_need_win_over_a_general_answer():
+    m = _ranked("It happened 5 years ago, he was convicted. I'm fine day to day but I need to talk to a counsellor now.",
+                ("youth_support", 0.82), ("contact_person", 0.13))
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == "victim_services"

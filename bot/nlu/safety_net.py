@@ -45,6 +45,8 @@ FALLBACK_INTENT = "nlu_fallback"
 NOT_A_NEED = DANGER_INTENTS + (FALLBACK_INTENT,)
 # Reassurance and small talk: when a message also holds a specific need, the need wins.
 NOT_SPECIFIC = NOT_A_NEED + (SAFE_INTENT, EXIT_INTENT, "greet", "goodbye", "thanks", "affirm", "unclear")
+# Answers that are general: on a safe or past message, a word that names the need wins over them.
+GENERAL = (SAFE_INTENT, "unclear", "out_of_scope", "youth_support", "contact_person", "safety_plan", "trafficking", "more_options")
 
 
 # When reassurance ("I'm safe now") outweighs everything in the classifier, these words still name
@@ -62,6 +64,24 @@ NEED_HINTS = [
 def need_hint(text: str) -> Optional[str]:
     plain = strip_accents(text.lower())
     return next((intent for intent, rx in NEED_HINTS if rx.search(plain)), None)
+
+
+# Words that name one need so plainly that they win over the classifier's other guesses (not over
+# danger): "how do I get a restraining order against the man who trafficked me" asks about the order.
+PLAIN_NEEDS = [
+    ("legal_help", re.compile(r"\b(?:restraining order|protection order|peace bond|ordonnance (?:interdictive|de protection|de non communication|d interdiction))\b")),
+    ("shelter", re.compile(r"\b(?:(?:nowhere|no place|no where) to (?:go|stay|sleep) tonight|where (?:can|do) i (?:sleep|stay) tonight|"
+                           r"(?:nulle part|pas de place|pas d autre place) (?:ou )?(?:aller|dormir|rester)(?: \w+){0,3} (?:ce soir|a soir|demain))\b")),
+    ("victim_services", re.compile(r"\b(?:court support|testify|testifying|go to court with me|money (?:to help|for) victims|financial help for victims|"
+                                   r"temoigner|m accompagner (?:au|a la) (?:tribunal|cour)|aide financiere (?:pour les )?victimes?)\b")),
+]
+# A need that only narrows these (legal_for_me is legal help) is kept.
+NARROWER = {"legal_help": ("legal_help", "legal_for_me", "legal_for_child", "legal_next_steps")}
+
+
+def plain_need(text: str) -> Optional[str]:
+    plain = strip_accents(text.lower()).replace("'", " ")
+    return next((intent for intent, rx in PLAIN_NEEDS if rx.search(plain)), None)
 
 
 # A request to leave the chat is short, or says what to close, erase or hide.
@@ -97,7 +117,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"ml_danger_threshold": 0.2, "follow_up_floor": 0.1, "specific_need_floor": 0.1, "unsure_need_floor": 0.25,
-                "exit_sure": 0.6, "leaving": 0.5}
+                "exit_sure": 0.6, "leaving": 0.5, "ambiguous_need_floor": 0.4}
 
     def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
         self.config = {**self.get_default_config(), **(config or {})}
@@ -147,6 +167,17 @@ class SafetyNet(GraphComponent, IntentClassifier):
         if is_exit_request(text) or sure_exit or leaving:
             force_intent(message, EXIT_INTENT)
             return
+        plain = plain_need(text)
+        if plain and previous not in DANGER_INTENTS + (EXIT_INTENT,) and previous not in NARROWER.get(plain, (plain,)):
+            force_intent(message, plain)
+            return
+        # Two needs almost tied ("will the cops find out? im 16"): the FallbackClassifier gives up on
+        # ambiguity, but either need answers better than a clarifying question.
+        if previous == FALLBACK_INTENT:
+            tied = _understood(ranking, self.config["ambiguous_need_floor"], skip=NOT_SPECIFIC)
+            if tied and max(scores.get(i, 0) for i in DANGER_INTENTS) < self.config["ml_danger_threshold"]:
+                force_intent(message, tied)
+                return
         # "I'm safe now, but..." / "it happened last year": the need in the rest of the message,
         # or, when the classifier was unsure, its best need if it is fair enough.
         specific = _understood(ranking, self.config["specific_need_floor"], skip=NOT_SPECIFIC) or need_hint(text)
@@ -155,6 +186,12 @@ class SafetyNet(GraphComponent, IntentClassifier):
         if safe or past:
             if previous in DANGER_INTENTS + (SAFE_INTENT,) and specific:
                 force_intent(message, specific)
+                return
+            # "it happened years ago, I need a counsellor now": the word for the need wins over a
+            # general answer (someone to talk to, a safety plan, the topics)
+            hint = need_hint(text)
+            if hint and previous in GENERAL and previous != hint:
+                force_intent(message, hint)
                 return
             if previous == FALLBACK_INTENT and (likely or need_hint(text)):
                 force_intent(message, likely or need_hint(text))
