@@ -519,3 +519,23 @@ def test_a_past_event_and_a_word_for_the_need_win_over_a_general_answer():
                 ("youth_support", 0.82), ("contact_person", 0.13))
     SafetyNet().process([m])
     assert m.get("intent")["name"] == "victim_services"
+
+
+@pytest.mark.parametrize("text,ranking,expected", [
+    ("My 11-year-old was asked for pictures by someone in a game chat, I want to report it",
+     [("report_crime", 0.6), ("online_exploitation", 0.3)], "online_exploitation"),
+    ("Mon fils de 10 ans s'est fait demander des photos de lui par quelqu'un dans un jeu en ligne",
+     [("job_offer_check", 0.76), ("parent_worry", 0.14)], "online_exploitation"),
+    ("quick q, im 12, if i tell the helpline about it do they have to report it to someone?",
+     [("report_crime", 0.99)], "confidentiality"),
+    ("im not in danger, if i talk to someone will the cops find out? im 16", [("user_safe", 0.8)], "confidentiality"),
+    ("est-ce qu'ils vont le dire à mes parents si j'appelle?", [("what_happens_call", 0.7)], "confidentiality"),
+])
+def test_a_child_asked_for_pictures_online_or_a_teen_asking_who_is_told(text, ranking, expected):
+    m = _ranked(text, *ranking)
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == expected
+
+
+def test_a_worker_pushed_into_a_van_is_violence_now():
+    assert assess("Mon collègue s'est fait pousser dans un van par le boss tantôt, il saignait") is not None

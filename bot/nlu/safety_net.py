@@ -72,6 +72,14 @@ PLAIN_NEEDS = [
     ("legal_help", re.compile(r"\b(?:restraining order|protection order|peace bond|ordonnance (?:interdictive|de protection|de non communication|d interdiction))\b")),
     ("shelter", re.compile(r"\b(?:(?:nowhere|no place|no where) to (?:go|stay|sleep) tonight|where (?:can|do) i (?:sleep|stay) tonight|"
                            r"(?:nulle part|pas de place|pas d autre place) (?:ou )?(?:aller|dormir|rester)(?: \w+){0,3} (?:ce soir|a soir|demain))\b")),
+    # a child asked for pictures online: Cybertip, whatever else the message says
+    ("online_exploitation", re.compile(r"\b(?:asked|asking|ask|asks|demande|demandait|demander|demandent) (?:\w+ ){0,4}(?:for )?(?:des |ses )?(?:pictures|pics|photos|nudes|nude pics)\b"
+                                       r"(?=.*\b(?:game|jeu|snap|snapchat|instagram|insta|discord|roblox|fortnite|minecraft|tiktok|chat|en ligne|online)\b)")),
+    # "will the cops find out? im 16": who is told
+    ("confidentiality", re.compile(r"\b(?:do|does|will|would) (?:they|the \w+|you|the person on the phone|the helpline|the hotline) (?:have to |need to |)?(?:tell|report|call|inform)\b"
+                                   r"|\b(?:will|would) (?:the )?(?:cops|police|my (?:mom|dad|parents)|cas|children s aid) (?:find out|know|be told|be called|get called)\b"
+                                   r"|\b(?:mom|dad|parents|cas) finding out\b"
+                                   r"|\b(?:vont|va|doivent|doit|devez|allez) (?:tu )?(?:le )?(?:dire|appeler|avertir|prevenir|rapporter) (?:ca )?(?:a )?(?:mes parents|ma mere|mon pere|la dpj|la police|la sae|la cas)\b")),
     ("victim_services", re.compile(r"\b(?:court support|testify|testifying|go to court with me|money (?:to help|for) victims|financial help for victims|"
                                    r"temoigner|m accompagner (?:au|a la) (?:tribunal|cour)|aide financiere (?:pour les )?victimes?)\b")),
 ]

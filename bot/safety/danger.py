@@ -104,7 +104,7 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:veut|veulent) (?:pas|plus|pu) (?:arreter|me laisser (?:descendre|debarquer|sortir)|me dire ou)\b|\bsais pas ou (?:ils|il|on) (?:m amene|m amenent|s en va|me conduit|va)\b",
         r"\b(?:being|getting) (?:pulled|pushed|dragged|forced|thrown|shoved) (?:\w+ )?into (?:a|the|his|their) (?:\w+ )?(?:van|car|truck|trunk)\b",
         r"\b(?:m a|m ont) (?:barree?|enfermee?|embarree?) (?:dehors|dans)\b|\b(?:pousse|poussent) dans (?:son|sa|un|une|le|la|leur) (?:auto|char|van|voiture|camion)\b",
-        r"\b(?:vient de se faire|se fait|se faire) (?:pousser|embarquer|trainer) dans (?:un|une|le|la) (?:char|van|auto|voiture|camion)\b|\b(?:veut|veulent) (?:m|me) embarquer\b",
+        r"\b(?:vient de se faire|se fait|se faire|s est fait|s est faite|se sont fait) (?:pousser|embarquer|trainer) dans (?:un|une|le|la) (?:char|van|auto|voiture|camion)\b|\b(?:veut|veulent) (?:m|me) embarquer\b",
         r"\b(?:qui|gars|homme|il|ils) (?:la|le|les|me) (?:retient|retiennent)\b|\b(?:la|le|les|me) (?:retient|retiennent) (?:dans|de force|prisonniere?|enfermee?)\b|\bl empeche(?:nt)? de (?:sortir|partir)\b|\b(?:veut|veulent) pas (?:debarrer|deverrouiller|ouvrir) (?:les|la) portes?\b",
         r"\b(?:will not|would not|refuses to) (?:let|allow) (?:her|him|them) (?:go|leave)\b(?=.*\b(?:help|scared|crying|whispered|now|still)\b)",
         r"\b(?:locked|lock|locking|locks|trapped|trap|chained|tied|shut) (?:me |us )?(?:up |in|inside|in here|in a room|in the room|in the basement)\b",
