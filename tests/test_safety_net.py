@@ -539,3 +539,16 @@ def test_a_child_asked_for_pictures_online_or_a_teen_asking_who_is_told(text, ra
 
 def test_a_worker_pushed_into_a_van_is_violence_now():
     assert assess("Mon collègue s'est fait pousser dans un van par le boss tantôt, il saignait") is not None
+
+
+def test_not_in_danger_and_who_is_told_is_the_confidentiality_answer_even_if_the_classifier_saw_danger():
+    m = _ranked("im not in danger i just wanna know, if i talk to someone will the cops find out? im 16",
+                ("emergency", 0.95), ("youth_support", 0.03))
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == "confidentiality"
+
+
+def test_the_game_may_be_named_before_the_pictures():
+    from bot.nlu.safety_net import plain_need
+
+    assert plain_need("Sur le compte Fortnite de mon fils, quelqu'un lui demandait des photos") == "online_exploitation"

@@ -46,7 +46,8 @@ NOT_A_NEED = DANGER_INTENTS + (FALLBACK_INTENT,)
 # Reassurance and small talk: when a message also holds a specific need, the need wins.
 NOT_SPECIFIC = NOT_A_NEED + (SAFE_INTENT, EXIT_INTENT, "greet", "goodbye", "thanks", "affirm", "unclear")
 # Answers that are general: on a safe or past message, a word that names the need wins over them.
-GENERAL = (SAFE_INTENT, "unclear", "out_of_scope", "youth_support", "contact_person", "safety_plan", "trafficking", "more_options")
+GENERAL = (SAFE_INTENT, "unclear", "out_of_scope", "youth_support", "contact_person", "safety_plan", "trafficking", "more_options",
+           "indigenous_support")
 
 
 # When reassurance ("I'm safe now") outweighs everything in the classifier, these words still name
@@ -73,8 +74,8 @@ PLAIN_NEEDS = [
     ("shelter", re.compile(r"\b(?:(?:nowhere|no place|no where) to (?:go|stay|sleep) tonight|where (?:can|do) i (?:sleep|stay) tonight|"
                            r"(?:nulle part|pas de place|pas d autre place) (?:ou )?(?:aller|dormir|rester)(?: \w+){0,3} (?:ce soir|a soir|demain))\b")),
     # a child asked for pictures online: Cybertip, whatever else the message says
-    ("online_exploitation", re.compile(r"\b(?:asked|asking|ask|asks|demande|demandait|demander|demandent) (?:\w+ ){0,4}(?:for )?(?:des |ses )?(?:pictures|pics|photos|nudes|nude pics)\b"
-                                       r"(?=.*\b(?:game|jeu|snap|snapchat|instagram|insta|discord|roblox|fortnite|minecraft|tiktok|chat|en ligne|online)\b)")),
+    ("online_exploitation", re.compile(r"^(?=.*\b(?:game|jeu|snap|snapchat|instagram|insta|discord|roblox|fortnite|minecraft|tiktok|chat|en ligne|online)\b).*"
+                                       r"\b(?:asked|asking|ask|asks|demande|demandait|demander|demandent) (?:\w+ ){0,4}(?:for )?(?:des |ses )?(?:pictures|pics|photos|nudes|nude pics)\b")),
     # "will the cops find out? im 16": who is told
     ("confidentiality", re.compile(r"\b(?:do|does|will|would) (?:they|the \w+|you|the person on the phone|the helpline|the hotline) (?:have to |need to |)?(?:tell|report|call|inform)\b"
                                    r"|\b(?:will|would) (?:the )?(?:cops|police|my (?:mom|dad|parents)|cas|children s aid) (?:find out|know|be told|be called|get called)\b"
@@ -188,7 +189,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
                 return
         # "I'm safe now, but..." / "it happened last year": the need in the rest of the message,
         # or, when the classifier was unsure, its best need if it is fair enough.
-        specific = _understood(ranking, self.config["specific_need_floor"], skip=NOT_SPECIFIC) or need_hint(text)
+        specific = plain or _understood(ranking, self.config["specific_need_floor"], skip=NOT_SPECIFIC) or need_hint(text)
         likely = _understood(ranking, self.config["unsure_need_floor"], skip=NOT_SPECIFIC)
         safe, past = says_safe(text), long_ago(text)
         if safe or past:
