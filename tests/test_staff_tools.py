@@ -159,3 +159,13 @@ def test_help_is_in_plain_english_and_french():
     for command in ("check", "train", "evaluate", "reload", "rollback", "resources"):
         sub = subprocess.run([sys.executable, "-m", "bot.cli", command, "--help"], capture_output=True, text=True, cwd=ROOT)
         assert sub.returncode == 0 and "/" in sub.stdout, command
+
+
+def test_macro_f1_is_over_the_expected_intents_and_counts_a_stray_guess_as_a_miss():
+    from bot.staff.evaluate import macro_f1
+
+    # shelter: 1 right of 2 (F1 2/3); legal: right, but a shelter case was read as legal (F1 2/3);
+    # "greet" was never expected, so it is not averaged in
+    assert macro_f1(["shelter", "shelter", "legal"], ["shelter", "legal", "legal"]) == pytest.approx(2 / 3)
+    assert macro_f1(["shelter", "legal"], ["greet", "legal"]) == pytest.approx(0.5)
+    assert macro_f1([], []) == 0.0

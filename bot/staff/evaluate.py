@@ -143,13 +143,11 @@ def predict(model: Path, all_cases: List[Dict[str, Any]]) -> List[Dict[str, Any]
 
 
 def macro_f1(gold: List[str], pred: List[str]) -> float:
-    scores = []
-    for label in set(gold):
-        tp = sum(g == p == label for g, p in zip(gold, pred))
-        fp = sum(p == label and g != label for g, p in zip(gold, pred))
-        fn = sum(g == label and p != label for g, p in zip(gold, pred))
-        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return sum(scores) / len(scores) if scores else 0.0
+    """Macro F1 over the intents the set expects (a guess outside them counts as a miss)."""
+    from sklearn.metrics import f1_score
+
+    labels = sorted(set(gold))
+    return float(f1_score(gold, pred, labels=labels, average="macro", zero_division=0)) if labels else 0.0
 
 
 def metrics(results: List[Dict[str, Any]]) -> Dict[str, Dict[str, float]]:
@@ -209,10 +207,9 @@ def confusion_png(results: List[Dict[str, Any]], lang: str, path: Path) -> None:
 
     scored = [r for r in results if r["lang"] == lang and r["scored"] and r["intent"]]
     labels = sorted({r["intent"] for r in scored} | {correct(r) or "none" for r in scored})
-    index = {label: i for i, label in enumerate(labels)}
-    grid = [[0] * len(labels) for _ in labels]
-    for r in scored:
-        grid[index[r["intent"]]][index[correct(r) or "none"]] += 1
+    from sklearn.metrics import confusion_matrix
+
+    grid = confusion_matrix([r["intent"] for r in scored], [correct(r) or "none" for r in scored], labels=labels).tolist()
     size = max(6, 0.45 * len(labels) + 2)
     fig, ax = plt.subplots(figsize=(size + 1, size))
     ax.imshow(grid, cmap="Blues")
