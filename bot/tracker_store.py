@@ -163,11 +163,6 @@ class ErasingTrackerStore(TrackerStore):
         return await self._checked(sender_id, await self._read(sender_id, super().retrieve_full_tracker))
 
     async def _read(self, sender_id: Text, read) -> Optional[DialogueStateTracker]:
-        # Rasa reads the tracker at the start of each turn, before any action runs: the moment to
-        # apply bot/rasa_speedups.py in the Rasa server (imported here, not at the top, so that
-        # the retention job does not pay for importing Rasa's policies).
-        import bot.rasa_speedups  # noqa: F401
-
         self._start_sweeper()
         if sender_id in self._pending_erase:
             await self.erase(sender_id)

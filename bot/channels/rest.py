@@ -22,8 +22,10 @@ What it adds before a message reaches the assistant:
 Error texts are in data/channel_texts.yml (EN and FR). The language is `metadata.language` when
 given, else the language of the message itself (bot/language.py), else English.
 
-Creating this channel also installs, on the same Rasa app, the log redaction and the guard of
-Rasa's HTTP API (bot/channels/api_guard.py): whoever starts Rasa with credentials.yml gets both.
+Rasa's start-up: when Rasa registers this channel's blueprint on its app, the blueprint calls
+`bot.startup.install_rasa_server(app)`, once, explicitly: the Rasa version check, the log redaction,
+the speed-ups and the guard of Rasa's HTTP API. Whoever starts Rasa with credentials.yml gets them
+all. See bot/startup.py for why this is the hook.
 """
 from __future__ import annotations
 
@@ -40,8 +42,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import redaction
-from bot.channels import api_guard
+from bot import redaction, startup
 from bot.channels.limits import Limits
 from bot.language import detect, normalise_hint
 from bot.safety.quick_exit import is_exit_request
@@ -157,7 +158,6 @@ class WebInput(RestInput):
         return "rest"
 
     def __init__(self, limits: Optional[Limits] = None) -> None:
-        redaction.install()
         self.limits = limits or Limits()
 
     @classmethod
@@ -166,7 +166,7 @@ class WebInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         channel = self
-        webhook = _GuardedBlueprint(f"custom_webhook_{type(self).__name__}", __name__)
+        webhook = _StartupBlueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -229,9 +229,10 @@ class WebInput(RestInput):
             return response.json(collector.messages)
 
 
-class _GuardedBlueprint(Blueprint):
-    """The channel's blueprint; registering it on the Rasa app also installs the API guard there."""
+class _StartupBlueprint(Blueprint):
+    """The channel's blueprint. Rasa registers it on its app while building it (rasa.core.run.configure_app,
+    before the server listens): the Rasa server's start-up hook (bot/startup.py)."""
 
     def register(self, app, options):
-        api_guard.install(app)
+        startup.install_rasa_server(app)
         return super().register(app, options)

@@ -41,6 +41,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import startup
 from bot.channels.telegram import logs
 from bot.channels.telegram.assistant import SAFETY_EXIT, Assistant, AssistantUnavailable
 from bot.channels.telegram.config import Config, ConfigError, sender_id
@@ -488,6 +489,7 @@ def main() -> None:
         config = Config.from_env()
     except ConfigError as exc:
         raise SystemExit(f"Telegram bridge not started: {exc}")
+    startup.install_process()  # log redaction (bot/startup.py), before anything logs
     logs.setup(config.log_level, config.secrets)
     log.info("Starting the Telegram bridge (mode=%s)", config.mode)
     Bridge(config).run()
