@@ -204,8 +204,10 @@ class ErasingTrackerStore(TrackerStore):
             try:
                 self.delete(sender_id)
                 self._pending_erase.discard(sender_id)
-            except Exception:
-                pass
+            except Exception as e:  # still marked: never read back, retried at the next sweep
+                # The error type only: no sender id, and no error text (an SQL error can quote stored data).
+                logger.error("Retrying the deletion of a conversation failed (%s); it stays marked for deletion "
+                             "and is retried at the next sweep.", type(e).__name__)
         return self._delete_older_than(cutoff)
 
     def _delete_older_than(self, cutoff: float) -> int:
@@ -228,9 +230,13 @@ class ErasingTrackerStore(TrackerStore):
             self._sweeper = None
 
     async def _sweep_forever(self) -> None:
+        # The sweep makes blocking database calls: it runs in a worker thread, never on Rasa's event
+        # loop, so the turns being handled meanwhile are not held up. The stores' delete and query
+        # calls are safe from another thread (SQLAlchemy sessions are per call, redis-py is thread-safe,
+        # the in-memory store works on a snapshot of its keys).
         while True:
             try:
-                deleted = self.sweep()
+                deleted = await asyncio.to_thread(self.sweep)
                 if deleted:
                     logger.info("Retention: deleted %d conversation(s).", deleted)
             except Exception as e:
@@ -297,16 +303,23 @@ class ErasingSQLTrackerStore(ErasingTrackerStore, SQLTrackerStore):
         with self.session_scope() as session:
             candidates = [s for (s,) in session.query(E.sender_id).group_by(E.sender_id)
                           .having(func.max(E.timestamp) < cutoff).all()]
-        deleted = 0
+        deleted, failed = 0, 0
         for sender_id in candidates:
-            with self.session_scope() as session:
-                self._lock(session, sender_id)
-                # Checked again under the lock: a turn may have been saved since.
-                last = session.query(func.max(E.timestamp)).filter(E.sender_id == sender_id).scalar()
-                if last is not None and last < cutoff:
-                    session.query(E).filter(E.sender_id == sender_id).delete(synchronize_session=False)
-                    deleted += 1
-                session.commit()
+            try:
+                with self.session_scope() as session:
+                    self._lock(session, sender_id)
+                    # Checked again under the lock: a turn may have been saved since.
+                    last = session.query(func.max(E.timestamp)).filter(E.sender_id == sender_id).scalar()
+                    if last is not None and last < cutoff:
+                        session.query(E).filter(E.sender_id == sender_id).delete(synchronize_session=False)
+                        deleted += 1
+                    session.commit()
+            except Exception as e:  # one conversation that cannot be deleted does not stop the others
+                failed += 1
+                last_error = type(e).__name__
+        if failed:
+            logger.error("Retention: %d expired conversation(s) could not be deleted (%s); next try at the "
+                         "next sweep.", failed, last_error)
         return deleted
 
     def close(self) -> None:
