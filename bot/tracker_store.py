@@ -24,11 +24,14 @@ found expired when it is read is deleted at that moment, so it is never continue
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import time
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Set, Text
+from typing import Any, Dict, Iterator, List, Optional, Set, Text
 from urllib.parse import unquote, urlsplit
 
 from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, SQLTrackerStore, TrackerStore
@@ -67,6 +70,40 @@ def erase_requested(tracker: DialogueStateTracker) -> bool:
         if isinstance(event, UserUttered):
             return False
     return False
+
+
+@dataclass
+class TurnOutcome:
+    """What a turn ended with, as saved: the conversation's language (the `language` slot) and
+    whether the conversation was erased (a quick exit). The web channel puts both in its reply."""
+
+    language: Optional[str] = None
+    erased: bool = False
+    saved: bool = False
+
+
+_turn_outcome: ContextVar[Optional[TurnOutcome]] = ContextVar("bot_turn_outcome", default=None)
+
+
+@contextlib.contextmanager
+def reporting_turn() -> Iterator[TurnOutcome]:
+    """Around handing one message to Rasa (bot/channels/rest.py): the store's `save()` at the end of
+    that turn fills in the outcome. Rasa saves in the task that handles the message, which inherits
+    this context, so the outcome reaches exactly the request that carried the message."""
+    outcome = TurnOutcome()
+    token = _turn_outcome.set(outcome)
+    try:
+        yield outcome
+    finally:
+        _turn_outcome.reset(token)
+
+
+def _report(tracker: DialogueStateTracker, erased: bool) -> None:
+    outcome = _turn_outcome.get()
+    if outcome is not None:
+        language = tracker.get_slot("language")
+        outcome.language = language if isinstance(language, str) else None
+        outcome.erased, outcome.saved = erased, True
 
 
 def _positive_float(name: str, default: float, allow_zero: bool = False) -> float:
@@ -152,9 +189,11 @@ class ErasingTrackerStore(TrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         self._start_sweeper()
         if erase_requested(tracker):
-            await self.erase(tracker.sender_id)
+            await self.erase(tracker.sender_id)  # deleted now, or marked (never read back) and retried
+            _report(tracker, erased=True)
             return
         await super().save(tracker)
+        _report(tracker, erased=False)
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         return await self._checked(sender_id, await self._read(sender_id, super().retrieve))

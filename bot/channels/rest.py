@@ -19,6 +19,19 @@ What it adds before a message reaches the assistant:
 - the sender id and the text are redacted from every log line while the message is handled
   (bot/redaction.py); the channel itself never logs them.
 
+Each reply tells the channels what the server knows, so they need not guess: every message carries,
+in Rasa's `custom` payload (the collector's own message shape, as `json_message` gives),
+the conversation's language (the `language` slot at the end of the turn), and the messages of a
+turn that erased the conversation carry `"erase": true`:
+
+    [{"recipient_id": "...", "text": "...", "buttons": [...], "custom": {"language": "fr"}},
+     {"recipient_id": "...", "text": "You exited ...", "custom": {"language": "en", "erase": true}}]
+
+An erase with no message to show (the action server failed: the conversation is deleted anyway)
+still gets one message, `{"recipient_id": "...", "custom": {"language": ..., "erase": true}}`.
+The values come from the tracker store's save at the end of the turn (bot/tracker_store.py:
+reporting_turn). Streaming replies (`?stream=true`) are Rasa's own, without these.
+
 Error texts are in data/channel_texts.yml (EN and FR). The language is `metadata.language` when
 given, else the language of the message itself (bot/language.py), else English.
 
@@ -34,7 +47,7 @@ import json
 import logging
 import math
 import re
-from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -47,6 +60,7 @@ from bot.channels.limits import Limits
 from bot.language import detect, normalise_hint
 from bot.safety.quick_exit import is_exit_request
 from bot.texts import text as channel_text
+from bot.tracker_store import reporting_turn
 
 logger = logging.getLogger(__name__)
 
@@ -150,6 +164,20 @@ def _rate_limited(wait: float, lang: str) -> BadRequest:
     return BadRequest(429, "rate_limited", "rate_limited", lang, headers={"Retry-After": str(seconds)})
 
 
+def tell(messages: List[Dict[str, Any]], sender: str, language: str, erased: bool) -> List[Dict[str, Any]]:
+    """The reply's messages, each with the conversation's language (and the erase flag) in `custom`."""
+    told = {"language": language, **({"erase": True} if erased else {})}
+    out = []
+    for message in messages:
+        custom = message.get("custom")
+        if custom is None or isinstance(custom, dict):
+            message = {**message, "custom": {**(custom or {}), **told}}
+        out.append(message)  # a non-object custom payload (a list, a string) is passed on as it is
+    if erased and not any(isinstance(m.get("custom"), dict) and m["custom"].get("erase") for m in out):
+        out.append({"recipient_id": sender, "custom": told})
+    return out
+
+
 class WebInput(RestInput):
     """Rasa's REST channel (same name, same URL, same replies), with limits and clear errors."""
 
@@ -210,8 +238,9 @@ class WebInput(RestInput):
                 return response.stream(streaming, content_type="text/event-stream")
             collector = CollectingOutputChannel()
             try:
-                turn = asyncio.ensure_future(on_new_message(
-                    UserMessage(message, collector, sender, input_channel=input_channel, metadata=metadata)))
+                with reporting_turn() as outcome:  # the turn's task inherits it; the store fills it in
+                    turn = asyncio.ensure_future(on_new_message(
+                        UserMessage(message, collector, sender, input_channel=input_channel, metadata=metadata)))
                 if quick_exit:
                     # The erase finishes on the server even if the page that asked for it is gone
                     # (the client disconnecting cancels this handler, not the shielded turn).
@@ -226,7 +255,7 @@ class WebInput(RestInput):
                 logger.error("Handling a message failed (%s): %s", redaction.sender_ref(sender), type(e).__name__)
                 if not collector.messages:
                     raise BadRequest(503, "assistant_error", "assistant_unreachable", lang)
-            return response.json(collector.messages)
+            return response.json(tell(collector.messages, sender, outcome.language or lang, outcome.erased))
 
 
 class _StartupBlueprint(Blueprint):
