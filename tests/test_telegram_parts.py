@@ -283,8 +283,18 @@ def test_application_talks_to_telegram_unless_told_otherwise_and_rate_limits():
     assert local.bot.base_url == f"http://127.0.0.1:8081/bot{TOKEN}"
 
 
-def test_the_bridge_recognises_the_assistants_exit_answer_in_both_languages(domain):
-    from bot.channels.telegram.bridge import exit_answer_texts
+def test_the_bridge_reads_the_language_and_the_erase_the_assistant_tells_and_guesses_nothing():
+    """bot/channels/rest.py puts them in Rasa's `custom` payload; the reply's words are not read."""
+    from bot.channels.telegram.assistant import reply_erased, reply_language
 
-    expected = {v["text"] for v in domain["responses"]["utter_safety_exit"]}
-    assert exit_answer_texts() == expected and len(expected) == 2
+    french_words = [{"recipient_id": "s", "text": "Je suis là pour toi.", "custom": {"language": "en"}}]
+    assert reply_language(french_words) == "en" and not reply_erased(french_words)
+    assert reply_language([{"recipient_id": "s", "text": "OK"}]) is None  # not told: not guessed
+    assert reply_language([{"recipient_id": "s", "custom": ["a", "list"]}]) is None
+    exit_reply = [{"recipient_id": "s", "text": "Tu as utilisé la sortie rapide", "custom": {"language": "fr", "erase": True}}]
+    assert reply_erased(exit_reply) and reply_language(exit_reply) == "fr"
+    assert reply_erased([{"recipient_id": "s", "custom": {"language": "en", "erase": True}}])  # no text at all
+    assert not reply_erased([{"recipient_id": "s", "text": "You exited the chat. This conversation is deleted."}])
+    import bot.channels.telegram.bridge as bridge
+
+    assert not hasattr(bridge, "exit_answer_texts") and "detect(answer" not in open(bridge.__file__).read()

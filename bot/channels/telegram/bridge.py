@@ -15,18 +15,20 @@ An exit the user asked for is recognised BEFORE the chat's lock: the screen is c
 when an earlier message of the chat is still waiting for a slow or unreachable assistant. Then,
 in the chat's order (under the lock), whatever was shown meanwhile is deleted too, answers still on
 their way are dropped, and the assistant is asked to delete the conversation (`/safety_exit`).
-The assistant's erase counts as done only when it answers with its exit answer (utter_safety_exit);
-otherwise (down, or a 200 without it, e.g. its action server failed) the sender stays in
+The assistant's erase counts as done only when its reply says so (`custom.erase`, see
+bot/channels/rest.py); otherwise (down, or a 200 without the flag) the sender stays in
 `pending_erase` and the erase is retried (before the chat's next message, and every sweep).
+
+The bridge guesses nothing about a reply: its language is the reply's `custom.language` (the
+conversation's `language` slot on the server), and a reply flagged `custom.erase` (the assistant took
+a message as a quick exit and deleted the conversation) makes the bridge erase the chat too.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Set
 
-import yaml
 from telegram import BotCommand, LinkPreviewOptions, Message, ReplyKeyboardRemove, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -43,24 +45,22 @@ from telegram.ext import (
 
 from bot import startup
 from bot.channels.telegram import logs
-from bot.channels.telegram.assistant import SAFETY_EXIT, Assistant, AssistantUnavailable
+from bot.channels.telegram.assistant import SAFETY_EXIT, Assistant, AssistantUnavailable, reply_erased, reply_language
 from bot.channels.telegram.config import Config, ConfigError, sender_id
 from bot.channels.telegram.memory import ChatMemory, TipMemory
 from bot.channels.telegram.render import (
     Payloads,
-    answer_texts,
     exit_keyboard,
     format_phones,
     inline_keyboard,
     split_text,
 )
-from bot.language import SWITCH_CONFIDENCE, conversation_language, detect, normalise_hint
+from bot.language import conversation_language, detect, normalise_hint
 from bot.safety.quick_exit import is_exit_request
 from bot.texts import text
 
 log = logging.getLogger("bot.channels.telegram")
 
-ROOT = Path(__file__).resolve().parents[3]
 LANGUAGES = ("en", "fr")
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 DELETE_CHUNK = 100  # deleteMessages takes 1-100 ids
@@ -73,9 +73,6 @@ GREET, HELP = "/greet", "/more_options"
 # /language: an explicit request names the target language (bot/language.py), like the web widget.
 SWITCH_TO = {"en": "english please", "fr": "en français"}
 EXIT_COMMANDS = {"exit", "sortir", "quitter", "safety_exit", "stop"}
-# The assistant's reply to a quick exit (domain.yml): if it took a message as one, the bridge
-# erases the chat too, so the screen never keeps a conversation the assistant has deleted.
-EXIT_RESPONSE = "utter_safety_exit"
 
 
 def short(sender: str) -> str:
@@ -87,12 +84,6 @@ def _seconds(retry_after) -> float:
     return retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else float(retry_after)
 
 
-def exit_answer_texts(domain_file: Path = ROOT / "domain.yml") -> Set[str]:
-    with open(domain_file, encoding="utf-8") as f:
-        responses = (yaml.safe_load(f) or {}).get("responses") or {}
-    return {v["text"].strip() for v in responses.get(EXIT_RESPONSE) or () if v.get("text")}
-
-
 class Bridge:
     def __init__(self, config: Config):
         self.config = config
@@ -101,7 +92,6 @@ class Bridge:
         self.tips = TipMemory()
         self.payloads = Payloads()
         self.exit_labels = {text("telegram_exit_button", lang).casefold() for lang in LANGUAGES}
-        self.exit_answers = exit_answer_texts()
         self.pending_erase: Set[str] = set()  # senders whose conversation the assistant has yet to delete
         self._exiting: Dict[str, int] = {}  # senders with an exit under way: nothing more is shown to them
         self._notes: Dict[asyncio.Task, tuple] = {}  # neutral lines waiting to be deleted
@@ -277,6 +267,7 @@ class Bridge:
         try:
             reply = await self.assistant.say(sender, message, hint)
         except AssistantUnavailable as exc:
+            # No reply to tell the language: the conversation's so far, else the user's own words.
             lang = self.memory.language(sender)
             if user_text:
                 lang = conversation_language(lang, detect(user_text, hint), hint)
@@ -286,25 +277,20 @@ class Bridge:
             return lang
         if sender in self._exiting:  # the user left while the assistant was answering: show nothing
             return None
-        if self.is_exit_answer(reply):
-            # The assistant took this message as a quick exit and has deleted the conversation.
-            lang = detect(answer_texts(reply)).language
+        told = reply_language(reply)  # the conversation's language, as the assistant says it
+        if told:
+            self.memory.set_language(sender, told)
+        if reply_erased(reply):
+            # The assistant took this message as a quick exit and has deleted the conversation:
+            # the screen must not keep it either.
+            lang = self.language(sender, hint)
             await self.erase(chat_id, sender, lang, assistant_done=True)
             return lang
         if not reply:
             log.warning("The assistant sent an empty answer (conv=%s)", short(sender))
-        said = answer_texts(reply)
-        if said.strip():
-            found = detect(said)
-            if found.confidence >= SWITCH_CONFIDENCE:
-                self.memory.set_language(sender, found.language)
         lang = self.language(sender, hint)
         await self.send_answer(chat_id, sender, reply, lang)
         return lang
-
-    def is_exit_answer(self, reply: List[Dict]) -> bool:
-        """The assistant answered with its quick-exit answer (it has deleted the conversation)."""
-        return any((m.get("text") or "").strip() in self.exit_answers for m in reply)
 
     def is_exit(self, body: str) -> bool:
         """A message that asks for the quick exit: /exit-like commands, the keyboard button, exit words."""
@@ -313,12 +299,12 @@ class Bridge:
         return body.casefold() in self.exit_labels or is_exit_request(body)
 
     async def erase_in_assistant(self, sender: str) -> bool:
-        """Ask the assistant to delete the conversation. Done only if it answers with its exit answer:
-        a 200 without it (e.g. its action server failed) has deleted nothing, so it is retried."""
+        """Ask the assistant to delete the conversation. Done only if its reply says so (`custom.erase`):
+        a 200 without the flag has not deleted it, so it is retried."""
         try:
             reply = await self.assistant.erase(sender)
-            if not self.is_exit_answer(reply):
-                raise AssistantUnavailable("no exit answer")
+            if not reply_erased(reply):
+                raise AssistantUnavailable("no erase in the reply")
         except AssistantUnavailable as exc:
             if sender not in self.pending_erase:
                 log.error("The assistant could not delete a conversation yet (%s); retrying (conv=%s)",
