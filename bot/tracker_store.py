@@ -38,6 +38,9 @@ from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, SQL
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import settings
+from bot.settings import SettingError
+
 logger = logging.getLogger(__name__)
 
 ERASE_SLOT = "erase_conversation"
@@ -48,8 +51,8 @@ DEFAULT_SWEEP_MINUTES = 10.0
 PROFILES = ("default", "scaled")
 
 
-class ConfigurationError(ValueError):
-    """A storage setting in the environment is missing or wrong (the message names the variable)."""
+# A storage setting in the environment is missing or wrong (the message names the variable).
+ConfigurationError = SettingError
 
 
 SAFETY_EXIT_ACTION = "action_safety_exit"
@@ -106,29 +109,16 @@ def _report(tracker: DialogueStateTracker, erased: bool) -> None:
         outcome.erased, outcome.saved = erased, True
 
 
-def _positive_float(name: str, default: float, allow_zero: bool = False) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigurationError(f"{name} must be a number, got {raw!r}") from None
-    if value < 0 or (value == 0 and not allow_zero):
-        raise ConfigurationError(f"{name} must be {'>= 0' if allow_zero else '> 0'}, got {raw!r}")
-    return value
-
-
 def retention_seconds() -> float:
-    return _positive_float("RETENTION_HOURS", DEFAULT_RETENTION_HOURS) * 3600
+    return settings.number("RETENTION_HOURS", DEFAULT_RETENTION_HOURS, allow_zero=False) * 3600
 
 
 def sweep_interval_seconds() -> float:
-    return _positive_float("RETENTION_SWEEP_MINUTES", DEFAULT_SWEEP_MINUTES, allow_zero=True) * 60
+    return settings.number("RETENTION_SWEEP_MINUTES", DEFAULT_SWEEP_MINUTES) * 60
 
 
 def profile() -> str:
-    name = (os.environ.get("ASSISTANT_PROFILE") or "default").strip().lower()
+    name = settings.text("ASSISTANT_PROFILE", "default").lower()
     if name not in PROFILES:
         raise ConfigurationError(f"ASSISTANT_PROFILE must be one of {PROFILES}, got {name!r}")
     return name
@@ -136,7 +126,7 @@ def profile() -> str:
 
 def tracker_store_url(url: Optional[Text] = None) -> str:
     """The backend: TRACKER_STORE_URL, else the `url` in endpoints.yml, else SQLite in var/."""
-    url = (os.environ.get("TRACKER_STORE_URL") or url or "").strip()
+    url = settings.text("TRACKER_STORE_URL") or (url or "").strip()
     if profile() == "scaled" and not url.startswith(("postgresql://", "postgresql+psycopg2://")):
         raise ConfigurationError(
             "ASSISTANT_PROFILE=scaled needs TRACKER_STORE_URL=postgresql://user:password@host:port/db "

@@ -11,7 +11,8 @@ CONFIG = read_configuration(ROOT / "pyproject.toml")
 
 # Import name -> distribution name, where they differ.
 DISTRIBUTIONS = {"yaml": "pyyaml", "telegram": "python-telegram-bot", "ruamel": "ruamel.yaml",
-                 "rasa_sdk": "rasa-sdk", "psycopg2": "psycopg2-binary"}
+                 "rasa_sdk": "rasa-sdk", "psycopg2": "psycopg2-binary",
+                 "dotenv": "python-dotenv"}
 # Installed with --no-deps from requirements-nodeps.txt (see the comment in pyproject.toml).
 NOT_DECLARED = {"limits"}
 OURS = {"bot", "actions", "tests", "scripts"}

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Mapping, Optional
 from urllib.parse import urlparse
 
+from bot import settings
+
 MODES = ("polling", "webhook")
 # Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as a webhook secret_token.
 _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -56,16 +58,10 @@ class Config:
             return value or default
 
         def number(name: str, default: float, kind=float):
-            raw = get(name)
-            if raw is None:
-                return default
             try:
-                value = kind(raw)
-            except ValueError:
-                raise ConfigError(f"{name} must be a number")
-            if value < 0:
-                raise ConfigError(f"{name} must not be negative")
-            return value
+                return settings.number(name, default, kind=kind, env=env)  # >= 0, else SettingError naming it
+            except settings.SettingError as exc:
+                raise ConfigError(str(exc)) from None
 
         token = get("TELEGRAM_BOT_TOKEN")
         if not token:
