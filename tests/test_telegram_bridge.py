@@ -40,10 +40,10 @@ def user_events(tracker: Dict) -> List[Dict]:
     return [e for e in tracker["events"] if e["event"] == "user"]
 
 
-def BridgeProcess(fake: FakeTelegram, rasa_url: str, mode: str = "polling") -> _BridgeProcess:
+def BridgeProcess(fake: FakeTelegram, rasa_url: str, mode: str = "polling", env: Optional[Dict] = None) -> _BridgeProcess:
     """The bridge as `make telegram` runs it, at DEBUG (the log test reads everything it printed)."""
     return _BridgeProcess(fake, rasa_url, mode, token=TOKEN, sender_secret=SENDER_SECRET, webhook_secret=WEBHOOK_SECRET,
-                          env={"TELEGRAM_LOG_LEVEL": "DEBUG", "BRIDGE_TOKEN": "bridge-token-for-tests"})
+                          env={"TELEGRAM_LOG_LEVEL": "DEBUG", "BRIDGE_TOKEN": "bridge-token-for-tests", **(env or {})})
 
 
 @pytest.fixture(scope="module")
@@ -479,6 +479,23 @@ def test_an_answer_flagged_erase_clears_the_chat_whatever_its_text():
         assert note.text.startswith(text("telegram_erased", "en"))
         fake.wait(lambda: erased(fake, chat), what="the chat to be empty")
         assert stub.received == ["hello", "get me out of here"]  # the assistant already deleted it: no second erase
+
+
+def test_an_erase_after_a_bridge_restart_deletes_the_messages_seen_before_it(tmp_path):
+    """The chat's message ids live in the bridge's state store (SQLite here), not in its memory."""
+    state = {"TELEGRAM_STATE_URL": f"sqlite:///{tmp_path / 'telegram.db'}"}
+    with StubAssistant() as stub, FakeTelegram(TOKEN) as fake:
+        chat = next(ids)
+        with BridgeProcess(fake, stub.url, env=state):
+            (answer,) = talk(fake, chat, "bonjour", "fr")
+        before = {m.message_id for m in fake.visible(chat)}
+        assert len(before) == 2  # the user's message and the answer
+        with BridgeProcess(fake, stub.url, env=state):  # a new process: nothing in memory
+            (note,) = talk(fake, chat, "/exit", "fr")
+            fake.wait(lambda: erased(fake, chat), what="the chat to be empty")
+        deleted = {i for c in fake.calls_to("deleteMessages") if c.params["chat_id"] == chat for i in c.params["message_ids"]}
+        assert before <= deleted
+        assert note.text.startswith(text("telegram_erased", "en"))  # the stub's answers said English
 
 
 def test_an_erase_answered_200_without_the_erase_flag_is_retried():

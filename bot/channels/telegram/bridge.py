@@ -47,7 +47,7 @@ from bot import startup
 from bot.channels.telegram import logs
 from bot.channels.telegram.assistant import SAFETY_EXIT, Assistant, AssistantUnavailable, reply_erased, reply_language
 from bot.channels.telegram.config import Config, ConfigError, sender_id
-from bot.channels.telegram.memory import ChatMemory, TipMemory
+from bot.channels.telegram.memory import ChatMemory, TipMemory, open_store
 from bot.channels.telegram.render import (
     Payloads,
     exit_keyboard,
@@ -88,7 +88,7 @@ class Bridge:
     def __init__(self, config: Config):
         self.config = config
         self.assistant = Assistant(config.rasa_url, config.bridge_token, config.rasa_timeout)
-        self.memory = ChatMemory()
+        self.memory = ChatMemory()  # its store (TELEGRAM_STATE_URL) is opened when the application starts
         self.tips = TipMemory()
         self.payloads = Payloads()
         self.exit_labels = {text("telegram_exit_button", lang).casefold() for lang in LANGUAGES}
@@ -126,6 +126,8 @@ class Bridge:
         return self.app.bot
 
     async def _post_init(self, app: Application) -> None:
+        # The chats' message ids and language, kept across restarts (SQLite by default, Redis when scaled).
+        self.memory.store = open_store(self.config.state_url or None)
         await self.register_commands()
         self._sweeper = asyncio.create_task(self._sweep_forever())
         log.info("Telegram bridge ready (mode=%s)", self.config.mode)
@@ -141,6 +143,7 @@ class Bridge:
         if self._sweeper:
             self._sweeper.cancel()
         await self.assistant.close()
+        self.memory.close()
 
     async def register_commands(self) -> None:
         """The command menu, in English (default) and French (users whose Telegram is in French)."""

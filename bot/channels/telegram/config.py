@@ -43,6 +43,7 @@ class Config:
     rasa_timeout: float = 30.0
     poll_timeout: int = 10
     log_level: str = "INFO"
+    state_url: str = ""  # "": <repo>/var/telegram.db (bot/channels/telegram/memory.py)
 
     @property
     def secrets(self) -> tuple:
@@ -89,6 +90,13 @@ class Config:
                 )
             if webhook_path is None:
                 webhook_path = urlparse(webhook_url).path
+        state_url = get("TELEGRAM_STATE_URL", "") or ""
+        scheme = state_url.split("://", 1)[0] if "://" in state_url else ""
+        if state_url and scheme not in ("sqlite", "redis", "rediss", "memory"):
+            raise ConfigError("TELEGRAM_STATE_URL must be sqlite:///path, redis://host:port/db or memory://")
+        if (get("ASSISTANT_PROFILE", "") or "").lower() == "scaled" and scheme not in ("redis", "rediss"):
+            raise ConfigError("ASSISTANT_PROFILE=scaled keeps the bridge's chat state in Redis, shared by every bridge "
+                              "process: set TELEGRAM_STATE_URL=redis://[:password@]host:port/db")
         return cls(
             bot_token=token,
             sender_secret=sender_secret,
@@ -106,6 +114,7 @@ class Config:
             rasa_timeout=number("TELEGRAM_RASA_TIMEOUT", 30.0),
             poll_timeout=number("TELEGRAM_POLL_TIMEOUT", 10, int),
             log_level=(get("TELEGRAM_LOG_LEVEL", "INFO") or "INFO").upper(),
+            state_url=state_url,
         )
 
 
