@@ -338,6 +338,33 @@ def test_application_talks_to_telegram_unless_told_otherwise_and_rate_limits():
     assert local.bot.base_url == f"http://127.0.0.1:8081/bot{TOKEN}"
 
 
+def test_the_bridges_timers_are_ptb_job_queue_jobs():
+    """The sweep and the deletion of the neutral line are PTB JobQueue jobs, not the bridge's own tasks."""
+    import asyncio as aio
+
+    from telegram.ext import JobQueue
+
+    from bot.channels.telegram.bridge import SWEEP_SECONDS, Bridge
+
+    bridge = Bridge(Config.from_env({**GOOD_ENV, "TELEGRAM_STATE_URL": "memory://"}))
+    app = bridge.build()
+    assert isinstance(app.job_queue, JobQueue)
+
+    async def scheduled():
+        app.job_queue.set_application(app)
+        await app.job_queue.start()
+        try:
+            bridge._delete_later(7301000001, 42, 30)
+            app.job_queue.run_repeating(bridge._sweep, interval=SWEEP_SECONDS, first=SWEEP_SECONDS, name="sweep")
+            return sorted(j.name for j in app.job_queue.jobs()), list(bridge._notes.values())
+        finally:
+            await app.job_queue.stop(wait=False)
+
+    names, notes = aio.run(scheduled())
+    assert names == ["delete-note", "sweep"] and notes == [(7301000001, 42)]
+    assert not hasattr(Bridge, "_sweep_forever")  # the bridge's own timer loop is gone
+
+
 def test_the_bridge_reads_the_language_and_the_erase_the_assistant_tells_and_guesses_nothing():
     """bot/channels/rest.py puts them in Rasa's `custom` payload; the reply's words are not read."""
     from bot.channels.telegram.assistant import reply_erased, reply_language

@@ -39,6 +39,8 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     ContextTypes,
+    Job,
+    JobQueue,
     MessageHandler,
     filters,
 )
@@ -94,8 +96,7 @@ class Bridge:
         self.exit_labels = {text("telegram_exit_button", lang).casefold() for lang in LANGUAGES}
         self.pending_erase: Set[str] = set()  # senders whose conversation the assistant has yet to delete
         self._exiting: Dict[str, int] = {}  # senders with an exit under way: nothing more is shown to them
-        self._notes: Dict[asyncio.Task, tuple] = {}  # neutral lines waiting to be deleted
-        self._sweeper: Optional[asyncio.Task] = None
+        self._notes: Dict[Job, tuple] = {}  # neutral lines waiting to be deleted (PTB JobQueue jobs)
         self.app: Optional[Application] = None
 
     # ---------------------------------------------------------------- set-up
@@ -108,7 +109,7 @@ class Bridge:
             builder
             .rate_limiter(AIORateLimiter(max_retries=3))
             .concurrent_updates(64)  # chats in parallel; one chat in order (ChatMemory.lock)
-            .job_queue(None)
+            .job_queue(JobQueue())  # the bridge's timers: the sweep, and deleting the neutral line
             .post_init(self._post_init)
             .post_stop(self._post_stop)
             .post_shutdown(self._post_shutdown)
@@ -129,19 +130,16 @@ class Bridge:
         # The chats' message ids and language, kept across restarts (SQLite by default, Redis when scaled).
         self.memory.store = open_store(self.config.state_url or None)
         await self.register_commands()
-        self._sweeper = asyncio.create_task(self._sweep_forever())
+        app.job_queue.run_repeating(self._sweep, interval=SWEEP_SECONDS, first=SWEEP_SECONDS, name="sweep")
         log.info("Telegram bridge ready (mode=%s)", self.config.mode)
 
     async def _post_stop(self, app: Application) -> None:
-        # Neutral lines still waiting: delete them now rather than leave them behind.
-        for task, (chat_id, message_id) in list(self._notes.items()):
-            task.cancel()
+        # Neutral lines still waiting (the job queue has stopped): delete them now rather than leave them behind.
+        for chat_id, message_id in list(self._notes.values()):
             await self._delete(chat_id, [message_id])
         self._notes.clear()
 
     async def _post_shutdown(self, app: Application) -> None:
-        if self._sweeper:
-            self._sweeper.cancel()
         await self.assistant.close()
         self.memory.close()
 
@@ -160,15 +158,14 @@ class Bridge:
         except TelegramError as exc:
             log.warning("Could not register the command menu (%s); commands still work", type(exc).__name__)
 
-    async def _sweep_forever(self) -> None:
-        while True:
-            await asyncio.sleep(SWEEP_SECONDS)
-            try:
-                self.memory.sweep()
-                for sender in list(self.pending_erase):
-                    await self.erase_in_assistant(sender)
-            except Exception as exc:  # never let the sweeper die
-                log.warning("Sweep failed (%s)", type(exc).__name__)
+    async def _sweep(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Every SWEEP_SECONDS (PTB's JobQueue): expired ids out, erases the assistant still owes retried."""
+        try:
+            self.memory.sweep()
+            for sender in list(self.pending_erase):
+                await self.erase_in_assistant(sender)
+        except Exception as exc:  # the next sweep tries again
+            log.warning("Sweep failed (%s)", type(exc).__name__)
 
     # ---------------------------------------------------------------- helpers
     def sender(self, chat_id: int) -> str:
@@ -364,13 +361,13 @@ class Bridge:
             self._delete_later(chat_id, sent.message_id, delay)
 
     def _delete_later(self, chat_id: int, message_id: int, delay: float) -> None:
-        async def later() -> None:
-            await asyncio.sleep(delay)
-            self._notes.pop(task, None)
+        """Delete the neutral line after `delay` seconds (a PTB JobQueue job)."""
+        async def later(context: ContextTypes.DEFAULT_TYPE) -> None:
+            self._notes.pop(context.job, None)
             await self._delete(chat_id, [message_id])
 
-        task = asyncio.get_running_loop().create_task(later())
-        self._notes[task] = (chat_id, message_id)
+        job = self.app.job_queue.run_once(later, delay, name="delete-note")
+        self._notes[job] = (chat_id, message_id)
 
     # ---------------------------------------------------------------- handlers
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
