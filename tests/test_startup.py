@@ -187,3 +187,20 @@ def test_redaction_uses_the_record_factory_not_a_replaced_logger_method():
     assert type(factory).__name__ == "_RedactingFactory"
     assert not isinstance(factory.previous, type(factory))  # not stacked by a second install
     assert logging.Logger.__dict__["makeRecord"] is original_make_record and original_make_record.__module__ == "logging"
+
+
+def test_only_the_start_up_module_installs_anything():
+    """bot/startup.py is the one place: no other module of the assistant calls an installer."""
+    import re
+
+    installers = re.compile(r"\b(redaction\.install|rasa_speedups\.install|api_guard\.install|install_structlog|"
+                            r"setLogRecordFactory|makeRecord\s*=)\s*\(?")
+    allowed = {"bot/startup.py", "bot/redaction.py",  # redaction.install() itself
+               "scripts/bench_long_conversation.py"}  # measures the speed-ups in-process, on purpose
+    callers = set()
+    for top in ("bot", "actions", "scripts"):
+        for path in (ROOT / top).rglob("*.py"):
+            rel = str(path.relative_to(ROOT))
+            if rel not in allowed and installers.search(path.read_text(encoding="utf-8")):
+                callers.add(rel)
+    assert not callers, f"installed outside bot/startup.py: {sorted(callers)}"
