@@ -6,11 +6,13 @@
 # (values may be secrets).
 if [ -f .env ]; then
   _env_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-  if ! _env_exports=$(PYTHONPATH="$_env_root${PYTHONPATH:+:$PYTHONPATH}" "$_env_root/.venv/bin/python" -m bot.settings exports); then
+  _env_python="$_env_root/.venv/bin/python"   # the project's Python (`make setup`), else the system's
+  [ -x "$_env_python" ] || _env_python=python3
+  if ! _env_exports=$(PYTHONPATH="$_env_root${PYTHONPATH:+:$PYTHONPATH}" "$_env_python" -m bot.settings exports); then
     echo "Reading .env failed (see above); \`make setup\` installs python-dotenv, which reads it." >&2
-    unset _env_root _env_exports
+    unset _env_root _env_python _env_exports
     return 1 2>/dev/null || exit 1
   fi
   eval "$_env_exports"
-  unset _env_root _env_exports
+  unset _env_root _env_python _env_exports
 fi
