@@ -8,7 +8,7 @@ the same rasa-sdk app (same arguments as `rasa run actions`) with:
 - a shared secret: every call must carry `Authorization: Bearer $ACTION_SERVER_TOKEN` (Rasa sends
   it: endpoints.yml `action_endpoint.headers`); calls without it get 401. Only /health is open.
   The server refuses to start without a token of at least 16 characters;
-- log redaction (bot/redaction.py) for the sender id and the texts in each call;
+- log redaction (bot/redaction.py, installed by bot/startup.py) for the sender id and the texts in each call;
 - errors answered without echoing the request (rasa-sdk's own handler returns the whole tracker).
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import redaction
+from bot import redaction, startup
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ def main(argv: Optional[List[str]] = None) -> None:
                  "server with every call. See .env.example.")
     host = os.environ.get("ACTION_SERVER_HOST", "127.0.0.1")
 
-    redaction.install()
+    startup.install_process()  # log redaction, before anything logs
     logging.getLogger("matplotlib").setLevel(logging.WARN)
     utils.configure_colored_logging(args.loglevel)
     utils.configure_file_logging(logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file, args.loglevel,

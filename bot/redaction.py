@@ -1,12 +1,13 @@
 """The one redaction point for logs: no message text, no sender id in clear, no token, no phone number.
 
-`install()` is called once in every process that handles conversations: the Rasa server (by the
-web channel, bot/channels/rest.py), the action server (bot/action_server.py) and any bridge. It
-covers every logger at once:
+`install()` is called once at start-up in every process that handles conversations, by
+bot/startup.py: the Rasa server, the action server (bot/action_server.py) and the Telegram bridge.
+Importing this module installs nothing. It covers every logger at once:
 
 - every stdlib log record (Rasa, Sanic, aiohttp, rasa-sdk, our code) is redacted when it is made
-  (`logging.Logger.makeRecord`): its message, its arguments (dicts and lists, such as raw updates or
-  request parameters, are dropped whole), its `extra` fields and its traceback;
+  (the standard library's `logging.setLogRecordFactory`): its message, its arguments (dicts and
+  lists, such as raw updates or request parameters, are dropped whole), its traceback, and the
+  `extra` fields `Logger.makeRecord` adds after the factory (the record's attribute dict redacts them);
 - Rasa's structlog events are redacted before they are rendered: keys that hold user content
   (`text`, `parse_data_text`, ...) are replaced whole, every other string is scrubbed.
 
@@ -30,7 +31,7 @@ import re
 import threading
 import time
 import unicodedata
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 REDACTED = "[redacted]"
 SECRET = "[secret]"
@@ -264,12 +265,38 @@ _RECORD_FIELDS = frozenset(
     funcName created msecs relativeCreated thread threadName processName process message asctime
     taskName _redacted""".split()
 )
-_installed = False
-_original_make_record = logging.Logger.makeRecord
 
 
-def _make_record(self: logging.Logger, *args: Any, **kwargs: Any) -> logging.LogRecord:
-    return _redact_record(_original_make_record(self, *args, **kwargs))
+class _RedactingDict(dict):
+    """A log record's attribute dict that redacts what `Logger.makeRecord` adds after the factory ran:
+    the `extra={...}` fields (Sanic's access log puts the request URL there)."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if key not in _RECORD_FIELDS:
+            if isinstance(value, str):
+                value = redact(value)
+            elif isinstance(value, (dict, list, tuple)) or key in CONTENT_KEYS or key in SENDER_KEYS:
+                value = redact_value(value, key)
+        super().__setitem__(key, value)
+
+
+class _RedactingFactory:
+    """The record factory: the one before it makes the record, this one redacts it."""
+
+    def __init__(self, previous: Callable[..., logging.LogRecord]) -> None:
+        self.previous = previous
+
+    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = _redact_record(self.previous(*args, **kwargs))
+        try:
+            record.__dict__ = _RedactingDict(record.__dict__)
+        except TypeError:  # pragma: no cover - a record class with slots: message and traceback are done
+            pass
+        return record
+
+
+def is_installed() -> bool:
+    return isinstance(logging.getLogRecordFactory(), _RedactingFactory)
 
 
 def install_structlog() -> None:
@@ -285,10 +312,8 @@ def install_structlog() -> None:
 
 
 def install() -> None:
-    """Redact every log line of this process from now on. Safe to call more than once."""
-    global _installed
-    if not _installed:
-        logging.Logger.makeRecord = _make_record  # type: ignore[assignment]
+    """Redact every log line of this process from now on (bot/startup.py calls it). Safe to call again."""
+    if not is_installed():
+        logging.setLogRecordFactory(_RedactingFactory(logging.getLogRecordFactory()))
         logging.captureWarnings(True)
-        _installed = True
     install_structlog()

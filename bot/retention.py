@@ -4,9 +4,10 @@
     python -m bot.retention --hours 12 # override the retention time for this run
 
 Prints how many conversations it deleted (never which). Exit status 0 on success, 1 on error.
-The Rasa process also sweeps every RETENTION_SWEEP_MINUTES; run this job from cron or a systemd
-timer when that sweep is off (RETENTION_SWEEP_MINUTES=0, e.g. on a fleet of Rasa nodes), or to
-be sure the deletion happens even while Rasa is stopped. See docs/deploy.md.
+The Rasa process also sweeps every RETENTION_SWEEP_MINUTES (in a worker thread, off its event
+loop: bot/tracker_store.py); run this job from cron or a systemd timer when that sweep is off
+(RETENTION_SWEEP_MINUTES=0, e.g. on a fleet of Rasa nodes), or to be sure the deletion happens
+even while Rasa is stopped. See docs/deploy.md.
 """
 from __future__ import annotations
 

@@ -24,16 +24,22 @@ found expired when it is read is deleted at that moment, so it is never continue
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import time
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Set, Text
+from typing import Any, Dict, Iterator, List, Optional, Set, Text
 from urllib.parse import unquote, urlsplit
 
 from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot import settings
+from bot.settings import SettingError
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +51,8 @@ DEFAULT_SWEEP_MINUTES = 10.0
 PROFILES = ("default", "scaled")
 
 
-class ConfigurationError(ValueError):
-    """A storage setting in the environment is missing or wrong (the message names the variable)."""
+# A storage setting in the environment is missing or wrong (the message names the variable).
+ConfigurationError = SettingError
 
 
 SAFETY_EXIT_ACTION = "action_safety_exit"
@@ -69,29 +75,50 @@ def erase_requested(tracker: DialogueStateTracker) -> bool:
     return False
 
 
-def _positive_float(name: str, default: float, allow_zero: bool = False) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
+@dataclass
+class TurnOutcome:
+    """What a turn ended with, as saved: the conversation's language (the `language` slot) and
+    whether the conversation was erased (a quick exit). The web channel puts both in its reply."""
+
+    language: Optional[str] = None
+    erased: bool = False
+    saved: bool = False
+
+
+_turn_outcome: ContextVar[Optional[TurnOutcome]] = ContextVar("bot_turn_outcome", default=None)
+
+
+@contextlib.contextmanager
+def reporting_turn() -> Iterator[TurnOutcome]:
+    """Around handing one message to Rasa (bot/channels/rest.py): the store's `save()` at the end of
+    that turn fills in the outcome. Rasa saves in the task that handles the message, which inherits
+    this context, so the outcome reaches exactly the request that carried the message."""
+    outcome = TurnOutcome()
+    token = _turn_outcome.set(outcome)
     try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigurationError(f"{name} must be a number, got {raw!r}") from None
-    if value < 0 or (value == 0 and not allow_zero):
-        raise ConfigurationError(f"{name} must be {'>= 0' if allow_zero else '> 0'}, got {raw!r}")
-    return value
+        yield outcome
+    finally:
+        _turn_outcome.reset(token)
+
+
+def _report(tracker: DialogueStateTracker, erased: bool) -> None:
+    outcome = _turn_outcome.get()
+    if outcome is not None:
+        language = tracker.get_slot("language")
+        outcome.language = language if isinstance(language, str) else None
+        outcome.erased, outcome.saved = erased, True
 
 
 def retention_seconds() -> float:
-    return _positive_float("RETENTION_HOURS", DEFAULT_RETENTION_HOURS) * 3600
+    return settings.number("RETENTION_HOURS", DEFAULT_RETENTION_HOURS, allow_zero=False) * 3600
 
 
 def sweep_interval_seconds() -> float:
-    return _positive_float("RETENTION_SWEEP_MINUTES", DEFAULT_SWEEP_MINUTES, allow_zero=True) * 60
+    return settings.number("RETENTION_SWEEP_MINUTES", DEFAULT_SWEEP_MINUTES) * 60
 
 
 def profile() -> str:
-    name = (os.environ.get("ASSISTANT_PROFILE") or "default").strip().lower()
+    name = settings.text("ASSISTANT_PROFILE", "default").lower()
     if name not in PROFILES:
         raise ConfigurationError(f"ASSISTANT_PROFILE must be one of {PROFILES}, got {name!r}")
     return name
@@ -99,7 +126,7 @@ def profile() -> str:
 
 def tracker_store_url(url: Optional[Text] = None) -> str:
     """The backend: TRACKER_STORE_URL, else the `url` in endpoints.yml, else SQLite in var/."""
-    url = (os.environ.get("TRACKER_STORE_URL") or url or "").strip()
+    url = settings.text("TRACKER_STORE_URL") or (url or "").strip()
     if profile() == "scaled" and not url.startswith(("postgresql://", "postgresql+psycopg2://")):
         raise ConfigurationError(
             "ASSISTANT_PROFILE=scaled needs TRACKER_STORE_URL=postgresql://user:password@host:port/db "
@@ -152,9 +179,11 @@ class ErasingTrackerStore(TrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         self._start_sweeper()
         if erase_requested(tracker):
-            await self.erase(tracker.sender_id)
+            await self.erase(tracker.sender_id)  # deleted now, or marked (never read back) and retried
+            _report(tracker, erased=True)
             return
         await super().save(tracker)
+        _report(tracker, erased=False)
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         return await self._checked(sender_id, await self._read(sender_id, super().retrieve))
@@ -163,11 +192,6 @@ class ErasingTrackerStore(TrackerStore):
         return await self._checked(sender_id, await self._read(sender_id, super().retrieve_full_tracker))
 
     async def _read(self, sender_id: Text, read) -> Optional[DialogueStateTracker]:
-        # Rasa reads the tracker at the start of each turn, before any action runs: the moment to
-        # apply bot/rasa_speedups.py in the Rasa server (imported here, not at the top, so that
-        # the retention job does not pay for importing Rasa's policies).
-        import bot.rasa_speedups  # noqa: F401
-
         self._start_sweeper()
         if sender_id in self._pending_erase:
             await self.erase(sender_id)
@@ -209,8 +233,10 @@ class ErasingTrackerStore(TrackerStore):
             try:
                 self.delete(sender_id)
                 self._pending_erase.discard(sender_id)
-            except Exception:
-                pass
+            except Exception as e:  # still marked: never read back, retried at the next sweep
+                # The error type only: no sender id, and no error text (an SQL error can quote stored data).
+                logger.error("Retrying the deletion of a conversation failed (%s); it stays marked for deletion "
+                             "and is retried at the next sweep.", type(e).__name__)
         return self._delete_older_than(cutoff)
 
     def _delete_older_than(self, cutoff: float) -> int:
@@ -233,9 +259,13 @@ class ErasingTrackerStore(TrackerStore):
             self._sweeper = None
 
     async def _sweep_forever(self) -> None:
+        # The sweep makes blocking database calls: it runs in a worker thread, never on Rasa's event
+        # loop, so the turns being handled meanwhile are not held up. The stores' delete and query
+        # calls are safe from another thread (SQLAlchemy sessions are per call, redis-py is thread-safe,
+        # the in-memory store works on a snapshot of its keys).
         while True:
             try:
-                deleted = self.sweep()
+                deleted = await asyncio.to_thread(self.sweep)
                 if deleted:
                     logger.info("Retention: deleted %d conversation(s).", deleted)
             except Exception as e:
@@ -302,16 +332,23 @@ class ErasingSQLTrackerStore(ErasingTrackerStore, SQLTrackerStore):
         with self.session_scope() as session:
             candidates = [s for (s,) in session.query(E.sender_id).group_by(E.sender_id)
                           .having(func.max(E.timestamp) < cutoff).all()]
-        deleted = 0
+        deleted, failed = 0, 0
         for sender_id in candidates:
-            with self.session_scope() as session:
-                self._lock(session, sender_id)
-                # Checked again under the lock: a turn may have been saved since.
-                last = session.query(func.max(E.timestamp)).filter(E.sender_id == sender_id).scalar()
-                if last is not None and last < cutoff:
-                    session.query(E).filter(E.sender_id == sender_id).delete(synchronize_session=False)
-                    deleted += 1
-                session.commit()
+            try:
+                with self.session_scope() as session:
+                    self._lock(session, sender_id)
+                    # Checked again under the lock: a turn may have been saved since.
+                    last = session.query(func.max(E.timestamp)).filter(E.sender_id == sender_id).scalar()
+                    if last is not None and last < cutoff:
+                        session.query(E).filter(E.sender_id == sender_id).delete(synchronize_session=False)
+                        deleted += 1
+                    session.commit()
+            except Exception as e:  # one conversation that cannot be deleted does not stop the others
+                failed += 1
+                last_error = type(e).__name__
+        if failed:
+            logger.error("Retention: %d expired conversation(s) could not be deleted (%s); next try at the "
+                         "next sweep.", failed, last_error)
         return deleted
 
     def close(self) -> None:

@@ -28,7 +28,9 @@ def action_call_bytes(tracker_json: dict, max_events: int) -> int:
     import os
 
     os.environ["ACTION_TRACKER_MAX_EVENTS"] = str(max_events)
-    import bot.rasa_speedups  # noqa: F401
+    from bot import rasa_speedups
+
+    rasa_speedups.install()  # as bot/startup.py does in the Rasa server (RASA_SPEEDUPS=off: only the validation fix)
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.trackers import DialogueStateTracker

@@ -1,16 +1,18 @@
 # Sourced by scripts/run.sh, scripts/telegram.sh and `make retention`: settings come from the
-# environment, and .env (if present, see .env.example) fills in the ones not already set.
-# Reads KEY=value lines like bot/staff/project.py does: `export ` prefix and quotes around the value
-# are dropped; comments and blank lines are skipped. Nothing is printed (values may be secrets).
+# environment, and .env in the current folder (if present, see .env.example) fills in the ones not
+# already set. The file is read by python-dotenv through bot/settings.py, the one reader of .env,
+# so the shell gets exactly the values Python gets: `python -m bot.settings exports` prints
+# `export KEY='value'` lines, quoted for the shell, which are evaluated here. Nothing is printed
+# (values may be secrets).
 if [ -f .env ]; then
-  while IFS= read -r line || [ -n "$line" ]; do
-    line="${line#"${line%%[![:space:]]*}"}"          # leading spaces
-    line="${line#export }"
-    key="${line%%=*}"
-    [[ $line == *=* && $key =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || continue
-    value="${line#*=}"
-    value="${value%"${value##*[![:space:]]}"}"      # trailing spaces
-    if [[ $value == \"*\" || $value == \'*\' ]]; then value="${value:1:${#value}-2}"; fi
-    [ -n "${!key:-}" ] || export "$key=$value"
-  done < .env
+  _env_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  _env_python="$_env_root/.venv/bin/python"   # the project's Python (`make setup`), else the system's
+  [ -x "$_env_python" ] || _env_python=python3
+  if ! _env_exports=$(PYTHONPATH="$_env_root${PYTHONPATH:+:$PYTHONPATH}" "$_env_python" -m bot.settings exports); then
+    echo "Reading .env failed (see above); \`make setup\` installs python-dotenv, which reads it." >&2
+    unset _env_root _env_python _env_exports
+    return 1 2>/dev/null || exit 1
+  fi
+  eval "$_env_exports"
+  unset _env_root _env_python _env_exports
 fi

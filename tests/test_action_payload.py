@@ -13,8 +13,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from rasa_sdk.executor import ActionExecutor
 
-import bot.rasa_speedups  # noqa: F401
+from bot import rasa_speedups
 from bot.rasa_speedups import DEFAULT_MAX_EVENTS
+
+rasa_speedups.install()  # what bot/startup.py does in the Rasa server
 
 ENDPOINT = EndpointConfig("http://localhost:5055/webhook", enable_selective_domain=True)
 

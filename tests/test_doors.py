@@ -127,6 +127,8 @@ def test_personal_data_never_reaches_the_logs_even_at_debug_level(debug_servers)
     debug_servers.tracker(sender)  # the API too: its URL holds the sender and the token
     log = debug_servers.log
     assert "DEBUG" in log and "rasa_sdk" in log  # both servers really logged at debug level
+    # bot/startup.py ran in the Rasa server, started as users start it: redaction, all 3 speed-ups, API guard
+    assert "Start-up: redaction" in log and "Event.resolve_by_type" in log and "api_guard: installed" in log
     for leak in (secret_word, sender, "416-555-0199", "555 0142", "amira.k@example.com", "il me menace",
                  debug_servers.api_token, debug_servers.action_token):
         assert leak not in log, leak

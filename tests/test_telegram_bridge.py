@@ -40,10 +40,10 @@ def user_events(tracker: Dict) -> List[Dict]:
     return [e for e in tracker["events"] if e["event"] == "user"]
 
 
-def BridgeProcess(fake: FakeTelegram, rasa_url: str, mode: str = "polling") -> _BridgeProcess:
+def BridgeProcess(fake: FakeTelegram, rasa_url: str, mode: str = "polling", env: Optional[Dict] = None) -> _BridgeProcess:
     """The bridge as `make telegram` runs it, at DEBUG (the log test reads everything it printed)."""
     return _BridgeProcess(fake, rasa_url, mode, token=TOKEN, sender_secret=SENDER_SECRET, webhook_secret=WEBHOOK_SECRET,
-                          env={"TELEGRAM_LOG_LEVEL": "DEBUG", "BRIDGE_TOKEN": "bridge-token-for-tests"})
+                          env={"TELEGRAM_LOG_LEVEL": "DEBUG", "BRIDGE_TOKEN": "bridge-token-for-tests", **(env or {})})
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +115,7 @@ def test_survivors_whole_path_in_french(polling, assistant):
     assert "+1-833-900-1010" in answer.text  # tappable format
     assert "Aide juridique" in buttons_of(answer) and "Sortie rapide" in buttons_of(answer)
 
-    legal, hours = press(fake, chat, answer, "Aide juridique", "fr")
+    legal, hours = press(fake, chat, answer, "Aide juridique", "fr", count=2)
     assert "ordonnance" in legal.text
     assert hours.text.startswith("En ce moment")  # whether the free lawyers can be reached now
 
@@ -397,10 +397,11 @@ class StubAssistant:
     real exit answer, or 200 with no answer (what Rasa returns when its action server failed)
     while `failed_erases` is above zero."""
 
-    def __init__(self):
-        from bot.channels.telegram.bridge import exit_answer_texts
+    EXIT_ANSWER = "You exited the chat. This conversation is deleted. You can come back any time."
 
-        self.exit_answer = sorted(exit_answer_texts())[0]
+    def __init__(self):
+        self.told: Dict[str, Dict] = {}  # what the assistant tells (custom) in its answer to a message
+        self.texts: Dict[str, str] = {}  # the answer's text, when not "stub answer to ..."
         self.received: List[str] = []
         self.returned: List[str] = []
         self.stall = set()
@@ -424,9 +425,11 @@ class StubAssistant:
                         stub.failed_erases -= 1
                         answer = []
                     else:
-                        answer = [{"recipient_id": body["sender"], "text": stub.exit_answer}]
+                        answer = [{"recipient_id": body["sender"], "text": stub.EXIT_ANSWER,
+                                   "custom": {"language": "en", "erase": True}}]
                 else:
-                    answer = [{"recipient_id": body["sender"], "text": f"stub answer to {said}",
+                    answer = [{"recipient_id": body["sender"], "text": stub.texts.get(said, f"stub answer to {said}"),
+                               "custom": stub.told.get(said, {"language": "en"}),
                                **({"buttons": stub.buttons[said]} if said in stub.buttons else {})}]
                 raw = json.dumps(answer).encode()
                 self.send_response(200)
@@ -450,7 +453,52 @@ class StubAssistant:
         self.server.server_close()
 
 
-def test_an_erase_answered_200_without_the_exit_answer_is_retried():
+@pytest.mark.parametrize("answer, told, note_language", [
+    ("Je suis là pour toi, et tu peux me parler de ce que tu vis.", "en", "en"),  # French words, told English
+    ("OK : 911.", "fr", "fr"),  # nothing to guess from, told French
+])
+def test_the_bridge_speaks_the_language_the_assistant_tells_not_the_one_its_words_suggest(answer, told, note_language):
+    with StubAssistant() as stub, FakeTelegram(TOKEN) as fake, BridgeProcess(fake, stub.url):
+        stub.texts["hello"], stub.told["hello"] = answer, {"language": told}
+        chat = next(ids)
+        (shown,) = talk(fake, chat, "hello", "en")
+        assert shown.text == answer
+        (note,) = talk(fake, chat, "/exit", "en")  # the neutral line is in the conversation's language
+        assert note.text.startswith(text("telegram_erased", note_language))
+
+
+def test_an_answer_flagged_erase_clears_the_chat_whatever_its_text():
+    """The assistant took a message as a quick exit (its own reading, not the bridge's exit words) and
+    deleted the conversation: the bridge deletes the chat's messages too."""
+    with StubAssistant() as stub, FakeTelegram(TOKEN) as fake, BridgeProcess(fake, stub.url):
+        stub.texts["get me out of here"] = "Bye."
+        stub.told["get me out of here"] = {"language": "en", "erase": True}
+        chat = next(ids)
+        talk(fake, chat, "hello", "en")
+        (note,) = talk(fake, chat, "get me out of here", "en")
+        assert note.text.startswith(text("telegram_erased", "en"))
+        fake.wait(lambda: erased(fake, chat), what="the chat to be empty")
+        assert stub.received == ["hello", "get me out of here"]  # the assistant already deleted it: no second erase
+
+
+def test_an_erase_after_a_bridge_restart_deletes_the_messages_seen_before_it(tmp_path):
+    """The chat's message ids live in the bridge's state store (SQLite here), not in its memory."""
+    state = {"TELEGRAM_STATE_URL": f"sqlite:///{tmp_path / 'telegram.db'}"}
+    with StubAssistant() as stub, FakeTelegram(TOKEN) as fake:
+        chat = next(ids)
+        with BridgeProcess(fake, stub.url, env=state):
+            (answer,) = talk(fake, chat, "bonjour", "fr")
+        before = {m.message_id for m in fake.visible(chat)}
+        assert len(before) == 2  # the user's message and the answer
+        with BridgeProcess(fake, stub.url, env=state):  # a new process: nothing in memory
+            (note,) = talk(fake, chat, "/exit", "fr")
+            fake.wait(lambda: erased(fake, chat), what="the chat to be empty")
+        deleted = {i for c in fake.calls_to("deleteMessages") if c.params["chat_id"] == chat for i in c.params["message_ids"]}
+        assert before <= deleted
+        assert note.text.startswith(text("telegram_erased", "en"))  # the stub's answers said English
+
+
+def test_an_erase_answered_200_without_the_erase_flag_is_retried():
     """Rasa answers 200 even when its action server failed and nothing was deleted: the bridge
     must not count that as done, and asks again before the chat's next message."""
     with StubAssistant() as stub, FakeTelegram(TOKEN) as fake, BridgeProcess(fake, stub.url) as bridge:

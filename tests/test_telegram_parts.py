@@ -5,6 +5,7 @@ import asyncio
 import io
 import json
 import logging
+import sqlite3
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -13,7 +14,7 @@ import pytest
 from bot.channels.telegram import logs
 from bot.channels.telegram.assistant import Assistant, AssistantUnavailable
 from bot.channels.telegram.config import Config, ConfigError, sender_id
-from bot.channels.telegram.memory import DELETABLE_SECONDS, ChatMemory, TipMemory
+from bot.channels.telegram.memory import DELETABLE_SECONDS, ChatMemory, TipMemory, open_store
 from bot.channels.telegram.render import MAX_MESSAGE, Payloads, format_phones, inline_keyboard, split_text, tg_len
 from bot.texts import text
 
@@ -108,8 +109,62 @@ def test_sweep_drops_idle_chats():
 def test_memory_holds_only_integers_and_times():
     memory = ChatMemory()
     memory.remember("abc", 17)
-    state = memory._chats["abc"]
-    assert all(isinstance(mid, int) and isinstance(t, float) for mid, t in state.ids)
+    ids, language, last = memory.store._chats["abc"]
+    assert all(isinstance(mid, int) and isinstance(t, float) for mid, t in ids) and language is None
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+def test_the_state_store_keeps_ids_and_language_for_48_hours_and_nothing_else(tmp_path, backend):
+    url = "memory://" if backend == "memory" else f"sqlite:///{tmp_path / 'telegram.db'}"
+    clock = Clock()
+    memory = ChatMemory(open_store(url), clock=clock)
+    sender = sender_id("secret" * 4, 7301000001)
+    memory.remember(sender, 10)
+    memory.set_language(sender, "fr")
+    clock.now += DELETABLE_SECONDS - 10
+    memory.remember(sender, 11)
+    clock.now += 20
+    assert memory.message_ids(sender) == [11] and memory.language(sender) == "fr" and len(memory) == 1
+    if backend == "sqlite":  # what is on disk: the HMAC, integers, times, the language; no chat id, no text
+        memory.close()
+        rows = sqlite3.connect(tmp_path / "telegram.db").execute(
+            "SELECT * FROM chat_messages UNION ALL SELECT sender, language, last FROM chats").fetchall()
+        assert {r[0] for r in rows} == {sender} and "7301000001" not in repr(rows)
+        memory = ChatMemory(open_store(url), clock=clock)  # a restart keeps it
+        assert memory.message_ids(sender) == [11] and memory.language(sender) == "fr"
+    clock.now += DELETABLE_SECONDS + 1
+    assert memory.message_ids(sender) == [] and memory.language(sender) is None
+    assert memory.sweep() == 1 and len(memory) == 0
+    memory.remember(sender, 12)
+    assert memory.forget(sender) == [12] and memory.message_ids(sender) == [] and len(memory) == 0
+    memory.close()
+
+
+@pytest.mark.scale
+def test_the_state_store_in_redis_expires_by_itself():
+    from tests.servers import Redis
+
+    with Redis() as server:
+        import redis
+
+        store = open_store(server.url(2))
+        memory = ChatMemory(store)
+        memory.remember("f00d", 5)
+        memory.set_language("f00d", "en")
+        assert memory.message_ids("f00d") == [5] and memory.language("f00d") == "en"
+        client = redis.Redis(host="127.0.0.1", port=server.port, password=server.password, db=2)
+        assert 0 < client.ttl("telegram:ids:f00d") <= DELETABLE_SECONDS
+        assert 0 < client.ttl("telegram:chat:f00d") <= DELETABLE_SECONDS
+        assert memory.forget("f00d") == [5] and not client.keys("telegram:*")
+        memory.close()
+
+
+def test_the_scaled_profile_needs_the_state_in_redis():
+    with pytest.raises(ConfigError, match="TELEGRAM_STATE_URL=redis"):
+        Config.from_env({**GOOD_ENV, "ASSISTANT_PROFILE": "scaled"})
+    with pytest.raises(ConfigError, match="TELEGRAM_STATE_URL must be"):
+        Config.from_env({**GOOD_ENV, "TELEGRAM_STATE_URL": "postgresql://x/y"})
+    assert Config.from_env({**GOOD_ENV, "ASSISTANT_PROFILE": "scaled", "TELEGRAM_STATE_URL": "redis://r:6379/2"})
 
 
 def test_tip_is_remembered_as_an_anonymous_bucket():
@@ -283,8 +338,45 @@ def test_application_talks_to_telegram_unless_told_otherwise_and_rate_limits():
     assert local.bot.base_url == f"http://127.0.0.1:8081/bot{TOKEN}"
 
 
-def test_the_bridge_recognises_the_assistants_exit_answer_in_both_languages(domain):
-    from bot.channels.telegram.bridge import exit_answer_texts
+def test_the_bridges_timers_are_ptb_job_queue_jobs():
+    """The sweep and the deletion of the neutral line are PTB JobQueue jobs, not the bridge's own tasks."""
+    import asyncio as aio
 
-    expected = {v["text"] for v in domain["responses"]["utter_safety_exit"]}
-    assert exit_answer_texts() == expected and len(expected) == 2
+    from telegram.ext import JobQueue
+
+    from bot.channels.telegram.bridge import SWEEP_SECONDS, Bridge
+
+    bridge = Bridge(Config.from_env({**GOOD_ENV, "TELEGRAM_STATE_URL": "memory://"}))
+    app = bridge.build()
+    assert isinstance(app.job_queue, JobQueue)
+
+    async def scheduled():
+        app.job_queue.set_application(app)
+        await app.job_queue.start()
+        try:
+            bridge._delete_later(7301000001, 42, 30)
+            app.job_queue.run_repeating(bridge._sweep, interval=SWEEP_SECONDS, first=SWEEP_SECONDS, name="sweep")
+            return sorted(j.name for j in app.job_queue.jobs()), list(bridge._notes.values())
+        finally:
+            await app.job_queue.stop(wait=False)
+
+    names, notes = aio.run(scheduled())
+    assert names == ["delete-note", "sweep"] and notes == [(7301000001, 42)]
+    assert not hasattr(Bridge, "_sweep_forever")  # the bridge's own timer loop is gone
+
+
+def test_the_bridge_reads_the_language_and_the_erase_the_assistant_tells_and_guesses_nothing():
+    """bot/channels/rest.py puts them in Rasa's `custom` payload; the reply's words are not read."""
+    from bot.channels.telegram.assistant import reply_erased, reply_language
+
+    french_words = [{"recipient_id": "s", "text": "Je suis là pour toi.", "custom": {"language": "en"}}]
+    assert reply_language(french_words) == "en" and not reply_erased(french_words)
+    assert reply_language([{"recipient_id": "s", "text": "OK"}]) is None  # not told: not guessed
+    assert reply_language([{"recipient_id": "s", "custom": ["a", "list"]}]) is None
+    exit_reply = [{"recipient_id": "s", "text": "Tu as utilisé la sortie rapide", "custom": {"language": "fr", "erase": True}}]
+    assert reply_erased(exit_reply) and reply_language(exit_reply) == "fr"
+    assert reply_erased([{"recipient_id": "s", "custom": {"language": "en", "erase": True}}])  # no text at all
+    assert not reply_erased([{"recipient_id": "s", "text": "You exited the chat. This conversation is deleted."}])
+    import bot.channels.telegram.bridge as bridge
+
+    assert not hasattr(bridge, "exit_answer_texts") and "detect(answer" not in open(bridge.__file__).read()

@@ -4,10 +4,12 @@ exit, and RETENTION_HOURS after their last message. Every check reads the databa
 SQLite and in-memory run everywhere; PostgreSQL and Redis start throwaway servers (marked `scale`).
 """
 import asyncio
+import logging
 import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -236,6 +238,61 @@ def test_the_rasa_process_sweeps_on_its_own(backend, domain, monkeypatch):
     assert run(scenario()) == ["frank"]
 
 
+def test_the_rasa_process_sweeps_off_its_event_loop(tmp_path, domain, monkeypatch):
+    """The sweep's blocking database calls run in a worker thread: turns go on while it works."""
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path / 'conversations.db'}")
+    monkeypatch.setenv("RETENTION_SWEEP_MINUTES", "0.005")  # every 0.3 s
+    store = ErasingTrackerStore(domain)
+    sweeping, threads, real_sweep = threading.Event(), [], store.sweep
+
+    def slow_sweep(now=None):  # a slow database
+        threads.append(threading.get_ident())
+        sweeping.set()
+        try:
+            time.sleep(0.5)
+            return real_sweep(now)
+        finally:
+            sweeping.clear()
+
+    monkeypatch.setattr(store, "sweep", slow_sweep)
+
+    async def scenario():
+        await store.save(conversation(domain, "gina", ["hello"]))  # starts the sweeper
+        ticks_while_sweeping, deadline = 0, time.monotonic() + 20
+        while time.monotonic() < deadline and not (threads and ticks_while_sweeping >= 3):
+            await asyncio.sleep(0.01)
+            ticks_while_sweeping += sweeping.is_set()
+        store.close()
+        return threading.get_ident(), ticks_while_sweeping
+
+    loop_thread, ticks = run(scenario())
+    assert threads and loop_thread not in threads
+    assert ticks >= 3  # the event loop kept running during the sweep
+
+
+def test_a_failed_delete_is_logged_without_any_conversation_data(tmp_path, domain, monkeypatch, caplog):
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path / 'conversations.db'}")
+    store = ErasingTrackerStore(domain)
+    sender, secret = "widget-Qx7Lm2", "he keeps my passport"
+    run(store.save(conversation(domain, sender, [secret])))
+    run(store.save(conversation(domain, "old-" + sender, [secret], at=time.time() - 2 * DAY)))
+
+    def broken(*args, **kwargs):  # the store is down, and its error quotes what it was given
+        raise RuntimeError(f"cannot delete {sender}: {secret}")
+
+    monkeypatch.setattr(store, "delete", broken)
+    run(store.erase(sender))  # a quick exit while the store is down: marked, retried by the sweep
+    monkeypatch.setattr(store, "_lock", broken)  # expired conversations cannot be deleted either
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG):
+        assert store.sweep() == 0
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any("Retrying the deletion of a conversation failed (RuntimeError)" in m for m in errors), errors
+    assert any("1 expired conversation(s) could not be deleted (RuntimeError)" in m for m in errors), errors
+    assert sender not in caplog.text and secret not in caplog.text and "passport" not in caplog.text
+    store.close()
+
+
 def test_the_retention_job_deletes_old_conversations(tmp_path, domain, monkeypatch, capsys):
     monkeypatch.delenv("RETENTION_HOURS", raising=False)
     db = tmp_path / "conversations.db"
@@ -257,15 +314,6 @@ def test_the_retention_job_deletes_old_conversations(tmp_path, domain, monkeypat
     assert main(["--hours", "0.5"]) == 0
     assert "deleted 1 conversation" in capsys.readouterr().out and count("new") == 0
     assert "RETENTION_HOURS" not in os.environ  # main() leaves the environment as it was
-
-
-def test_the_rasa_server_gets_the_speedup_once_it_reads_a_conversation(backend, domain):
-    from rasa.core.actions.action import RemoteAction
-
-    store = ErasingTrackerStore(domain)
-    run(store.retrieve("nobody"))
-    assert RemoteAction._validate_action_result.__module__ == "bot.rasa_speedups"
-    store.close()
 
 
 def test_sql_errors_never_carry_message_text(tmp_path, domain, monkeypatch):
@@ -320,8 +368,9 @@ def test_action_reply_validation_is_unchanged_by_the_speedup():
     from jsonschema import ValidationError
     from rasa.core.actions.action import RemoteAction
 
-    import bot.rasa_speedups  # noqa: F401
+    from bot import rasa_speedups
 
+    rasa_speedups.install()
     action = RemoteAction("action_respond", None)
     assert action._validate_action_result({"events": [], "responses": [{"text": "hi"}]})
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):

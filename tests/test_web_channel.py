@@ -20,7 +20,7 @@ def rasa(monkeypatch):
 
 def test_contract_is_unchanged_same_url_same_reply_shape(rasa):
     status, body, _ = rasa.post({"sender": "s1", "message": "hello", "metadata": {"language": "en"}})
-    assert status == 200 and body == [{"recipient_id": "s1", "text": "echo: hello"}]
+    assert status == 200 and body == [{"recipient_id": "s1", "text": "echo: hello", "custom": {"language": "en"}}]
     message = rasa.agent.received[0]
     assert message.input_channel == "rest" and message.output_channel.name() == "collector"
     assert message.metadata == {"language": "en"}

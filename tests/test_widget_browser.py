@@ -270,6 +270,50 @@ def test_the_interface_follows_the_conversations_language(site, tab):
     t.check_origins()
 
 
+def test_the_interface_shows_the_language_the_server_tells_and_guesses_nothing(site, tab):
+    """The reply's language is the server's `custom.language` (bot/channels/rest.py), not a word count."""
+    t = tab()
+    page = t.open(site.page("told", lang="en"))
+    replies = iter([
+        # French words, but the server says the conversation is in English: the interface stays English.
+        [{"recipient_id": "x", "text": "Je suis là pour toi, et tu peux me parler de ce que tu vis.",
+          "custom": {"language": "en"}}],
+        # Nothing to guess from, and the server says French: the interface follows.
+        [{"recipient_id": "x", "text": "OK : 911.", "custom": {"language": "fr"}}],
+    ])
+    page.route("**/webhooks/rest/webhook", lambda route: route.fulfill(
+        status=200, content_type="application/json", headers={"access-control-allow-origin": site.origin},
+        body=json.dumps(next(replies))))
+    say(page, "hello")
+    expect(page.locator(".hw-send")).to_have_text(TEXTS["en"]["web_send"])
+    expect(page.locator(".hw-bot").last).to_have_attribute("lang", "en")
+    say(page, "ok")
+    expect(page.locator(".hw-send")).to_have_text(TEXTS["fr"]["web_send"])
+    expect(page.locator(".hw-bot").last).to_have_attribute("lang", "fr")
+    assert [b["metadata"]["language"] for b in t.webhook_bodies()] == ["en", "en"]
+    t.check_origins()
+
+
+def test_a_reply_flagged_erase_makes_the_widget_drop_its_copy_of_the_conversation(assistant, site, tab):
+    """The server took a message as a quick exit (here `/safety_exit` typed by hand, which the widget's own
+    exit words do not catch) and deleted the conversation: the page keeps nothing of it either."""
+    t = tab()
+    page = t.open(site.page("erased", lang="en", storage="session"))
+    say(page, "my boss keeps my passport")
+    (first,) = t.senders()
+    assert "passport" in storage_of(page)["sessionDump"]
+    page.locator(".hw-input").fill("/safety_exit")
+    page.locator(".hw-input").press("Enter")
+    expect(page.locator(".hw-user")).to_have_count(0)  # the log is cleared ...
+    expect(page.locator(".hw-bot")).to_have_count(1)  # ... but for the server's goodbye
+    expect(page.locator(".hw-typing")).to_be_hidden()
+    assert wait_until_erased(assistant, first) == []
+    assert "passport" not in page.locator(".hw-log").inner_text() and "passport" not in storage_of(page)["sessionDump"]
+    say(page, "hello")
+    assert len(t.senders()) == 2 and t.senders()[1] != first  # a new conversation
+    t.check_origins()
+
+
 def test_language_toggle_before_chatting_sends_nothing(site, tab):
     t = tab()
     page = t.open(site.page("toggle", lang="en"))

@@ -151,15 +151,11 @@
     node.append(document.createTextNode(text.slice(last)));
   }
 
-  // Which language a reply is in, so the UI follows the conversation (the REST channel does not say).
-  var FR_RX = /(?:^|[^\wÀ-ÿ])(je|tu|te|toi|ton|ta|tes|le|la|les|des|une|est|et|pour|que|qui|pas|avec|dans|vous|ça|ce|ou|sur|du|au|aux|peux)(?=$|[^\wÀ-ÿ])/gi;
-  var EN_RX = /\b(i|you|your|the|and|is|are|to|for|with|can|what|this|not|or|of|it|be|if|me|my|call)\b/gi;
-  function replyLang(text) {
-    var fr = (text.match(FR_RX) || []).length + (text.match(/[éèêàçù]/gi) || []).length;
-    var en = (text.match(EN_RX) || []).length;
-    if (fr >= 2 && fr > 2 * en) return "fr";
-    if (en >= 2 && en > 2 * fr) return "en";
-    return null;
+  // What the server tells with each reply (bot/channels/rest.py), in Rasa's `custom` payload: the
+  // conversation's language, and `erase` when it has deleted the conversation. Nothing is guessed here.
+  function told(reply) {
+    var c = reply && reply.custom;
+    return c && typeof c === "object" && !Array.isArray(c) ? c : {};
   }
 
   // ---- the log -----------------------------------------------------------------------------------
@@ -237,12 +233,16 @@
       return post(message).then(function (replies) {
         if (mine !== epoch) return;
         typing(false);
+        var shown = [], erased = false;
         replies.forEach(function (r) {
-          if (!r.text && !(r.buttons && r.buttons.length)) return;
-          var l = r.text && replyLang(r.text);
+          var l = pickLang(told(r).language);
           if (l && l !== lang) setLang(l);
-          add({ who: "bot", text: r.text || "", buttons: r.buttons || [], lang: l || lang });
+          if (told(r).erase === true) erased = true;
+          if (!r.text && !(r.buttons && r.buttons.length)) return;
+          shown.push({ who: "bot", text: r.text || "", buttons: r.buttons || [], lang: l || lang });
         });
+        if (erased) return erasedByServer(shown);
+        shown.forEach(add);
       }, function (err) {
         if (mine !== epoch) return;
         typing(false);
@@ -367,6 +367,17 @@
     add({ who: "note", key: "web_exit_hint" });
     setOpen(false, !hadFocus);
     ui.announce.textContent = t("web_idle_closed");
+  }
+
+  // The server took a message as a quick exit and deleted the conversation: the widget drops its copy
+  // too (the log, what it stored, the conversation id) and shows only the server's goodbye.
+  function erasedByServer(goodbye) {
+    forget();
+    sender = newSender();
+    started = false;
+    history = [];
+    ui.log.textContent = "";
+    goodbye.forEach(function (entry) { history.push(entry); render(entry); });
   }
 
   // ---- language and labels --------------------------------------------------------------------------

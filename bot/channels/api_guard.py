@@ -1,4 +1,4 @@
-"""Guard for Rasa's HTTP API, installed on the Rasa app by the web channel (bot/channels/rest.py).
+"""Guard for Rasa's HTTP API, installed on the Rasa app at start-up (bot/startup.py: install_rasa_server).
 
 The API is off unless Rasa is started with `--enable-api` (scripts/run.sh does it only when
 RASA_API_TOKEN is set). When it is on:

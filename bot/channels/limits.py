@@ -40,19 +40,15 @@ from limits import RateLimitItemPerMinute
 from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 
+from bot import settings
+
 logger = logging.getLogger(__name__)
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 LOOPBACK = "127.0.0.0/8,::1/128"
 
 
 def _int_env(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return max(0, int(raw))
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number, not {raw!r}")
+    return settings.number(name, default, kind=int)  # a whole number >= 0, else SettingError naming it
 
 
 def parse_networks(raw: str) -> Tuple[Network, ...]:
@@ -87,10 +83,10 @@ def storage_url() -> str:
     """RATE_LIMIT_STORAGE_URL, else the lock store's Redis in the scaled profile, else memory://."""
     from bot.tracker_store import ConfigurationError, profile  # Rasa's stores: imported only when needed
 
-    url = os.environ.get("RATE_LIMIT_STORAGE_URL", "").strip()
+    url = settings.text("RATE_LIMIT_STORAGE_URL")
     scaled = profile() == "scaled"
     if not url and scaled:
-        url = os.environ.get("LOCK_STORE_URL", "").strip()
+        url = settings.text("LOCK_STORE_URL")
     url = url or "memory://"
     scheme = urlsplit(url).scheme
     if scheme not in ("memory", "redis", "rediss"):
@@ -122,9 +118,9 @@ class Settings:
             ip_per_minute=_int_env("RATE_LIMIT_IP_PER_MINUTE", 300),
             exit_conversation_per_minute=_int_env("RATE_LIMIT_EXIT_CONVERSATION_PER_MINUTE", 10),
             exit_ip_per_minute=_int_env("RATE_LIMIT_EXIT_IP_PER_MINUTE", 120),
-            exempt=parse_networks(os.environ.get("RATE_LIMIT_EXEMPT_IPS", LOOPBACK)),
+            exempt=parse_networks(os.environ.get("RATE_LIMIT_EXEMPT_IPS", LOOPBACK)),  # set but empty: none
             trusted_proxies=parse_networks(os.environ.get("TRUSTED_PROXIES", LOOPBACK)),
-            bridge_token=os.environ.get("BRIDGE_TOKEN", ""),
+            bridge_token=settings.text("BRIDGE_TOKEN"),
         )
 
 

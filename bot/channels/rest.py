@@ -19,11 +19,26 @@ What it adds before a message reaches the assistant:
 - the sender id and the text are redacted from every log line while the message is handled
   (bot/redaction.py); the channel itself never logs them.
 
+Each reply tells the channels what the server knows, so they need not guess: every message carries,
+in Rasa's `custom` payload (the collector's own message shape, as `json_message` gives),
+the conversation's language (the `language` slot at the end of the turn), and the messages of a
+turn that erased the conversation carry `"erase": true`:
+
+    [{"recipient_id": "...", "text": "...", "buttons": [...], "custom": {"language": "fr"}},
+     {"recipient_id": "...", "text": "You exited ...", "custom": {"language": "en", "erase": true}}]
+
+An erase with no message to show (the action server failed: the conversation is deleted anyway)
+still gets one message, `{"recipient_id": "...", "custom": {"language": ..., "erase": true}}`.
+The values come from the tracker store's save at the end of the turn (bot/tracker_store.py:
+reporting_turn). Streaming replies (`?stream=true`) are Rasa's own, without these.
+
 Error texts are in data/channel_texts.yml (EN and FR). The language is `metadata.language` when
 given, else the language of the message itself (bot/language.py), else English.
 
-Creating this channel also installs, on the same Rasa app, the log redaction and the guard of
-Rasa's HTTP API (bot/channels/api_guard.py): whoever starts Rasa with credentials.yml gets both.
+Rasa's start-up: when Rasa registers this channel's blueprint on its app, the blueprint calls
+`bot.startup.install_rasa_server(app)`, once, explicitly: the Rasa version check, the log redaction,
+the speed-ups and the guard of Rasa's HTTP API. Whoever starts Rasa with credentials.yml gets them
+all. See bot/startup.py for why this is the hook.
 """
 from __future__ import annotations
 
@@ -32,7 +47,7 @@ import json
 import logging
 import math
 import re
-from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -40,12 +55,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import redaction
-from bot.channels import api_guard
+from bot import redaction, startup
 from bot.channels.limits import Limits
 from bot.language import detect, normalise_hint
 from bot.safety.quick_exit import is_exit_request
 from bot.texts import text as channel_text
+from bot.tracker_store import reporting_turn
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +164,20 @@ def _rate_limited(wait: float, lang: str) -> BadRequest:
     return BadRequest(429, "rate_limited", "rate_limited", lang, headers={"Retry-After": str(seconds)})
 
 
+def tell(messages: List[Dict[str, Any]], sender: str, language: str, erased: bool) -> List[Dict[str, Any]]:
+    """The reply's messages, each with the conversation's language (and the erase flag) in `custom`."""
+    told = {"language": language, **({"erase": True} if erased else {})}
+    out = []
+    for message in messages:
+        custom = message.get("custom")
+        if custom is None or isinstance(custom, dict):
+            message = {**message, "custom": {**(custom or {}), **told}}
+        out.append(message)  # a non-object custom payload (a list, a string) is passed on as it is
+    if erased and not any(isinstance(m.get("custom"), dict) and m["custom"].get("erase") for m in out):
+        out.append({"recipient_id": sender, "custom": told})
+    return out
+
+
 class WebInput(RestInput):
     """Rasa's REST channel (same name, same URL, same replies), with limits and clear errors."""
 
@@ -157,7 +186,6 @@ class WebInput(RestInput):
         return "rest"
 
     def __init__(self, limits: Optional[Limits] = None) -> None:
-        redaction.install()
         self.limits = limits or Limits()
 
     @classmethod
@@ -166,7 +194,7 @@ class WebInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         channel = self
-        webhook = _GuardedBlueprint(f"custom_webhook_{type(self).__name__}", __name__)
+        webhook = _StartupBlueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -210,8 +238,9 @@ class WebInput(RestInput):
                 return response.stream(streaming, content_type="text/event-stream")
             collector = CollectingOutputChannel()
             try:
-                turn = asyncio.ensure_future(on_new_message(
-                    UserMessage(message, collector, sender, input_channel=input_channel, metadata=metadata)))
+                with reporting_turn() as outcome:  # the turn's task inherits it; the store fills it in
+                    turn = asyncio.ensure_future(on_new_message(
+                        UserMessage(message, collector, sender, input_channel=input_channel, metadata=metadata)))
                 if quick_exit:
                     # The erase finishes on the server even if the page that asked for it is gone
                     # (the client disconnecting cancels this handler, not the shielded turn).
@@ -226,12 +255,13 @@ class WebInput(RestInput):
                 logger.error("Handling a message failed (%s): %s", redaction.sender_ref(sender), type(e).__name__)
                 if not collector.messages:
                     raise BadRequest(503, "assistant_error", "assistant_unreachable", lang)
-            return response.json(collector.messages)
+            return response.json(tell(collector.messages, sender, outcome.language or lang, outcome.erased))
 
 
-class _GuardedBlueprint(Blueprint):
-    """The channel's blueprint; registering it on the Rasa app also installs the API guard there."""
+class _StartupBlueprint(Blueprint):
+    """The channel's blueprint. Rasa registers it on its app while building it (rasa.core.run.configure_app,
+    before the server listens): the Rasa server's start-up hook (bot/startup.py)."""
 
     def register(self, app, options):
-        api_guard.install(app)
+        startup.install_rasa_server(app)
         return super().register(app, options)

@@ -55,19 +55,11 @@ class Project:
                 "PYTHONWARNINGS": "ignore"}
 
     def setting(self, name: str) -> Optional[str]:
-        """An environment variable, or its value in the project's .env file (as scripts/run.sh reads it)."""
-        if os.environ.get(name):
-            return os.environ[name]
-        env_file = self.root / ".env"
-        if env_file.is_file():
-            for line in env_file.read_text(encoding="utf-8").splitlines():
-                line = line.strip()
-                if line.startswith("export "):
-                    line = line[len("export "):]
-                key, sep, value = line.partition("=")
-                if sep and key.strip() == name:
-                    return value.strip().strip("'\"") or None
-        return None
+        """An environment variable, or its value in the project's .env file (bot/settings.py reads it,
+        as it does for scripts/run.sh)."""
+        from bot import settings
+
+        return settings.value(name, self.root / ".env")
 
 
 def rasa_bin() -> str:

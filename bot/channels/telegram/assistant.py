@@ -1,4 +1,8 @@
-"""The Rasa assistant, over its REST channel: POST {RASA_URL}/webhooks/rest/webhook."""
+"""The Rasa assistant, over its REST channel: POST {RASA_URL}/webhooks/rest/webhook.
+
+Each reply message carries what the server knows in Rasa's `custom` payload (bot/channels/rest.py):
+the conversation's language, and `erase: true` when the conversation was deleted.
+"""
 from __future__ import annotations
 
 import logging
@@ -9,6 +13,25 @@ import httpx
 log = logging.getLogger(__name__)
 
 SAFETY_EXIT = "/safety_exit"
+
+
+def _told(message: Dict) -> Dict:
+    custom = message.get("custom")
+    return custom if isinstance(custom, dict) else {}
+
+
+def reply_language(reply: List[Dict]) -> Optional[str]:
+    """The conversation's language as the assistant tells it (`custom.language`), or None."""
+    for message in reply:
+        language = _told(message).get("language")
+        if language in ("en", "fr"):
+            return language
+    return None
+
+
+def reply_erased(reply: List[Dict]) -> bool:
+    """The assistant says it has deleted the conversation (`custom.erase`)."""
+    return any(_told(m).get("erase") is True for m in reply)
 
 
 class AssistantUnavailable(Exception):

@@ -15,18 +15,20 @@ An exit the user asked for is recognised BEFORE the chat's lock: the screen is c
 when an earlier message of the chat is still waiting for a slow or unreachable assistant. Then,
 in the chat's order (under the lock), whatever was shown meanwhile is deleted too, answers still on
 their way are dropped, and the assistant is asked to delete the conversation (`/safety_exit`).
-The assistant's erase counts as done only when it answers with its exit answer (utter_safety_exit);
-otherwise (down, or a 200 without it, e.g. its action server failed) the sender stays in
+The assistant's erase counts as done only when its reply says so (`custom.erase`, see
+bot/channels/rest.py); otherwise (down, or a 200 without the flag) the sender stays in
 `pending_erase` and the erase is retried (before the chat's next message, and every sweep).
+
+The bridge guesses nothing about a reply: its language is the reply's `custom.language` (the
+conversation's `language` slot on the server), and a reply flagged `custom.erase` (the assistant took
+a message as a quick exit and deleted the conversation) makes the bridge erase the chat too.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Set
 
-import yaml
 from telegram import BotCommand, LinkPreviewOptions, Message, ReplyKeyboardRemove, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -37,29 +39,30 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     ContextTypes,
+    Job,
+    JobQueue,
     MessageHandler,
     filters,
 )
 
+from bot import startup
 from bot.channels.telegram import logs
-from bot.channels.telegram.assistant import SAFETY_EXIT, Assistant, AssistantUnavailable
+from bot.channels.telegram.assistant import SAFETY_EXIT, Assistant, AssistantUnavailable, reply_erased, reply_language
 from bot.channels.telegram.config import Config, ConfigError, sender_id
-from bot.channels.telegram.memory import ChatMemory, TipMemory
+from bot.channels.telegram.memory import ChatMemory, TipMemory, open_store
 from bot.channels.telegram.render import (
     Payloads,
-    answer_texts,
     exit_keyboard,
     format_phones,
     inline_keyboard,
     split_text,
 )
-from bot.language import SWITCH_CONFIDENCE, conversation_language, detect, normalise_hint
+from bot.language import conversation_language, detect, normalise_hint
 from bot.safety.quick_exit import is_exit_request
 from bot.texts import text
 
 log = logging.getLogger("bot.channels.telegram")
 
-ROOT = Path(__file__).resolve().parents[3]
 LANGUAGES = ("en", "fr")
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 DELETE_CHUNK = 100  # deleteMessages takes 1-100 ids
@@ -72,9 +75,6 @@ GREET, HELP = "/greet", "/more_options"
 # /language: an explicit request names the target language (bot/language.py), like the web widget.
 SWITCH_TO = {"en": "english please", "fr": "en français"}
 EXIT_COMMANDS = {"exit", "sortir", "quitter", "safety_exit", "stop"}
-# The assistant's reply to a quick exit (domain.yml): if it took a message as one, the bridge
-# erases the chat too, so the screen never keeps a conversation the assistant has deleted.
-EXIT_RESPONSE = "utter_safety_exit"
 
 
 def short(sender: str) -> str:
@@ -86,25 +86,17 @@ def _seconds(retry_after) -> float:
     return retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else float(retry_after)
 
 
-def exit_answer_texts(domain_file: Path = ROOT / "domain.yml") -> Set[str]:
-    with open(domain_file, encoding="utf-8") as f:
-        responses = (yaml.safe_load(f) or {}).get("responses") or {}
-    return {v["text"].strip() for v in responses.get(EXIT_RESPONSE) or () if v.get("text")}
-
-
 class Bridge:
     def __init__(self, config: Config):
         self.config = config
         self.assistant = Assistant(config.rasa_url, config.bridge_token, config.rasa_timeout)
-        self.memory = ChatMemory()
+        self.memory = ChatMemory()  # its store (TELEGRAM_STATE_URL) is opened when the application starts
         self.tips = TipMemory()
         self.payloads = Payloads()
         self.exit_labels = {text("telegram_exit_button", lang).casefold() for lang in LANGUAGES}
-        self.exit_answers = exit_answer_texts()
         self.pending_erase: Set[str] = set()  # senders whose conversation the assistant has yet to delete
         self._exiting: Dict[str, int] = {}  # senders with an exit under way: nothing more is shown to them
-        self._notes: Dict[asyncio.Task, tuple] = {}  # neutral lines waiting to be deleted
-        self._sweeper: Optional[asyncio.Task] = None
+        self._notes: Dict[Job, tuple] = {}  # neutral lines waiting to be deleted (PTB JobQueue jobs)
         self.app: Optional[Application] = None
 
     # ---------------------------------------------------------------- set-up
@@ -117,7 +109,7 @@ class Bridge:
             builder
             .rate_limiter(AIORateLimiter(max_retries=3))
             .concurrent_updates(64)  # chats in parallel; one chat in order (ChatMemory.lock)
-            .job_queue(None)
+            .job_queue(JobQueue())  # the bridge's timers: the sweep, and deleting the neutral line
             .post_init(self._post_init)
             .post_stop(self._post_stop)
             .post_shutdown(self._post_shutdown)
@@ -135,21 +127,21 @@ class Bridge:
         return self.app.bot
 
     async def _post_init(self, app: Application) -> None:
+        # The chats' message ids and language, kept across restarts (SQLite by default, Redis when scaled).
+        self.memory.store = open_store(self.config.state_url or None)
         await self.register_commands()
-        self._sweeper = asyncio.create_task(self._sweep_forever())
+        app.job_queue.run_repeating(self._sweep, interval=SWEEP_SECONDS, first=SWEEP_SECONDS, name="sweep")
         log.info("Telegram bridge ready (mode=%s)", self.config.mode)
 
     async def _post_stop(self, app: Application) -> None:
-        # Neutral lines still waiting: delete them now rather than leave them behind.
-        for task, (chat_id, message_id) in list(self._notes.items()):
-            task.cancel()
+        # Neutral lines still waiting (the job queue has stopped): delete them now rather than leave them behind.
+        for chat_id, message_id in list(self._notes.values()):
             await self._delete(chat_id, [message_id])
         self._notes.clear()
 
     async def _post_shutdown(self, app: Application) -> None:
-        if self._sweeper:
-            self._sweeper.cancel()
         await self.assistant.close()
+        self.memory.close()
 
     async def register_commands(self) -> None:
         """The command menu, in English (default) and French (users whose Telegram is in French)."""
@@ -166,15 +158,14 @@ class Bridge:
         except TelegramError as exc:
             log.warning("Could not register the command menu (%s); commands still work", type(exc).__name__)
 
-    async def _sweep_forever(self) -> None:
-        while True:
-            await asyncio.sleep(SWEEP_SECONDS)
-            try:
-                self.memory.sweep()
-                for sender in list(self.pending_erase):
-                    await self.erase_in_assistant(sender)
-            except Exception as exc:  # never let the sweeper die
-                log.warning("Sweep failed (%s)", type(exc).__name__)
+    async def _sweep(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Every SWEEP_SECONDS (PTB's JobQueue): expired ids out, erases the assistant still owes retried."""
+        try:
+            self.memory.sweep()
+            for sender in list(self.pending_erase):
+                await self.erase_in_assistant(sender)
+        except Exception as exc:  # the next sweep tries again
+            log.warning("Sweep failed (%s)", type(exc).__name__)
 
     # ---------------------------------------------------------------- helpers
     def sender(self, chat_id: int) -> str:
@@ -276,6 +267,7 @@ class Bridge:
         try:
             reply = await self.assistant.say(sender, message, hint)
         except AssistantUnavailable as exc:
+            # No reply to tell the language: the conversation's so far, else the user's own words.
             lang = self.memory.language(sender)
             if user_text:
                 lang = conversation_language(lang, detect(user_text, hint), hint)
@@ -285,25 +277,20 @@ class Bridge:
             return lang
         if sender in self._exiting:  # the user left while the assistant was answering: show nothing
             return None
-        if self.is_exit_answer(reply):
-            # The assistant took this message as a quick exit and has deleted the conversation.
-            lang = detect(answer_texts(reply)).language
+        told = reply_language(reply)  # the conversation's language, as the assistant says it
+        if told:
+            self.memory.set_language(sender, told)
+        if reply_erased(reply):
+            # The assistant took this message as a quick exit and has deleted the conversation:
+            # the screen must not keep it either.
+            lang = self.language(sender, hint)
             await self.erase(chat_id, sender, lang, assistant_done=True)
             return lang
         if not reply:
             log.warning("The assistant sent an empty answer (conv=%s)", short(sender))
-        said = answer_texts(reply)
-        if said.strip():
-            found = detect(said)
-            if found.confidence >= SWITCH_CONFIDENCE:
-                self.memory.set_language(sender, found.language)
         lang = self.language(sender, hint)
         await self.send_answer(chat_id, sender, reply, lang)
         return lang
-
-    def is_exit_answer(self, reply: List[Dict]) -> bool:
-        """The assistant answered with its quick-exit answer (it has deleted the conversation)."""
-        return any((m.get("text") or "").strip() in self.exit_answers for m in reply)
 
     def is_exit(self, body: str) -> bool:
         """A message that asks for the quick exit: /exit-like commands, the keyboard button, exit words."""
@@ -312,12 +299,12 @@ class Bridge:
         return body.casefold() in self.exit_labels or is_exit_request(body)
 
     async def erase_in_assistant(self, sender: str) -> bool:
-        """Ask the assistant to delete the conversation. Done only if it answers with its exit answer:
-        a 200 without it (e.g. its action server failed) has deleted nothing, so it is retried."""
+        """Ask the assistant to delete the conversation. Done only if its reply says so (`custom.erase`):
+        a 200 without the flag has not deleted it, so it is retried."""
         try:
             reply = await self.assistant.erase(sender)
-            if not self.is_exit_answer(reply):
-                raise AssistantUnavailable("no exit answer")
+            if not reply_erased(reply):
+                raise AssistantUnavailable("no erase in the reply")
         except AssistantUnavailable as exc:
             if sender not in self.pending_erase:
                 log.error("The assistant could not delete a conversation yet (%s); retrying (conv=%s)",
@@ -374,13 +361,13 @@ class Bridge:
             self._delete_later(chat_id, sent.message_id, delay)
 
     def _delete_later(self, chat_id: int, message_id: int, delay: float) -> None:
-        async def later() -> None:
-            await asyncio.sleep(delay)
-            self._notes.pop(task, None)
+        """Delete the neutral line after `delay` seconds (a PTB JobQueue job)."""
+        async def later(context: ContextTypes.DEFAULT_TYPE) -> None:
+            self._notes.pop(context.job, None)
             await self._delete(chat_id, [message_id])
 
-        task = asyncio.get_running_loop().create_task(later())
-        self._notes[task] = (chat_id, message_id)
+        job = self.app.job_queue.run_once(later, delay, name="delete-note")
+        self._notes[job] = (chat_id, message_id)
 
     # ---------------------------------------------------------------- handlers
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -488,6 +475,7 @@ def main() -> None:
         config = Config.from_env()
     except ConfigError as exc:
         raise SystemExit(f"Telegram bridge not started: {exc}")
+    startup.install_process()  # log redaction (bot/startup.py), before anything logs
     logs.setup(config.log_level, config.secrets)
     log.info("Starting the Telegram bridge (mode=%s)", config.mode)
     Bridge(config).run()

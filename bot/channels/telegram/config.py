@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Mapping, Optional
 from urllib.parse import urlparse
 
+from bot import settings
+
 MODES = ("polling", "webhook")
 # Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as a webhook secret_token.
 _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -41,6 +43,7 @@ class Config:
     rasa_timeout: float = 30.0
     poll_timeout: int = 10
     log_level: str = "INFO"
+    state_url: str = ""  # "": <repo>/var/telegram.db (bot/channels/telegram/memory.py)
 
     @property
     def secrets(self) -> tuple:
@@ -56,16 +59,10 @@ class Config:
             return value or default
 
         def number(name: str, default: float, kind=float):
-            raw = get(name)
-            if raw is None:
-                return default
             try:
-                value = kind(raw)
-            except ValueError:
-                raise ConfigError(f"{name} must be a number")
-            if value < 0:
-                raise ConfigError(f"{name} must not be negative")
-            return value
+                return settings.number(name, default, kind=kind, env=env)  # >= 0, else SettingError naming it
+            except settings.SettingError as exc:
+                raise ConfigError(str(exc)) from None
 
         token = get("TELEGRAM_BOT_TOKEN")
         if not token:
@@ -93,6 +90,13 @@ class Config:
                 )
             if webhook_path is None:
                 webhook_path = urlparse(webhook_url).path
+        state_url = get("TELEGRAM_STATE_URL", "") or ""
+        scheme = state_url.split("://", 1)[0] if "://" in state_url else ""
+        if state_url and scheme not in ("sqlite", "redis", "rediss", "memory"):
+            raise ConfigError("TELEGRAM_STATE_URL must be sqlite:///path, redis://host:port/db or memory://")
+        if (get("ASSISTANT_PROFILE", "") or "").lower() == "scaled" and scheme not in ("redis", "rediss"):
+            raise ConfigError("ASSISTANT_PROFILE=scaled keeps the bridge's chat state in Redis, shared by every bridge "
+                              "process: set TELEGRAM_STATE_URL=redis://[:password@]host:port/db")
         return cls(
             bot_token=token,
             sender_secret=sender_secret,
@@ -110,6 +114,7 @@ class Config:
             rasa_timeout=number("TELEGRAM_RASA_TIMEOUT", 30.0),
             poll_timeout=number("TELEGRAM_POLL_TIMEOUT", 10, int),
             log_level=(get("TELEGRAM_LOG_LEVEL", "INFO") or "INFO").upper(),
+            state_url=state_url,
         )
 
 

@@ -58,10 +58,10 @@ class RedactingFilter(logging.Filter):
 
 
 def setup(level: str = "INFO", secrets: Iterable[str] = (), stream=None) -> logging.Handler:
-    """Log to stderr through the redacting filter; returns the handler."""
-    from bot import redaction
+    """Log to stderr through the redacting filter; returns the handler.
 
-    redaction.install()  # the shared redaction point too: phone numbers, e-mails, secrets from the environment
+    The shared redaction point (bot/redaction.py: phone numbers, e-mails, secrets from the
+    environment) is installed at start-up by `main()` (bot/startup.py), not here."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter(secrets))

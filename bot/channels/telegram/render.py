@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import OrderedDict
-from typing import Dict, Iterable, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
@@ -113,7 +113,3 @@ def inline_keyboard(buttons: Sequence[Dict], payloads: Payloads) -> Optional[Inl
 def exit_keyboard(label: str) -> ReplyKeyboardMarkup:
     """The persistent "Exit / Sortir" button under the text field."""
     return ReplyKeyboardMarkup([[KeyboardButton(label)]], resize_keyboard=True, is_persistent=True)
-
-
-def answer_texts(messages: Iterable[Dict]) -> str:
-    return "\n".join(m.get("text") or "" for m in messages)
