@@ -42,8 +42,10 @@ def test_an_adult_in_english_walks_all_three_questions_and_gets_an_answer_that_l
 
 def test_a_parent_in_french_gets_vous_and_a_sign_leads_to_the_hotline_and_cybertip(assistant):
     sender = new_sender()
-    text, buttons = assistant.turn(sender, "comment je peux savoir si mon enfant se fait manipuler")
+    text, _ = assistant.turn(sender, "bonjour, je suis la mère d'une fille de 14 ans")
     assert only("vous", text)
+    text, buttons = assistant.turn(sender, "peux-tu m'aider à vérifier si c'est correct")
+    assert "C'est à propos de qui ?" in text and only("vous", text)
     text, buttons = assistant.turn(sender, buttons["À propos de mon enfant"])
     assert "Question 1 sur 3" in text and "votre enfant" in text and only("vous", text)
     text, buttons = assistant.turn(sender, buttons["Oui"])

@@ -287,4 +287,4 @@ def test_the_bridge_recognises_the_assistants_exit_answer_in_both_languages(doma
     from bot.channels.telegram.bridge import exit_answer_texts
 
     expected = {v["text"] for v in domain["responses"]["utter_safety_exit"]}
-    assert exit_answer_texts() == expected and len(expected) == 2
+    assert exit_answer_texts() == expected and len(expected) == 3  # EN, FR tu, FR vous

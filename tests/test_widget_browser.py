@@ -403,16 +403,28 @@ def test_safety_plan_walked_with_its_buttons_in_french_then_the_quick_exit_butto
 ])
 def test_signs_check_walked_with_its_buttons(assistant, site, tab, lang, said, titles, answer):
     """The "Is this OK?" check, walked by clicking its buttons (the README's screenshots)."""
-    t = tab()
+    t = tab(height=820)
     page = t.open(site.page(f"signs-{lang}", lang=lang))
     say(page, said)
-    for title in titles:
+    panel = page.locator(".hw-panel")
+    for n, title in enumerate(titles, start=1):
+        if n != 2:  # who is it about; question 1 (shown after question 2, with its answer, in the README)
+            shot(panel, f"signs-check-{lang}-{1 if n == 1 else 2}.png")
         press_choice(page, title)
     expect(page.locator(".hw-bot").last).to_contain_text(answer)
     expect(page.locator(".hw-bot").last.locator(f'a[href="tel:{HOTLINE.replace("-", "")}"]').first).to_have_text(HOTLINE)
     expect(page.locator(".hw-buttons").last.locator(".hw-choice-exit")).to_have_count(1)
-    screenshot(page, f"signs-check-{lang}.png")
+    page.locator(".hw-bot").last.evaluate(  # the answer from its start, the panel unmoved
+        "el => { const log = el.closest('.hw-log'); log.scrollTop += el.getBoundingClientRect().top"
+        " - log.getBoundingClientRect().top - 8; }")
+    shot(panel, f"signs-check-{lang}-3.png")
     t.check_origins()
+
+
+def shot(locator, name: str) -> None:
+    """A screenshot of one element (the chat panel) for the README."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    locator.screenshot(path=str(SCREENSHOTS / name), animations="disabled")
 
 
 # ---- storage, idle close, lost server ---------------------------------------------------------------------
