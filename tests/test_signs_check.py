@@ -114,3 +114,12 @@ def test_helping_someone_else_what_to_say_what_to_avoid_and_calling_together(ass
     assert "/safety_exit" in buttons.values()
     if lang == "fr":
         assert only("vous", text)
+
+
+@pytest.mark.parametrize("typed", ["autre chose", "something else"])
+def test_autre_chose_typed_in_the_middle_leaves_the_check(assistant, typed):
+    sender = new_sender()
+    assistant.turn(sender, "peux-tu m'aider à vérifier si c'est correct" if typed == "autre chose" else "check if this is ok")
+    assistant.turn(sender, '/signs_check{"step":"me_1"}')
+    text, buttons = assistant.turn(sender, typed)
+    assert "Question" not in text and "/safety_exit" in buttons.values()
