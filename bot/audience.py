@@ -36,20 +36,22 @@ def audience_from_text(text: Optional[Text]) -> Optional[str]:
     return None
 
 
-def intent_audience(intent: Optional[Text]) -> Optional[str]:
-    """The audience a need reveals by itself (actions/needs.py: youth_support is a teen's)."""
-    from actions.needs import NEEDS
+def intent_audience(intent: Optional[Text], step: Optional[Text] = None) -> Optional[str]:
+    """The audience a need reveals by itself (actions/needs.py: youth_support is a teen's; the signs
+    check's step "child_1", chosen with "About my child", is a parent's)."""
+    from actions.needs import NEEDS, STEPS
 
-    need = NEEDS.get(intent or "")
+    need = STEPS.get(intent or "", {}).get(step or "") or NEEDS.get(intent or "")
     return need.audience if need else None
 
 
-def message_audience(text: Optional[Text], intent: Optional[Text]) -> Optional[str]:
+def message_audience(text: Optional[Text], intent: Optional[Text], step: Optional[Text] = None) -> Optional[str]:
     """Who this message says is writing: the words first, then the need, else None."""
-    return audience_from_text(text) or intent_audience(intent)
+    return audience_from_text(text) or intent_audience(intent, step)
 
 
-def address_after(current: Optional[str], text: Optional[Text], intent: Optional[Text]) -> str:
+def address_after(current: Optional[str], text: Optional[Text], intent: Optional[Text],
+                  step: Optional[Text] = None) -> str:
     """The conversation's French address after this message: tu or vous."""
-    found = ADDRESS_OF.get(message_audience(text, intent) or "")
+    found = ADDRESS_OF.get(message_audience(text, intent, step) or "")
     return found or (current if current in ADDRESSES else DEFAULT_ADDRESS)

@@ -34,6 +34,15 @@ def test_address_follows_the_audience_and_sticks(turns, expected):
     assert address_after_turns(*turns) == expected
 
 
+def test_about_my_child_in_the_signs_check_is_a_parent():
+    events = [ActionExecuted("action_listen"), SlotSet("address", "tu")]
+    parse = {"intent": {"name": "signs_check"}, "entities": [{"entity": "step", "value": "child_1"}]}
+    events.append(UserUttered('/signs_check{"step":"child_1"}', intent=parse["intent"], entities=parse["entities"],
+                              parse_data=parse))
+    assert address_for(DialogueStateTracker.from_events("t", events)) == "vous"
+    assert address_after("tu", '/signs_check{"step":"me_1"}', "signs_check", "me_1") == "tu"
+
+
 def test_an_unknown_reader_is_vous_and_keeps_what_the_conversation_had():
     assert address_after(None, "allo", "greet") == "vous"
     assert address_after("tu", "merci", "thanks") == "tu"

@@ -176,6 +176,21 @@ def test_safety_plan_walked_with_its_buttons_in_french_then_erased(polling, assi
     fake.wait(lambda: erased(fake, chat), what="the neutral line to be deleted too")
 
 
+def test_signs_check_walked_with_inline_buttons_in_french_says_vous_to_a_parent(polling, assistant):
+    """The "Is this OK?" check on Telegram: a parent (vous), inline buttons, an answer with the hotline."""
+    fake, _ = polling
+    chat = next(ids)
+    talk(fake, chat, "bonjour, je suis le père d'un garçon de 13 ans", "fr", count=2)
+    (who,) = talk(fake, chat, "peux-tu m'aider à vérifier si c'est correct", "fr")
+    assert "C'est à propos de qui ?" in who.text and "À propos de mon enfant" in buttons_of(who)
+    (q1,) = press(fake, chat, who, "À propos de mon enfant", "fr")
+    assert "Question 1 sur 3" in q1.text and "votre enfant" in q1.text and buttons_of(q1)[:2] == ["Oui", "Non"]
+    (q2,) = press(fake, chat, q1, "Non", "fr")
+    assert "Question 2 sur 3" in q2.text
+    (answer,) = press(fake, chat, q2, "Oui", "fr")
+    assert "pas un diagnostic" in answer.text and "+1-833-900-1010" in answer.text and "Sortie rapide" in buttons_of(answer)
+
+
 def test_english_conversation_and_language_from_language_code(polling, assistant):
     fake, _ = polling
     en, fr = next(ids), next(ids)

@@ -34,7 +34,9 @@ def address_for(tracker: DialogueStateTracker) -> Optional[str]:
         return None
     parse = message.parse_data or {}
     intent = (parse.get("intent") or message.intent or {}).get("name")
-    return address_after(tracker.get_slot(ADDRESS_SLOT), message.text, intent)
+    # a guided path's step, sent by its button (/signs_check{"step":"child_1"})
+    step = next((e.get("value") for e in (parse.get("entities") or message.entities or []) if e.get("entity") == "step"), None)
+    return address_after(tracker.get_slot(ADDRESS_SLOT), message.text, intent, step)
 
 
 @DefaultV1Recipe.register(
