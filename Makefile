@@ -68,9 +68,9 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	@touch $@
 
-# Refresh the README's widget screenshots (docs/screenshots/) with the browser tests.
+# Refresh the README's widget and guided-path screenshots (docs/screenshots/) with the browser tests.
 screenshots: $(MODEL) web $(AXE)
-	SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_widget_browser.py -k "accessibility or layout"
+	SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_widget_browser.py -k "accessibility or layout or signs_check"
 
 # The Telegram bridge, a separate process talking to the running assistant (see README, Telegram).
 telegram: $(VENV)/.installed

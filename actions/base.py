@@ -10,7 +10,6 @@ The text itself is always a domain response (domain.yml, EN and FR) or resource 
 from __future__ import annotations
 
 import abc
-import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -18,12 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import directory
 from actions.directory import LANGUAGES
-
-_AUDIENCE_CUES = [
-    ("parent", re.compile(r"\b(my|our) \d{1,2} ?(yo|y/o|year old|years old|yr old)\b|\b(ma|mon|notre) (fille|fils|gars|garcon|garçon|enfant|ado|petite?) de \d{1,2} ans\b|\b(my|our) (daughter|son|kid|kids|child|children|teen|teenager|stepdaughter|stepson|niece|nephew|granddaughter|grandson)\b|\b(ma|notre) (fille|belle-fille|nièce|niece|petite-fille)\b|\b(mon|notre) (fils|enfant|ado|adolescent|neveu|petit-fils)\b|\bmes enfants\b|\bfamille d'?accueil\b|\bnotre (jeune|ado)\b|\bfoster (parent|family|mom|dad|mother|father)\b|\bour (foster )?(kid|teen|youth)\b|\bi'?m a (parent|mom|dad|mother|father)\b|\bje suis (la |le |une |un )?(m[èe]re|maman|p[èe]re|papa|parent)\b", re.I)),
-    ("indigenous", re.compile(r"\b(indigenous|first nations?|m[ée]tis|inuk|inuit|native|on reserve|rez|autochtones?|premi[èe]res? nations?|anishinaabe|anishnaabe|cree|cri|ojibwe?|oji-cree|algonquine?|algonquin|mohawk|haudenosaunee|innue?|atikamekw|mi'?kmaq|wendat|huronne?|abénakise?|abenaki|dene|réserve|reserve|two-spirit|bispirituel(le)?)\b", re.I)),
-    ("teen", re.compile(r"\b(i'?m|i am|im|j'?ai|jai) (1[0-7]|[89])\b|\b(1[0-7]|[89]) (years old|yo|y/o|ans)\b|\b(high school|my teacher|my parents|mes parents|secondaire|école|ecole|grade \d+)\b", re.I)),
-]
+from bot.audience import audience_from_text  # noqa: F401  (the one rule, shared with the Rasa server)
 
 # Placeholder -> directory entry, for the few numbers said inside a sentence ("call 911").
 INLINE_NUMBERS = {"emergency": "emergency", "hotline": "chth"}
@@ -32,13 +26,6 @@ INLINE_NUMBERS = {"emergency": "emergency", "hotline": "chth"}
 def language(tracker: Tracker) -> str:
     lang = tracker.get_slot("language")
     return lang if lang in LANGUAGES else "en"
-
-
-def audience_from_text(text: Optional[Text]) -> Optional[str]:
-    for audience, rx in _AUDIENCE_CUES:
-        if text and rx.search(text):
-            return audience
-    return None
 
 
 def is_first_answer(tracker: Tracker) -> bool:

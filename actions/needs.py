@@ -88,6 +88,8 @@ NEEDS: Dict[str, Need] = {
     "safety_plan": Need("utter_safety_plan", ("chth",)),
     "safety_plan_documents": Need("utter_safety_plan_documents", ("chth",)),
     "safety_plan_phone": Need("utter_safety_plan_phone", ("chth",)),
+    # "Is this OK?": who it is about, then SIGNS_STEPS (below), one button at a time
+    "signs_check": Need("utter_signs_who"),
     "other_language": Need("utter_other_language", ("chth",)),
     "user_safe": Need("utter_user_safe", ("chth",)),
     "bot_challenge": Need("utter_bot_challenge", ("chth",)),
@@ -96,6 +98,40 @@ NEEDS: Dict[str, Need] = {
     "unclear": Need("utter_clarify", ("chth",)),
     "nlu_fallback": Need("utter_clarify", ("chth",)),
 }
+
+# Guided paths whose steps are one intent: a button sends the step as the `step` entity
+# (/signs_check{"step":"me_2"}); the intent alone gets its NEEDS answer (the first step).
+#
+# The signs check's steps:
+# three yes/no questions for "me", "child" (a parent) and "work" (someone who works with young
+# people); "Yes" leads to the path's `_sign` answer, "No" to the next question, then to `_clear`.
+# Not a diagnosis: every answer leads to a service. The buttons are in domain.yml (x-buttons signs_*).
+SIGNS_STEPS: Dict[str, Need] = {
+    "me_1": Need("utter_signs_me_1"),
+    "me_2": Need("utter_signs_me_2"),
+    "me_3": Need("utter_signs_me_3"),
+    "me_sign": Need("utter_signs_me_sign", ("chth",), by_audience={"teen": ("kids_help_phone", "chth")}),
+    "me_clear": Need("utter_signs_me_clear", ("chth",), by_audience={"teen": ("kids_help_phone", "chth")}),
+    "child_1": Need("utter_signs_child_1", audience="parent"),
+    "child_2": Need("utter_signs_child_2", audience="parent"),
+    "child_3": Need("utter_signs_child_3", audience="parent"),
+    "child_sign": Need("utter_signs_child_sign", ("chth", "cybertip"), audience="parent"),
+    "child_clear": Need("utter_signs_child_clear", ("chth", "cybertip"), audience="parent"),
+    "work_1": Need("utter_signs_work_1"),
+    "work_2": Need("utter_signs_work_2"),
+    "work_3": Need("utter_signs_work_3"),
+    "work_sign": Need("utter_signs_work_sign", ("chth", "kids_help_phone")),
+    "work_clear": Need("utter_signs_work_clear", ("chth", "kids_help_phone")),
+}
+
+# Helping someone else (a friend, a sibling, a student), after the friend_worry answer.
+HELPER_STEPS: Dict[str, Need] = {
+    "say": Need("utter_helper_say", ("chth",)),
+    "avoid": Need("utter_helper_avoid", ("chth",)),
+    "call": Need("utter_helper_call", ("chth", "kids_help_phone")),
+}
+
+STEPS: Dict[str, Dict[str, Need]] = {"signs_check": SIGNS_STEPS, "friend_worry": HELPER_STEPS}
 
 # A parent who writes about their child ("my 13 yo is chatting with an adult") gets the parent's
 # answer even when the words sound like a young person's own need.

@@ -1,7 +1,9 @@
 """action_respond: answers every need that is not an emergency, from the table in actions/needs.py."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+import json
+import re
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -9,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import HelpAction, audience_from_text, numbers
 from actions.hours import utter_opening
-from actions.needs import FOR_PARENTS, NEEDS
+from actions.needs import FOR_PARENTS, NEEDS, STEPS, Need
 
 
 class ActionRespond(HelpAction):
@@ -21,7 +23,7 @@ class ActionRespond(HelpAction):
         said = audience_from_text(tracker.latest_message.get("text"))
         if said == "parent":
             intent = FOR_PARENTS.get(intent, intent)
-        need = NEEDS.get(intent) or NEEDS["nlu_fallback"]
+        need = path_step(tracker, intent) or typed_answer(tracker) or NEEDS.get(intent) or NEEDS["nlu_fallback"]
         audience = said or need.audience or tracker.get_slot("audience")
         if need.resources or need.by_audience:
             self.utter_with_resources(dispatcher, need.response, need.resource_ids(audience, lang), lang)
@@ -32,3 +34,44 @@ class ActionRespond(HelpAction):
         if audience and audience != tracker.get_slot("audience"):
             return [SlotSet("audience", audience)]
         return []
+
+
+def path_step(tracker: Tracker, intent: str):
+    """The step of a guided path a button asked for (/signs_check{"step":"me_2"}), or None."""
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == "step" and entity.get("value") in STEPS.get(intent, {}):
+            return STEPS[intent][entity["value"]]
+    return None
+
+
+# A yes/no step answered by typing instead of a button: "yes", "oui", "non", "nope". (Words read,
+# never shown: every answer is still a domain response.)
+_YES = re.compile(r"^\s*(?:yes+|yeah|yep|yup|ya|oui+|ouais|ouin|yes please|oui oui)\s*[.!]*\s*$", re.I)
+_NO = re.compile(r"^\s*(?:no+|nope|nah|not really|non+|nan|pas vraiment|ben non)\s*[.!]*\s*$", re.I)
+_STEP_PAYLOAD = re.compile(r"^/(\w+)(\{.*\})$")
+
+
+def typed_answer(tracker: Tracker) -> Optional[Need]:
+    """After a yes/no question of a guided path, a typed "yes" or "no": the step its button leads to."""
+    text = tracker.latest_message.get("text") or ""
+    answer = 0 if _YES.match(text) else 1 if _NO.match(text) else None
+    if answer is None:
+        return None
+    last = next((e for e in reversed(tracker.events) if e.get("event") == "bot"), None)
+    buttons = ((last or {}).get("data") or {}).get("buttons") or []
+    steps = [_step_of(b.get("payload")) for b in buttons[:2]]
+    # a yes/no question: "Yes" leads to a `_sign` answer, "No" to another step of the same path
+    if len(steps) < 2 or None in steps or not steps[0][1].endswith("_sign") or steps[0][0] != steps[1][0]:
+        return None
+    path, step = steps[answer]
+    return STEPS.get(path, {}).get(step)
+
+
+def _step_of(payload: Any) -> Optional[tuple]:
+    """'/signs_check{"step":"me_2"}' -> ("signs_check", "me_2"); None for any other payload."""
+    found = _STEP_PAYLOAD.match(str(payload or ""))
+    try:
+        step = json.loads(found.group(2)).get("step") if found else None
+    except (ValueError, AttributeError):
+        return None
+    return (found.group(1), str(step)) if step else None

@@ -88,8 +88,10 @@ def render(rasa_domain):
 
     nlg = TemplatedNaturalLanguageGenerator(rasa_domain.responses)
 
-    def _render(messages: List[Dict[str, Any]], language: str, channel: str = "collector") -> List[Dict[str, Any]]:
-        tracker = DialogueStateTracker.from_events("render", [SlotSet("language", language)], rasa_domain.slots)
+    def _render(messages: List[Dict[str, Any]], language: str, channel: str = "collector",
+                address: Optional[str] = None) -> List[Dict[str, Any]]:
+        events = [SlotSet("language", language)] + ([SlotSet("address", address)] if address else [])
+        tracker = DialogueStateTracker.from_events("render", events, rasa_domain.slots)
         out = []
         for message in messages:
             message = dict(message)

@@ -162,7 +162,7 @@ def test_when_unsure_it_asks_if_they_are_safe_names_911_and_offers_topics(intent
     rendered = render(dispatcher.messages, lang)
     text = texts(rendered)
     assert re.search(r"\b911\b", text)
-    assert re.search(r"Are you safe right now\?" if lang == "en" else r"Es-tu en sécurité en ce moment \?", text)
+    assert re.search(r"Are you safe right now\?" if lang == "en" else r"Êtes-vous en sécurité en ce moment \?", text)
     payloads = [b["payload"] for b in buttons(rendered)]
     assert payloads[:2] == ["/user_safe", "/emergency"]  # Yes / No
     assert {"/trafficking", "/friend_worry", "/contact_person", "/safety_exit"} <= set(payloads)
@@ -203,7 +203,7 @@ def test_confidentiality_is_honest_about_children_s_aid(lang, words, dispatcher,
     assert "686868" in DIGITS(text) and "8339001010" in DIGITS(text)
 
 
-@pytest.mark.parametrize("lang,words", [("en", "whatever your immigration status"), ("fr", "peu importe ton statut")])
+@pytest.mark.parametrize("lang,words", [("en", "whatever your immigration status"), ("fr", "peu importe votre statut")])
 def test_labour_exploitation_says_the_hotline_helps_whatever_the_status(lang, words, dispatcher, domain, render):
     run(ActionRespond(), make_tracker("labour_exploitation", "boss has my work permit", language=lang,
                                       earlier_bot_messages=1), dispatcher, domain)
@@ -224,14 +224,14 @@ def test_a_suicidal_teen_gets_911_988_and_kids_help_phone_and_an_acknowledgement
     text = "im 15 and i want to kill myself" if lang == "en" else "j'ai 15 ans et je veux mourir"
     run(ActionEmergency(), make_tracker("self_harm", text, language=lang, earlier_bot_messages=1), dispatcher, domain)
     assert dispatcher.messages[0]["response"] == "utter_emergency_self_harm"
-    rendered = texts(render(dispatcher.messages, lang))
+    rendered = texts(render(dispatcher.messages, lang, address="tu"))  # "j'ai 15 ans": AddressPolicy says tu
     digits = DIGITS(rendered)
     assert rendered.index("911") < rendered.index("988") and "686868" in digits and "8339001010" not in digits
     assert ("What you're feeling is real" if lang == "en" else "Ce que tu ressens est réel") in rendered
 
 
 @pytest.mark.parametrize("lang, words", [("en", "I can't call anyone or see where you are"),
-                                         ("fr", "Je ne peux appeler personne ni voir où tu es")])
+                                         ("fr", "Je ne peux appeler personne ni voir où vous êtes")])
 def test_the_emergency_answer_says_honestly_that_it_cannot_call(lang, words, dispatcher, domain, render):
     run(ActionEmergency(), make_tracker("ask_call_police", "call the police for me", language=lang,
                                         earlier_bot_messages=1), dispatcher, domain)
@@ -279,3 +279,36 @@ def test_je_suis_la_mere_is_a_parent():
     from actions.base import audience_from_text
 
     assert audience_from_text("bonjour je suis la mère d'un gars de 14 ans") == "parent"
+
+
+def _after_question(text, question="me_2"):
+    """A tracker whose last bot message is the signs check's question `question`, then the user typed `text`."""
+    tracker = make_tracker("affirm" if text.startswith(("y", "o")) else "nlu_fallback", text, language="fr",
+                           earlier_bot_messages=1)
+    nxt = {"me_2": "me_3", "me_3": "me_clear"}[question]
+    tracker.events.insert(-1, {"event": "bot", "text": "Question", "data": {"buttons": [
+        {"title": "Oui", "payload": '/signs_check{"step":"me_sign"}'},
+        {"title": "Non", "payload": '/signs_check{"step":"%s"}' % nxt},
+        {"title": "Sortie rapide", "payload": "/safety_exit"}]}})
+    return tracker
+
+
+@pytest.mark.parametrize("typed, response", [("oui", "utter_signs_me_sign"), ("yes", "utter_signs_me_sign"),
+                                             ("non", "utter_signs_me_3"), ("nope", "utter_signs_me_3"),
+                                             ("ok", "utter_affirm")])
+def test_a_signs_question_answered_by_typing_yes_or_no_goes_on(typed, response, dispatcher, domain):
+    tracker = _after_question(typed)
+    if typed == "ok":
+        tracker.latest_message["intent"]["name"] = "affirm"
+    run(ActionRespond(), tracker, dispatcher, domain)
+    assert dispatcher.messages[0]["response"] == response
+
+
+def test_a_signs_step_button_gets_its_step_and_the_path_s_services(dispatcher, domain, render):
+    tracker = make_tracker("signs_check", '/signs_check{"step":"child_sign"}', language="fr", earlier_bot_messages=1,
+                           parse_extra={"entities": [{"entity": "step", "value": "child_sign"}]})
+    run(ActionRespond(), tracker, dispatcher, domain)
+    assert dispatcher.messages[0]["response"] == "utter_signs_child_sign"
+    text = texts(render(dispatcher.messages, "fr"))
+    assert "n'affrontez pas" in text and "8339001010" in DIGITS(text) and "Cyberaide" in text
+    assert "/safety_exit" in [b["payload"] for b in buttons(render(dispatcher.messages, "fr"))]

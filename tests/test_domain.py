@@ -38,3 +38,21 @@ def test_every_response_is_used_by_an_action():
     used = {need.response for need in NEEDS.values()} | set(re.findall(r'"(utter_\w+)"', code))
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     assert set(domain["responses"]) == used
+
+
+def test_no_french_answer_mixes_tu_and_vous():
+    """Issue #11: "tu" for teens, "vous" for parents and adults, never both in one answer (buttons included)."""
+    from bot.staff.check import address_words, variation_kind
+
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    mixed, pairs = [], 0
+    for name, variations in domain["responses"].items():
+        kinds = {variation_kind(v) for v in variations}
+        pairs += {"fr-tu", "fr-vous"} <= kinds
+        for v in variations:
+            kind = variation_kind(v)
+            words = address_words(" ".join([v.get("text") or ""] + [b["title"] for b in v.get("buttons") or []]))
+            if kind == "fr-vous" and words["tu"] or kind == "fr-tu" and words["vous"] or kind == "fr" and (words["tu"] or words["vous"]):
+                mixed.append((name, kind, words))
+    assert mixed == []
+    assert pairs >= 39  # every answer that speaks to the reader has both

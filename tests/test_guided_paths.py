@@ -14,7 +14,7 @@ PATHS = {
            (None, "What happens next?", "You can apply for yourself"),
            (None, None, "What happens next, step by step")],
     "fr": [("je veux une ordonnance pour qu'il arrête de me contacter", "Pour moi", "ordonnance interdictive"),
-           (None, "Et ensuite ?", "Tu peux la demander pour toi-même"),
+           (None, "Et ensuite ?", "Vous pouvez la demander pour vous-même"),
            (None, None, "La suite, étape par étape")],
 }
 
@@ -33,7 +33,7 @@ def test_the_restraining_order_guide_walks_with_its_buttons_and_says_when_lawyer
 
 @pytest.mark.parametrize("lang, start, steps, exit_word", [
     ("en", "can you help me make a safety plan", ["Next: papers and money", "Next: your phone"], "exit"),
-    ("fr", "peux-tu m'aider à faire un plan de sécurité", ["Suite : papiers et argent", "Suite : ton téléphone"], "quitter"),
+    ("fr", "peux-tu m'aider à faire un plan de sécurité", ["Suite : papiers et argent", "Suite : votre téléphone"], "quitter"),
 ])
 def test_the_safety_plan_goes_step_by_step_and_a_quick_exit_erases_it(assistant, lang, start, steps, exit_word):
     sender = "test-" + uuid.uuid4().hex[:10]

@@ -44,7 +44,7 @@ def test_the_directory_s_legal_support_has_hours():
 
 @pytest.mark.parametrize("lang, now, expected", [
     ("en", at(2026, 12, 2, 9, 0), "is open, so a lawyer can be reached today"),
-    ("fr", at(2026, 12, 2, 9, 0), "est ouvert, donc on peut te diriger vers une ou un avocat aujourd'hui"),
+    ("fr", at(2026, 12, 2, 9, 0), "est ouvert, donc on peut vous diriger vers une ou un avocat aujourd'hui"),
     ("en", at(2026, 12, 4, 21, 0), "the lawyer referrals open on Monday at 08:30. The hotline itself is open now, 24/7, at 1-833-900-1010"),
     ("fr", at(2026, 12, 4, 21, 0), "l'aiguillage vers les avocats ouvre lundi à 08 h 30. La ligne d'urgence, elle, est ouverte maintenant"),
     ("en", at(2026, 12, 2, 7, 0), "open today at 08:30"),

@@ -33,7 +33,7 @@ def test_danger_gets_911_before_anything_else(bot, message):
 
 def test_french_in_french_out_and_it_sticks_through_merci(bot):
     s = new_sender()
-    assert "Salut" in text_of(bot.say(s, "bonjour"))
+    assert "Bonjour" in text_of(bot.say(s, "bonjour"))
     reply = text_of(bot.say(s, "merci"))
     assert "De rien" in reply
 
@@ -46,7 +46,7 @@ def test_switch_on_request(bot):
 
 def test_metadata_language_hint_decides_an_unclear_first_turn(bot):
     reply = text_of(bot.say(new_sender(), "ok", metadata={"language": "fr-CA"}))
-    assert re.search(r"\b(?:Tu|tu|te)\b", reply) and not re.search(r"\b(?:you|the)\b", reply)
+    assert re.search(r"\b(?:Vous|vous|votre)\b", reply) and not re.search(r"\b(?:you|the)\b", reply)
 
 
 def test_first_answer_says_how_to_leave_and_resource_answers_carry_the_exit_button(bot):

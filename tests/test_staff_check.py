@@ -42,13 +42,58 @@ def test_the_project_as_committed_passes(project):
 def test_missing_french_variation(project):
     domain = project.domain
     french = ('    - text: "Tu as utilisé la sortie rapide : la conversation est effacée. Tu peux revenir quand tu veux."\n'
-              "      condition: [{type: slot, name: language, value: fr}]\n")
+              "      condition: [{type: slot, name: language, value: fr}, {type: slot, name: address, value: tu}]\n"
+              '    - text: "Vous avez utilisé la sortie rapide : la conversation est effacée. Vous pouvez revenir quand vous voulez."\n'
+              "      condition: [{type: slot, name: language, value: fr}, {type: slot, name: address, value: vous}]\n")
     edit(domain, french, "")
     run = bot_check(project)
     assert run.returncode == 1
     line = line_of(domain, "utter_safety_exit:")
     assert f"PROBLEM  domain.yml, line {line}\n    utter_safety_exit has no French variation." in run.stdout
     assert "utter_safety_exit n'a pas de variante française" in run.stdout
+
+
+VOUS_GOODBYE = ('    - text: "Prenez soin de vous. Vous pouvez revenir quand vous voulez, de jour comme de nuit."\n'
+                '      buttons: *exit_fr\n'
+                '      condition: [{type: slot, name: language, value: fr}, {type: slot, name: address, value: vous}]\n')
+
+
+def test_missing_vous_variation_is_named_in_plain_words(project):
+    # A French answer that says "tu" needs its "vous" twin (parents and adults), and the reverse.
+    edit(project.domain, VOUS_GOODBYE, "")
+    run = bot_check(project)
+    assert run.returncode == 1
+    line = line_of(project.domain, "Prends soin de toi. Tu peux revenir")
+    assert (f"PROBLEM  domain.yml, line {line}\n    utter_goodbye has a French 'tu' variation but no 'vous' one "
+            "(for parents and adults).") in run.stdout
+    assert "utter_goodbye a une variante française « tu » mais pas de variante « vous » (pour les parents et les adultes)" in run.stdout
+
+
+def test_a_single_french_variation_that_says_tu_needs_a_vous_one(project):
+    edit(project.domain, VOUS_GOODBYE, "")
+    edit(project.domain, "      condition: [{type: slot, name: language, value: fr}, {type: slot, name: address, value: tu}]\n"
+                         "\n  utter_thanks:", "      condition: [{type: slot, name: language, value: fr}]\n\n  utter_thanks:")
+    messages = [f.en for f in run_checks(project, ["responses"]) if f.level == ERROR]
+    assert any(m.startswith("utter_goodbye: this French answer speaks to the reader as 'tu'; it needs a 'vous' variation")
+               for m in messages), messages
+
+
+def test_a_vous_variation_that_says_tu_is_refused(project):
+    edit(project.domain, '"Prenez soin de vous. Vous pouvez revenir quand vous voulez', '"Prends soin de toi. Vous pouvez revenir quand vous voulez')
+    messages = [f.en for f in run_checks(project, ["responses"]) if f.level == ERROR]
+    assert "utter_goodbye: the French 'vous' variation also says ['toi']: speak to the reader as 'vous' only." in messages
+
+
+def test_a_channel_variation_must_repeat_the_address(project):
+    # `channel: collector` (the REST channel) beats every variation without a channel: with the
+    # language alone it would show the "tu" text to a parent.
+    edit(project.domain, VOUS_GOODBYE, VOUS_GOODBYE + '    - text: "Prends soin de toi."\n      channel: collector\n'
+                                                      '      condition: [{type: slot, name: language, value: fr}]\n')
+    messages = [f.en for f in run_checks(project, ["responses"]) if f.level == ERROR]
+    assert any(m.startswith("utter_goodbye: this `channel: collector` variation must repeat all the conditions") for m in messages)
+    edit(project.domain, "      channel: collector\n      condition: [{type: slot, name: language, value: fr}]\n",
+         "      channel: collector\n      condition: [{type: slot, name: language, value: fr}, {type: slot, name: address, value: tu}]\n")
+    assert not [f for f in run_checks(project, ["responses"]) if f.level == ERROR]
 
 
 def test_resource_without_a_source(project):
@@ -168,3 +213,12 @@ def test_broken_domain_is_one_finding_not_a_crash(project):
     edit(project.domain, "  utter_goodbye:\n", "  utter_goodbye:\n   - text: [\n")
     found = run_checks(project, FAST)
     assert [f.file for f in found if "not valid YAML" in f.en] == ["domain.yml"]
+
+
+def test_a_directory_text_that_says_tu_is_refused(project):
+    # Directory texts appear in "tu" and "vous" answers alike (issue #11): they say neither.
+    edit(project.resources, "pour les femmes francophones qui vivent", "si tu es une femme francophone qui vit")
+    found = [f for f in run_checks(project, ["resources"]) if f.level == ERROR]
+    assert [f.en for f in found] == ["Entry 'femaide': the French `text` speaks to the reader as 'tu' (tu). Directory texts "
+                                     "are shown to teens ('tu') and adults ('vous') alike: write it without tu or vous "
+                                     "(\"Appeler le 911\", \"de la région\")."]

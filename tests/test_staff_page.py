@@ -142,7 +142,7 @@ def test_staff_page_needs_a_login_and_saves_only_checked_edits(project, page, br
 
     # A half-made edit: the French answer emptied. Nothing saved, the problem shown with its place.
     before = project.domain.read_bytes()
-    browser.type("textarea[name='a.utter_goodbye.fr']", "")
+    browser.type("textarea[name='a.utter_goodbye.fr-tu']", "")
     browser.submit("#save")
     problems = browser.text("#problems")
     assert "Nothing was saved" in problems and "utter_goodbye: the French text is empty." in problems
@@ -151,7 +151,7 @@ def test_staff_page_needs_a_login_and_saves_only_checked_edits(project, page, br
 
     # A malformed phone number in the directory is refused the same way.
     browser.type("input[name='r.femaide.contact.phone']", "1-877-336-243")
-    browser.type("textarea[name='a.utter_goodbye.fr']", "Prends soin de toi.")
+    browser.type("textarea[name='a.utter_goodbye.fr-tu']", "Prends soin de toi.")
     browser.submit("#save")
     assert "is not in a known format" in browser.text("#problems")
     assert '"1-877-336-2433"' in project.resources.read_text(encoding="utf-8")

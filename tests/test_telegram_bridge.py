@@ -104,14 +104,14 @@ def test_survivors_whole_path_in_french(polling, assistant):
     chat = next(ids)
     start = talk(fake, chat, "/start", "fr", count=3)
     greeting, hint, exit_line = start
-    assert greeting.text.startswith("Salut") and "Quelqu'un me contrôle" in buttons_of(greeting)
+    assert greeting.text.startswith("Bonjour") and "Quelqu'un me contrôle" in buttons_of(greeting)
     assert "quitter" in hint.text
     assert exit_line.text == text("telegram_start_exit", "fr")
     assert exit_line.reply_markup["keyboard"] == [[{"text": "Exit / Sortir"}]]
     assert exit_line.reply_markup["is_persistent"] is True
 
     (answer,) = talk(fake, chat, "mon patron garde mon passeport et dit que je lui dois de l'argent", "fr")
-    assert "ce n'est pas de ta faute" in answer.text
+    assert "ce n'est pas de votre faute" in answer.text  # an adult: vous
     assert "+1-833-900-1010" in answer.text  # tappable format
     assert "Aide juridique" in buttons_of(answer) and "Sortie rapide" in buttons_of(answer)
 
@@ -151,9 +151,9 @@ def test_safety_plan_walked_with_its_buttons_in_french_then_erased(polling, assi
 
     (step2,) = press(fake, chat, step1, "Suite : papiers et argent", "fr")
     assert "Étape 2 sur 3" in step2.text and "papiers" in step2.text
-    assert {"Suite : ton téléphone", "Sortie rapide"} <= set(buttons_of(step2))
+    assert {"Suite : votre téléphone", "Sortie rapide"} <= set(buttons_of(step2))
 
-    (step3,) = press(fake, chat, step2, "Suite : ton téléphone", "fr")
+    (step3,) = press(fake, chat, step2, "Suite : votre téléphone", "fr")
     assert "Étape 3 sur 3" in step3.text and "Telegram" in step3.text
     assert "Sortie rapide" in buttons_of(step3)
 
@@ -176,6 +176,21 @@ def test_safety_plan_walked_with_its_buttons_in_french_then_erased(polling, assi
     fake.wait(lambda: erased(fake, chat), what="the neutral line to be deleted too")
 
 
+def test_signs_check_walked_with_inline_buttons_in_french_says_vous_to_a_parent(polling, assistant):
+    """The "Is this OK?" check on Telegram: a parent (vous), inline buttons, an answer with the hotline."""
+    fake, _ = polling
+    chat = next(ids)
+    talk(fake, chat, "bonjour, je suis le père d'un garçon de 13 ans", "fr", count=2)
+    (who,) = talk(fake, chat, "peux-tu m'aider à vérifier si c'est correct", "fr")
+    assert "C'est à propos de qui ?" in who.text and "À propos de mon enfant" in buttons_of(who)
+    (q1,) = press(fake, chat, who, "À propos de mon enfant", "fr")
+    assert "Question 1 sur 3" in q1.text and "votre enfant" in q1.text and buttons_of(q1)[:2] == ["Oui", "Non"]
+    (q2,) = press(fake, chat, q1, "Non", "fr")
+    assert "Question 2 sur 3" in q2.text
+    (answer,) = press(fake, chat, q2, "Oui", "fr")
+    assert "pas un diagnostic" in answer.text and "+1-833-900-1010" in answer.text and "Sortie rapide" in buttons_of(answer)
+
+
 def test_english_conversation_and_language_from_language_code(polling, assistant):
     fake, _ = polling
     en, fr = next(ids), next(ids)
@@ -184,7 +199,7 @@ def test_english_conversation_and_language_from_language_code(polling, assistant
     assert "Someone is controlling me" in buttons_of(first[0])
     # "ok" says nothing about the language: the user's Telegram language decides.
     reply = talk(fake, fr, "ok", "fr-CA", count=1)[0]
-    assert re.search(r"(?i)\b(tu|te|t')", reply.text) and not re.search(r"(?i)\b(you|the)\b", reply.text)
+    assert re.search(r"(?i)\b(vous|votre)\b", reply.text) and not re.search(r"(?i)\b(you|the)\b", reply.text)
     latest = user_events(assistant.tracker(sender_of(fr)))[-1]
     assert latest["metadata"]["language"] == "fr-CA"
 
@@ -279,7 +294,7 @@ def test_telegram_error_is_retried(polling):
     chat = next(ids)
     fake.fail_next("sendMessage", 502, chat_id=chat)
     first = talk(fake, chat, "bonjour", "fr", count=2)
-    assert first[0].text.startswith("Salut")
+    assert first[0].text.startswith("Bonjour")
 
 
 def test_a_message_telegram_keeps_refusing_is_not_lost_silently(polling):

@@ -42,7 +42,7 @@ def test_reassurance_then_a_need_gets_the_need_not_911(assistant, message, need)
 
 @pytest.mark.parametrize("message, question", [
     ("something happened and i dont know who to tell", "Are you safe right now?"),
-    ("c'est compliqué, je sais pas comment l'expliquer", "Es-tu en sécurité en ce moment ?"),
+    ("c'est compliqué, je sais pas comment l'expliquer", "Êtes-vous en sécurité en ce moment ?"),
 ])
 def test_a_vague_message_gets_a_question_with_911_and_yes_no_buttons(assistant, message, question):
     text, payloads = ask(assistant, message)

@@ -244,7 +244,7 @@ def test_french_page_speaks_french_and_the_toggle_switches_the_conversation(assi
     expect(page.locator(".hw-send")).to_have_text(TEXTS["fr"]["web_send"])
     expect(page.locator(".hw-note").first).to_have_text(TEXTS["fr"]["web_exit_hint"])
     say(page, "mon patron garde mon passeport et je dois payer une dette")
-    answer = page.locator(".hw-bot", has_text="ce n'est pas de ta faute")
+    answer = page.locator(".hw-bot", has_text="ce n'est pas de votre faute")
     expect(answer).to_have_count(1)
     assert answer.locator(f'a[href="tel:{HOTLINE.replace("-", "")}"]').count() >= 1
     assert t.webhook_bodies()[0]["metadata"] == {"language": "fr"}
@@ -425,7 +425,7 @@ def test_safety_plan_walked_with_its_buttons_in_french_then_the_quick_exit_butto
     expect(page.locator(".hw-bot", has_text="Étape 1 sur 3").locator(f'a[href="tel:{HOTLINE.replace("-", "")}"]').first
            ).to_have_text(HOTLINE)
 
-    for title, step in [("Suite : papiers et argent", "Étape 2 sur 3"), ("Suite : ton téléphone", "Étape 3 sur 3")]:
+    for title, step in [("Suite : papiers et argent", "Étape 2 sur 3"), ("Suite : votre téléphone", "Étape 3 sur 3")]:
         press_choice(page, title)
         expect(page.locator(".hw-bot").last).to_contain_text(step)
     expect(page.locator(".hw-bot").last).to_contain_text("Telegram")
@@ -439,6 +439,36 @@ def test_safety_plan_walked_with_its_buttons_in_french_then_the_quick_exit_butto
 
     page.locator(".hw-buttons").last.get_by_role("button", name="Sortie rapide", exact=True).click()
     assert_left_no_trace(t, page, assistant, sender)
+
+
+@pytest.mark.parametrize("lang, said, titles, answer", [
+    ("en", "is it normal that my boyfriend checks my phone all the time", ["About me", "No", "Yes"], "one of the signs"),
+    ("fr", "c'est-tu normal que mon chum garde mon argent", ["À propos de moi", "Non", "Oui"], "un des signes"),
+])
+def test_signs_check_walked_with_its_buttons(assistant, site, tab, lang, said, titles, answer):
+    """The "Is this OK?" check, walked by clicking its buttons (the README's screenshots)."""
+    t = tab(height=820)
+    page = t.open(site.page(f"signs-{lang}", lang=lang))
+    say(page, said)
+    panel = page.locator(".hw-panel")
+    for n, title in enumerate(titles, start=1):
+        if n != 2:  # who is it about; question 1 (shown after question 2, with its answer, in the README)
+            shot(panel, f"signs-check-{lang}-{1 if n == 1 else 2}.png")
+        press_choice(page, title)
+    expect(page.locator(".hw-bot").last).to_contain_text(answer)
+    expect(page.locator(".hw-bot").last.locator(f'a[href="tel:{HOTLINE.replace("-", "")}"]').first).to_have_text(HOTLINE)
+    expect(page.locator(".hw-buttons").last.locator(".hw-choice-exit")).to_have_count(1)
+    page.locator(".hw-bot").last.evaluate(  # the answer from its start, the panel unmoved
+        "el => { const log = el.closest('.hw-log'); log.scrollTop += el.getBoundingClientRect().top"
+        " - log.getBoundingClientRect().top - 8; }")
+    shot(panel, f"signs-check-{lang}-3.png")
+    t.check_origins()
+
+
+def shot(locator, name: str) -> None:
+    """A screenshot of one element (the chat panel) for the README."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    locator.screenshot(path=str(SCREENSHOTS / name), animations="disabled")
 
 
 # ---- storage, idle close, lost server ---------------------------------------------------------------------
@@ -527,7 +557,7 @@ def test_a_too_long_french_message_is_refused_in_the_page_in_french_and_stays_in
 
     # Shortened, it goes through, and the conversation goes on in French.
     say(page, "mon patron garde mon passeport et je dois payer une dette")
-    expect(page.locator(".hw-bot", has_text="ce n'est pas de ta faute")).to_have_count(1)
+    expect(page.locator(".hw-bot", has_text="ce n'est pas de votre faute")).to_have_count(1)
     expect(box).to_have_value("")
     expect(box).not_to_have_attribute("aria-invalid", "true")
     expect(page.locator(".hw-count")).to_be_hidden()

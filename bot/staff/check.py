@@ -134,6 +134,45 @@ class Checker:
 # --------------------------------------------------------------------------------------------------
 # Responses (domain.yml)
 
+# French speaks to the reader as "tu" (a teen) or "vous" (a parent, an adult, and by default):
+# bot/audience.py sets the `address` slot. A French answer that speaks to the reader has two
+# variations, one per address; an answer that doesn't has one French variation.
+TU_CONDITION = FR_CONDITION + [{"type": "slot", "name": "address", "value": "tu"}]
+VOUS_CONDITION = FR_CONDITION + [{"type": "slot", "name": "address", "value": "vous"}]
+EN_CONDITION = [{"type": "slot", "name": "language", "value": "en"}]  # only for a channel variation
+KINDS = {"fr": FR_CONDITION, "fr-tu": TU_CONDITION, "fr-vous": VOUS_CONDITION, "en": EN_CONDITION}
+TU_WORDS = re.compile(r"(?i)\b(?:tu|te|toi|ton|ta|tes)\b|\bt['’]")
+VOUS_WORDS = re.compile(r"(?i)\b(?:vous|votre|vos)\b")
+ADDRESS_WORDS = {"fr-tu": ("vous", VOUS_WORDS), "fr-vous": ("tu", TU_WORDS)}
+
+
+def _condition_key(condition: Any) -> Any:
+    return sorted((str(c.get("name")), str(c.get("value"))) for c in (condition or []))
+
+
+def variation_kind(v: Any) -> Optional[str]:
+    """en, fr, fr-tu or fr-vous (the staff page's columns too); None for a condition this project doesn't use."""
+    condition = plain(v.get("condition"))
+    if not condition:
+        return "en"
+    for kind, wanted in KINDS.items():
+        if _condition_key(condition) == _condition_key(wanted):
+            return kind
+    return None
+
+
+def address_words(text: str) -> Dict[str, List[str]]:
+    """The words of a French text that speak to the reader as tu, and as vous ({placeholders} and
+    « quoted words » left out)."""
+    text = re.sub(r"\{\w+\}", " ", text or "")
+    text = re.sub(r"«[^»]*»", " ", text)  # quoted words (« Ce n'est pas de ta faute. ») speak to someone else
+    return {"tu": TU_WORDS.findall(text), "vous": VOUS_WORDS.findall(text)}
+
+
+def _variation_words(v: Any) -> str:
+    return " ".join([str(v.get("text") or "")] + [str(b.get("title") or "") for b in (v.get("buttons") or [])])
+
+
 def check_responses(c: Checker) -> None:
     path = c.project.domain
     domain = c.readable(path)
@@ -142,38 +181,100 @@ def check_responses(c: Checker) -> None:
     responses = domain.get("responses") or {}
     for name, variations in responses.items():
         line = key_line(responses, name)
-        en, fr = [], []
+        found: Dict[str, List[Tuple[Any, Optional[int]]]] = {"en": [], "fr": [], "fr-tu": [], "fr-vous": []}
+        channel_variations = []
         for i, v in enumerate(variations or []):
             vline = item_line(variations, i) or line
-            condition = plain(v.get("condition"))
+            kind = variation_kind(v)
             if v.get("channel"):
-                c.error(path, vline, f"{name}: remove `channel:` from this variation; it would beat the French one.",
-                        f"{name} : retirez `channel:` de cette variante ; elle l'emporterait sur la variante française.")
-            elif not condition:
-                en.append((v, vline))
-            elif condition == FR_CONDITION:
-                fr.append((v, vline))
+                channel_variations.append((v, vline, kind))
+            elif kind is None or kind == "en" and v.get("condition"):
+                c.error(path, vline, f"{name}: this variation's condition is not a French one "
+                                     "(condition: [{type: slot, name: language, value: fr}], plus "
+                                     "{type: slot, name: address, value: tu} or vous when it speaks to the reader).",
+                        f"{name} : la condition de cette variante n'est pas une condition du français "
+                        "(condition: [{type: slot, name: language, value: fr}], plus "
+                        "{type: slot, name: address, value: tu} ou vous quand elle s'adresse à la personne).")
             else:
-                c.error(path, vline, f"{name}: this variation's condition is not the French one "
-                                     "(condition: [{type: slot, name: language, value: fr}]).",
-                        f"{name} : la condition de cette variante n'est pas celle du français "
-                        "(condition: [{type: slot, name: language, value: fr}]).")
-        if not fr:
+                found[kind].append((v, vline))
+        en, fr, tu, vous = found["en"], found["fr"], found["fr-tu"], found["fr-vous"]
+        if not fr and not tu and not vous:
             c.error(path, line, f"{name} has no French variation. Add one with "
                                 "`condition: [{type: slot, name: language, value: fr}]`.",
                     f"{name} n'a pas de variante française. Ajoutez-en une avec "
                     "`condition: [{type: slot, name: language, value: fr}]`.")
+        elif fr and (tu or vous):
+            c.error(path, line, f"{name} has a plain French variation and a tu/vous one: keep either one French "
+                                "variation (it doesn't speak to the reader) or the tu and vous pair.",
+                    f"{name} a une variante française simple et une variante tu/vous : gardez soit une seule "
+                    "variante française (elle ne s'adresse pas à la personne), soit la paire tu et vous.")
+        elif bool(tu) != bool(vous):
+            have, miss, who = ("tu", "vous", "parents and adults") if tu else ("vous", "tu", "teens")
+            have_fr, who_fr = ("tu", "les parents et les adultes") if tu else ("vous", "les ados")
+            c.error(path, (tu or vous)[0][1], f"{name} has a French '{have}' variation but no '{miss}' one (for {who}). "
+                                f"Add it with `condition: [{{type: slot, name: language, value: fr}}, "
+                                f"{{type: slot, name: address, value: {miss}}}]`.",
+                    f"{name} a une variante française « {have_fr} » mais pas de variante « {miss} » (pour {who_fr}). "
+                    f"Ajoutez-la avec `condition: [{{type: slot, name: language, value: fr}}, "
+                    f"{{type: slot, name: address, value: {miss}}}]`.")
         if not en:
             c.error(path, line, f"{name} has no English variation (the one without a condition).",
                     f"{name} n'a pas de variante anglaise (celle sans condition).")
-        if len(fr) > 1 or len(en) > 1:
-            c.error(path, line, f"{name} has more than one {'French' if len(fr) > 1 else 'English'} variation: keep one.",
-                    f"{name} a plus d'une variante {'française' if len(fr) > 1 else 'anglaise'} : gardez-en une.")
-        for lang, found in (("en", en), ("fr", fr)):
-            for v, vline in found:
-                check_response_text(c, path, name, lang, v, vline)
-        if len(en) == 1 and len(fr) == 1:
-            check_response_pair(c, path, name, en[0], fr[0])
+        for kind, items in found.items():
+            if len(items) > 1:
+                label = {"en": ("English", "anglaise"), "fr": ("French", "française"),
+                         "fr-tu": ("French 'tu'", "française « tu »"), "fr-vous": ("French 'vous'", "française « vous »")}[kind]
+                c.error(path, line, f"{name} has more than one {label[0]} variation: keep one.",
+                        f"{name} a plus d'une variante {label[1]} : gardez-en une.")
+        for kind, items in found.items():
+            for v, vline in items:
+                check_response_text(c, path, name, "en" if kind == "en" else "fr", v, vline)
+                check_address_words(c, path, name, kind, v, vline)
+        if len(en) == 1:
+            for kind in ("fr", "fr-tu", "fr-vous"):
+                if len(found[kind]) == 1:
+                    check_response_pair(c, path, name, en[0], found[kind][0])
+        for v, vline, kind in channel_variations:
+            check_channel_variation(c, path, name, v, vline, kind, paired=bool(tu or vous))
+
+
+def check_address_words(c: Checker, path: Path, name: str, kind: str, v: Any, line: Optional[int]) -> None:
+    """A tu variation never says vous, a vous variation never says tu, a single French one says neither."""
+    if kind == "en":
+        return
+    words = address_words(_variation_words(v))
+    if kind in ADDRESS_WORDS:
+        other, _ = ADDRESS_WORDS[kind]
+        if words[other]:
+            mine = kind[3:]
+            c.error(path, line, f"{name}: the French '{mine}' variation also says {sorted(set(w.lower() for w in words[other]))}: "
+                                f"speak to the reader as '{mine}' only.",
+                    f"{name} : la variante française « {mine} » dit aussi {sorted(set(w.lower() for w in words[other]))} : "
+                    f"adressez-vous à la personne en « {mine} » seulement.")
+    elif words["tu"] or words["vous"]:
+        said = "tu" if words["tu"] else "vous"
+        missing = "vous" if said == "tu" else "tu"
+        c.error(path, line, f"{name}: this French answer speaks to the reader as '{said}'; it needs a '{missing}' variation "
+                            f"too. Give this one `{{type: slot, name: address, value: {said}}}` in its condition and add the "
+                            f"'{missing}' one.",
+                f"{name} : cette réponse s'adresse à la personne en « {said} » ; il lui faut aussi une variante « {missing} ». "
+                f"Ajoutez `{{type: slot, name: address, value: {said}}}` à sa condition et écrivez la variante « {missing} ».")
+
+
+def check_channel_variation(c: Checker, path: Path, name: str, v: Any, line: Optional[int], kind: Optional[str],
+                            paired: bool) -> None:
+    """A variation for one channel (e.g. `channel: collector`, the REST channel) beats every variation
+    without one, so it must repeat all the conditions of the variation it replaces."""
+    if kind is None or not v.get("condition") or (paired and kind == "fr"):
+        c.error(path, line, f"{name}: this `channel: {v.get('channel')}` variation must repeat all the conditions of "
+                            "the variation it replaces (language, and address for a tu/vous answer); without them it "
+                            "would be shown to everyone on that channel.",
+                f"{name} : cette variante `channel: {v.get('channel')}` doit reprendre toutes les conditions de la "
+                "variante qu'elle remplace (language, et address pour une réponse tu/vous) ; sans elles, elle serait "
+                "montrée à tout le monde sur ce canal.")
+        return
+    check_response_text(c, path, name, "en" if kind == "en" else "fr", v, line)
+    check_address_words(c, path, name, kind, v, line)
 
 
 def check_response_text(c: Checker, path: Path, name: str, lang: str, v: Any, line: Optional[int]) -> None:
@@ -314,6 +415,18 @@ def check_resource(c: Checker, entry: Dict[str, Any], where: Where, seen_ids: Di
             err("contact", f"unknown contact field '{key}': use phone, phone_local, text_number or web.",
                 f"champ de contact inconnu « {key} » : utilisez phone, phone_local, text_number ou web.")
 
+    for field in ("text", "hours"):  # shown in "tu" and "vous" answers alike
+        said = address_words(str((entry.get(field) or {}).get("fr") or "")) if isinstance(entry.get(field), dict) else {}
+        for form in ("tu", "vous"):
+            if said.get(form):
+                err(field, f"the French `{field}` speaks to the reader as '{form}' ({said[form][0]}). Directory texts are "
+                           "shown to teens ('tu') and adults ('vous') alike: write it without tu or vous "
+                           "(\"Appeler le 911\", \"de la région\").",
+                    f"le champ `{field}` en français s'adresse à la personne en « {form} » ({said[form][0]}). Les textes du "
+                    "répertoire sont montrés aux ados (« tu ») et aux adultes (« vous ») : écrivez-le sans tu ni vous "
+                    "(« Appeler le 911 », « de la région »).")
+                break
+
     if isinstance(entry.get("text"), dict):
         digits = {n.replace("-", "") for n in numbers}
         known = set(contact) | {"hours", "name"}
@@ -418,7 +531,8 @@ def used_resource_ids(project: Project) -> Dict[str, List[str]]:
     """Resource id -> the needs (or emergency rules) that show it."""
     needs = needs_table(project)
     used: Dict[str, List[str]] = {}
-    for name, need in needs.NEEDS.items():
+    steps = {f"{path} ({k})": v for path, table in getattr(needs, "STEPS", {}).items() for k, v in table.items()}
+    for name, need in {**needs.NEEDS, **steps}.items():
         for ids in [need.resources, *need.by_audience.values(), need.fr_extra]:
             for rid in ids:
                 used.setdefault(rid, []).append(name)

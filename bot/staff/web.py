@@ -26,7 +26,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from bot.staff.check import FR_CONDITION, LANGUAGES, load_yaml, plain, run_checks, yaml_rt
+from bot.staff.check import LANGUAGES, load_yaml, plain, run_checks, variation_kind, yaml_rt
 from bot.staff.findings import STDOUT, Finding, errors
 from bot.staff.project import Project
 
@@ -78,8 +78,8 @@ class Editor:
                 out[f"r.{e['id']}.{field}"] = str(e.get(field) or "")
         for name, variations in load_yaml(self.project.domain)["responses"].items():
             for v in variations:
-                lang = "fr" if plain(v.get("condition")) == FR_CONDITION else "en"
-                out[f"a.{name}.{lang}"] = str(v.get("text") or "")
+                if not v.get("channel") and variation_kind(v):  # en, fr, fr-tu, fr-vous
+                    out[f"a.{name}.{variation_kind(v)}"] = str(v.get("text") or "")
         return out
 
     def _apply(self, root: Path, form: Dict[str, str]) -> int:
@@ -109,8 +109,9 @@ class Editor:
         doc = load_yaml(dom_path)
         for name, variations in doc["responses"].items():
             for v in variations:
-                lang = "fr" if plain(v.get("condition")) == FR_CONDITION else "en"
-                key = f"a.{name}.{lang}"
+                if v.get("channel") or not variation_kind(v):
+                    continue
+                key = f"a.{name}.{variation_kind(v)}"
                 if key in form and str(v.get("text") or "") != form[key]:
                     v["text"] = DoubleQuotedScalarString(form[key])
                     changed += 1
@@ -170,8 +171,12 @@ def page(project: Project, values: Dict[str, str], csrf: str, problems: List[Fin
     parts.append("<h2>Answers / Réponses</h2><p>{resources} shows the services: keep it in both languages. / "
                  "{resources} affiche les services : gardez-le dans les deux langues.</p>")
     for name in sorted({k.split(".")[1] for k in values if k.startswith("a.")}):
-        cells = "".join(f"<td><textarea name='a.{e(name)}.{lang}' rows=5>{e(values.get(f'a.{name}.{lang}', ''))}</textarea></td>"
-                        for lang in LANGUAGES)
+        # French: one text, or a "tu" (teens) and a "vous" (parents, adults) text.
+        kinds = [["en"], [k for k in ("fr", "fr-tu", "fr-vous") if f"a.{name}.{k}" in values] or ["fr"]]
+        cells = "".join("<td>" + "".join(
+            (f"<label>{'tu' if k == 'fr-tu' else 'vous'}</label>" if k in ("fr-tu", "fr-vous") else "")
+            + f"<textarea name='a.{e(name)}.{k}' rows=5>{e(values.get(f'a.{name}.{k}', ''))}</textarea>" for k in column)
+            + "</td>" for column in kinds)
         parts.append(f"<fieldset><legend>{e(name)}</legend><table><tr><th>English</th><th>Français</th></tr><tr>{cells}</tr></table></fieldset>")
     parts.append("</form></main>")
     return "\n".join(parts)

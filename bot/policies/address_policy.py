@@ -1,0 +1,68 @@
+"""Rasa policy that keeps the conversation's `address` slot: "tu" or "vous" in French.
+
+It never predicts an action. After each user message it applies `bot.audience.address_after` (the
+rule the actions also use for the audience): a teen is "tu", a parent "vous", anyone else keeps
+the conversation's address, "vous" until something says otherwise.
+
+Why a policy, like bot/policies/language_policy.py: the Rasa server renders an action's responses
+against the tracker BEFORE that action's own slot events are applied, so a slot set by
+action_respond would choose the French variation one turn too late. A policy's events are applied
+in the server before the next action runs.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.audience import address_after
+from bot.policies.language_policy import _just_heard_user
+
+ADDRESS_SLOT = "address"
+
+
+def address_for(tracker: DialogueStateTracker) -> Optional[str]:
+    """The address the conversation should have after its latest user message, or None."""
+    message = _just_heard_user(tracker)
+    if message is None:
+        return None
+    parse = message.parse_data or {}
+    intent = (parse.get("intent") or message.intent or {}).get("name")
+    # a guided path's step, sent by its button (/signs_check{"step":"child_1"})
+    step = next((e.get("value") for e in (parse.get("entities") or message.entities or []) if e.get("entity") == "step"), None)
+    return address_after(tracker.get_slot(ADDRESS_SLOT), message.text, intent, step)
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
+)
+class AddressPolicy(Policy):
+    @staticmethod
+    def supported_data() -> SupportedData:
+        return SupportedData.ML_AND_RULE_DATA
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"priority": 0}
+
+    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
+        return self._resource  # nothing to learn
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        events = []
+        address = address_for(tracker)
+        if address and address != tracker.get_slot(ADDRESS_SLOT):
+            events.append(SlotSet(ADDRESS_SLOT, address))
+        return self._prediction(self._default_predictions(domain), events=events)
