@@ -552,3 +552,17 @@ def test_the_game_may_be_named_before_the_pictures():
     from bot.nlu.safety_net import plain_need
 
     assert plain_need("Sur le compte Fortnite de mon fils, quelqu'un lui demandait des photos") == "online_exploitation"
+
+
+@pytest.mark.parametrize("text,ranking,expected", [
+    ("Je suis en 10e année à Sudbury, j'ai 15 ans. Est-ce qu'il y a quelqu'un à qui je peux parler?",
+     [("nlu_fallback", 0.45), ("youth_support", 0.3)], "youth_support"),
+    ("im 16, something happened last summer. im ok now but i kinda want to talk to someone about it",
+     [("user_safe", 0.6)], "youth_support"),
+    ("im 15 and my friend's bf is scaring me, who can i talk to", [("friend_worry", 0.7)], "friend_worry"),  # a need: kept
+    ("I'm Métis and safe now, I want to talk to an Indigenous counsellor", [("indigenous_support", 0.8)], "indigenous_support"),
+])
+def test_a_young_person_who_wants_to_talk_gets_kids_help_phone_when_nothing_more_specific_was_understood(text, ranking, expected):
+    m = _ranked(text, *ranking)
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == expected

@@ -46,8 +46,7 @@ NOT_A_NEED = DANGER_INTENTS + (FALLBACK_INTENT,)
 # Reassurance and small talk: when a message also holds a specific need, the need wins.
 NOT_SPECIFIC = NOT_A_NEED + (SAFE_INTENT, EXIT_INTENT, "greet", "goodbye", "thanks", "affirm", "unclear")
 # Answers that are general: on a safe or past message, a word that names the need wins over them.
-GENERAL = (SAFE_INTENT, "unclear", "out_of_scope", "youth_support", "contact_person", "safety_plan", "trafficking", "more_options",
-           "indigenous_support")
+GENERAL = (SAFE_INTENT, "unclear", "out_of_scope", "youth_support", "contact_person", "safety_plan", "trafficking", "more_options")
 
 
 # When reassurance ("I'm safe now") outweighs everything in the classifier, these words still name
@@ -78,7 +77,7 @@ PLAIN_NEEDS = [
                                        r"\b(?:asked|asking|ask|asks|demande|demandait|demander|demandent) (?:\w+ ){0,4}(?:for )?(?:des |ses )?(?:pictures|pics|photos|nudes|nude pics)\b")),
     # "will the cops find out? im 16": who is told
     ("confidentiality", re.compile(r"\b(?:do|does|will|would) (?:they|the \w+|you|the person on the phone|the helpline|the hotline) (?:have to |need to |)?(?:tell|report|call|inform)\b"
-                                   r"|\b(?:will|would) (?:the )?(?:cops|police|my (?:mom|dad|parents)|cas|children s aid) (?:find out|know|be told|be called|get called)\b"
+                                   r"|\b(?:will|would) (?:the )?(?:cops|police|my (?:mom|dad|parents)|cas|children s aid) (?:find out|know|be told|be called|get called|get involved|be involved)\b"
                                    r"|\b(?:mom|dad|parents|cas) finding out\b"
                                    r"|\b(?:vont|va|doivent|doit|devez|allez) (?:tu )?(?:le )?(?:dire|appeler|avertir|prevenir|rapporter) (?:ca )?(?:a )?(?:mes parents|ma mere|mon pere|la dpj|la police|la sae|la cas)\b")),
     ("victim_services", re.compile(r"\b(?:court support|testify|testifying|go to court with me|money (?:to help|for) victims|financial help for victims|"
@@ -86,6 +85,20 @@ PLAIN_NEEDS = [
 ]
 # A need that only narrows these (legal_for_me is legal help) is kept.
 NARROWER = {"legal_help": ("legal_help", "legal_for_me", "legal_for_child", "legal_next_steps")}
+
+
+# A young person (an age under 18, a school grade) who wants someone to talk to: Kids Help Phone,
+# when the classifier was unsure or only heard reassurance.
+_TEEN = re.compile(r"\b(?:i am|im|i m|j ai|jai) (?:1[0-7]|[89])\b|\b(?:1[0-7]|[89]) ?(?:yo|y o|years old|year old|ans|f|m)\b"
+                   r"|\bgrade (?:[6-9]|1[0-2])\b|\b(?:[6-9]|1[0-2])e annee\b|\ben (?:[6-9]|1[0-2])e\b")
+_TALK_TO_SOMEONE = re.compile(r"\b(?:talk|speak|chat) (?:\w+ ){0,3}(?:someone|somebody|a person|a counsell?or|anyone)\b"
+                              r"|\bparler (?:\w+ ){0,3}(?:a|avec) (?:quelqu un|qqn|quelqu une|personne|une? intervenante?)\b|\b(?:personne|quelqu un|qqn) (?:a|avec) qui (?:je )?(?:peux |pourrais )?parler\b")
+UNSURE_OR_GENERAL = (FALLBACK_INTENT, SAFE_INTENT, "unclear", "out_of_scope", "contact_person")
+
+
+def young_person_wants_to_talk(text: str) -> bool:
+    plain = strip_accents(text.lower()).replace("'", " ")
+    return bool(_TEEN.search(plain) and _TALK_TO_SOMEONE.search(plain))
 
 
 def plain_need(text: str) -> Optional[str]:
@@ -179,6 +192,9 @@ class SafetyNet(GraphComponent, IntentClassifier):
         plain = plain_need(text)
         if plain and previous not in DANGER_INTENTS + (EXIT_INTENT,) and previous not in NARROWER.get(plain, (plain,)):
             force_intent(message, plain)
+            return
+        if previous in UNSURE_OR_GENERAL and young_person_wants_to_talk(text):
+            force_intent(message, "youth_support")
             return
         # Two needs almost tied ("will the cops find out? im 16"): the FallbackClassifier gives up on
         # ambiguity, but either need answers better than a clarifying question.
