@@ -42,6 +42,7 @@ _EN_WORDS = set(
     english speak talk call text phone my mom dad parent daughter son kid boyfriend girlfriend
     friend guy girl man woman job work money safe scared afraid hurt hurts leave stay home
     house door outside inside now right today tonight please sorry bye goodbye morning
+    quick exit close fast delete erase
     let quit make makes made take takes took keep keeps kept say says said tell told give gave
     go going went come coming came see saw look find found feel felt try trying leave left
     back out up down over after before again still always never ever every all some any much

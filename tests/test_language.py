@@ -90,3 +90,9 @@ def test_better_than_plain_langdetect_on_short_turns():
     ours = sum(detect(t).language == lang for t, lang in cases)
     plain = sum(plain_langdetect(t) == lang for t, lang in cases)
     assert ours == len(cases) and plain < ours
+
+
+@pytest.mark.parametrize("text,lang", [("quick exit pls", "en"), ("quick exit please", "en"), ("sortie rapide svp", "fr")])
+def test_a_typed_quick_exit_is_answered_in_its_own_language(text, lang):
+    # "quick exit pls" was read as French (langdetect on three short words), so the exit answer was French
+    assert detect(text).language == lang
