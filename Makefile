@@ -28,7 +28,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/s
 
 help:
 	@echo "make run    set up, train if needed, start the assistant and its web page"
-	@echo "make telegram  start the Telegram bridge (needs TELEGRAM_BOT_TOKEN, see README)"
+	@echo "make telegram  start the Telegram bridge (needs TELEGRAM_BOT_TOKEN, see docs/telegram.md)"
 	@echo "make test   set up, train if needed, run all tests"
 	@echo "make bench  print the benchmark table (accuracy, language, latency, memory)"
 	@echo "make bench-long  per-turn latency at turn 10 vs turn 300 of one conversation"
@@ -72,7 +72,7 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 screenshots: $(MODEL) web $(AXE)
 	SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_widget_browser.py -k "accessibility or layout or signs_check"
 
-# The Telegram bridge, a separate process talking to the running assistant (see README, Telegram).
+# The Telegram bridge, a separate process talking to the running assistant (docs/telegram.md).
 telegram: $(VENV)/.installed
 	@bash scripts/telegram.sh
 
