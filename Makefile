@@ -24,7 +24,7 @@ NOT_TRAINED := bot/channels bot/staff bot/tracker_store.py bot/lock_store.py bot
   bot/redaction.py bot/rasa_speedups.py bot/settings.py bot/action_server.py
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot \( $(foreach p,$(NOT_TRAINED),-path $(p) -o) -false \) -prune -o \( -name '*.yml' -o -name '*.py' \) -print 2>/dev/null | grep -v '^bot/cli.py$$')
 
-.PHONY: help setup sysdeps train run telegram test test-unit validate check check-secrets evaluate test-stories bench bench-long bench-scale retention eval clean web screenshots
+.PHONY: help setup sysdeps lint train run telegram test test-unit validate check check-secrets evaluate test-stories bench bench-long bench-scale retention eval clean web screenshots
 
 help:
 	@echo "make run    set up, train if needed, start the assistant and its web page"
@@ -79,7 +79,12 @@ telegram: $(VENV)/.installed
 # `bot check` first (plain-words problems before a long training; it runs `rasa data validate`),
 # `bot evaluate` last: a change that breaks French or lowers emergency recall against
 # eval/baseline.json fails here.
-test: sysdeps check-secrets check $(MODEL) test-unit test-stories evaluate
+test: sysdeps check-secrets lint check $(MODEL) test-unit test-stories evaluate
+
+# Lint and format check (settings in pyproject.toml; `.venv/bin/ruff format .` fixes the format).
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # Chromium, PostgreSQL, Redis, nginx from Debian's packages, installed only if missing.
 sysdeps:

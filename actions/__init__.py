@@ -7,6 +7,7 @@ actions/respond.py    action_respond: every non-emergency need
 actions/emergency.py  action_emergency: 911 first
 actions/safety_exit.py action_safety_exit: leave fast, conversation deleted
 """
+
 from actions.emergency import ActionEmergency  # noqa: F401
 from actions.respond import ActionRespond  # noqa: F401
 from actions.safety_exit import ActionSafetyExit  # noqa: F401

@@ -7,10 +7,11 @@
 The text itself is always a domain response (domain.yml, EN and FR) or resource data
 (data/resources.yml): no user-facing string is written in Python.
 """
+
 from __future__ import annotations
 
 import abc
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -47,7 +48,9 @@ class HelpAction(Action, abc.ABC):
         return events
 
     @staticmethod
-    def utter_with_resources(dispatcher: CollectingDispatcher, response: str, resource_ids: List[str], lang: str) -> None:
+    def utter_with_resources(
+        dispatcher: CollectingDispatcher, response: str, resource_ids: List[str], lang: str
+    ) -> None:
         entries = directory.showable(resource_ids)
         dispatcher.utter_message(response=response, resources=directory.render_list(entries, lang), **numbers())
 
@@ -56,4 +59,3 @@ def numbers() -> Dict[str, str]:
     """The numbers an answer may name inside its sentence ({emergency_number}, {hotline_number}),
     from the directory, like every other number."""
     return {f"{key}_number": directory.phone(rid) for key, rid in INLINE_NUMBERS.items()}
-

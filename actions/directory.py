@@ -7,6 +7,7 @@ Staff edit the file while the assistant runs: `directory()` looks at the file's 
 number or new hours without a restart. A file that can't be read (saved half-way, broken YAML)
 keeps the last good directory in use; `bot check` says what is wrong with it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -110,8 +111,11 @@ class FileCache:
                     except Exception as e:
                         if self._value is None:
                             raise
-                        logger.warning("%s could not be read (%s); the last good version stays in use. "
-                                       "Run `bot check`.", self.what, type(e).__name__)
+                        logger.warning(
+                            "%s could not be read (%s); the last good version stays in use. Run `bot check`.",
+                            self.what,
+                            type(e).__name__,
+                        )
                     self._key = key
         return self._value
 

@@ -1,5 +1,6 @@
 """action_emergency: 911 first, before anything else; 9-8-8 too for self-harm; then the service that
 fits the rest of the message, and the 24/7 hotline."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -8,8 +9,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import HelpAction, audience_from_text
-from actions.needs import (EMERGENCY_DEFAULT_FOLLOW_UP, EMERGENCY_FOLLOW_UP, EMERGENCY_OTHER_RESPONSE, EMERGENCY_RESPONSE,
-                           SELF_HARM_RESPONSE)
+from actions.needs import (
+    EMERGENCY_DEFAULT_FOLLOW_UP,
+    EMERGENCY_FOLLOW_UP,
+    EMERGENCY_OTHER_RESPONSE,
+    EMERGENCY_RESPONSE,
+    SELF_HARM_RESPONSE,
+)
 
 
 def emergency_resource_ids(tracker: Tracker) -> List[str]:

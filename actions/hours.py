@@ -10,6 +10,7 @@
 No hours are written in code: staff change them in the directory. `clock()` is the only source of
 "now", so tests can fix it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -73,7 +74,12 @@ def utter_opening(dispatcher, resource_id: str, lang: str, now: Optional[dt.date
     elif found.next_open:
         today = now.astimezone(found.next_open.tzinfo).date()
         ahead = (found.next_open.date() - today).days
-        day = (text("today", lang) if ahead == 0 else text("tomorrow", lang) if ahead == 1
-               else text("weekdays", lang).split("|")[found.next_open.weekday()])
+        day = (
+            text("today", lang)
+            if ahead == 0
+            else text("tomorrow", lang)
+            if ahead == 1
+            else text("weekdays", lang).split("|")[found.next_open.weekday()]
+        )
         time = found.next_open.strftime("%H:%M" if lang == "en" else "%H h %M")
         dispatcher.utter_message(response="utter_opens_at", service=name, day=day, time=time, **numbers())

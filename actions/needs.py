@@ -5,6 +5,7 @@ in the order they are shown; `by_audience` replaces them for a teen, a parent, a
 Indigenous person; `fr_extra` adds French-language services when the conversation is in French.
 Keep every answer focused: at most 4 resources (the evaluation contract's limit).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -45,9 +46,15 @@ NEEDS: Dict[str, Need] = {
     ),
     "legal_help": Need("utter_legal_help", ("legal_support",), hours_of="legal_support"),
     # The hotline too: young people often describe exploitation as "stuff at home".
-    "youth_support": Need("utter_youth_support", ("kids_help_phone", "chth"), audience="teen",
-                          by_audience={"parent": ("chth", "kids_help_phone"),
-                                       "indigenous": ("kids_help_phone", "hope_for_wellness", "talk4healing")}),
+    "youth_support": Need(
+        "utter_youth_support",
+        ("kids_help_phone", "chth"),
+        audience="teen",
+        by_audience={
+            "parent": ("chth", "kids_help_phone"),
+            "indigenous": ("kids_help_phone", "hope_for_wellness", "talk4healing"),
+        },
+    ),
     # Cybertip too: online grooming is how many children are first approached.
     "parent_worry": Need("utter_parent_worry", ("chth", "cybertip"), audience="parent"),
     "victim_services": Need("utter_victim_services", ("victim_support_line", "vqrp", "vwap", "chth")),
@@ -59,9 +66,7 @@ NEEDS: Dict[str, Need] = {
         ("cybertip",),
         by_audience={"teen": ("cybertip", "kids_help_phone"), "parent": ("cybertip", "chth")},
     ),
-    "job_offer_check": Need(
-        "utter_job_offer_check", ("chth",), by_audience={"teen": ("chth", "kids_help_phone")}
-    ),
+    "job_offer_check": Need("utter_job_offer_check", ("chth",), by_audience={"teen": ("chth", "kids_help_phone")}),
     "report_crime": Need("utter_report_crime", ("opp_non_emergency", "chth", "crime_stoppers")),
     "what_happens_call": Need("utter_what_happens_call", ("chth",)),
     "more_options": Need(
@@ -78,8 +83,11 @@ NEEDS: Dict[str, Need] = {
     "shelter": Need("utter_shelter", ("ontario_211", "chth")),
     "friend_worry": Need("utter_friend_worry", ("chth",), by_audience={"teen": ("chth", "kids_help_phone")}),
     "confidentiality": Need("utter_confidentiality", ("chth", "kids_help_phone")),
-    "contact_person": Need("utter_contact_person", ("chth", "kids_help_phone"),
-                           by_audience={"teen": ("kids_help_phone", "chth"), "indigenous": ("chth", "hope_for_wellness")}),
+    "contact_person": Need(
+        "utter_contact_person",
+        ("chth", "kids_help_phone"),
+        by_audience={"teen": ("kids_help_phone", "chth"), "indigenous": ("chth", "hope_for_wellness")},
+    ),
     "labour_exploitation": Need("utter_labour_exploitation", ("chth",), audience="survivor"),
     # guided paths: each step is a need of its own, reached by the previous step's buttons
     "legal_for_me": Need("utter_legal_for_me", ("legal_support",), hours_of="legal_support"),
@@ -135,9 +143,12 @@ STEPS: Dict[str, Dict[str, Need]] = {"signs_check": SIGNS_STEPS, "friend_worry":
 
 # A parent who writes about their child ("my 13 yo is chatting with an adult") gets the parent's
 # answer even when the words sound like a young person's own need.
-FOR_PARENTS: Dict[str, str] = {"youth_support": "parent_worry", "friend_worry": "parent_worry",
-                               # the parent's answer (signs, don't confront) shows Cybertip too
-                               "online_exploitation": "parent_worry"}
+FOR_PARENTS: Dict[str, str] = {
+    "youth_support": "parent_worry",
+    "friend_worry": "parent_worry",
+    # the parent's answer (signs, don't confront) shows Cybertip too
+    "online_exploitation": "parent_worry",
+}
 
 # After 911 (and 988 for self-harm), the emergency answer adds the one service that fits what the
 # classifier understood of the rest of the message; the hotline otherwise.

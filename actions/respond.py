@@ -1,4 +1,5 @@
 """action_respond: answers every need that is not an emergency, from the table in actions/needs.py."""
+
 from __future__ import annotations
 
 import json

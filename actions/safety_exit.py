@@ -3,6 +3,7 @@
 The deletion itself happens in the Rasa server (bot/tracker_store.py) when it saves this turn:
 the action server cannot reach the tracker store.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -16,6 +17,8 @@ class ActionSafetyExit(Action):
     def name(self) -> Text:
         return "action_safety_exit"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(response="utter_safety_exit")
         return [SlotSet("erase_conversation", True)]

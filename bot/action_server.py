@@ -11,6 +11,7 @@ the same rasa-sdk app (same arguments as `rasa run actions`) with:
 - log redaction (bot/redaction.py, installed by bot/startup.py) for the sender id and the texts in each call;
 - errors answered without echoing the request (rasa-sdk's own handler returns the whole tracker).
 """
+
 from __future__ import annotations
 
 import hmac
@@ -67,8 +68,9 @@ def protect(app: Sanic, token: str) -> None:
             return None
         provided = request.headers.get("authorization", "").encode("utf-8", "replace")
         if not hmac.compare_digest(provided, expected):
-            return response.json({"error": "unauthorized", "message": "This action server needs its token."},
-                                 status=401)
+            return response.json(
+                {"error": "unauthorized", "message": "This action server needs its token."}, status=401
+            )
         if request.method == "POST":
             texts, senders = personal_values(_payload(request))
             request.ctx.redaction_held = redaction.hold(texts=texts, senders=senders)
@@ -99,15 +101,18 @@ def main(argv: Optional[List[str]] = None) -> None:
         args.loglevel = logging.getLevelName(os.environ["LOG_LEVEL"].upper())
     token = os.environ.get(TOKEN_ENV, "")
     if len(token) < MIN_TOKEN_LENGTH:
-        sys.exit(f"{TOKEN_ENV} must be set (at least {MIN_TOKEN_LENGTH} characters): Rasa sends it to the action "
-                 "server with every call. See .env.example.")
+        sys.exit(
+            f"{TOKEN_ENV} must be set (at least {MIN_TOKEN_LENGTH} characters): Rasa sends it to the action "
+            "server with every call. See .env.example."
+        )
     host = os.environ.get("ACTION_SERVER_HOST", "127.0.0.1")
 
     startup.install_process()  # log redaction, before anything logs
     logging.getLogger("matplotlib").setLevel(logging.WARN)
     utils.configure_colored_logging(args.loglevel)
-    utils.configure_file_logging(logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file, args.loglevel,
-                                 args.logging_config_file)
+    utils.configure_file_logging(
+        logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file, args.loglevel, args.logging_config_file
+    )
     utils.update_sanic_log_level()
 
     app = create_app(args.actions, cors_origins=args.cors or "", auto_reload=args.auto_reload)

@@ -2,6 +2,7 @@
 
 Run `bot --help` or `bot <command> --help`. Every message is in English and French.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,64 +44,104 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="bot", description=DESCRIPTION, formatter_class=_formatter)
-    p.add_argument("--project", type=Path, help="the project folder (default: the one you are in) / "
-                                                "le dossier du projet (par défaut : celui où vous êtes)")
+    p.add_argument(
+        "--project",
+        type=Path,
+        help="the project folder (default: the one you are in) / "
+        "le dossier du projet (par défaut : celui où vous êtes)",
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    c = sub.add_parser("check", formatter_class=_formatter,
-                       help="find what is wrong before training / trouver ce qui ne va pas avant d'entraîner",
-                       description="Check answers, buttons, channel texts, training examples and the service directory, "
-                                   "in both languages. Says what is wrong, with the file and line.\n"
-                                   "Vérifie les réponses, boutons, textes des canaux, exemples et le répertoire des "
-                                   "services, dans les deux langues. Indique ce qui ne va pas, avec le fichier et la ligne.")
-    c.add_argument("--language", choices=("en", "fr", "both"), default="both",
-                   help="language of the messages (default both) / langue des messages (par défaut les deux)")
-    c.add_argument("--min-examples", type=int, default=None,
-                   help="examples needed per intent and language (default 10) / exemples requis par intention et langue")
-    c.add_argument("--skip-rasa", action="store_true",
-                   help="skip Rasa's own check (faster) / sauter la vérification de Rasa (plus rapide)")
+    c = sub.add_parser(
+        "check",
+        formatter_class=_formatter,
+        help="find what is wrong before training / trouver ce qui ne va pas avant d'entraîner",
+        description="Check answers, buttons, channel texts, training examples and the service directory, "
+        "in both languages. Says what is wrong, with the file and line.\n"
+        "Vérifie les réponses, boutons, textes des canaux, exemples et le répertoire des "
+        "services, dans les deux langues. Indique ce qui ne va pas, avec le fichier et la ligne.",
+    )
+    c.add_argument(
+        "--language",
+        choices=("en", "fr", "both"),
+        default="both",
+        help="language of the messages (default both) / langue des messages (par défaut les deux)",
+    )
+    c.add_argument(
+        "--min-examples",
+        type=int,
+        default=None,
+        help="examples needed per intent and language (default 10) / exemples requis par intention et langue",
+    )
+    c.add_argument(
+        "--skip-rasa",
+        action="store_true",
+        help="skip Rasa's own check (faster) / sauter la vérification de Rasa (plus rapide)",
+    )
 
-    sub.add_parser("train", formatter_class=_formatter,
-                   help="build a new model (a few minutes) / construire un nouveau modèle (quelques minutes)",
-                   description="Train a new model from the examples and answers. It goes to models/assistant.tar.gz; "
-                               "the previous one is kept.\nEntraîne un nouveau modèle. Il va dans "
-                               "models/assistant.tar.gz ; le précédent est gardé.")
+    sub.add_parser(
+        "train",
+        formatter_class=_formatter,
+        help="build a new model (a few minutes) / construire un nouveau modèle (quelques minutes)",
+        description="Train a new model from the examples and answers. It goes to models/assistant.tar.gz; "
+        "the previous one is kept.\nEntraîne un nouveau modèle. Il va dans "
+        "models/assistant.tar.gz ; le précédent est gardé.",
+    )
 
-    e = sub.add_parser("evaluate", formatter_class=_formatter,
-                       help="measure the model against the accepted one / mesurer le modèle contre celui accepté",
-                       description="Measure the model on the held-out conversations: intent F1, emergency recall and "
-                                   "language accuracy per language. Fails if a figure drops more than allowed. Writes a "
-                                   "report with pictures.\nMesure le modèle sur les conversations réservées. Échoue si un "
-                                   "chiffre baisse trop. Écrit un rapport illustré.")
+    e = sub.add_parser(
+        "evaluate",
+        formatter_class=_formatter,
+        help="measure the model against the accepted one / mesurer le modèle contre celui accepté",
+        description="Measure the model on the held-out conversations: intent F1, emergency recall and "
+        "language accuracy per language. Fails if a figure drops more than allowed. Writes a "
+        "report with pictures.\nMesure le modèle sur les conversations réservées. Échoue si un "
+        "chiffre baisse trop. Écrit un rapport illustré.",
+    )
     e.add_argument("--model", type=Path, help="model file (default models/assistant.tar.gz) / fichier du modèle")
-    e.add_argument("--accept", action="store_true",
-                   help="record these figures as the new accepted ones / enregistrer ces chiffres comme acceptés")
+    e.add_argument(
+        "--accept",
+        action="store_true",
+        help="record these figures as the new accepted ones / enregistrer ces chiffres comme acceptés",
+    )
     e.add_argument("--no-report", action="store_true", help="don't write the report / ne pas écrire le rapport")
 
-    r = sub.add_parser("reload", formatter_class=_formatter,
-                       help="put the new model in the running assistant / mettre le nouveau modèle en service",
-                       description="Swap the model of the running assistant, without stopping it. Needs RASA_API_TOKEN "
-                                   "(in .env) and an assistant on this computer.\nRemplace le modèle de l'assistant en "
-                                   "marche, sans l'arrêter. Demande RASA_API_TOKEN (dans .env) et un assistant sur cet ordinateur.")
-    r.add_argument("--url", help="the assistant's address (default http://localhost:5005, or RASA_URL) / adresse de l'assistant")
+    r = sub.add_parser(
+        "reload",
+        formatter_class=_formatter,
+        help="put the new model in the running assistant / mettre le nouveau modèle en service",
+        description="Swap the model of the running assistant, without stopping it. Needs RASA_API_TOKEN "
+        "(in .env) and an assistant on this computer.\nRemplace le modèle de l'assistant en "
+        "marche, sans l'arrêter. Demande RASA_API_TOKEN (dans .env) et un assistant sur cet ordinateur.",
+    )
+    r.add_argument(
+        "--url", help="the assistant's address (default http://localhost:5005, or RASA_URL) / adresse de l'assistant"
+    )
     r.add_argument("--model", type=Path, help="model file (default models/assistant.tar.gz) / fichier du modèle")
 
-    b = sub.add_parser("rollback", formatter_class=_formatter,
-                       help="bring back the last accepted model / revenir au dernier modèle accepté",
-                       description="Put the last accepted model (or the one you name) back in models/assistant.tar.gz, "
-                                   "with its accepted figures.\nRemet le dernier modèle accepté (ou celui nommé) dans "
-                                   "models/assistant.tar.gz, avec ses chiffres acceptés.")
+    b = sub.add_parser(
+        "rollback",
+        formatter_class=_formatter,
+        help="bring back the last accepted model / revenir au dernier modèle accepté",
+        description="Put the last accepted model (or the one you name) back in models/assistant.tar.gz, "
+        "with its accepted figures.\nRemet le dernier modèle accepté (ou celui nommé) dans "
+        "models/assistant.tar.gz, avec ses chiffres acceptés.",
+    )
     b.add_argument("name", nargs="?", help="a name from `bot rollback --list` / un nom de `bot rollback --list`")
     b.add_argument("--list", action="store_true", help="list the saved models / lister les modèles gardés")
-    b.add_argument("--reload", action="store_true", help="then reload the running assistant / puis recharger l'assistant")
+    b.add_argument(
+        "--reload", action="store_true", help="then reload the running assistant / puis recharger l'assistant"
+    )
     b.add_argument("--url", help="the assistant's address / adresse de l'assistant")
 
-    s = sub.add_parser("resources", formatter_class=_formatter,
-                       help="list, search, export or import the service directory / le répertoire des services",
-                       description="The service directory (data/resources.yml): list, search, export to a spreadsheet "
-                                   "(CSV) for review, and import the reviewed CSV back, with the same checks as bot check.\n"
-                                   "Le répertoire des services : lister, chercher, exporter en tableur (CSV) pour révision, "
-                                   "et réimporter le CSV révisé, avec les mêmes vérifications que bot check.")
+    s = sub.add_parser(
+        "resources",
+        formatter_class=_formatter,
+        help="list, search, export or import the service directory / le répertoire des services",
+        description="The service directory (data/resources.yml): list, search, export to a spreadsheet "
+        "(CSV) for review, and import the reviewed CSV back, with the same checks as bot check.\n"
+        "Le répertoire des services : lister, chercher, exporter en tableur (CSV) pour révision, "
+        "et réimporter le CSV révisé, avec les mêmes vérifications que bot check.",
+    )
     ss = s.add_subparsers(dest="action", metavar="ACTION")
     ls = ss.add_parser("list", help="list the services / lister les services")
     ls.add_argument("--hidden", action="store_true", help="include hidden entries / inclure les entrées cachées")
@@ -110,14 +151,19 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("file", type=Path)
     im = ss.add_parser("import", help="read a reviewed CSV back / relire un CSV révisé")
     im.add_argument("file", type=Path)
-    im.add_argument("--dry-run", action="store_true", help="check and show changes, write nothing / vérifier sans écrire")
-    w = sub.add_parser("staff-page", formatter_class=_formatter,
-                       help="a page to edit services and answers, EN | FR / une page pour modifier services et réponses",
-                       description="Start a small web page, on this computer only, to edit the service directory and the "
-                                   "answers side by side in English and French. Needs STAFF_PASSWORD in .env. Saving runs "
-                                   "the same checks as bot check.\nLance une petite page web, sur cet ordinateur seulement, "
-                                   "pour modifier le répertoire et les réponses, anglais et français côte à côte. Demande "
-                                   "STAFF_PASSWORD dans .env. L'enregistrement fait les mêmes vérifications que bot check.")
+    im.add_argument(
+        "--dry-run", action="store_true", help="check and show changes, write nothing / vérifier sans écrire"
+    )
+    w = sub.add_parser(
+        "staff-page",
+        formatter_class=_formatter,
+        help="a page to edit services and answers, EN | FR / une page pour modifier services et réponses",
+        description="Start a small web page, on this computer only, to edit the service directory and the "
+        "answers side by side in English and French. Needs STAFF_PASSWORD in .env. Saving runs "
+        "the same checks as bot check.\nLance une petite page web, sur cet ordinateur seulement, "
+        "pour modifier le répertoire et les réponses, anglais et français côte à côte. Demande "
+        "STAFF_PASSWORD dans .env. L'enregistrement fait les mêmes vérifications que bot check.",
+    )
     w.add_argument("--port", type=int, default=8090, help="port (default 8090) / port (par défaut 8090)")
     return p
 
@@ -145,11 +191,15 @@ def main(argv: Optional[List[str]] = None) -> int:
         report(findings, args.language)
         n_err, n_warn = len(errors(findings)), len(warning_list(findings))
         if n_err:
-            print(f"{n_err} problem(s) to fix and {n_warn} warning(s). Fix the problems, then run `bot check` again.\n"
-                  f"{n_err} problème(s) à corriger et {n_warn} avertissement(s). Corrigez, puis relancez `bot check`.")
+            print(
+                f"{n_err} problem(s) to fix and {n_warn} warning(s). Fix the problems, then run `bot check` again.\n"
+                f"{n_err} problème(s) à corriger et {n_warn} avertissement(s). Corrigez, puis relancez `bot check`."
+            )
             return 1
-        print(f"All good{f' ({n_warn} warning(s) above)' if n_warn else ''}. Next: `bot train`.\n"
-              f"Tout est bon{f' ({n_warn} avertissement(s) ci-dessus)' if n_warn else ''}. Ensuite : `bot train`.")
+        print(
+            f"All good{f' ({n_warn} warning(s) above)' if n_warn else ''}. Next: `bot train`.\n"
+            f"Tout est bon{f' ({n_warn} avertissement(s) ci-dessus)' if n_warn else ''}. Ensuite : `bot train`."
+        )
         return 0
 
     if args.command == "train":

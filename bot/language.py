@@ -14,6 +14,7 @@ module combines, in order of strength:
 becomes, given the language it already had: short or unclear turns keep it, a clear message in the
 other language or an explicit request switches it.
 """
+
 from __future__ import annotations
 
 import re
@@ -112,6 +113,7 @@ def is_word(token: str) -> bool:
     """
     tables, lemmas = _lookup_tables()
     return token in lemmas or token in COMMON_WORDS or any(token in t for t in tables)
+
 
 _FRENCH_LETTERS = re.compile(r"[éèêëàâçîïôûùœ]")
 
@@ -234,8 +236,12 @@ def other_language(text: str) -> Optional[str]:
         en, fr = _lexicon_vote(all_words)
         words = [w for part in all_words for w in part.split("'") if len(w) >= 3]
         known = sum(is_word(w) or is_word(strip_accents(w)) for w in words)
-        if (len(words) < OTHER_MIN_WORDS or known / len(words) > OTHER_KNOWN_WORDS or explicit_switch(text)
-                or (en + fr >= 2 and (en + fr) / len(all_words) >= OTHER_KNOWN_WORDS)):
+        if (
+            len(words) < OTHER_MIN_WORDS
+            or known / len(words) > OTHER_KNOWN_WORDS
+            or explicit_switch(text)
+            or (en + fr >= 2 and (en + fr) / len(all_words) >= OTHER_KNOWN_WORDS)
+        ):
             return None
         best = None
     try:
@@ -265,8 +271,12 @@ def plain_langdetect(text: str) -> str:
 
 # "I don't speak French" asks for English, though it contains "speak French".
 _CANNOT_READ = {
-    "en": re.compile(r"\b(?:don'?t|do not|can'?t|cannot|no) (?:speak|understand|read|talk)(?: any)? french\b", re.IGNORECASE),
-    "fr": re.compile(r"\b(?:parle|parles|comprends|comprend|lis) pas (?:l'|l’)?anglais\b|\bpas (?:l'|l’)?anglais\b", re.IGNORECASE),
+    "en": re.compile(
+        r"\b(?:don'?t|do not|can'?t|cannot|no) (?:speak|understand|read|talk)(?: any)? french\b", re.IGNORECASE
+    ),
+    "fr": re.compile(
+        r"\b(?:parle|parles|comprends|comprend|lis) pas (?:l'|l’)?anglais\b|\bpas (?:l'|l’)?anglais\b", re.IGNORECASE
+    ),
 }
 
 

@@ -23,6 +23,7 @@ to expire, and its own ticket, issued a moment later, expires with it; the messa
 while it waits, so only the tickets of dead nodes expire; the lifetime bounds how long a node may
 hold the lock once it is served.
 """
+
 from __future__ import annotations
 
 import json
@@ -50,7 +51,9 @@ class AtomicRedisLockStore(RedisLockStore):
         super().__init__(*args, **kwargs)
         self._lifetimes: Dict[Tuple[str, int], float] = {}
 
-    def _atomic(self, conversation_id: str, change: Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], T]]) -> T:
+    def _atomic(
+        self, conversation_id: str, change: Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], T]]
+    ) -> T:
         import redis
 
         key = self.key_prefix + conversation_id
@@ -141,8 +144,9 @@ def lock_store_url(endpoint_config: Optional[EndpointConfig] = None) -> str:
     if url and urlsplit(url).scheme not in ("redis", "rediss"):
         raise ConfigurationError("LOCK_STORE_URL must be redis://[:password@]host:port/db")
     if profile() == "scaled" and not url:
-        raise ConfigurationError("ASSISTANT_PROFILE=scaled needs LOCK_STORE_URL=redis://host:port/db "
-                                 "(the lock all Rasa nodes share)")
+        raise ConfigurationError(
+            "ASSISTANT_PROFILE=scaled needs LOCK_STORE_URL=redis://host:port/db (the lock all Rasa nodes share)"
+        )
     return url
 
 
@@ -153,10 +157,13 @@ def create_lock_store(endpoint_config: Optional[EndpointConfig] = None) -> LockS
     parts = urlsplit(url)
     logger.debug("Lock store: %s", redacted(url))
     return AtomicRedisLockStore(
-        host=parts.hostname or "localhost", port=parts.port or 6379, db=int(parts.path.strip("/") or 1),
+        host=parts.hostname or "localhost",
+        port=parts.port or 6379,
+        db=int(parts.path.strip("/") or 1),
         username=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password else None,
-        use_ssl=parts.scheme == "rediss")
+        use_ssl=parts.scheme == "rediss",
+    )
 
 
 class EnvLockStore:

@@ -25,6 +25,7 @@ written against: the SHA-256 of its source (`inspect.getsource`) is recorded bel
 and tests/test_startup.py fails when a Rasa upgrade changes it. A function whose source changed
 is left alone (stock behaviour), with a warning.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -98,8 +99,7 @@ def _action_call_format(self: RemoteAction, tracker, domain) -> Dict[Text, Any]:
         return _original("RemoteAction._action_call_format")(self, tracker, domain)
     state = tracker.current_state()  # everything but the events
     state["events"] = [e.as_dict() for e in session_tail(tracker.events, limit)]
-    result = {"next_action": self._name, "sender_id": tracker.sender_id, "tracker": state,
-              "version": rasa.__version__}
+    result = {"next_action": self._name, "sender_id": tracker.sender_id, "tracker": state, "version": rasa.__version__}
     if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(self.name()):
         result["domain"] = domain.as_dict()
     return result
@@ -119,10 +119,10 @@ def _resolve_by_type(type_name: Text, default: Optional[Type[Event]] = None) -> 
 
 @dataclass(frozen=True)
 class Patch:
-    name: str            # "Class.function" in Rasa
+    name: str  # "Class.function" in Rasa
     replacement: Callable
-    source_sha256: str   # of inspect.getsource(the Rasa function) in the Rasa version these fixes were written for
-    optional: bool       # RASA_SPEEDUPS=off leaves it out (side-by-side benchmarks)
+    source_sha256: str  # of inspect.getsource(the Rasa function) in the Rasa version these fixes were written for
+    optional: bool  # RASA_SPEEDUPS=off leaves it out (side-by-side benchmarks)
 
 
 _TARGETS = {
@@ -132,12 +132,24 @@ _TARGETS = {
 }
 
 PATCHES = (
-    Patch("RemoteAction._validate_action_result", _validate_action_result,
-          "f8cdb4be6812396167ced74161b2ccd65c5ea676ad86d7d359d8c322d9d8dc42", optional=False),
-    Patch("RemoteAction._action_call_format", _action_call_format,
-          "428795b944f22edba142d278ec47a30098975b01463ba337ec447dade52a0492", optional=True),
-    Patch("Event.resolve_by_type", _resolve_by_type,
-          "b5cf570fa7f286c7059ec73d8880528d03a78b28cf4e80285a46079c0fa65968", optional=True),
+    Patch(
+        "RemoteAction._validate_action_result",
+        _validate_action_result,
+        "f8cdb4be6812396167ced74161b2ccd65c5ea676ad86d7d359d8c322d9d8dc42",
+        optional=False,
+    ),
+    Patch(
+        "RemoteAction._action_call_format",
+        _action_call_format,
+        "428795b944f22edba142d278ec47a30098975b01463ba337ec447dade52a0492",
+        optional=True,
+    ),
+    Patch(
+        "Event.resolve_by_type",
+        _resolve_by_type,
+        "b5cf570fa7f286c7059ec73d8880528d03a78b28cf4e80285a46079c0fa65968",
+        optional=True,
+    ),
 )
 
 
@@ -167,8 +179,7 @@ def install() -> List[str]:
             continue
         original = current(patch.name)
         if source_sha256(original) != patch.source_sha256:
-            logger.warning("Rasa's %s is not the one bot/rasa_speedups.py was written for: left as it is.",
-                           patch.name)
+            logger.warning("Rasa's %s is not the one bot/rasa_speedups.py was written for: left as it is.", patch.name)
             continue
         owner, attr = _TARGETS[patch.name]
         _originals[patch.name] = original

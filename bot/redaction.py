@@ -20,6 +20,7 @@ What is scrubbed from a string:
   strings (Telegram bot tokens, JWTs, `Bearer ...`, `token=...`);
 - phone numbers and e-mail addresses.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -55,8 +56,10 @@ _PATTERNS: List[Tuple[re.Pattern, Any]] = [
     (re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"), SECRET),
     # Authorization headers and token query parameters.
     (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}"), lambda m: f"{m.group(1)} {SECRET}"),
-    (re.compile(r"(?i)\b((?:auth_)?token|secret|password|api_key)([\"']?\s*[=:]\s*[\"']?)([^\s&\"',;}]{4,})"),
-     lambda m: f"{m.group(1)}{m.group(2)}{SECRET}"),
+    (
+        re.compile(r"(?i)\b((?:auth_)?token|secret|password|api_key)([\"']?\s*[=:]\s*[\"']?)([^\s&\"',;}]{4,})"),
+        lambda m: f"{m.group(1)}{m.group(2)}{SECRET}",
+    ),
     (re.compile(r"(?i)(x-(?:bridge|action)-token[\"']?\s*[:=]\s*[\"']?)([^\s\"',;}]+)"), lambda m: m.group(1) + SECRET),
     # Private keys.
     (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)", re.S), SECRET),
@@ -70,8 +73,10 @@ _PATTERNS: List[Tuple[re.Pattern, Any]] = [
     (re.compile(r"(?<![\w.:-])\d{3}[\s.-]\d{4}(?![\w:])"), "[phone]"),
     # Conversation ids in API paths and in Rasa's own log lines about a conversation.
     (re.compile(r"(/conversations/)([^/?\s\"']+)"), lambda m: m.group(1) + sender_ref(m.group(2))),
-    (re.compile(r"(?i)((?:conversation(?: id)?|for id|sender(?:_id)?|recipient_id)[\"']?\s*[:=]?\s*)'([^']+)'"),
-     lambda m: f"{m.group(1)}'{sender_ref(m.group(2))}'"),
+    (
+        re.compile(r"(?i)((?:conversation(?: id)?|for id|sender(?:_id)?|recipient_id)[\"']?\s*[:=]?\s*)'([^']+)'"),
+        lambda m: f"{m.group(1)}'{sender_ref(m.group(2))}'",
+    ),
 ]
 
 
@@ -125,7 +130,11 @@ class _InFlight:
         with self._lock:
             if value in self._values:
                 kind, users, _ = self._values[value]
-                self._values[value] = (kind, users - 1, time.monotonic() + _GRACE_SECONDS if users <= 1 else float("inf"))
+                self._values[value] = (
+                    kind,
+                    users - 1,
+                    time.monotonic() + _GRACE_SECONDS if users <= 1 else float("inf"),
+                )
 
     def _expire(self) -> None:
         now = time.monotonic()
@@ -145,7 +154,9 @@ class _InFlight:
                         if len(variant) >= _MIN_VALUE_LENGTH:
                             kinds.setdefault(variant.lower(), sender_ref(value) if kind == "sender" else REDACTED)
                 alternatives = sorted(kinds, key=len, reverse=True)
-                self._regex = re.compile("|".join(map(re.escape, alternatives)), re.IGNORECASE) if alternatives else None
+                self._regex = (
+                    re.compile("|".join(map(re.escape, alternatives)), re.IGNORECASE) if alternatives else None
+                )
                 self._kinds = kinds
                 self._dirty = False
             return self._regex, self._kinds

@@ -9,6 +9,7 @@ loop: bot/tracker_store.py); run this job from cron or a systemd timer when that
 (RETENTION_SWEEP_MINUTES=0, e.g. on a fleet of Rasa nodes), or to be sure the deletion happens
 even while Rasa is stopped. See docs/deploy.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,10 @@ def _sweep_once() -> int:
 
     try:
         if tracker_store_url().startswith(("memory:", "in-memory:", "inmemory:")):
-            print("retention: memory:// lives inside the Rasa process; its own sweep "
-                  "(RETENTION_SWEEP_MINUTES) deletes expired conversations there.")
+            print(
+                "retention: memory:// lives inside the Rasa process; its own sweep "
+                "(RETENTION_SWEEP_MINUTES) deletes expired conversations there."
+            )
             return 0
         store = ErasingTrackerStore(None)
         started = time.monotonic()
@@ -56,8 +59,10 @@ def _sweep_once() -> int:
         print(f"retention: failed ({type(e).__name__}) on {redacted(tracker_store_url())}", file=sys.stderr)
         return 1
     hours = store.retention / 3600
-    print(f"retention: deleted {deleted} conversation(s) with no message in the last {hours:g} h "
-          f"from {redacted(tracker_store_url())} in {time.monotonic() - started:.2f} s")
+    print(
+        f"retention: deleted {deleted} conversation(s) with no message in the last {hours:g} h "
+        f"from {redacted(tracker_store_url())} in {time.monotonic() - started:.2f} s"
+    )
     return 0
 
 

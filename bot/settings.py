@@ -18,6 +18,7 @@ variable (the stores, the web channel's limits and the Telegram bridge all use i
 
 Importing this module reads nothing and needs nothing but python-dotenv: it runs before Rasa loads.
 """
+
 from __future__ import annotations
 
 import os
@@ -87,8 +88,13 @@ def text(name: str, default: str = "", env: Optional[Mapping[str, str]] = None) 
     return raw or default
 
 
-def number(name: str, default: N, kind: Callable[[str], N] = float, allow_zero: bool = True,
-           env: Optional[Mapping[str, str]] = None) -> N:
+def number(
+    name: str,
+    default: N,
+    kind: Callable[[str], N] = float,
+    allow_zero: bool = True,
+    env: Optional[Mapping[str, str]] = None,
+) -> N:
     """A number >= 0 (> 0 with allow_zero=False); `default` when unset or empty; else SettingError."""
     raw = ((os.environ if env is None else env).get(name) or "").strip()
     if not raw:
@@ -108,14 +114,18 @@ def number(name: str, default: N, kind: Callable[[str], N] = float, allow_zero: 
 def main(argv=None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] != ["exports"] or len(args) not in (1, 3) or (len(args) == 3 and args[1] != "--file"):
-        print("usage: python -m bot.settings exports [--file PATH]   (prints shell exports for scripts/load-env.sh)",
-              file=sys.stderr)
+        print(
+            "usage: python -m bot.settings exports [--file PATH]   (prints shell exports for scripts/load-env.sh)",
+            file=sys.stderr,
+        )
         return 2
     try:
         sys.stdout.write(shell_exports(args[2] if len(args) == 3 else Path.cwd() / ".env"))
     except ImportError:
-        print("python-dotenv is not installed in this Python; `make setup` installs it (requirements.txt).",
-              file=sys.stderr)
+        print(
+            "python-dotenv is not installed in this Python; `make setup` installs it (requirements.txt).",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

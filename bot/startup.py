@@ -27,6 +27,7 @@ depends on which module happens to be imported first.
 (`UnsupportedRasaVersion`, a RasaException: Rasa's CLI prints the message and exits with 1).
 Each step is safe to run twice: each checks whether it is already in place.
 """
+
 from __future__ import annotations
 
 import logging
@@ -52,7 +53,8 @@ def unsupported_rasa_version(found: str) -> Exception:
         f"This assistant was written for Rasa {SUPPORTED_RASA_VERSION} and found Rasa {found}. "
         f"Its start-up (bot/startup.py) replaces Rasa internals that differ between releases, so it "
         f"refuses to start. Install the pinned version: "
-        f"pip install -r requirements.txt -c requirements.lock (or `make setup`).")
+        f"pip install -r requirements.txt -c requirements.lock (or `make setup`)."
+    )
 
 
 def check_rasa_version() -> None:

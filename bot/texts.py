@@ -3,6 +3,7 @@
 Both files are read again when they change on disk (see actions/directory.py), so staff edits show
 without restarting the assistant.
 """
+
 from __future__ import annotations
 
 import os

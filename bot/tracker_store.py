@@ -21,6 +21,7 @@ environment, so the same files serve every deployment (see .env.example):
 Retention is a real deletion: rows are deleted from the store by the sweep, and a conversation
 found expired when it is read is deleted at that moment, so it is never continued.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -130,7 +131,8 @@ def tracker_store_url(url: Optional[Text] = None) -> str:
     if profile() == "scaled" and not url.startswith(("postgresql://", "postgresql+psycopg2://")):
         raise ConfigurationError(
             "ASSISTANT_PROFILE=scaled needs TRACKER_STORE_URL=postgresql://user:password@host:port/db "
-            "(all Rasa nodes share it)")
+            "(all Rasa nodes share it)"
+        )
     return url or f"sqlite:///{DEFAULT_SQLITE}"
 
 
@@ -150,8 +152,7 @@ def _kind(url: str) -> str:
         return "redis"
     if scheme in ("memory", "in-memory", "inmemory"):
         return "memory"
-    raise ConfigurationError(f"TRACKER_STORE_URL: unsupported scheme {scheme!r} "
-                             "(sqlite, postgresql, redis or memory)")
+    raise ConfigurationError(f"TRACKER_STORE_URL: unsupported scheme {scheme!r} (sqlite, postgresql, redis or memory)")
 
 
 class ErasingTrackerStore(TrackerStore):
@@ -235,8 +236,11 @@ class ErasingTrackerStore(TrackerStore):
                 self._pending_erase.discard(sender_id)
             except Exception as e:  # still marked: never read back, retried at the next sweep
                 # The error type only: no sender id, and no error text (an SQL error can quote stored data).
-                logger.error("Retrying the deletion of a conversation failed (%s); it stays marked for deletion "
-                             "and is retried at the next sweep.", type(e).__name__)
+                logger.error(
+                    "Retrying the deletion of a conversation failed (%s); it stays marked for deletion "
+                    "and is retried at the next sweep.",
+                    type(e).__name__,
+                )
         return self._delete_older_than(cutoff)
 
     def _delete_older_than(self, cutoff: float) -> int:
@@ -269,8 +273,7 @@ class ErasingTrackerStore(TrackerStore):
                 if deleted:
                     logger.info("Retention: deleted %d conversation(s).", deleted)
             except Exception as e:
-                logger.error("Retention sweep failed (%s); next try in %.0f s.", type(e).__name__,
-                             self._sweep_every)
+                logger.error("Retention sweep failed (%s); next try in %.0f s.", type(e).__name__, self._sweep_every)
             await asyncio.sleep(self._sweep_every)
 
 
@@ -321,8 +324,7 @@ class ErasingSQLTrackerStore(ErasingTrackerStore, SQLTrackerStore):
     def delete(self, sender_id: Text) -> None:
         with self.session_scope() as session:
             self._lock(session, sender_id)
-            session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete(
-                synchronize_session=False)
+            session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete(synchronize_session=False)
             session.commit()
 
     def _delete_older_than(self, cutoff: float) -> int:
@@ -330,8 +332,13 @@ class ErasingSQLTrackerStore(ErasingTrackerStore, SQLTrackerStore):
 
         E = self.SQLEvent
         with self.session_scope() as session:
-            candidates = [s for (s,) in session.query(E.sender_id).group_by(E.sender_id)
-                          .having(func.max(E.timestamp) < cutoff).all()]
+            candidates = [
+                s
+                for (s,) in session.query(E.sender_id)
+                .group_by(E.sender_id)
+                .having(func.max(E.timestamp) < cutoff)
+                .all()
+            ]
         deleted, failed = 0, 0
         for sender_id in candidates:
             try:
@@ -347,8 +354,11 @@ class ErasingSQLTrackerStore(ErasingTrackerStore, SQLTrackerStore):
                 failed += 1
                 last_error = type(e).__name__
         if failed:
-            logger.error("Retention: %d expired conversation(s) could not be deleted (%s); next try at the "
-                         "next sweep.", failed, last_error)
+            logger.error(
+                "Retention: %d expired conversation(s) could not be deleted (%s); next try at the next sweep.",
+                failed,
+                last_error,
+            )
         return deleted
 
     def close(self) -> None:
@@ -364,10 +374,16 @@ class ErasingRedisTrackerStore(ErasingTrackerStore, RedisTrackerStore):
         parts = urlsplit(url)
         self._setup_erasing()
         super().__init__(
-            domain=domain, host=parts.hostname or "localhost", port=parts.port or 6379,
-            db=int(parts.path.strip("/") or 0), username=unquote(parts.username) if parts.username else None,
-            password=unquote(parts.password) if parts.password else None, use_ssl=parts.scheme == "rediss",
-            record_exp=max(1, int(self.retention)), event_broker=event_broker)
+            domain=domain,
+            host=parts.hostname or "localhost",
+            port=parts.port or 6379,
+            db=int(parts.path.strip("/") or 0),
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            use_ssl=parts.scheme == "rediss",
+            record_exp=max(1, int(self.retention)),
+            event_broker=event_broker,
+        )
 
     def delete(self, sender_id: Text) -> None:
         self.red.delete(self.key_prefix + sender_id)
@@ -379,7 +395,7 @@ class ErasingRedisTrackerStore(ErasingTrackerStore, RedisTrackerStore):
             stored = self.red.get(key)
             if stored is None:
                 continue
-            tracker = self.deserialise_tracker(key[len(self.key_prefix):], stored)
+            tracker = self.deserialise_tracker(key[len(self.key_prefix) :], stored)
             if tracker is None or not tracker.events or (tracker.events[-1].timestamp or 0) < cutoff:
                 deleted += self.red.delete(key)
         return deleted
@@ -415,4 +431,3 @@ _BACKENDS: Dict[str, type] = {
     "redis": ErasingRedisTrackerStore,
     "memory": ErasingInMemoryTrackerStore,
 }
-

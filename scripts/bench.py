@@ -10,6 +10,7 @@
 
 Timing is never asserted in tests: these machines are shared. Compare the ratios.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,14 +73,24 @@ def rss_mb(pid: int) -> float:
 
 
 def train(project: Path, out: Path, config: Path = None, nlu_only=False) -> float:
-    cmd = [str(BIN / "rasa"), "train"] + (["nlu"] if nlu_only else []) + ["--out", str(out), "--fixed-model-name", "m", "--quiet"]
+    cmd = (
+        [str(BIN / "rasa"), "train"]
+        + (["nlu"] if nlu_only else [])
+        + ["--out", str(out), "--fixed-model-name", "m", "--quiet"]
+    )
     if config:
         cmd += ["--config", str(config)]
     if not nlu_only:
         cmd += ["--force"]
     t0 = time.perf_counter()
-    subprocess.run(cmd, cwd=project, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        cmd,
+        cwd=project,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - t0
 
 
@@ -164,8 +175,13 @@ def main():
         # Stock assistant, for side-by-side figures.
         stock = tmp / "stock"
         stock.mkdir()
-        subprocess.run([str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(stock)], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
+        subprocess.run(
+            [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(stock)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        )
         for f in (stock / "models").glob("*.tar.gz"):
             f.unlink()
         stock_train = train(stock, stock / "models")
@@ -177,37 +193,67 @@ def main():
 
         # NLU: spaCy blank tokenizer vs whitespace tokenizer, same data, same seed.
         ws_config = tmp / "config-whitespace.yml"
-        ws_config.write_text((ROOT / "config.yml").read_text().replace(
-            "bot.nlu.tokenizer.BilingualSpacyTokenizer", "WhitespaceTokenizer"))
+        ws_config.write_text(
+            (ROOT / "config.yml")
+            .read_text()
+            .replace("bot.nlu.tokenizer.BilingualSpacyTokenizer", "WhitespaceTokenizer")
+        )
         if not args.skip_nlu:
             train(ROOT, tmp / "ws", ws_config, nlu_only=True)
             spacy_scores = intent_scores(ours_model)
             ws_scores = intent_scores(tmp / "ws" / "m.tar.gz")
-        for lang in ([] if args.skip_nlu else ["en", "fr"]):
+        for lang in [] if args.skip_nlu else ["en", "fr"]:
             acc, f1, rec, n = spacy_scores[lang]
             wacc, wf1, _, _ = ws_scores[lang]
-            rows.append((f"Intent accuracy / macro-F1, {lang.upper()} sealed set (n={n})",
-                         f"{acc:.1%} / {f1:.3f}", f"whitespace tokenizer: {wacc:.1%} / {wf1:.3f}"))
+            rows.append(
+                (
+                    f"Intent accuracy / macro-F1, {lang.upper()} sealed set (n={n})",
+                    f"{acc:.1%} / {f1:.3f}",
+                    f"whitespace tokenizer: {wacc:.1%} / {wf1:.3f}",
+                )
+            )
             rows.append((f"Emergency recall, {lang.upper()} (NLU + safety net)", f"{rec:.1%}", ""))
         ours_lang, plain_lang, n = language_scores()
-        rows.append((f"Language accuracy (n={n} conversations)", f"{ours_lang:.1%}", f"plain langdetect: {plain_lang:.1%}"))
+        rows.append(
+            (f"Language accuracy (n={n} conversations)", f"{ours_lang:.1%}", f"plain langdetect: {plain_lang:.1%}")
+        )
 
-        with Assistant(model=ours_model) as ours, Assistant(model=next((stock / "models").glob("*.tar.gz")), project=stock, with_actions=False) as base:
+        with (
+            Assistant(model=ours_model) as ours,
+            Assistant(model=next((stock / "models").glob("*.tar.gz")), project=stock, with_actions=False) as base,
+        ):
             hooks = {"ours": ours.webhook, "stock": base.webhook}
             for url in hooks.values():  # warm up
                 for i in range(5):
                     post(url, f"warm-{i}", "hello")
             lat = latency(hooks)
             tp_ours, tp_stock = throughput(ours.webhook), throughput(base.webhook)
-            rows.append(("Latency p50 / p95, sequential REST (ms)", f"{lat['ours'][0]:.0f} / {lat['ours'][1]:.0f}",
-                         f"stock: {lat['stock'][0]:.0f} / {lat['stock'][1]:.0f}; p95 ratio {lat['ours'][1] / lat['stock'][1]:.2f}x (target <= 1.5x)"))
-            rows.append(("Throughput, 8 concurrent senders (msg/s)", f"{tp_ours:.1f}",
-                         f"stock: {tp_stock:.1f}; ratio {tp_ours / tp_stock:.2f}x (target >= 0.8x)"))
+            rows.append(
+                (
+                    "Latency p50 / p95, sequential REST (ms)",
+                    f"{lat['ours'][0]:.0f} / {lat['ours'][1]:.0f}",
+                    f"stock: {lat['stock'][0]:.0f} / {lat['stock'][1]:.0f}; p95 ratio {lat['ours'][1] / lat['stock'][1]:.2f}x (target <= 1.5x)",
+                )
+            )
+            rows.append(
+                (
+                    "Throughput, 8 concurrent senders (msg/s)",
+                    f"{tp_ours:.1f}",
+                    f"stock: {tp_stock:.1f}; ratio {tp_ours / tp_stock:.2f}x (target >= 0.8x)",
+                )
+            )
             r = {k: rss_mb(v) for k, v in ours.pids.items()}
-            rows.append(("RSS, Rasa server (MB)", f"{r['rasa']:.0f}", f"stock: {rss_mb(base.pids['rasa']):.0f} (target < 1600)"))
+            rows.append(
+                ("RSS, Rasa server (MB)", f"{r['rasa']:.0f}", f"stock: {rss_mb(base.pids['rasa']):.0f} (target < 1600)")
+            )
             rows.append(("RSS, action server (MB)", f"{r['actions']:.0f}", "stock: none"))
-        rows.append(("Training time, full (s)", f"{ours_train:.0f}" if ours_train else "skipped",
-                     f"stock: {stock_train:.0f} (target < 180)"))
+        rows.append(
+            (
+                "Training time, full (s)",
+                f"{ours_train:.0f}" if ours_train else "skipped",
+                f"stock: {stock_train:.0f} (target < 180)",
+            )
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

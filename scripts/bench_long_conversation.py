@@ -7,6 +7,7 @@ and prints the median latency around turn 10 and turn 300, side by side:
   - the same without those two fixes (RASA_SPEEDUPS=off), i.e. stock Rasa's behaviour.
 Also prints the size of the action call at turn 300, both ways. Figures only; nothing is asserted.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.servers import Assistant  # noqa: E402
 
 TURNS = 300
-MESSAGES = ["hello", "what happens when I call?", "thanks", "more options", "I need legal help", "ok",
-            "merci", "bonjour"]
+MESSAGES = [
+    "hello",
+    "what happens when I call?",
+    "thanks",
+    "more options",
+    "I need legal help",
+    "ok",
+    "merci",
+    "bonjour",
+]
 
 
 def action_call_bytes(tracker_json: dict, max_events: int) -> int:
@@ -53,8 +62,12 @@ def run(env: dict) -> dict:
             bot.say("long-conversation", MESSAGES[i % len(MESSAGES)])
             latencies.append((time.perf_counter() - start) * 1000)
         tracker = bot.tracker("long-conversation")
-    return {"turn10": statistics.median(latencies[5:15]), "turn300": statistics.median(latencies[-10:]),
-            "events": len(tracker["events"]), "tracker": tracker}
+    return {
+        "turn10": statistics.median(latencies[5:15]),
+        "turn300": statistics.median(latencies[-10:]),
+        "events": len(tracker["events"]),
+        "tracker": tracker,
+    }
 
 
 def main() -> None:
@@ -63,11 +76,13 @@ def main() -> None:
     sent_ours = action_call_bytes(ours["tracker"], 60)
     sent_stock = action_call_bytes(ours["tracker"], 0)
     print(f"\nOne conversation, {TURNS} turns ({ours['events']} events), sequential, loopback:\n")
-    print(f"| measure | this assistant | stock payload and event lookup |")
-    print(f"|---|---|---|")
+    print("| measure | this assistant | stock payload and event lookup |")
+    print("|---|---|---|")
     print(f"| median latency around turn 10 (ms) | {ours['turn10']:.0f} | {stock['turn10']:.0f} |")
     print(f"| median latency around turn 300 (ms) | {ours['turn300']:.0f} | {stock['turn300']:.0f} |")
-    print(f"| turn 300 / turn 10 | {ours['turn300'] / ours['turn10']:.1f}x | {stock['turn300'] / stock['turn10']:.1f}x |")
+    print(
+        f"| turn 300 / turn 10 | {ours['turn300'] / ours['turn10']:.1f}x | {stock['turn300'] / stock['turn10']:.1f}x |"
+    )
     print(f"| action call at turn 300 (bytes) | {sent_ours:,} | {sent_stock:,} |")
 
 

@@ -9,6 +9,7 @@ p50 and p95 latency and the error count (which must be 0: the exit status is 1 o
 Timing depends on the machine: compare the two columns, not the absolute figures. On a 2-core
 machine the nodes share the cores with PostgreSQL, Redis, nginx, the action server and the clients.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,15 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from tests.servers import ScaledStack, post  # noqa: E402
 
-MESSAGES = ["hello", "my boss keeps my passport and says I owe him", "what is human trafficking",
-            "I need a place to stay", "can I talk to someone", "merci", "il prend tout mon argent"]
+MESSAGES = [
+    "hello",
+    "my boss keeps my passport and says I owe him",
+    "what is human trafficking",
+    "I need a place to stay",
+    "can I talk to someone",
+    "merci",
+    "il prend tout mon argent",
+]
 
 
 def run_load(webhook: str, conversations: int, turns: int, concurrency: int):
@@ -66,8 +74,9 @@ def main() -> int:
 
     print("Starting PostgreSQL, Redis, nginx, 1 action server and 2 Rasa nodes on loopback...", flush=True)
     t0 = time.perf_counter()
-    with ScaledStack(nodes=2, action_servers=1, sites={"one": [0], "two": [0, 1]},
-                     env={"RETENTION_SWEEP_MINUTES": "0"}) as stack:
+    with ScaledStack(
+        nodes=2, action_servers=1, sites={"one": [0], "two": [0, 1]}, env={"RETENTION_SWEEP_MINUTES": "0"}
+    ) as stack:
         print(f"ready in {time.perf_counter() - t0:.0f} s", flush=True)
         for site in ("one", "two"):  # warm up both nodes (first turns load lazily)
             run_load(stack.webhook(site), 8, 2, 8)
@@ -80,9 +89,11 @@ def main() -> int:
 
     per_run = args.conversations * args.turns
     print()
-    print(f"make bench-scale: nginx -> Rasa nodes (PostgreSQL tracker store, Redis lock store, 1 action "
-          f"server), {args.concurrency} concurrent clients, {args.conversations} conversations x {args.turns} "
-          f"messages per run, {args.rounds} alternating rounds, {os.cpu_count()} CPU cores, loopback only")
+    print(
+        f"make bench-scale: nginx -> Rasa nodes (PostgreSQL tracker store, Redis lock store, 1 action "
+        f"server), {args.concurrency} concurrent clients, {args.conversations} conversations x {args.turns} "
+        f"messages per run, {args.rounds} alternating rounds, {os.cpu_count()} CPU cores, loopback only"
+    )
     print()
     print("| Rasa nodes | messages | errors | throughput (msg/s) | p50 (ms) | p95 (ms) |")
     print("|---|---|---|---|---|---|")

@@ -9,6 +9,7 @@ Prints, side by side:
   /exit to the neutral line.
 No internet; nothing here is a test (no timing is asserted anywhere).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,16 @@ from tests.fake_telegram import BridgeProcess, FakeTelegram  # noqa: E402
 from tests.servers import Assistant  # noqa: E402
 
 TOKEN = "7000000002:AABenchTokenNotARealOne_x9Yq2Lm4Np6Rs8Tu"  # not-a-secret (fake, for the benchmark)
-MESSAGES = ["hello", "someone controls my money", "merci", "mon patron garde mon passeport", "what happens when I call",
-            "is this job offer safe", "thank you", "ok"]
+MESSAGES = [
+    "hello",
+    "someone controls my money",
+    "merci",
+    "mon patron garde mon passeport",
+    "what happens when I call",
+    "is this job offer safe",
+    "thank you",
+    "ok",
+]
 
 
 def pct(values, p):
@@ -59,7 +68,9 @@ def main() -> None:
             a, b = fn(through), fn(direct)
             print(f"{name:48} {ms(a):>10} {ms(b):>12} {a / b:>6.2f}")
 
-        print(f"\n{'erase of a chat with':24} {'ids deleted':>12} {'deleteMessages calls':>21} {'/exit -> neutral line (ms)':>27}")
+        print(
+            f"\n{'erase of a chat with':24} {'ids deleted':>12} {'deleteMessages calls':>21} {'/exit -> neutral line (ms)':>27}"
+        )
         cleared = text("telegram_erased", "en")
         for turns in (5, 60, 150):
             chat = 8200000000 + turns
@@ -71,8 +82,11 @@ def main() -> None:
             shown = len(fake.visible(chat))
             t = time.perf_counter()
             mid = fake.user_says(chat, "/exit", "en")
-            fake.wait(lambda: any(m.message_id > mid and m.text.startswith(cleared) for m in fake.bot_messages(chat)),
-                      60, "the neutral line")
+            fake.wait(
+                lambda: any(m.message_id > mid and m.text.startswith(cleared) for m in fake.bot_messages(chat)),
+                60,
+                "the neutral line",
+            )
             took = time.perf_counter() - t
             calls = [c for c in fake.calls_to("deleteMessages")[before:] if c.params["chat_id"] == chat]
             deleted = sum(len(c.params["message_ids"]) for c in calls)

@@ -10,6 +10,7 @@ the value looks random (long, mixed, not a placeholder such as `change-me`, `<..
 A line that really must hold such a string for a test can say `not-a-secret` in a comment.
 Exit status 1 and one line per finding (file:line: kind), never the value itself.
 """
+
 from __future__ import annotations
 
 import math
@@ -36,8 +37,11 @@ PATTERNS: List[Tuple[str, re.Pattern]] = [
     ("password in a URL", re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s:/@'\"]+:([^\s:/@'\"$<{]{6,})@")),
 ]
 ASSIGNMENT = re.compile(
-    r"(?i)\b[\w.-]*(?:token|secret|password|passwd|api[_-]?key|private[_-]?key)[\w.-]*[\"']?\s*[:=]\s*[\"']?([^\s\"'#,;)}]+)")
-PLACEHOLDER = re.compile(r"(?i)change|example|your|placeholder|replace|dummy|fake|redacted|secret\]|xxx|\.\.\.|^<|^\$|^\{|^%|none|null|true|false")
+    r"(?i)\b[\w.-]*(?:token|secret|password|passwd|api[_-]?key|private[_-]?key)[\w.-]*[\"']?\s*[:=]\s*[\"']?([^\s\"'#,;)}]+)"
+)
+PLACEHOLDER = re.compile(
+    r"(?i)change|example|your|placeholder|replace|dummy|fake|redacted|secret\]|xxx|\.\.\.|^<|^\$|^\{|^%|none|null|true|false"
+)
 
 # Documentation writes postgresql://user:password@host: the word itself is not a secret.
 URL_PASSWORD_PLACEHOLDER = re.compile(r"(?i)pass(?:word)?|passwd|pwd|secret|\*+|x+")
@@ -70,8 +74,12 @@ def findings(text: str) -> Iterator[Tuple[int, str]]:
 
 def candidate_files(root: Path) -> Iterable[Path]:
     try:
-        out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root,
-                             capture_output=True, check=True).stdout
+        out = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=root,
+            capture_output=True,
+            check=True,
+        ).stdout
         names = [n for n in out.decode("utf-8", "replace").split("\0") if n]
         return [root / n for n in names if not set(Path(n).parts) & SKIP_DIRS]
     except (OSError, subprocess.CalledProcessError):  # not a git checkout: walk the tree
@@ -104,8 +112,11 @@ def main(argv: List[str]) -> int:
     for problem in problems:
         print(problem)
     if problems:
-        print(f"\n{len(problems)} token-like string(s) found. Secrets go in the environment or .env "
-              "(never committed); see .env.example.", file=sys.stderr)
+        print(
+            f"\n{len(problems)} token-like string(s) found. Secrets go in the environment or .env "
+            "(never committed); see .env.example.",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -10,6 +10,7 @@ Plain static files, with the headers a help page for people at risk should send:
 
     python scripts/serve_web.py --port 8080 --assistant http://localhost:5005 [--directory web]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,9 +43,12 @@ class Handler(SimpleHTTPRequestHandler):
     headers_to_send: dict = {}
     assistant: Optional[str] = None
 
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
-                      ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
-                      ".html": "text/html; charset=utf-8"}
+    extensions_map = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript; charset=utf-8",
+        ".css": "text/css; charset=utf-8",
+        ".html": "text/html; charset=utf-8",
+    }
 
     def end_headers(self) -> None:
         for name, value in self.headers_to_send.items():
@@ -68,8 +72,13 @@ class Handler(SimpleHTTPRequestHandler):
         pass
 
 
-def make_server(port: int, directory: Path = ROOT / "web", assistant: Optional[str] = None,
-                connect: Iterable[str] = (), host: str = "127.0.0.1") -> ThreadingHTTPServer:
+def make_server(
+    port: int,
+    directory: Path = ROOT / "web",
+    assistant: Optional[str] = None,
+    connect: Iterable[str] = (),
+    host: str = "127.0.0.1",
+) -> ThreadingHTTPServer:
     connect = list(connect) or ([assistant] if assistant else [])
     handler = type("WebHandler", (Handler,), {"headers_to_send": security_headers(connect), "assistant": assistant})
     server = ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(directory)))

@@ -17,6 +17,7 @@ The output is not committed (.gitignore): `make run` and `make test` write it wh
 
     python scripts/widget_texts.py [OUT]     # default: web/widget-texts.js
 """
+
 from __future__ import annotations
 
 import json
@@ -50,8 +51,12 @@ def widget_data() -> Dict[str, Any]:
         for rid, entry in sorted(directory().items())
         if entry.showable and entry.contact
     }
-    return {"texts": texts, "contacts": contacts, "exitWords": sorted(EXIT_WORDS),
-            "limit": Settings.from_env().message_char_limit}
+    return {
+        "texts": texts,
+        "contacts": contacts,
+        "exitWords": sorted(EXIT_WORDS),
+        "limit": Settings.from_env().message_char_limit,
+    }
 
 
 def render() -> str:

@@ -1,4 +1,5 @@
 """Shared fixtures: real rasa-sdk Trackers, a dispatcher, the domain."""
+
 from __future__ import annotations
 
 import os
@@ -88,8 +89,9 @@ def render(rasa_domain):
 
     nlg = TemplatedNaturalLanguageGenerator(rasa_domain.responses)
 
-    def _render(messages: List[Dict[str, Any]], language: str, channel: str = "collector",
-                address: Optional[str] = None) -> List[Dict[str, Any]]:
+    def _render(
+        messages: List[Dict[str, Any]], language: str, channel: str = "collector", address: Optional[str] = None
+    ) -> List[Dict[str, Any]]:
         events = [SlotSet("language", language)] + ([SlotSet("address", address)] if address else [])
         tracker = DialogueStateTracker.from_events("render", events, rasa_domain.slots)
         out = []

@@ -9,6 +9,7 @@ chat's messages (who sent them, whether they were deleted), and can fail the nex
 for getUpdates or, when a webhook is set, POST it to the webhook with its secret token.
 `BridgeProcess` runs the real bridge against it.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -30,8 +31,15 @@ from typing import Any, Callable, Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parents[1]
 
-BOT_USER = {"id": 4242000001, "is_bot": True, "first_name": "Help", "username": "test_help_bot",
-            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+BOT_USER = {
+    "id": 4242000001,
+    "is_bot": True,
+    "first_name": "Help",
+    "username": "test_help_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 
 
 @dataclass
@@ -88,11 +96,21 @@ class FakeTelegram:
         self.server.server_close()
 
     # ------------------------------------------------------------------ test helpers
-    def fail_next(self, method: str, code: int = 429, retry_after: Optional[int] = 1, description: str = "",
-                  chat_id: Optional[int] = None) -> None:
+    def fail_next(
+        self,
+        method: str,
+        code: int = 429,
+        retry_after: Optional[int] = 1,
+        description: str = "",
+        chat_id: Optional[int] = None,
+    ) -> None:
         """The next call to `method` (for `chat_id`, if given) fails with `code`."""
-        error = {"ok": False, "error_code": code,
-                 "description": description or ("Too Many Requests: retry after %s" % retry_after if code == 429 else "Bad Gateway")}
+        error = {
+            "ok": False,
+            "error_code": code,
+            "description": description
+            or ("Too Many Requests: retry after %s" % retry_after if code == 429 else "Bad Gateway"),
+        }
         if code == 429:
             error["parameters"] = {"retry_after": retry_after}
         error["chat_id"] = chat_id
@@ -110,14 +128,25 @@ class FakeTelegram:
             return {"id": chat.id, "type": "private", "first_name": "Sam"}
         return {"id": chat.id, "type": chat.type, "title": "A group"}
 
-    def user_says(self, chat_id: int, text: Optional[str], language_code: Optional[str] = "en",
-                  chat_type: str = "private", user_id: Optional[int] = None, photo: bool = False) -> int:
+    def user_says(
+        self,
+        chat_id: int,
+        text: Optional[str],
+        language_code: Optional[str] = "en",
+        chat_type: str = "private",
+        user_id: Optional[int] = None,
+        photo: bool = False,
+    ) -> int:
         """A user sends a message; returns its message id."""
         chat = self.chat(chat_id, chat_type)
         with self.lock:
             mid = next(self._message_ids)
             chat.messages[mid] = ChatMessage(mid, "user", text)
-        user = {"id": user_id or (chat_id if chat_type == "private" else 777000123), "is_bot": False, "first_name": "Sam"}
+        user = {
+            "id": user_id or (chat_id if chat_type == "private" else 777000123),
+            "is_bot": False,
+            "first_name": "Sam",
+        }
         if language_code:
             user["language_code"] = language_code
         message = {"message_id": mid, "date": int(time.time()), "chat": self._chat_json(chat), "from": user}
@@ -135,16 +164,30 @@ class FakeTelegram:
         chat = self.chat(chat_id)
         with self.lock:
             msg = chat.messages[message_id]
-        data = next(b["callback_data"] for row in msg.reply_markup["inline_keyboard"] for b in row if b["text"] == title)
+        data = next(
+            b["callback_data"] for row in msg.reply_markup["inline_keyboard"] for b in row if b["text"] == title
+        )
         callback_id = f"cb{next(self._callback_ids)}"
         user = {"id": chat_id, "is_bot": False, "first_name": "Sam"}
         if language_code:
             user["language_code"] = language_code
-        self._deliver({"callback_query": {
-            "id": callback_id, "from": user, "chat_instance": "ci1", "data": data,
-            "message": {"message_id": message_id, "date": int(time.time()), "chat": self._chat_json(chat),
-                        "from": BOT_USER, "text": msg.text},
-        }})
+        self._deliver(
+            {
+                "callback_query": {
+                    "id": callback_id,
+                    "from": user,
+                    "chat_instance": "ci1",
+                    "data": data,
+                    "message": {
+                        "message_id": message_id,
+                        "date": int(time.time()),
+                        "chat": self._chat_json(chat),
+                        "from": BOT_USER,
+                        "text": msg.text,
+                    },
+                }
+            }
+        )
         return callback_id
 
     def _deliver(self, body: dict) -> None:
@@ -189,9 +232,11 @@ class FakeTelegram:
 
     def wait_bot_messages(self, chat_id: int, after: int, count: int = 1, timeout: float = 20) -> List[ChatMessage]:
         """Wait until the bot sent `count` messages in the chat with an id above `after`; return them."""
+
         def ready():
             got = [m for m in self.bot_messages(chat_id) if m.message_id > after]
             return got if len(got) >= count else None
+
         return self.wait(ready, timeout, f"{count} bot message(s) in chat")
 
     # ------------------------------------------------------------------ the API
@@ -213,7 +258,7 @@ class FakeTelegram:
                 prefix = f"/bot{fake.token}/"
                 if not parsed.path.startswith(prefix):
                     return self._reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
-                method = parsed.path[len(prefix):]
+                method = parsed.path[len(prefix) :]
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 params = fake._params(self.headers.get("Content-Type") or "", raw, parsed.query)
@@ -288,8 +333,11 @@ class FakeTelegram:
 
     def api_setWebhook(self, p):
         with self.lock:
-            self.webhook = {"url": p["url"], "secret_token": p.get("secret_token"),
-                            "allowed_updates": p.get("allowed_updates")}
+            self.webhook = {
+                "url": p["url"],
+                "secret_token": p.get("secret_token"),
+                "allowed_updates": p.get("allowed_updates"),
+            }
         return True
 
     def api_getWebhookInfo(self, p):
@@ -318,7 +366,13 @@ class FakeTelegram:
         with self.lock:
             mid = next(self._message_ids)
             chat.messages[mid] = ChatMessage(mid, "bot", text, markup)
-        return {"message_id": mid, "date": int(time.time()), "chat": self._chat_json(chat), "from": BOT_USER, "text": text}
+        return {
+            "message_id": mid,
+            "date": int(time.time()),
+            "chat": self._chat_json(chat),
+            "from": BOT_USER,
+            "text": text,
+        }
 
     def _delete(self, chat_id: int, ids: List[int], strict: bool) -> bool:
         chat = self.chat(chat_id)
@@ -348,31 +402,54 @@ class FakeTelegram:
 class BridgeProcess:
     """`python -m bot.channels.telegram`, as `make telegram` runs it, against a FakeTelegram."""
 
-    def __init__(self, fake: FakeTelegram, rasa_url: str, mode: str = "polling", token: str = "",
-                 sender_secret: str = "", webhook_secret: str = "", env: Optional[Dict] = None):
+    def __init__(
+        self,
+        fake: FakeTelegram,
+        rasa_url: str,
+        mode: str = "polling",
+        token: str = "",
+        sender_secret: str = "",
+        webhook_secret: str = "",
+        env: Optional[Dict] = None,
+    ):
         self.fake, self.mode = fake, mode
         self._tmp = tempfile.TemporaryDirectory()
         self.log_path = Path(self._tmp.name) / "bridge.log"
         self.webhook_port = _free_port()
         self.webhook_url = f"http://127.0.0.1:{self.webhook_port}/telegram/hook"
         self.env = {
-            **os.environ, "PYTHONPATH": str(ROOT),
-            "TELEGRAM_BOT_TOKEN": token or fake.token, "TELEGRAM_SENDER_SECRET": sender_secret or "s" * 32,
-            "TELEGRAM_API_BASE_URL": fake.url, "RASA_URL": rasa_url, "TELEGRAM_MODE": mode,
-            "TELEGRAM_ERASE_NOTE_SECONDS": "0.5", "TELEGRAM_ERASE_TIP_SECONDS": "1",
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "TELEGRAM_BOT_TOKEN": token or fake.token,
+            "TELEGRAM_SENDER_SECRET": sender_secret or "s" * 32,
+            "TELEGRAM_API_BASE_URL": fake.url,
+            "RASA_URL": rasa_url,
+            "TELEGRAM_MODE": mode,
+            "TELEGRAM_ERASE_NOTE_SECONDS": "0.5",
+            "TELEGRAM_ERASE_TIP_SECONDS": "1",
             "TELEGRAM_POLL_TIMEOUT": "2",
             # The chats' state in this test's own file (not the repo's var/): a restart keeps it.
             "TELEGRAM_STATE_URL": f"sqlite:///{Path(self._tmp.name) / 'telegram.db'}",
             **(env or {}),
         }
         if mode == "webhook":
-            self.env.update({"TELEGRAM_WEBHOOK_URL": self.webhook_url, "TELEGRAM_WEBHOOK_SECRET": webhook_secret or "w" * 32,
-                             "TELEGRAM_WEBHOOK_PORT": str(self.webhook_port)})
+            self.env.update(
+                {
+                    "TELEGRAM_WEBHOOK_URL": self.webhook_url,
+                    "TELEGRAM_WEBHOOK_SECRET": webhook_secret or "w" * 32,
+                    "TELEGRAM_WEBHOOK_PORT": str(self.webhook_port),
+                }
+            )
 
     def __enter__(self) -> "BridgeProcess":
         self._log = open(self.log_path, "w")
-        self.proc = subprocess.Popen([sys.executable, "-m", "bot.channels.telegram"], cwd=ROOT, env=self.env,
-                                     stdout=self._log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.channels.telegram"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             if self.mode == "webhook":
                 self.fake.wait(lambda: self.fake.webhook or self.proc.poll() is not None, 60, "setWebhook")

@@ -3,6 +3,7 @@
 No model and no action server: a stand-in agent answers "echo: <text>". Fast enough for limit
 tests and fuzzing of the HTTP layer; tests/servers.py starts the real servers.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -29,8 +30,14 @@ class EchoAgent:
 
 
 class InProcessRasa:
-    def __init__(self, env: Optional[Dict[str, str]] = None, enable_api: bool = False,
-                 auth_token: Optional[str] = None, cors: Optional[str] = None, monkeypatch=None) -> None:
+    def __init__(
+        self,
+        env: Optional[Dict[str, str]] = None,
+        enable_api: bool = False,
+        auth_token: Optional[str] = None,
+        cors: Optional[str] = None,
+        monkeypatch=None,
+    ) -> None:
         for key, value in (env or {}).items():
             monkeypatch.setenv(key, value)
         from rasa.core.run import configure_app
@@ -50,7 +57,8 @@ class InProcessRasa:
 
     def __enter__(self) -> "InProcessRasa":
         self._server = self._loop.run_until_complete(
-            self.app.create_server(host="127.0.0.1", port=self.port, return_asyncio_server=True))
+            self.app.create_server(host="127.0.0.1", port=self.port, return_asyncio_server=True)
+        )
         self._loop.run_until_complete(self._server.startup())
         self._thread.start()
         return self
@@ -60,17 +68,24 @@ class InProcessRasa:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
 
-    def post(self, body: Any, headers: Optional[Dict[str, str]] = None, path: str = "/webhooks/rest/webhook",
-             method: str = "POST") -> Tuple[int, Any, Any]:
+    def post(
+        self,
+        body: Any,
+        headers: Optional[Dict[str, str]] = None,
+        path: str = "/webhooks/rest/webhook",
+        method: str = "POST",
+    ) -> Tuple[int, Any, Any]:
         return request(self.url + path, body, headers, method)
 
 
-def request(url: str, body: Any = None, headers: Optional[Dict[str, str]] = None, method: str = "POST",
-            timeout: float = 30) -> Tuple[int, Any, Any]:
+def request(
+    url: str, body: Any = None, headers: Optional[Dict[str, str]] = None, method: str = "POST", timeout: float = 30
+) -> Tuple[int, Any, Any]:
     """(status, parsed JSON body or raw text, headers). `body` may be bytes or anything JSON."""
     data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
-    req = urllib.request.Request(url, data=data, method=method,
-                                 headers={"Content-Type": "application/json", **(headers or {})})
+    req = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})}
+    )
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
             status, raw, hdrs = r.status, r.read(), r.headers

@@ -1,4 +1,5 @@
 """Start the real Rasa server and action server on free ports (for tests and the benchmark)."""
+
 from __future__ import annotations
 
 import json
@@ -56,9 +57,15 @@ class Assistant:
     `start()` and `wait_ready()` let several instances load in parallel; `with` does both.
     """
 
-    def __init__(self, model: Path = ROOT / "models" / "assistant.tar.gz", api_token: Optional[str] = None,
-                 project: Path = ROOT, with_actions: bool = True, env: Optional[Dict[str, str]] = None,
-                 actions_url: Optional[str] = None):
+    def __init__(
+        self,
+        model: Path = ROOT / "models" / "assistant.tar.gz",
+        api_token: Optional[str] = None,
+        project: Path = ROOT,
+        with_actions: bool = True,
+        env: Optional[Dict[str, str]] = None,
+        actions_url: Optional[str] = None,
+    ):
         self.model, self.api_token, self.project, self.with_actions = model, api_token, project, with_actions
         self.actions_url = actions_url
         self.extra_env = dict(env or {})
@@ -80,9 +87,15 @@ class Assistant:
         return self
 
     def start(self) -> "Assistant":
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false",
-               "ACTION_SERVER_TOKEN": self.action_token, "TRACKER_STORE_URL": f"sqlite:///{self.tracker_db}",
-               **self.extra_env}
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+            "RASA_TELEMETRY_ENABLED": "false",
+            "ACTION_SERVER_TOKEN": self.action_token,
+            "TRACKER_STORE_URL": f"sqlite:///{self.tracker_db}",
+            **self.extra_env,
+        }
         if self.api_token:
             env["RASA_API_TOKEN"] = self.api_token
         log = self._log_file = open(Path(self._tmp.name) / "servers.log", "w")
@@ -95,12 +108,37 @@ class Assistant:
         else:
             endpoints.write_text("")
         if own_actions:
-            self.procs.append(subprocess.Popen(
-                [str(BIN / "python"), "-m", "bot.action_server", "--actions", "actions", "--port", str(self.actions_port)],
-                cwd=self.project, env=env, stdout=log, stderr=subprocess.STDOUT))
-        cmd = [str(BIN / "rasa"), "run", "--model", str(self.model), "--port", str(self.rasa_port),
-               "--endpoints", str(endpoints), "--credentials", str(self.project / "credentials.yml"),
-               "--cors", self.web_origin]
+            self.procs.append(
+                subprocess.Popen(
+                    [
+                        str(BIN / "python"),
+                        "-m",
+                        "bot.action_server",
+                        "--actions",
+                        "actions",
+                        "--port",
+                        str(self.actions_port),
+                    ],
+                    cwd=self.project,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+        cmd = [
+            str(BIN / "rasa"),
+            "run",
+            "--model",
+            str(self.model),
+            "--port",
+            str(self.rasa_port),
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            str(self.project / "credentials.yml"),
+            "--cors",
+            self.web_origin,
+        ]
         if self.api_token:
             cmd += ["--enable-api", "--auth-token", self.api_token]
         self.procs.append(subprocess.Popen(cmd, cwd=self.project, env=env, stdout=log, stderr=subprocess.STDOUT))
@@ -129,8 +167,10 @@ class Assistant:
     def turn(self, sender: str, text: str) -> Tuple[str, Dict[str, str]]:
         """One turn as a person sees it: the reply's text, and its buttons (title -> payload) in order."""
         reply = self.say(sender, text)
-        return ("\n".join(m.get("text") or "" for m in reply),
-                {b["title"]: b["payload"] for m in reply for b in m.get("buttons") or []})
+        return (
+            "\n".join(m.get("text") or "" for m in reply),
+            {b["title"]: b["payload"] for m in reply for b in m.get("buttons") or []},
+        )
 
     def tracker(self, sender: str, url: Optional[str] = None) -> Dict:
         req = urllib.request.Request(f"{url or self.url}/conversations/{sender}/tracker?token={self.api_token}")
@@ -160,8 +200,11 @@ class Assistant:
 
 # --- the scaled-out profile: PostgreSQL, Redis, several Rasa nodes, nginx in front -----------------
 
-PG_BIN = Path(sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))[-1]).parent if Path(
-    "/usr/lib/postgresql").exists() else Path("/usr/lib/postgresql/15/bin")
+PG_BIN = (
+    Path(sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))[-1]).parent
+    if Path("/usr/lib/postgresql").exists()
+    else Path("/usr/lib/postgresql/15/bin")
+)
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
@@ -205,15 +248,30 @@ class Postgres:
         if os.geteuid() == 0:
             os.chown(pwfile, pw.pw_uid, pw.pw_gid)
         run = lambda *cmd: subprocess.run(_as_postgres_user(list(cmd)), check=True, capture_output=True, cwd=self.dir)
-        run(str(PG_BIN / "initdb"), "-D", str(self.dir / "data"), "-U", self.user, f"--pwfile={pwfile}",
-            "--auth=scram-sha-256", "-E", "UTF8", "--no-sync")
-        opts = (f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.dir} "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        run(str(PG_BIN / "pg_ctl"), "-D", str(self.dir / "data"), "-o", opts, "-l", str(self.dir / "log"), "-w", "start")
+        run(
+            str(PG_BIN / "initdb"),
+            "-D",
+            str(self.dir / "data"),
+            "-U",
+            self.user,
+            f"--pwfile={pwfile}",
+            "--auth=scram-sha-256",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        )
+        opts = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.dir} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        run(
+            str(PG_BIN / "pg_ctl"), "-D", str(self.dir / "data"), "-o", opts, "-l", str(self.dir / "log"), "-w", "start"
+        )
         import psycopg2
 
-        conn = psycopg2.connect(host="127.0.0.1", port=self.port, user=self.user, password=self.password,
-                                dbname="postgres")
+        conn = psycopg2.connect(
+            host="127.0.0.1", port=self.port, user=self.user, password=self.password, dbname="postgres"
+        )
         conn.autocommit = True
         conn.cursor().execute(f"CREATE DATABASE {self.db}")
         conn.close()
@@ -222,14 +280,20 @@ class Postgres:
     def query(self, sql: str, *args) -> List[tuple]:
         import psycopg2
 
-        with psycopg2.connect(host="127.0.0.1", port=self.port, user=self.user, password=self.password,
-                              dbname=self.db) as conn, conn.cursor() as cur:
+        with (
+            psycopg2.connect(
+                host="127.0.0.1", port=self.port, user=self.user, password=self.password, dbname=self.db
+            ) as conn,
+            conn.cursor() as cur,
+        ):
             cur.execute(sql, args)
             return cur.fetchall() if cur.description else []
 
     def __exit__(self, *exc) -> None:
-        subprocess.run(_as_postgres_user([str(PG_BIN / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "immediate",
-                                          "stop"]), capture_output=True)
+        subprocess.run(
+            _as_postgres_user([str(PG_BIN / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "immediate", "stop"]),
+            capture_output=True,
+        )
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -247,9 +311,26 @@ class Redis:
 
     def __enter__(self) -> "Redis":
         self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", self.dir.name, "--requirepass", self.password, "--loglevel", "warning"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self.dir.name,
+                "--requirepass",
+                self.password,
+                "--loglevel",
+                "warning",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_port(self.port, procs=[self.proc])
         return self
 
@@ -323,8 +404,10 @@ class Nginx:
         conf = self.prefix / "nginx.conf"
         conf.write_text(NGINX_CONF.format(prefix=self.prefix, servers=servers))
         self.proc = subprocess.Popen(
-            [NGINX, "-p", str(self.prefix), "-c", str(conf), "-e", str(self.prefix / "error.log"),
-             "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+            [NGINX, "-p", str(self.prefix), "-c", str(conf), "-e", str(self.prefix / "error.log"), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
         for port in self.ports.values():
             wait_port(port, procs=[self.proc])
         return self
@@ -348,8 +431,14 @@ class ScaledStack:
     With several action servers, nginx also balances them (site "actions").
     """
 
-    def __init__(self, nodes: int = 2, action_servers: int = 1, api_token: Optional[str] = None,
-                 env: Optional[Dict[str, str]] = None, sites: Optional[Dict[str, List[int]]] = None):
+    def __init__(
+        self,
+        nodes: int = 2,
+        action_servers: int = 1,
+        api_token: Optional[str] = None,
+        env: Optional[Dict[str, str]] = None,
+        sites: Optional[Dict[str, List[int]]] = None,
+    ):
         self.n_nodes, self.n_actions, self.api_token = nodes, action_servers, api_token
         self.extra_env = dict(env or {})
         self.site_nodes = sites or {"all": list(range(nodes))}
@@ -364,8 +453,13 @@ class ScaledStack:
     @property
     def env(self) -> Dict[str, str]:
         """The environment of every Rasa node: what an operator sets for the `scaled` profile."""
-        return {"ASSISTANT_PROFILE": "scaled", "TRACKER_STORE_URL": self.postgres.url,
-                "LOCK_STORE_URL": self.redis.url(1), "ACTION_SERVER_TOKEN": self.action_token, **self.extra_env}
+        return {
+            "ASSISTANT_PROFILE": "scaled",
+            "TRACKER_STORE_URL": self.postgres.url,
+            "LOCK_STORE_URL": self.redis.url(1),
+            "ACTION_SERVER_TOKEN": self.action_token,
+            **self.extra_env,
+        }
 
     def url(self, site: str = "all") -> str:
         return self.nginx.url(site)
@@ -377,20 +471,34 @@ class ScaledStack:
         try:
             self.postgres.__enter__()
             self.redis.__enter__()
-            env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3",
-                   "RASA_TELEMETRY_ENABLED": "false", **self.env}
+            env = {
+                **os.environ,
+                "PYTHONPATH": str(ROOT),
+                "TF_CPP_MIN_LOG_LEVEL": "3",
+                "RASA_TELEMETRY_ENABLED": "false",
+                **self.env,
+            }
             log = open(Path(self._tmp.name) / "actions.log", "w")
             for port in self.action_ports:
-                self._procs.append(subprocess.Popen(
-                    [str(BIN / "python"), "-m", "bot.action_server", "--actions", "actions", "--port", str(port)],
-                    cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+                self._procs.append(
+                    subprocess.Popen(
+                        [str(BIN / "python"), "-m", "bot.action_server", "--actions", "actions", "--port", str(port)],
+                        cwd=ROOT,
+                        env=env,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
             node_ports = [free_port() for _ in range(self.n_nodes)]
             sites = {name: [f"127.0.0.1:{node_ports[i]}" for i in idx] for name, idx in self.site_nodes.items()}
             if self.n_actions > 1:
                 sites["actions"] = [f"127.0.0.1:{p}" for p in self.action_ports]
             self.nginx = Nginx(sites).__enter__()
-            actions_url = (f"{self.nginx.url('actions')}/webhook" if self.n_actions > 1
-                           else f"http://127.0.0.1:{self.action_ports[0]}/webhook")
+            actions_url = (
+                f"{self.nginx.url('actions')}/webhook"
+                if self.n_actions > 1
+                else f"http://127.0.0.1:{self.action_ports[0]}/webhook"
+            )
             for port in node_ports:
                 node = Assistant(api_token=self.api_token, env=self.env, actions_url=actions_url)
                 node.rasa_port, node.url = port, f"http://127.0.0.1:{port}"
@@ -409,8 +517,10 @@ class ScaledStack:
     def log(self) -> str:
         """Everything the Rasa nodes, the action servers and nginx printed so far."""
         actions = Path(self._tmp.name) / "actions.log"
-        return "\n".join([n.log for n in self.nodes] + [actions.read_text(errors="replace") if actions.exists()
-                                                         else "", self.nginx.log if self.nginx else ""])
+        return "\n".join(
+            [n.log for n in self.nodes]
+            + [actions.read_text(errors="replace") if actions.exists() else "", self.nginx.log if self.nginx else ""]
+        )
 
     def __exit__(self, *exc) -> None:
         for node in self.nodes:

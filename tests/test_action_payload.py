@@ -3,6 +3,7 @@
 RasaHQ/rasa#6334: stock Rasa sends every event of the conversation with every action call.
 bot/rasa_speedups.py sends the tracker's state and only the current session's last events.
 """
+
 import asyncio
 import json
 
@@ -22,15 +23,23 @@ ENDPOINT = EndpointConfig("http://localhost:5055/webhook", enable_selective_doma
 
 
 def user(text, intent):
-    return UserUttered(text, {"name": intent, "confidence": 0.99}, parse_data={
-        "text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": []})
+    return UserUttered(
+        text,
+        {"name": intent, "confidence": 0.99},
+        parse_data={"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": []},
+    )
 
 
 def conversation(turns, rasa_domain, language="fr"):
     events = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
     for i in range(turns):
-        events += [user(f"message {i}", "thanks"), SlotSet("language", language), ActionExecuted("action_respond"),
-                   BotUttered(f"answer {i}"), ActionExecuted("action_listen")]
+        events += [
+            user(f"message {i}", "thanks"),
+            SlotSet("language", language),
+            ActionExecuted("action_respond"),
+            BotUttered(f"answer {i}"),
+            ActionExecuted("action_listen"),
+        ]
     events += [user("mon patron garde mon passeport", "trafficking"), SlotSet("language", language)]
     return DialogueStateTracker.from_events("long-talker", events, rasa_domain.slots)
 
@@ -79,8 +88,12 @@ def test_the_first_answer_of_a_session_still_gets_the_exit_hint(rasa_domain, mon
 @pytest.mark.parametrize("limit", [1, 5, 60])
 def test_the_tail_never_reaches_into_an_earlier_session(rasa_domain, monkeypatch, limit):
     old = conversation(3, rasa_domain).events
-    events = list(old) + [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
-                          user("salut", "greet")]
+    events = list(old) + [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+        user("salut", "greet"),
+    ]
     tracker = DialogueStateTracker.from_events("s", events, rasa_domain.slots)
     sent = payload(tracker, rasa_domain, monkeypatch, max_events=limit)["tracker"]["events"]
     assert len(sent) == min(limit, 4)

@@ -1,4 +1,5 @@
 """Every custom action, run with real rasa-sdk Trackers and rendered by Rasa's own NLG."""
+
 import asyncio
 import re
 
@@ -45,7 +46,9 @@ def test_self_harm_gets_988_after_911(dispatcher, domain, render):
 def test_emergency_follow_up_fits_what_the_classifier_understood(dispatcher, domain, render):
     # The safety net forced `emergency`; the classifier had seen a teen asking for help.
     tracker = make_tracker(
-        "emergency", "im 14 and hes outside my door", earlier_bot_messages=1,
+        "emergency",
+        "im 14 and hes outside my door",
+        earlier_bot_messages=1,
         parse_extra={"safety_net": {"category": "intruder", "classifier_intent": "youth_support"}},
     )
     run(ActionEmergency(), tracker, dispatcher, domain)
@@ -170,7 +173,12 @@ def test_when_unsure_it_asks_if_they_are_safe_names_911_and_offers_topics(intent
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_yes_i_am_safe_leads_to_the_topics(lang, dispatcher, domain, render):
-    run(ActionRespond(), make_tracker("user_safe", "/user_safe", language=lang, earlier_bot_messages=1), dispatcher, domain)
+    run(
+        ActionRespond(),
+        make_tracker("user_safe", "/user_safe", language=lang, earlier_bot_messages=1),
+        dispatcher,
+        domain,
+    )
     payloads = [b["payload"] for b in buttons(render(dispatcher.messages, lang))]
     assert {"/trafficking", "/parent_worry", "/friend_worry", "/legal_help", "/safety_exit"} <= set(payloads)
 
@@ -184,9 +192,13 @@ def test_the_first_answer_says_it_is_automated(lang, dispatcher, domain, render)
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_danger_to_someone_else_speaks_to_the_parent_911_first_then_the_hotline(lang, dispatcher, domain, render):
-    tracker = make_tracker("emergency", "my daughter left with a man and is not answering", language=lang,
-                           earlier_bot_messages=1,
-                           parse_extra={"safety_net": {"rule": "someone_else", "classifier_intent": "parent_worry"}})
+    tracker = make_tracker(
+        "emergency",
+        "my daughter left with a man and is not answering",
+        language=lang,
+        earlier_bot_messages=1,
+        parse_extra={"safety_net": {"rule": "someone_else", "classifier_intent": "parent_worry"}},
+    )
     run(ActionEmergency(), tracker, dispatcher, domain)
     assert dispatcher.messages[0]["response"] == "utter_emergency_other"
     text = texts(render(dispatcher.messages, lang))
@@ -196,8 +208,12 @@ def test_danger_to_someone_else_speaks_to_the_parent_911_first_then_the_hotline(
 
 @pytest.mark.parametrize("lang,words", [("en", "children's aid"), ("fr", "aide à l'enfance")])
 def test_confidentiality_is_honest_about_children_s_aid(lang, words, dispatcher, domain, render):
-    run(ActionRespond(), make_tracker("confidentiality", "will they tell my parents", language=lang,
-                                      earlier_bot_messages=1), dispatcher, domain)
+    run(
+        ActionRespond(),
+        make_tracker("confidentiality", "will they tell my parents", language=lang, earlier_bot_messages=1),
+        dispatcher,
+        domain,
+    )
     text = texts(render(dispatcher.messages, lang))
     assert words in text
     assert "686868" in DIGITS(text) and "8339001010" in DIGITS(text)
@@ -205,15 +221,23 @@ def test_confidentiality_is_honest_about_children_s_aid(lang, words, dispatcher,
 
 @pytest.mark.parametrize("lang,words", [("en", "whatever your immigration status"), ("fr", "peu importe votre statut")])
 def test_labour_exploitation_says_the_hotline_helps_whatever_the_status(lang, words, dispatcher, domain, render):
-    run(ActionRespond(), make_tracker("labour_exploitation", "boss has my work permit", language=lang,
-                                      earlier_bot_messages=1), dispatcher, domain)
+    run(
+        ActionRespond(),
+        make_tracker("labour_exploitation", "boss has my work permit", language=lang, earlier_bot_messages=1),
+        dispatcher,
+        domain,
+    )
     assert words in texts(render(dispatcher.messages, lang))
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_another_language_gets_the_interpreters_in_both_languages(lang, dispatcher, domain, render):
-    run(ActionRespond(), make_tracker("other_language", "necesito ayuda", language=lang,
-                                      earlier_bot_messages=1), dispatcher, domain)
+    run(
+        ActionRespond(),
+        make_tracker("other_language", "necesito ayuda", language=lang, earlier_bot_messages=1),
+        dispatcher,
+        domain,
+    )
     text = texts(render(dispatcher.messages, lang))
     assert "911" in text and "1-833-900-1010" in text
     assert "En français" in text if lang == "en" else "In English" in text
@@ -230,21 +254,33 @@ def test_a_suicidal_teen_gets_911_988_and_kids_help_phone_and_an_acknowledgement
     assert ("What you're feeling is real" if lang == "en" else "Ce que tu ressens est réel") in rendered
 
 
-@pytest.mark.parametrize("lang, words", [("en", "I can't call anyone or see where you are"),
-                                         ("fr", "Je ne peux appeler personne ni voir où vous êtes")])
+@pytest.mark.parametrize(
+    "lang, words",
+    [("en", "I can't call anyone or see where you are"), ("fr", "Je ne peux appeler personne ni voir où vous êtes")],
+)
 def test_the_emergency_answer_says_honestly_that_it_cannot_call(lang, words, dispatcher, domain, render):
-    run(ActionEmergency(), make_tracker("ask_call_police", "call the police for me", language=lang,
-                                        earlier_bot_messages=1), dispatcher, domain)
+    run(
+        ActionEmergency(),
+        make_tracker("ask_call_police", "call the police for me", language=lang, earlier_bot_messages=1),
+        dispatcher,
+        domain,
+    )
     rendered = texts(render(dispatcher.messages, lang))
     assert words in rendered and rendered.index("911") < rendered.index(words)
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_the_legal_answer_adds_whether_the_lawyers_are_open(lang, dispatcher, domain, render):
-    run(ActionRespond(), make_tracker("legal_help", "restraining order", language=lang, earlier_bot_messages=1),
-        dispatcher, domain)
+    run(
+        ActionRespond(),
+        make_tracker("legal_help", "restraining order", language=lang, earlier_bot_messages=1),
+        dispatcher,
+        domain,
+    )
     assert [m["response"] for m in dispatcher.messages][1] in ("utter_open_now", "utter_opens_at")
-    assert ("restraining order" if lang == "en" else "ordonnance interdictive") in texts(render(dispatcher.messages, lang))
+    assert ("restraining order" if lang == "en" else "ordonnance interdictive") in texts(
+        render(dispatcher.messages, lang)
+    )
 
 
 def test_no_answer_tells_a_young_person_they_decide_what_happens_next(domain):
@@ -261,15 +297,25 @@ def test_a_person_now_says_honestly_when_children_s_aid_may_be_told(intent, lang
 
 
 @pytest.mark.parametrize("lang, words", [("en", "children's aid"), ("fr", "aide à l'enfance")])
-def test_the_youth_answer_does_not_promise_confidentiality_without_its_exception(lang, words, dispatcher, domain, render):
-    run(ActionRespond(), make_tracker("youth_support", "im 13 and need to talk", language=lang, earlier_bot_messages=1),
-        dispatcher, domain)
+def test_the_youth_answer_does_not_promise_confidentiality_without_its_exception(
+    lang, words, dispatcher, domain, render
+):
+    run(
+        ActionRespond(),
+        make_tracker("youth_support", "im 13 and need to talk", language=lang, earlier_bot_messages=1),
+        dispatcher,
+        domain,
+    )
     assert words in texts(render(dispatcher.messages, lang))
 
 
 def test_a_parent_asking_about_a_child_online_gets_the_parents_answer_with_cybertip(dispatcher, domain, render):
-    tracker = make_tracker("online_exploitation", "mon gars de 13 ans reçoit des cartes cadeaux d'un inconnu d'un jeu",
-                           language="fr", earlier_bot_messages=1)
+    tracker = make_tracker(
+        "online_exploitation",
+        "mon gars de 13 ans reçoit des cartes cadeaux d'un inconnu d'un jeu",
+        language="fr",
+        earlier_bot_messages=1,
+    )
     run(ActionRespond(), tracker, dispatcher, domain)
     assert dispatcher.messages[0]["response"] == "utter_parent_worry"
     assert "cyberaide.ca" in texts(render(dispatcher.messages, "fr")).lower()
@@ -283,19 +329,37 @@ def test_je_suis_la_mere_is_a_parent():
 
 def _after_question(text, question="me_2"):
     """A tracker whose last bot message is the signs check's question `question`, then the user typed `text`."""
-    tracker = make_tracker("affirm" if text.startswith(("y", "o")) else "nlu_fallback", text, language="fr",
-                           earlier_bot_messages=1)
+    tracker = make_tracker(
+        "affirm" if text.startswith(("y", "o")) else "nlu_fallback", text, language="fr", earlier_bot_messages=1
+    )
     nxt = {"me_2": "me_3", "me_3": "me_clear"}[question]
-    tracker.events.insert(-1, {"event": "bot", "text": "Question", "data": {"buttons": [
-        {"title": "Oui", "payload": '/signs_check{"step":"me_sign"}'},
-        {"title": "Non", "payload": '/signs_check{"step":"%s"}' % nxt},
-        {"title": "Sortie rapide", "payload": "/safety_exit"}]}})
+    tracker.events.insert(
+        -1,
+        {
+            "event": "bot",
+            "text": "Question",
+            "data": {
+                "buttons": [
+                    {"title": "Oui", "payload": '/signs_check{"step":"me_sign"}'},
+                    {"title": "Non", "payload": '/signs_check{"step":"%s"}' % nxt},
+                    {"title": "Sortie rapide", "payload": "/safety_exit"},
+                ]
+            },
+        },
+    )
     return tracker
 
 
-@pytest.mark.parametrize("typed, response", [("oui", "utter_signs_me_sign"), ("yes", "utter_signs_me_sign"),
-                                             ("non", "utter_signs_me_3"), ("nope", "utter_signs_me_3"),
-                                             ("ok", "utter_affirm")])
+@pytest.mark.parametrize(
+    "typed, response",
+    [
+        ("oui", "utter_signs_me_sign"),
+        ("yes", "utter_signs_me_sign"),
+        ("non", "utter_signs_me_3"),
+        ("nope", "utter_signs_me_3"),
+        ("ok", "utter_affirm"),
+    ],
+)
 def test_a_signs_question_answered_by_typing_yes_or_no_goes_on(typed, response, dispatcher, domain):
     tracker = _after_question(typed)
     if typed == "ok":
@@ -305,8 +369,13 @@ def test_a_signs_question_answered_by_typing_yes_or_no_goes_on(typed, response, 
 
 
 def test_a_signs_step_button_gets_its_step_and_the_path_s_services(dispatcher, domain, render):
-    tracker = make_tracker("signs_check", '/signs_check{"step":"child_sign"}', language="fr", earlier_bot_messages=1,
-                           parse_extra={"entities": [{"entity": "step", "value": "child_sign"}]})
+    tracker = make_tracker(
+        "signs_check",
+        '/signs_check{"step":"child_sign"}',
+        language="fr",
+        earlier_bot_messages=1,
+        parse_extra={"entities": [{"entity": "step", "value": "child_sign"}]},
+    )
     run(ActionRespond(), tracker, dispatcher, domain)
     assert dispatcher.messages[0]["response"] == "utter_signs_child_sign"
     text = texts(render(dispatcher.messages, "fr"))

@@ -1,4 +1,5 @@
 """Channel texts: both languages for every key, numbers only from the directory."""
+
 import pytest
 
 from bot.staff.check import run_checks

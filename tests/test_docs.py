@@ -1,4 +1,5 @@
 """The README is the front door: short, and every link in it and in docs/ leads somewhere."""
+
 import re
 
 import pytest

@@ -2,6 +2,7 @@
 
 The rules themselves live in bot/staff/check.py (`bot check`); these tests run them on the project.
 """
+
 import re
 
 import yaml
@@ -52,7 +53,14 @@ def test_no_french_answer_mixes_tu_and_vous():
         for v in variations:
             kind = variation_kind(v)
             words = address_words(" ".join([v.get("text") or ""] + [b["title"] for b in v.get("buttons") or []]))
-            if kind == "fr-vous" and words["tu"] or kind == "fr-tu" and words["vous"] or kind == "fr" and (words["tu"] or words["vous"]):
+            if (
+                kind == "fr-vous"
+                and words["tu"]
+                or kind == "fr-tu"
+                and words["vous"]
+                or kind == "fr"
+                and (words["tu"] or words["vous"])
+            ):
                 mixed.append((name, kind, words))
     assert mixed == []
     assert pairs >= 39  # every answer that speaks to the reader has both

@@ -1,4 +1,5 @@
 """The doors of the real servers: web channel limits, CORS, HTTP API, action server, logs."""
+
 import json
 import socket
 import uuid
@@ -64,9 +65,16 @@ def test_a_message_that_only_starts_like_the_exit_payload_is_limited_like_any_ot
 
 def test_cors_allows_the_configured_origin_only(assistant):
     def preflight(origin):
-        _, _, headers = request(assistant.webhook, None, method="OPTIONS", headers={
-            "Origin": origin, "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "content-type"})
+        _, _, headers = request(
+            assistant.webhook,
+            None,
+            method="OPTIONS",
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type",
+            },
+        )
         return headers.get("Access-Control-Allow-Origin")
 
     assert preflight(assistant.web_origin) == assistant.web_origin
@@ -77,8 +85,9 @@ def test_model_endpoint_refuses_remote_models_and_proxied_calls(assistant):
     url = f"{assistant.url}/model?token={assistant.api_token}"
     status, reply, _ = request(url, {"model_server": {"url": "http://attacker.example/m.tar.gz"}}, method="PUT")
     assert status == 400 and reply["error"] == "model_file_only"
-    status, reply, _ = request(url, {"model_file": str(assistant.model)}, method="PUT",
-                               headers={"X-Forwarded-For": "203.0.113.4"})
+    status, reply, _ = request(
+        url, {"model_file": str(assistant.model)}, method="PUT", headers={"X-Forwarded-For": "203.0.113.4"}
+    )
     assert status == 403
     status, _, _ = request(f"{assistant.url}/model", {"model_file": str(assistant.model)}, method="PUT")
     assert status == 401
@@ -129,6 +138,14 @@ def test_personal_data_never_reaches_the_logs_even_at_debug_level(debug_servers)
     assert "DEBUG" in log and "rasa_sdk" in log  # both servers really logged at debug level
     # bot/startup.py ran in the Rasa server, started as users start it: redaction, all 3 speed-ups, API guard
     assert "Start-up: redaction" in log and "Event.resolve_by_type" in log and "api_guard: installed" in log
-    for leak in (secret_word, sender, "416-555-0199", "555 0142", "amira.k@example.com", "il me menace",
-                 debug_servers.api_token, debug_servers.action_token):
+    for leak in (
+        secret_word,
+        sender,
+        "416-555-0199",
+        "555 0142",
+        "amira.k@example.com",
+        "il me menace",
+        debug_servers.api_token,
+        debug_servers.action_token,
+    ):
         assert leak not in log, leak

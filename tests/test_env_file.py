@@ -1,5 +1,6 @@
 """`.env` is read once, by python-dotenv (bot/settings.py), for Python and for the shell launchers
 (scripts/load-env.sh evaluates `python -m bot.settings exports`): both see exactly the same values."""
+
 import os
 import subprocess
 
@@ -27,14 +28,31 @@ UNQUOTED_DOLLAR=$(touch {marker})
 MISMATCHED="abc'
 AFTER=still read
 """
-KEYS = ["RASA_API_TOKEN", "BRIDGE_TOKEN", "RETENTION_HOURS", "TRACKER_STORE_URL", "CORS_ORIGINS", "FOO",
-        "SPACED_QUOTED", "WITH_COMMENT", "HASH_IN_QUOTES", "SINGLE_INSIDE", "DOLLAR", "BACKTICK", "UNQUOTED_DOLLAR",
-        "MISMATCHED", "AFTER"]
+KEYS = [
+    "RASA_API_TOKEN",
+    "BRIDGE_TOKEN",
+    "RETENTION_HOURS",
+    "TRACKER_STORE_URL",
+    "CORS_ORIGINS",
+    "FOO",
+    "SPACED_QUOTED",
+    "WITH_COMMENT",
+    "HASH_IN_QUOTES",
+    "SINGLE_INSIDE",
+    "DOLLAR",
+    "BACKTICK",
+    "UNQUOTED_DOLLAR",
+    "MISMATCHED",
+    "AFTER",
+]
 
 
 def clean_env(**extra):
-    return {**{k: v for k, v in os.environ.items() if k not in KEYS}, "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
-            **extra}
+    return {
+        **{k: v for k, v in os.environ.items() if k not in KEYS},
+        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+        **extra,
+    }
 
 
 def shell_reads(folder, env):
@@ -87,8 +105,14 @@ def test_the_environment_wins_over_the_env_file(env_file):
 
 def test_nothing_is_printed_but_the_exports(env_file):
     folder, _ = env_file
-    out = subprocess.run(["bash", "-c", f". {ROOT / 'scripts/load-env.sh'}"], cwd=folder, env=clean_env(),
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        ["bash", "-c", f". {ROOT / 'scripts/load-env.sh'}"],
+        cwd=folder,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout == "" and "a token with spaces" not in out.stderr
 
 
@@ -96,8 +120,10 @@ def test_no_env_file_is_no_settings(tmp_path):
     assert settings.env_file_values(tmp_path / ".env") == {} and shell_reads(tmp_path, clean_env())["FOO"] == ""
 
 
-@pytest.mark.parametrize("raw, ok", [("12", 12.0), ("0.5", 0.5), ("", 24.0), ("  ", 24.0), ("-1", None), ("abc", None),
-                                     ("nan", None), ("0", None)])
+@pytest.mark.parametrize(
+    "raw, ok",
+    [("12", 12.0), ("0.5", 0.5), ("", 24.0), ("  ", 24.0), ("-1", None), ("abc", None), ("nan", None), ("0", None)],
+)
 def test_numbers_are_read_in_one_place_and_a_wrong_one_names_its_variable(raw, ok):
     read = lambda: settings.number("RETENTION_HOURS", 24.0, allow_zero=False, env={"RETENTION_HOURS": raw})
     if ok is None:
@@ -119,5 +145,6 @@ def test_the_stores_the_limits_and_the_bridge_use_the_settings_module(monkeypatc
     with pytest.raises(settings.SettingError, match="RATE_LIMIT_IP_PER_MINUTE must be a whole number"):
         Settings.from_env()
     with pytest.raises(ConfigError, match="TELEGRAM_RASA_TIMEOUT must be >= 0"):
-        Config.from_env({"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_SENDER_SECRET": "s" * 40,
-                         "TELEGRAM_RASA_TIMEOUT": "-1"})
+        Config.from_env(
+            {"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_SENDER_SECRET": "s" * 40, "TELEGRAM_RASA_TIMEOUT": "-1"}
+        )

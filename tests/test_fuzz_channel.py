@@ -3,6 +3,7 @@
 Two levels: the request parser in-process (many inputs, fast), then the real Rasa server and action
 server (the session's `assistant`) with a bounded number of requests, each with a timeout.
 """
+
 import json
 import os
 import string
@@ -16,21 +17,39 @@ from bot.channels.rest import BadRequest, parse_request
 from tests.inprocess import request
 
 json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50)
-json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4)
-                           | st.dictionaries(st.text(max_size=10), inner, max_size=4), max_leaves=12)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12,
+)
 messages = st.one_of(
     st.text(max_size=300),
     st.text(alphabet=string.printable, min_size=1900, max_size=2100),
-    st.sampled_from(["/safety_exit", "/greet{\"x\": ", "/", "/unknown_intent", "/thanks{\"a\": [1, {\"b\": null}]}",
-                     "\u202e\u0000\ud800", "🏳️‍🌈" * 50, "exit", "sortir"]),
+    st.sampled_from(
+        [
+            "/safety_exit",
+            "/greet{\"x\": ",
+            "/",
+            "/unknown_intent",
+            "/thanks{\"a\": [1, {\"b\": null}]}",
+            "\u202e\u0000\ud800",
+            "🏳️‍🌈" * 50,
+            "exit",
+            "sortir",
+        ]
+    ),
     st.builds(lambda w: "/" + w, st.text(alphabet=string.ascii_letters + "_{}[]\":,", max_size=40)),
     json_values,
 )
 senders = st.one_of(st.uuids().map(str), st.text(max_size=140), st.integers(), json_values)
 bodies = st.one_of(
-    st.fixed_dictionaries({"sender": senders, "message": messages},
-                          optional={"metadata": json_values | st.fixed_dictionaries({"language": json_scalars}),
-                                    "input_channel": json_scalars}).map(lambda d: json.dumps(d).encode()),
+    st.fixed_dictionaries(
+        {"sender": senders, "message": messages},
+        optional={
+            "metadata": json_values | st.fixed_dictionaries({"language": json_scalars}),
+            "input_channel": json_scalars,
+        },
+    ).map(lambda d: json.dumps(d).encode()),
     json_values.map(lambda v: json.dumps(v).encode()),
     st.binary(max_size=300),
     st.builds(lambda depth: b"[" * depth + b"]" * depth, st.integers(1, 20000)),

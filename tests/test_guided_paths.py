@@ -1,5 +1,6 @@
 """Issue #11: the guided paths through the real assistant, walked with their own buttons, in both
 languages; a quick exit or danger at any step wins, and the exit erases the whole path."""
+
 import json
 import re
 import uuid
@@ -10,12 +11,16 @@ pytestmark = pytest.mark.integration
 
 
 PATHS = {
-    "en": [("how do i get a restraining order against my trafficker", "For me", "restraining order"),
-           (None, "What happens next?", "You can apply for yourself"),
-           (None, None, "What happens next, step by step")],
-    "fr": [("je veux une ordonnance pour qu'il arrête de me contacter", "Pour moi", "ordonnance interdictive"),
-           (None, "Et ensuite ?", "Vous pouvez la demander pour vous-même"),
-           (None, None, "La suite, étape par étape")],
+    "en": [
+        ("how do i get a restraining order against my trafficker", "For me", "restraining order"),
+        (None, "What happens next?", "You can apply for yourself"),
+        (None, None, "What happens next, step by step"),
+    ],
+    "fr": [
+        ("je veux une ordonnance pour qu'il arrête de me contacter", "Pour moi", "ordonnance interdictive"),
+        (None, "Et ensuite ?", "Vous pouvez la demander pour vous-même"),
+        (None, None, "La suite, étape par étape"),
+    ],
 }
 
 
@@ -26,15 +31,25 @@ def test_the_restraining_order_guide_walks_with_its_buttons_and_says_when_lawyer
         text, buttons = assistant.turn(sender, typed or payload)
         assert expected in text
         assert "18339001010" in re.sub(r"\D", "", text)
-        assert re.search(r"Right now: .* (is open|is closed)" if lang == "en" else r"En ce moment : .* (est ouvert|est fermé)", text)
+        assert re.search(
+            r"Right now: .* (is open|is closed)" if lang == "en" else r"En ce moment : .* (est ouvert|est fermé)", text
+        )
         assert "/safety_exit" in buttons.values()
         payload = buttons.get(next_button) if next_button else None
 
 
-@pytest.mark.parametrize("lang, start, steps, exit_word", [
-    ("en", "can you help me make a safety plan", ["Next: papers and money", "Next: your phone"], "exit"),
-    ("fr", "peux-tu m'aider à faire un plan de sécurité", ["Suite : papiers et argent", "Suite : votre téléphone"], "quitter"),
-])
+@pytest.mark.parametrize(
+    "lang, start, steps, exit_word",
+    [
+        ("en", "can you help me make a safety plan", ["Next: papers and money", "Next: your phone"], "exit"),
+        (
+            "fr",
+            "peux-tu m'aider à faire un plan de sécurité",
+            ["Suite : papiers et argent", "Suite : votre téléphone"],
+            "quitter",
+        ),
+    ],
+)
 def test_the_safety_plan_goes_step_by_step_and_a_quick_exit_erases_it(assistant, lang, start, steps, exit_word):
     sender = "test-" + uuid.uuid4().hex[:10]
     text, buttons = assistant.turn(sender, start)
@@ -48,8 +63,9 @@ def test_the_safety_plan_goes_step_by_step_and_a_quick_exit_erases_it(assistant,
     assert "safety_plan" not in json.dumps(assistant.tracker(sender))
 
 
-@pytest.mark.parametrize("lang, danger", [("en", "he found me, he's outside my door"),
-                                          ("fr", "il est devant ma porte pis il cogne")])
+@pytest.mark.parametrize(
+    "lang, danger", [("en", "he found me, he's outside my door"), ("fr", "il est devant ma porte pis il cogne")]
+)
 def test_danger_in_the_middle_of_a_path_gets_911_first(assistant, lang, danger):
     sender = "test-" + uuid.uuid4().hex[:10]
     assistant.turn(sender, "/safety_plan")

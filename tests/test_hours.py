@@ -1,5 +1,6 @@
 """The legal answer says whether the free lawyers can be reached now, from the directory's hours
 (data/resources.yml, legal_support.open_hours), in Toronto time, on fixed clocks."""
+
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -10,8 +11,13 @@ from actions import directory
 from actions.hours import availability, utter_opening
 
 TORONTO = ZoneInfo("America/Toronto")
-SPEC = {"timezone": "America/Toronto", "days": ["mon", "tue", "wed", "thu", "fri"], "from": "08:30", "to": "17:30",
-        "closed_on": ["2026-12-25"]}
+SPEC = {
+    "timezone": "America/Toronto",
+    "days": ["mon", "tue", "wed", "thu", "fri"],
+    "from": "08:30",
+    "to": "17:30",
+    "closed_on": ["2026-12-25"],
+}
 
 
 def at(*args):
@@ -42,14 +48,25 @@ def test_the_directory_s_legal_support_has_hours():
     assert directory.directory()["legal_support"].open_hours["from"] == "08:30"
 
 
-@pytest.mark.parametrize("lang, now, expected", [
-    ("en", at(2026, 12, 2, 9, 0), "is open, so a lawyer can be reached today"),
-    ("fr", at(2026, 12, 2, 9, 0), "est ouvert, donc on peut vous diriger vers une ou un avocat aujourd'hui"),
-    ("en", at(2026, 12, 4, 21, 0), "the lawyer referrals open on Monday at 08:30. The hotline itself is open now, 24/7, at 1-833-900-1010"),
-    ("fr", at(2026, 12, 4, 21, 0), "l'aiguillage vers les avocats ouvre lundi à 08 h 30. La ligne d'urgence, elle, est ouverte maintenant"),
-    ("en", at(2026, 12, 2, 7, 0), "open today at 08:30"),
-    ("en", at(2026, 12, 2, 18, 0), "open tomorrow at 08:30"),
-])
+@pytest.mark.parametrize(
+    "lang, now, expected",
+    [
+        ("en", at(2026, 12, 2, 9, 0), "is open, so a lawyer can be reached today"),
+        ("fr", at(2026, 12, 2, 9, 0), "est ouvert, donc on peut vous diriger vers une ou un avocat aujourd'hui"),
+        (
+            "en",
+            at(2026, 12, 4, 21, 0),
+            "the lawyer referrals open on Monday at 08:30. The hotline itself is open now, 24/7, at 1-833-900-1010",
+        ),
+        (
+            "fr",
+            at(2026, 12, 4, 21, 0),
+            "l'aiguillage vers les avocats ouvre lundi à 08 h 30. La ligne d'urgence, elle, est ouverte maintenant",
+        ),
+        ("en", at(2026, 12, 2, 7, 0), "open today at 08:30"),
+        ("en", at(2026, 12, 2, 18, 0), "open tomorrow at 08:30"),
+    ],
+)
 def test_the_answer_says_now_or_when(lang, now, expected, render):
     dispatcher = CollectingDispatcher()
     utter_opening(dispatcher, "legal_support", lang, now=now)

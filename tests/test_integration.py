@@ -1,4 +1,5 @@
 """End to end: the real Rasa server and action server, over HTTP, in both languages."""
+
 import json
 import re
 import subprocess
@@ -70,8 +71,18 @@ def test_quick_exit_deletes_the_conversation(bot, exit_message):
 
 def test_public_sample_passes_completely(bot):
     out = subprocess.run(
-        [sys.executable, str(ROOT / "tests/eval/eval_bot.py"), bot.webhook, str(ROOT / "tests/eval/sample.jsonl"),
-         "--verbose", "--min-pass", "1.0"], capture_output=True, text=True)
+        [
+            sys.executable,
+            str(ROOT / "tests/eval/eval_bot.py"),
+            bot.webhook,
+            str(ROOT / "tests/eval/sample.jsonl"),
+            "--verbose",
+            "--min-pass",
+            "1.0",
+        ],
+        capture_output=True,
+        text=True,
+    )
     summary = json.loads(out.stdout.strip().splitlines()[-1])
     assert summary["pass_rate"] == 1.0, out.stdout
     assert summary["exit_rate"] == 1.0, out.stdout

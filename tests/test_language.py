@@ -1,4 +1,5 @@
 """Language detection: short turns, stickiness, switches, the channel's hint, determinism."""
+
 import subprocess
 import sys
 
@@ -8,7 +9,9 @@ from bot.language import conversation_language, detect, plain_langdetect
 from tests.conftest import ROOT
 
 
-@pytest.mark.parametrize("text", ["salut", "allô", "merci", "oui", "bonjour!", "slt", "d'accord", "mrc", "ouais", "stp aide moi"])
+@pytest.mark.parametrize(
+    "text", ["salut", "allô", "merci", "oui", "bonjour!", "slt", "d'accord", "mrc", "ouais", "stp aide moi"]
+)
 def test_short_french_turns_are_french(text):
     assert detect(text).language == "fr"
 
@@ -20,8 +23,13 @@ def test_short_english_turns_are_english(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["il prend tout mon argent", "mon boss garde mon passeport", "jsuis pas bien pis jsais pas quoi faire",
-     "c quoi ton film prefere", "mon chum me fait voir des clients"],
+    [
+        "il prend tout mon argent",
+        "mon boss garde mon passeport",
+        "jsuis pas bien pis jsais pas quoi faire",
+        "c quoi ton film prefere",
+        "mon chum me fait voir des clients",
+    ],
 )
 def test_french_without_accents_or_in_slang_is_french(text):
     assert detect(text).language == "fr"
@@ -80,19 +88,34 @@ def test_metadata_hint_accepts_telegram_and_page_codes():
 
 def test_detection_is_deterministic_across_processes():
     code = "from bot.language import detect; print([detect(t) for t in ['il prend tout', 'bonjour mon ami', 'help me pls', 'ok cool merci']])"
-    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout for _ in range(3)}
+    runs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+        for _ in range(3)
+    }
     assert len(runs) == 1
 
 
 def test_better_than_plain_langdetect_on_short_turns():
-    cases = [("salut", "fr"), ("merci", "fr"), ("bonjour!", "fr"), ("allô", "fr"), ("il prend tout mon argent", "fr"),
-             ("jsuis pas bien", "fr"), ("help", "en"), ("hey", "en"), ("oui", "fr"), ("mon chum", "fr")]
+    cases = [
+        ("salut", "fr"),
+        ("merci", "fr"),
+        ("bonjour!", "fr"),
+        ("allô", "fr"),
+        ("il prend tout mon argent", "fr"),
+        ("jsuis pas bien", "fr"),
+        ("help", "en"),
+        ("hey", "en"),
+        ("oui", "fr"),
+        ("mon chum", "fr"),
+    ]
     ours = sum(detect(t).language == lang for t, lang in cases)
     plain = sum(plain_langdetect(t) == lang for t, lang in cases)
     assert ours == len(cases) and plain < ours
 
 
-@pytest.mark.parametrize("text,lang", [("quick exit pls", "en"), ("quick exit please", "en"), ("sortie rapide svp", "fr")])
+@pytest.mark.parametrize(
+    "text,lang", [("quick exit pls", "en"), ("quick exit please", "en"), ("sortie rapide svp", "fr")]
+)
 def test_a_typed_quick_exit_is_answered_in_its_own_language(text, lang):
     # "quick exit pls" was read as French (langdetect on three short words), so the exit answer was French
     assert detect(text).language == lang

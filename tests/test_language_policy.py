@@ -1,4 +1,5 @@
 """The conversation's language slot, kept by LanguagePolicy in the Rasa server."""
+
 import pytest
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -47,6 +48,9 @@ def test_metadata_hint_decides_an_unclear_first_turn():
 
 
 def test_no_change_once_an_action_ran():
-    events = [ActionExecuted("action_listen"), UserUttered("salut", parse_data={"language_detection": detect("salut").as_dict()}),
-              ActionExecuted("action_respond")]
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered("salut", parse_data={"language_detection": detect("salut").as_dict()}),
+        ActionExecuted("action_respond"),
+    ]
     assert language_after(DialogueStateTracker.from_events("t", events)) is None

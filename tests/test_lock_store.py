@@ -1,4 +1,5 @@
 """The lock shared by the Rasa nodes: one ticket per message, in order, even when nodes race."""
+
 import asyncio
 import threading
 
@@ -20,8 +21,10 @@ def redis_server():
 
 def race(store_class, redis_server, takers=2, rounds=40):
     """`takers` nodes take a ticket for the same conversation at the same moment, `rounds` times."""
-    stores = [store_class(host="127.0.0.1", port=redis_server.port, password=redis_server.password, db=1)
-              for _ in range(takers)]
+    stores = [
+        store_class(host="127.0.0.1", port=redis_server.port, password=redis_server.password, db=1)
+        for _ in range(takers)
+    ]
     duplicated = 0
     for r in range(rounds):
         conversation = f"race-{store_class.__name__}-{r}"

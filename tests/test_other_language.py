@@ -1,4 +1,5 @@
 """A message in neither English nor French gets the hotline's interpreters (bot/nlu/other_language.py)."""
+
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
@@ -6,19 +7,28 @@ from bot.language import other_language
 from bot.nlu.other_language import OtherLanguage
 
 OTHER = [
-    "necesito ayuda, mi jefe tiene mi pasaporte",                   # Spanish
-    "meu patrão ficou com meu passaporte e não me paga",            # Portuguese
-    "kailangan ko ng tulong, kinuha ng amo ko ang passport ko",     # Tagalog
-    "ਮੈਨੂੰ ਮਦਦ ਚਾਹੀਦੀ ਹੈ",                                             # Punjabi
-    "أحتاج مساعدة، صاحب العمل أخذ جواز سفري",                         # Arabic
-    "我需要帮助，老板拿走了我的护照",                                    # Chinese
-    "Мені потрібна допомога, роботодавець забрав мій паспорт",      # Ukrainian
-    "en español por favor",                                          # asking for Spanish, in Spanish
+    "necesito ayuda, mi jefe tiene mi pasaporte",  # Spanish
+    "meu patrão ficou com meu passaporte e não me paga",  # Portuguese
+    "kailangan ko ng tulong, kinuha ng amo ko ang passport ko",  # Tagalog
+    "ਮੈਨੂੰ ਮਦਦ ਚਾਹੀਦੀ ਹੈ",  # Punjabi
+    "أحتاج مساعدة، صاحب العمل أخذ جواز سفري",  # Arabic
+    "我需要帮助，老板拿走了我的护照",  # Chinese
+    "Мені потрібна допомога, роботодавець забрав мій паспорт",  # Ukrainian
+    "en español por favor",  # asking for Spanish, in Spanish
 ]
 ENGLISH_OR_FRENCH = [
-    "my boss he take my pasaporte no pay", "mon patron garde mon passeport", "ok", "merci bcp", "gracias",
-    "chu tanné pis j'sais pu quoi faire", "hes outsid my dor", "i wanna unalive myself", "je dois fermer vite",
-    "j'ai besoin d'un adulte de confiance", "tell me a joke", "are you artificial intelligence",
+    "my boss he take my pasaporte no pay",
+    "mon patron garde mon passeport",
+    "ok",
+    "merci bcp",
+    "gracias",
+    "chu tanné pis j'sais pu quoi faire",
+    "hes outsid my dor",
+    "i wanna unalive myself",
+    "je dois fermer vite",
+    "j'ai besoin d'un adulte de confiance",
+    "tell me a joke",
+    "are you artificial intelligence",
 ]
 
 

@@ -1,5 +1,6 @@
 """pyproject.toml: every package under bot/ and actions/ is in the distribution, and every library
 the code imports is declared."""
+
 import ast
 import sys
 from pathlib import Path
@@ -10,9 +11,15 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIG = read_configuration(ROOT / "pyproject.toml")
 
 # Import name -> distribution name, where they differ.
-DISTRIBUTIONS = {"yaml": "pyyaml", "telegram": "python-telegram-bot", "ruamel": "ruamel.yaml",
-                 "rasa_sdk": "rasa-sdk", "psycopg2": "psycopg2-binary",
-                 "dotenv": "python-dotenv"}
+DISTRIBUTIONS = {
+    "yaml": "pyyaml",
+    "telegram": "python-telegram-bot",
+    "ruamel": "ruamel.yaml",
+    "rasa_sdk": "rasa-sdk",
+    "psycopg2": "psycopg2-binary",
+    "dotenv": "python-dotenv",
+    "sklearn": "scikit-learn",
+}
 # Installed with --no-deps from requirements-nodeps.txt (see the comment in pyproject.toml).
 NOT_DECLARED = {"limits"}
 OURS = {"bot", "actions", "tests", "scripts"}
@@ -25,8 +32,11 @@ def packaged() -> set:
 
 
 def test_every_package_under_bot_and_actions_is_in_the_distribution():
-    on_disk = {".".join(init.parent.relative_to(ROOT).parts)
-               for top in ("bot", "actions") for init in (ROOT / top).rglob("__init__.py")}
+    on_disk = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for top in ("bot", "actions")
+        for init in (ROOT / top).rglob("__init__.py")
+    }
     assert {"bot.channels", "bot.channels.telegram"} <= on_disk
     assert on_disk <= packaged(), sorted(on_disk - packaged())
 
@@ -51,8 +61,10 @@ def imported_libraries() -> set:
 
 
 def test_every_library_the_code_imports_is_declared():
-    declared = {d.split("==")[0].split("[")[0].split(">")[0].split("<")[0].strip().lower()
-                for d in CONFIG["project"]["dependencies"]}
+    declared = {
+        d.split("==")[0].split("[")[0].split(">")[0].split("<")[0].strip().lower()
+        for d in CONFIG["project"]["dependencies"]
+    }
     missing = {n for n in imported_libraries() - NOT_DECLARED if DISTRIBUTIONS.get(n, n).lower() not in declared}
     assert "ruamel.yaml" in declared
     assert not missing, f"imported but not declared in pyproject.toml: {sorted(missing)}"

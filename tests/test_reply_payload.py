@@ -1,5 +1,6 @@
 """The server tells, the channels show: each reply carries its language, and the reply to an erase
 carries the erase flag, in Rasa's `custom` payload (bot/channels/rest.py)."""
+
 import uuid
 
 import pytest
@@ -8,19 +9,26 @@ from bot.channels.rest import tell
 
 
 def test_every_message_gets_the_language_in_custom_and_existing_custom_payloads_are_kept():
-    messages = [{"recipient_id": "s", "text": "Bonjour"},
-                {"recipient_id": "s", "text": "Choisis", "buttons": [{"title": "A", "payload": "/a"}]},
-                {"recipient_id": "s", "custom": {"kind": "card"}},
-                {"recipient_id": "s", "custom": ["not", "an", "object"]}]
+    messages = [
+        {"recipient_id": "s", "text": "Bonjour"},
+        {"recipient_id": "s", "text": "Choisis", "buttons": [{"title": "A", "payload": "/a"}]},
+        {"recipient_id": "s", "custom": {"kind": "card"}},
+        {"recipient_id": "s", "custom": ["not", "an", "object"]},
+    ]
     out = tell(messages, "s", "fr", erased=False)
-    assert [m.get("custom") for m in out] == [{"language": "fr"}, {"language": "fr"},
-                                              {"kind": "card", "language": "fr"}, ["not", "an", "object"]]
+    assert [m.get("custom") for m in out] == [
+        {"language": "fr"},
+        {"language": "fr"},
+        {"kind": "card", "language": "fr"},
+        ["not", "an", "object"],
+    ]
     assert out[1]["buttons"] == messages[1]["buttons"] and "custom" not in messages[0]  # not changed in place
 
 
 def test_an_erase_is_flagged_even_when_there_is_nothing_to_show():
     assert tell([{"recipient_id": "s", "text": "You exited"}], "s", "en", erased=True) == [
-        {"recipient_id": "s", "text": "You exited", "custom": {"language": "en", "erase": True}}]
+        {"recipient_id": "s", "text": "You exited", "custom": {"language": "en", "erase": True}}
+    ]
     # The action server failed: no goodbye text, but the conversation is deleted all the same.
     assert tell([], "s", "fr", erased=True) == [{"recipient_id": "s", "custom": {"language": "fr", "erase": True}}]
 
@@ -28,8 +36,12 @@ def test_an_erase_is_flagged_even_when_there_is_nothing_to_show():
 @pytest.mark.integration
 def test_the_real_server_tells_the_conversations_language_in_every_message(assistant):
     sender = "lang-" + uuid.uuid4().hex[:10]
-    for said, expected in [("mon patron garde mon passeport", "fr"), ("ok", "fr"), ("english please", "en"),
-                           ("ok", "en")]:
+    for said, expected in [
+        ("mon patron garde mon passeport", "fr"),
+        ("ok", "fr"),
+        ("english please", "en"),
+        ("ok", "en"),
+    ]:
         reply = assistant.say(sender, said)
         assert reply and all(m["custom"]["language"] == expected for m in reply), (said, reply)
         assert not any(m["custom"].get("erase") for m in reply)

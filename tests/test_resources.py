@@ -2,6 +2,7 @@
 
 The validity rules live in bot/staff/check.py (`bot check`); these tests run them on the project.
 """
+
 import re
 
 from actions import directory
@@ -24,7 +25,9 @@ def test_every_entry_is_complete_valid_and_sourced_in_both_languages():
 def test_hidden_entries_are_never_shown():
     hidden = {e.id for e in ENTRIES if not e.showable}
     assert {"old_ontario_helpline", "awhl"} <= hidden  # do not show / number unverified
-    every_id = [r for need in NEEDS.values() for ids in [need.resources, *need.by_audience.values(), need.fr_extra] for r in ids]
+    every_id = [
+        r for need in NEEDS.values() for ids in [need.resources, *need.by_audience.values(), need.fr_extra] for r in ids
+    ]
     every_id += list(EMERGENCY_FOLLOW_UP.values()) + [EMERGENCY_DEFAULT_FOLLOW_UP, "emergency", "crisis_988"]
     assert not hidden & set(every_id)
     assert directory.showable(["old_ontario_helpline", "awhl", "chth"]) == [directory.directory()["chth"]]

@@ -1,4 +1,5 @@
 """The rule-based safety net: danger in either language, typos included, forces `emergency`."""
+
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
@@ -7,30 +8,94 @@ from bot.safety.danger import assess
 from bot.safety.quick_exit import is_exit_request
 
 DANGER = [
-    "he's outside my door", "hes outsde my dor", "he is outside my door right now", "there's a guy outside my door",
-    "he just broke down the door, what do i do", "someone is trying to break in",
-    "he has a gun", "he got a knife", "my pimp is strapped",
-    "they locked me in", "they lockd me in the room", "i'm locked in", "they won't let me leave",
-    "they wont let me go home", "i can't get out", "im trapped", "they're keeping me here",
-    "he's going to kill me", "hes gonna kill me", "he is hitting me", "he just hit me", "im bleeding",
-    "i'm not safe right now", "i dont feel safe", "im in danger", "help me now", "send help", "call 911",
-    "he found me", "my pimp is coming to get me", "someone is following me right now",
-    "il est devant ma porte", "il a une arme", "ya un gars avec un couteau", "il vient de défoncer la porte",
-    "je suis enfermée", "jsuis enfermee dans la chambre", "ils ne me laissent pas sortir", "je peux pas sortir",
-    "il va me tuer", "il me frappe", "je ne suis pas en sécurité", "chu pas en securite", "au secours",
-    "il m'a trouvée", "on me suit", "ya quelqu'un devant ma porte", "je suis en danger", "aidez moi vite",
+    "he's outside my door",
+    "hes outsde my dor",
+    "he is outside my door right now",
+    "there's a guy outside my door",
+    "he just broke down the door, what do i do",
+    "someone is trying to break in",
+    "he has a gun",
+    "he got a knife",
+    "my pimp is strapped",
+    "they locked me in",
+    "they lockd me in the room",
+    "i'm locked in",
+    "they won't let me leave",
+    "they wont let me go home",
+    "i can't get out",
+    "im trapped",
+    "they're keeping me here",
+    "he's going to kill me",
+    "hes gonna kill me",
+    "he is hitting me",
+    "he just hit me",
+    "im bleeding",
+    "i'm not safe right now",
+    "i dont feel safe",
+    "im in danger",
+    "help me now",
+    "send help",
+    "call 911",
+    "he found me",
+    "my pimp is coming to get me",
+    "someone is following me right now",
+    "il est devant ma porte",
+    "il a une arme",
+    "ya un gars avec un couteau",
+    "il vient de défoncer la porte",
+    "je suis enfermée",
+    "jsuis enfermee dans la chambre",
+    "ils ne me laissent pas sortir",
+    "je peux pas sortir",
+    "il va me tuer",
+    "il me frappe",
+    "je ne suis pas en sécurité",
+    "chu pas en securite",
+    "au secours",
+    "il m'a trouvée",
+    "on me suit",
+    "ya quelqu'un devant ma porte",
+    "je suis en danger",
+    "aidez moi vite",
 ]
-SELF_HARM = ["i want to kill myself", "i wanna die", "thinking about suicide", "kms", "je veux me tuer",
-             "j'ai envie de mourir", "je veux en finir", "i want to end my life"]
+SELF_HARM = [
+    "i want to kill myself",
+    "i wanna die",
+    "thinking about suicide",
+    "kms",
+    "je veux me tuer",
+    "j'ai envie de mourir",
+    "je veux en finir",
+    "i want to end my life",
+]
 SAFE = [
-    "I'm safe now", "im safe now", "i am safe", "I'm not in danger", "i'm not in danger but i need advice",
-    "je suis en sécurité maintenant", "je ne suis plus en danger", "je suis en securite",
-    "hello", "bonjour", "my boss keeps my passport", "they say I owe them", "my boyfriend makes me see clients",
-    "a guy on insta offered me a modelling job", "how do I get a restraining order", "is this modelling offer sketchy?",
-    "someone's threatening to share my pics", "he takes all my money", "il prend tout mon argent",
-    "im 15 and need someone to talk to", "mon patron garde mon passeport", "what happens when i call",
-    "can I leave my job if they paid for my flight", "my daughter's boyfriend is much older",
-    "i got out last year", "what's your favourite movie", "ils disent que je leur dois de l'argent",
+    "I'm safe now",
+    "im safe now",
+    "i am safe",
+    "I'm not in danger",
+    "i'm not in danger but i need advice",
+    "je suis en sécurité maintenant",
+    "je ne suis plus en danger",
+    "je suis en securite",
+    "hello",
+    "bonjour",
+    "my boss keeps my passport",
+    "they say I owe them",
+    "my boyfriend makes me see clients",
+    "a guy on insta offered me a modelling job",
+    "how do I get a restraining order",
+    "is this modelling offer sketchy?",
+    "someone's threatening to share my pics",
+    "he takes all my money",
+    "il prend tout mon argent",
+    "im 15 and need someone to talk to",
+    "mon patron garde mon passeport",
+    "what happens when i call",
+    "can I leave my job if they paid for my flight",
+    "my daughter's boyfriend is much older",
+    "i got out last year",
+    "what's your favourite movie",
+    "ils disent que je leur dois de l'argent",
 ]
 
 
@@ -110,13 +175,17 @@ def test_typed_exit_words_become_safety_exit(text):
     assert m.get("intent")["name"] == "safety_exit"
 
 
-@pytest.mark.parametrize("text", ["je veux sortir de cette situation", "how do i exit the life", "I want to quit my job"])
+@pytest.mark.parametrize(
+    "text", ["je veux sortir de cette situation", "how do i exit the life", "I want to quit my job"]
+)
 def test_exit_words_inside_a_sentence_are_not_an_exit(text):
     assert not is_exit_request(text)
 
 
 def test_a_past_event_with_no_danger_now_gets_the_need_not_911():
-    m = _ranked("someone attacked me a few weeks ago, where do i get support", ("emergency", 0.55), ("victim_services", 0.4))
+    m = _ranked(
+        "someone attacked me a few weeks ago, where do i get support", ("emergency", 0.55), ("victim_services", 0.4)
+    )
     SafetyNet().process([m])
     assert m.get("intent")["name"] == "victim_services"
 
@@ -128,7 +197,9 @@ def test_a_past_event_does_not_hide_danger_now():
 def test_a_long_message_that_opens_with_hello_is_about_what_follows():
     from bot.nlu.small_talk_filter import SmallTalkFilter
 
-    m = _ranked("Bonjour. Ma nièce a un chum beaucoup plus vieux qui lui paie tout", ("greet", 0.6), ("parent_worry", 0.3))
+    m = _ranked(
+        "Bonjour. Ma nièce a un chum beaucoup plus vieux qui lui paie tout", ("greet", 0.6), ("parent_worry", 0.3)
+    )
     short = _message("bonjour toi", "greet")
     SmallTalkFilter().process([m, short])
     assert m.get("intent")["name"] == "parent_worry"
@@ -184,10 +255,22 @@ def test_danger_to_someone_else_is_told_to_the_emergency_answer():
     "text, ranking, expected",
     [
         # "I'm safe now, but...": the specific need wins over reassurance
-        ("i'm safe now and i want to know about restraining orders", [("user_safe", 0.6), ("legal_help", 0.3)], "legal_help"),
-        ("je suis en sécurité maintenant, mais comment avoir une ordonnance", [("emergency", 0.5), ("legal_help", 0.4)], "legal_help"),
+        (
+            "i'm safe now and i want to know about restraining orders",
+            [("user_safe", 0.6), ("legal_help", 0.3)],
+            "legal_help",
+        ),
+        (
+            "je suis en sécurité maintenant, mais comment avoir une ordonnance",
+            [("emergency", 0.5), ("legal_help", 0.4)],
+            "legal_help",
+        ),
         ("not an emergency, i just want to report a guy", [("emergency", 0.4), ("report_crime", 0.35)], "report_crime"),
-        ("it happened last year, where can i get counselling", [("emergency", 0.5), ("victim_services", 0.3)], "victim_services"),
+        (
+            "it happened last year, where can i get counselling",
+            [("emergency", 0.5), ("victim_services", 0.3)],
+            "victim_services",
+        ),
         # reassurance alone stays reassurance
         ("i'm safe now", [("emergency", 0.6), ("greet", 0.2)], "user_safe"),
     ],
@@ -212,35 +295,48 @@ def test_someone_else_s_self_harm_gets_988_too(text):
     assert danger is not None and danger.self_harm
 
 
-@pytest.mark.parametrize("text", [
-    "a grown man is parked outside the school waiting for my student right now",
-    "un homme attend ma fille devant l'école en ce moment pis elle a peur de sortir",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a grown man is parked outside the school waiting for my student right now",
+        "un homme attend ma fille devant l'école en ce moment pis elle a peur de sortir",
+    ],
+)
 def test_someone_waiting_for_a_child_now_is_an_emergency(text):
     assert assess(text) is not None
 
 
-@pytest.mark.parametrize("text", [
-    "a man was waiting outside the school for my daughter last week",
-    "my daughter's boyfriend waits for her after school every day",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a man was waiting outside the school for my daughter last week",
+        "my daughter's boyfriend waits for her after school every day",
+    ],
+)
 def test_someone_who_waited_before_is_a_worry_not_an_emergency(text):
     assert assess(text) is None
 
 
 def test_an_unsure_classifier_on_a_past_or_safe_message_answers_its_best_need():
-    past = _ranked("it happened years ago and i'm doing ok, i'd like to talk to a counsellor",
-                   ("nlu_fallback", 0.45), ("victim_services", 0.4), ("emergency", 0.1))
+    past = _ranked(
+        "it happened years ago and i'm doing ok, i'd like to talk to a counsellor",
+        ("nlu_fallback", 0.45),
+        ("victim_services", 0.4),
+        ("emergency", 0.1),
+    )
     vague = _ranked("it happened years ago", ("nlu_fallback", 0.45), ("victim_services", 0.15))
     SafetyNet().process([past, vague])
     assert past.get("intent")["name"] == "victim_services"
     assert vague.get("intent")["name"] == "nlu_fallback"  # too unsure: the clarifying question
 
 
-@pytest.mark.parametrize("text", [
-    "rien d'urgent ce soir, elle est à la maison, mais un homme plus vieux vient la chercher des fois",
-    "nothing urgent, she's home, but an older guy keeps giving her gifts",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rien d'urgent ce soir, elle est à la maison, mais un homme plus vieux vient la chercher des fois",
+        "nothing urgent, she's home, but an older guy keeps giving her gifts",
+    ],
+)
 def test_at_home_and_nothing_urgent_is_not_an_emergency(text):
     assert assess(text) is None
 
@@ -250,8 +346,15 @@ def test_someone_at_my_door_is_still_danger_in_french():
     assert assess("il est à ma porte") is not None
 
 
-@pytest.mark.parametrize("text", ["theres blood everywhere he stabbed my roommate", "il a poignardé mon coloc",
-                                  "my friend is not breathing", "mon amie respire plus"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "theres blood everywhere he stabbed my roommate",
+        "il a poignardé mon coloc",
+        "my friend is not breathing",
+        "mon amie respire plus",
+    ],
+)
 def test_someone_else_hurt_badly_now_is_an_emergency(text):
     assert assess(text) is not None
 
@@ -260,22 +363,28 @@ def test_someone_else_hurt_long_ago_is_not():
     assert assess("he stabbed my sister two years ago, can she get a restraining order") is None
 
 
-@pytest.mark.parametrize("text", [
-    "boss took the phones and locked the gate, he says nobody leaves until the debt is paid",
-    "le patron a barré la barrière pis personne peut sortir tant que la dette est pas payée",
-    "our 12 year old isn't in her room and an adult messaged her to meet at the corner at 11",
-    "notre fille de 12 ans n'est pas dans sa chambre",
-    "mon pimp me cherche, il est dans le corridor",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "boss took the phones and locked the gate, he says nobody leaves until the debt is paid",
+        "le patron a barré la barrière pis personne peut sortir tant que la dette est pas payée",
+        "our 12 year old isn't in her room and an adult messaged her to meet at the corner at 11",
+        "notre fille de 12 ans n'est pas dans sa chambre",
+        "mon pimp me cherche, il est dans le corridor",
+    ],
+)
 def test_confinement_and_a_child_gone_from_her_room_are_emergencies(text):
     assert assess(text) is not None
 
 
-@pytest.mark.parametrize("text", [
-    "how do i report a house, nobody's in danger this second",
-    "my daughter is safe now but a man offered her money, what do we do",
-    "ma fille de 16 ans est à la maison, en sécurité, mais un gars lui a offert de l'argent",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do i report a house, nobody's in danger this second",
+        "my daughter is safe now but a man offered her money, what do we do",
+        "ma fille de 16 ans est à la maison, en sécurité, mais un gars lui a offert de l'argent",
+    ],
+)
 def test_someone_safe_now_is_said_safe(text):
     from bot.safety.danger import says_safe
 
@@ -291,8 +400,11 @@ def test_an_unsure_classifier_on_someone_leaving_in_a_hurry_erases():
 def test_a_long_message_that_mentions_french_is_about_its_need_not_a_switch():
     from bot.nlu.small_talk_filter import SmallTalkFilter
 
-    long = _ranked("j'ai été victime il y a des années, aujourd'hui je voudrais parler à une conseillère en français",
-                   ("switch_language", 0.5), ("victim_services", 0.3))
+    long = _ranked(
+        "j'ai été victime il y a des années, aujourd'hui je voudrais parler à une conseillère en français",
+        ("switch_language", 0.5),
+        ("victim_services", 0.3),
+    )
     short = _ranked("en français svp", ("switch_language", 0.9), ("greet", 0.05))
     SmallTalkFilter().process([long, short])
     assert long.get("intent")["name"] == "victim_services"
@@ -316,29 +428,39 @@ def test_a_short_goodbye_in_a_hurry_stays_a_goodbye():
 
 
 def test_a_long_message_the_classifier_reads_as_exit_but_that_asks_for_help_is_not_erased():
-    m = _ranked("Je suis sortie de ça y a un an, chu en sécurité maintenant. Mais il m'écrit encore que je lui dois de l'argent.",
-                ("safety_exit", 1.0), ("trafficking", 0.05), ("user_safe", 0.04))
+    m = _ranked(
+        "Je suis sortie de ça y a un an, chu en sécurité maintenant. Mais il m'écrit encore que je lui dois de l'argent.",
+        ("safety_exit", 1.0),
+        ("trafficking", 0.05),
+        ("user_safe", 0.04),
+    )
     leave = _ranked("my mom is walking in, close this chat", ("safety_exit", 0.9), ("goodbye", 0.05))
     SafetyNet().process([m, leave])
     assert m.get("intent")["name"] == "trafficking"
     assert leave.get("intent")["name"] == "safety_exit"
 
 
-@pytest.mark.parametrize("text, danger", [
-    ("the man who used to sell me is at my door right now, i can see him through the peephole", True),
-    ("l'homme qui me vendait est devant ma porte en ce moment, j'ai peur", True),
-    ("my friend is at my door to pick me up for school", False),
-])
+@pytest.mark.parametrize(
+    "text, danger",
+    [
+        ("the man who used to sell me is at my door right now, i can see him through the peephole", True),
+        ("l'homme qui me vendait est devant ma porte en ce moment, j'ai peur", True),
+        ("my friend is at my door to pick me up for school", False),
+    ],
+)
 def test_anyone_at_my_door_now_with_fear_is_danger(text, danger):
     assert (assess(text) is not None) == danger
 
 
-@pytest.mark.parametrize("text, danger", [
-    ("jsuis dans la salle de bain dun party pis le gars dit que je sors pas dici tant que jai pas remboursé", True),
-    ("he says i'm not leaving until i pay him back", True),
-    ("she can't leave him, not an emergency rn, she's at our place, what should we do", False),
-    ("my daughter left with a man an hour ago and isn't answering, not an emergency?", True),
-])
+@pytest.mark.parametrize(
+    "text, danger",
+    [
+        ("jsuis dans la salle de bain dun party pis le gars dit que je sors pas dici tant que jai pas remboursé", True),
+        ("he says i'm not leaving until i pay him back", True),
+        ("she can't leave him, not an emergency rn, she's at our place, what should we do", False),
+        ("my daughter left with a man an hour ago and isn't answering, not an emergency?", True),
+    ],
+)
 def test_held_until_a_debt_is_paid_and_someone_safe_at_our_place(text, danger):
     assert (assess(text) is not None) == danger
 
@@ -349,10 +471,13 @@ def test_l_an_dernier_is_past():
     assert long_ago("ça s'est passé l'an dernier, je veux faire un rapport sur lui")
 
 
-@pytest.mark.parametrize("text, need", [
-    ("je suis en sécurité maintenant, je veux une ordonnance contre lui", "legal_help"),
-    ("i'm safe now, i just want to report him", "report_crime"),
-])
+@pytest.mark.parametrize(
+    "text, need",
+    [
+        ("je suis en sécurité maintenant, je veux une ordonnance contre lui", "legal_help"),
+        ("i'm safe now, i just want to report him", "report_crime"),
+    ],
+)
 def test_a_need_named_in_words_wins_over_strong_reassurance(text, need):
     m = _ranked(text, ("user_safe", 0.95), ("legal_help", 0.02), ("safety_exit", 0.01))
     SafetyNet().process([m])
@@ -366,69 +491,97 @@ def test_reassurance_alone_stays_reassurance():
 
 
 def test_an_unsure_exit_on_a_long_message_is_not_an_erase():
-    m = _ranked("un poste de gardienne au Qatar avec le billet payé, ça cache-tu quelque chose",
-                ("safety_exit", 0.48), ("online_exploitation", 0.33), ("job_offer_check", 0.1))
+    m = _ranked(
+        "un poste de gardienne au Qatar avec le billet payé, ça cache-tu quelque chose",
+        ("safety_exit", 0.48),
+        ("online_exploitation", 0.33),
+        ("job_offer_check", 0.1),
+    )
     SafetyNet().process([m])
     assert m.get("intent")["name"] == "online_exploitation"
 
 
-@pytest.mark.parametrize("text", ["theres a girl in the unit next door, i can hear her screaming",
-                                  "j'entends une fille crier dans l'appart d'à côté"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "theres a girl in the unit next door, i can hear her screaming",
+        "j'entends une fille crier dans l'appart d'à côté",
+    ],
+)
 def test_someone_heard_being_hurt_now_is_an_emergency(text):
     assert assess(text) is not None
 
 
-@pytest.mark.parametrize("text,ranking", [
-    ("gtg someone just walked in", [("nlu_fallback", 0.4), ("unclear", 0.3)]),
-    ("je dois partir vite", [("unclear", 0.5), ("emergency", 0.25)]),
-    ("quelqu'un arrive je dois partir", [("nlu_fallback", 0.4), ("emergency", 0.3)]),
-    ("faut que je ferme ça vite il arrive", [("emergency", 0.6)]),  # someone coming + "close this": the exit
-])
+@pytest.mark.parametrize(
+    "text,ranking",
+    [
+        ("gtg someone just walked in", [("nlu_fallback", 0.4), ("unclear", 0.3)]),
+        ("je dois partir vite", [("unclear", 0.5), ("emergency", 0.25)]),
+        ("quelqu'un arrive je dois partir", [("nlu_fallback", 0.4), ("emergency", 0.3)]),
+        ("faut que je ferme ça vite il arrive", [("emergency", 0.6)]),  # someone coming + "close this": the exit
+    ],
+)
 def test_having_to_leave_now_is_a_quick_exit_even_when_the_classifier_is_unsure(text, ranking):
     m = _ranked(text, *ranking)
     SafetyNet().process([m])
     assert m.get("intent")["name"] == "safety_exit"
 
 
-@pytest.mark.parametrize("text", [
-    "he has a knife, i have to go",  # a weapon is not only someone arriving: 911 first
-    "il m'a enfermée, je dois partir",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he has a knife, i have to go",  # a weapon is not only someone arriving: 911 first
+        "il m'a enfermée, je dois partir",
+    ],
+)
 def test_having_to_leave_does_not_hide_other_danger(text):
     m = _ranked(text, ("safety_exit", 0.5))
     SafetyNet().process([m])
     assert m.get("intent")["name"] == "emergency"
 
 
-@pytest.mark.parametrize("text", [
-    "i have to go to court next week, what happens there",  # not leaving the chat
-    "my friend has to leave her job but her boss keeps her passport",
-    "je dois partir de chez mon chum mais j'ai nulle part où aller, pouvez-vous m'aider à trouver un endroit",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i have to go to court next week, what happens there",  # not leaving the chat
+        "my friend has to leave her job but her boss keeps her passport",
+        "je dois partir de chez mon chum mais j'ai nulle part où aller, pouvez-vous m'aider à trouver un endroit",
+    ],
+)
 def test_a_longer_message_about_leaving_a_place_is_not_a_quick_exit(text):
     from bot.safety.quick_exit import leaving_now
 
     assert not leaving_now(text)
 
 
-@pytest.mark.parametrize("text", [
-    "le patron a frappé mon collègue et il dit qu'il va faire pareil à nous si on parle",
-    "the boss beat my coworker and says he'll do the same to us",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "le patron a frappé mon collègue et il dit qu'il va faire pareil à nous si on parle",
+        "the boss beat my coworker and says he'll do the same to us",
+    ],
+)
 def test_a_threat_to_do_the_same_to_us_is_violence(text):
     danger = assess(text)
     assert danger is not None and danger.category == "violence"
 
 
-@pytest.mark.parametrize("text,expected", [
-    # a year ago, and "she's fine now": the "now" is about being well, not about danger
-    ("Mon amie est sortie de ça il y a un an, elle va bien maintenant, mais je sais pas quoi lui dire",
-     [("emergency", 0.4), ("friend_worry", 0.3)]),
-    ("I'm fine physically, police drove me to a friend's place last week, but I can't stay here after tonight",
-     [("self_harm", 0.3), ("nlu_fallback", 0.3), ("shelter", 0.05)]),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a year ago, and "she's fine now": the "now" is about being well, not about danger
+        (
+            "Mon amie est sortie de ça il y a un an, elle va bien maintenant, mais je sais pas quoi lui dire",
+            [("emergency", 0.4), ("friend_worry", 0.3)],
+        ),
+        (
+            "I'm fine physically, police drove me to a friend's place last week, but I can't stay here after tonight",
+            [("self_harm", 0.3), ("nlu_fallback", 0.3), ("shelter", 0.05)],
+        ),
+    ],
+)
 def test_being_well_now_after_a_past_event_answers_the_need(text, expected):
-    from bot.safety.danger import long_ago, says_safe
+    from bot.safety.danger import says_safe
 
     assert says_safe(text)
     m = _ranked(text, *expected)
@@ -448,56 +601,78 @@ def test_a_year_ago_is_long_ago():
     assert not long_ago("it happened a year ago and he is back tonight")
 
 
-@pytest.mark.parametrize("text,category", [
-    # danger the classifier alone used to carry (a retrain could lose it): now the rules hold it too
-    ("theres someone trying to open my bedroom door rn", "intruder"),
-    ("y a quelqu'un qui essaie de rentrer chez nous là", "intruder"),
-    ("the 2 guys are parked outside my building rn, one texted 'come down or we come up'", "intruder"),
-    ("im in his car and he wont stop to let me out", "confined"),
-    ("chu dans un char avec 2 gars, ils veulent pas arrêter", "confined"),
-    ("my friend is being pulled into a van right now", "confined"),
-    ("he said if i leave hell kill me", "violence"),
-    ("il m'a dit que si je pars ce soir il me tue", "violence"),
-    ("il verse de l'essence partout dans la maison", "violence"),
-    ("i have the pills in my hand", "self_harm"),
-    ("i took like 30 of my moms pills", "self_harm"),
-    ("jveux pu vivre", "self_harm"),
-    ("j'ai avalé toute ma bouteille de pilules", "self_harm"),
-])
+@pytest.mark.parametrize(
+    "text,category",
+    [
+        # danger the classifier alone used to carry (a retrain could lose it): now the rules hold it too
+        ("theres someone trying to open my bedroom door rn", "intruder"),
+        ("y a quelqu'un qui essaie de rentrer chez nous là", "intruder"),
+        ("the 2 guys are parked outside my building rn, one texted 'come down or we come up'", "intruder"),
+        ("im in his car and he wont stop to let me out", "confined"),
+        ("chu dans un char avec 2 gars, ils veulent pas arrêter", "confined"),
+        ("my friend is being pulled into a van right now", "confined"),
+        ("he said if i leave hell kill me", "violence"),
+        ("il m'a dit que si je pars ce soir il me tue", "violence"),
+        ("il verse de l'essence partout dans la maison", "violence"),
+        ("i have the pills in my hand", "self_harm"),
+        ("i took like 30 of my moms pills", "self_harm"),
+        ("jveux pu vivre", "self_harm"),
+        ("j'ai avalé toute ma bouteille de pilules", "self_harm"),
+    ],
+)
 def test_danger_the_classifier_alone_used_to_carry(text, category):
     danger = assess(text)
     assert danger is not None and danger.category == category
 
 
-@pytest.mark.parametrize("text", [
-    "A grade 10 student just told me her boyfriend is in the school parking lot right now waiting to drive her to Toronto",
-    "One of my players just called crying, her boyfriend drove her to Toronto and won't bring her back",
-    "my brother is 12, a guy from fortnite told him to meet tonight, his bed is empty",
-    "ma fille a 15 ans, son chum de 25 ans veut pas la ramener",
-    "mon amie est dans une chambre d'hôtel avec un gars qui veut pas la laisser partir",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A grade 10 student just told me her boyfriend is in the school parking lot right now waiting to drive her to Toronto",
+        "One of my players just called crying, her boyfriend drove her to Toronto and won't bring her back",
+        "my brother is 12, a guy from fortnite told him to meet tonight, his bed is empty",
+        "ma fille a 15 ans, son chum de 25 ans veut pas la ramener",
+        "mon amie est dans une chambre d'hôtel avec un gars qui veut pas la laisser partir",
+    ],
+)
 def test_a_teacher_coach_or_sibling_telling_of_a_child_in_danger_now(text):
     danger = assess(text)
     assert danger is not None and danger.category == "someone_else"
 
 
-@pytest.mark.parametrize("text", [
-    "my player was waiting to take the bus",
-    "a student of mine left school early last week with her boyfriend",
-    "I have pills for my headache, which ones are safe with alcohol",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my player was waiting to take the bus",
+        "a student of mine left school early last week with her boyfriend",
+        "I have pills for my headache, which ones are safe with alcohol",
+    ],
+)
 def test_ordinary_things_those_rules_must_not_catch(text):
     assert assess(text) is None
 
 
-@pytest.mark.parametrize("text,ranking,expected", [
-    ("How do I get a restraining order against the man who trafficked me? I got out last year",
-     [("trafficking", 0.99), ("legal_help", 0.01)], "legal_help"),
-    ("comment avoir une ordonnance interdictive contre lui", [("legal_for_me", 0.9)], "legal_for_me"),  # narrower: kept
-    ("Je dois témoigner au tribunal contre mon ancien proxénète, quelqu'un peut m'accompagner?",
-     [("legal_help", 0.65), ("victim_services", 0.35)], "victim_services"),
-    ("he has a restraining order and he's outside my door", [("legal_help", 0.9)], "emergency"),  # danger first
-])
+@pytest.mark.parametrize(
+    "text,ranking,expected",
+    [
+        (
+            "How do I get a restraining order against the man who trafficked me? I got out last year",
+            [("trafficking", 0.99), ("legal_help", 0.01)],
+            "legal_help",
+        ),
+        (
+            "comment avoir une ordonnance interdictive contre lui",
+            [("legal_for_me", 0.9)],
+            "legal_for_me",
+        ),  # narrower: kept
+        (
+            "Je dois témoigner au tribunal contre mon ancien proxénète, quelqu'un peut m'accompagner?",
+            [("legal_help", 0.65), ("victim_services", 0.35)],
+            "victim_services",
+        ),
+        ("he has a restraining order and he's outside my door", [("legal_help", 0.9)], "emergency"),  # danger first
+    ],
+)
 def test_words_that_plainly_name_a_need_win_over_other_guesses_but_not_over_danger(text, ranking, expected):
     m = _ranked(text, *ranking)
     SafetyNet().process([m])
@@ -505,7 +680,9 @@ def test_words_that_plainly_name_a_need_win_over_other_guesses_but_not_over_dang
 
 
 def test_two_needs_almost_tied_answer_the_first_rather_than_ask():
-    tied = _ranked("who finds out if i call? im 13", ("nlu_fallback", 0.45), ("confidentiality", 0.47), ("youth_support", 0.46))
+    tied = _ranked(
+        "who finds out if i call? im 13", ("nlu_fallback", 0.45), ("confidentiality", 0.47), ("youth_support", 0.46)
+    )
     unsure = _ranked("hmm", ("nlu_fallback", 0.45), ("youth_support", 0.3))
     risky = _ranked("who finds out", ("nlu_fallback", 0.45), ("confidentiality", 0.47), ("emergency", 0.25))
     SafetyNet().process([tied, unsure, risky])
@@ -515,22 +692,41 @@ def test_two_needs_almost_tied_answer_the_first_rather_than_ask():
 
 
 def test_a_past_event_and_a_word_for_the_need_win_over_a_general_answer():
-    m = _ranked("It happened 5 years ago, he was convicted. I'm fine day to day but I need to talk to a counsellor now.",
-                ("youth_support", 0.82), ("contact_person", 0.13))
+    m = _ranked(
+        "It happened 5 years ago, he was convicted. I'm fine day to day but I need to talk to a counsellor now.",
+        ("youth_support", 0.82),
+        ("contact_person", 0.13),
+    )
     SafetyNet().process([m])
     assert m.get("intent")["name"] == "victim_services"
 
 
-@pytest.mark.parametrize("text,ranking,expected", [
-    ("My 11-year-old was asked for pictures by someone in a game chat, I want to report it",
-     [("report_crime", 0.6), ("online_exploitation", 0.3)], "online_exploitation"),
-    ("Mon fils de 10 ans s'est fait demander des photos de lui par quelqu'un dans un jeu en ligne",
-     [("job_offer_check", 0.76), ("parent_worry", 0.14)], "online_exploitation"),
-    ("quick q, im 12, if i tell the helpline about it do they have to report it to someone?",
-     [("report_crime", 0.99)], "confidentiality"),
-    ("im not in danger, if i talk to someone will the cops find out? im 16", [("user_safe", 0.8)], "confidentiality"),
-    ("est-ce qu'ils vont le dire à mes parents si j'appelle?", [("what_happens_call", 0.7)], "confidentiality"),
-])
+@pytest.mark.parametrize(
+    "text,ranking,expected",
+    [
+        (
+            "My 11-year-old was asked for pictures by someone in a game chat, I want to report it",
+            [("report_crime", 0.6), ("online_exploitation", 0.3)],
+            "online_exploitation",
+        ),
+        (
+            "Mon fils de 10 ans s'est fait demander des photos de lui par quelqu'un dans un jeu en ligne",
+            [("job_offer_check", 0.76), ("parent_worry", 0.14)],
+            "online_exploitation",
+        ),
+        (
+            "quick q, im 12, if i tell the helpline about it do they have to report it to someone?",
+            [("report_crime", 0.99)],
+            "confidentiality",
+        ),
+        (
+            "im not in danger, if i talk to someone will the cops find out? im 16",
+            [("user_safe", 0.8)],
+            "confidentiality",
+        ),
+        ("est-ce qu'ils vont le dire à mes parents si j'appelle?", [("what_happens_call", 0.7)], "confidentiality"),
+    ],
+)
 def test_a_child_asked_for_pictures_online_or_a_teen_asking_who_is_told(text, ranking, expected):
     m = _ranked(text, *ranking)
     SafetyNet().process([m])
@@ -542,8 +738,11 @@ def test_a_worker_pushed_into_a_van_is_violence_now():
 
 
 def test_not_in_danger_and_who_is_told_is_the_confidentiality_answer_even_if_the_classifier_saw_danger():
-    m = _ranked("im not in danger i just wanna know, if i talk to someone will the cops find out? im 16",
-                ("emergency", 0.95), ("youth_support", 0.03))
+    m = _ranked(
+        "im not in danger i just wanna know, if i talk to someone will the cops find out? im 16",
+        ("emergency", 0.95),
+        ("youth_support", 0.03),
+    )
     SafetyNet().process([m])
     assert m.get("intent")["name"] == "confidentiality"
 
@@ -554,15 +753,34 @@ def test_the_game_may_be_named_before_the_pictures():
     assert plain_need("Sur le compte Fortnite de mon fils, quelqu'un lui demandait des photos") == "online_exploitation"
 
 
-@pytest.mark.parametrize("text,ranking,expected", [
-    ("Je suis en 10e année à Sudbury, j'ai 15 ans. Est-ce qu'il y a quelqu'un à qui je peux parler?",
-     [("nlu_fallback", 0.45), ("youth_support", 0.3)], "youth_support"),
-    ("im 16, something happened last summer. im ok now but i kinda want to talk to someone about it",
-     [("user_safe", 0.6)], "youth_support"),
-    ("im 15 and my friend's bf is scaring me, who can i talk to", [("friend_worry", 0.7)], "friend_worry"),  # a need: kept
-    ("I'm Métis and safe now, I want to talk to an Indigenous counsellor", [("indigenous_support", 0.8)], "indigenous_support"),
-])
-def test_a_young_person_who_wants_to_talk_gets_kids_help_phone_when_nothing_more_specific_was_understood(text, ranking, expected):
+@pytest.mark.parametrize(
+    "text,ranking,expected",
+    [
+        (
+            "Je suis en 10e année à Sudbury, j'ai 15 ans. Est-ce qu'il y a quelqu'un à qui je peux parler?",
+            [("nlu_fallback", 0.45), ("youth_support", 0.3)],
+            "youth_support",
+        ),
+        (
+            "im 16, something happened last summer. im ok now but i kinda want to talk to someone about it",
+            [("user_safe", 0.6)],
+            "youth_support",
+        ),
+        (
+            "im 15 and my friend's bf is scaring me, who can i talk to",
+            [("friend_worry", 0.7)],
+            "friend_worry",
+        ),  # a need: kept
+        (
+            "I'm Métis and safe now, I want to talk to an Indigenous counsellor",
+            [("indigenous_support", 0.8)],
+            "indigenous_support",
+        ),
+    ],
+)
+def test_a_young_person_who_wants_to_talk_gets_kids_help_phone_when_nothing_more_specific_was_understood(
+    text, ranking, expected
+):
     m = _ranked(text, *ranking)
     SafetyNet().process([m])
     assert m.get("intent")["name"] == expected

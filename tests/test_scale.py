@@ -5,6 +5,7 @@ Many conversations are sent interleaved through nginx and straight to both nodes
 tracker is read back. Quick exit and retention are checked in PostgreSQL itself. The last test
 kills a node mid-run. Run alone with `pytest -m scale`.
 """
+
 import json
 import threading
 import time
@@ -20,8 +21,14 @@ pytestmark = [pytest.mark.scale, pytest.mark.integration]
 
 TOKEN = uuid.uuid4().hex
 CONVERSATION_LIMIT, IP_LIMIT = 10, 12
-MESSAGES = ["hello", "my boss keeps my passport", "what is human trafficking", "I need a place to stay",
-            "can I talk to someone", "thank you"]
+MESSAGES = [
+    "hello",
+    "my boss keeps my passport",
+    "what is human trafficking",
+    "I need a place to stay",
+    "can I talk to someone",
+    "thank you",
+]
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +38,12 @@ def stack():
     # The rate limits are counted in the lock store's Redis (the scaled profile's default); they are
     # lowered so that the limit tests stay short, and stay above what the other tests send (at most 6
     # messages per conversation, plus a retry when a node dies; nginx's own address is exempt per IP).
-    env = {"TICKET_LOCK_LIFETIME": "15", "RETENTION_SWEEP_MINUTES": "0",
-           "RATE_LIMIT_CONVERSATION_PER_MINUTE": str(CONVERSATION_LIMIT), "RATE_LIMIT_IP_PER_MINUTE": str(IP_LIMIT)}
+    env = {
+        "TICKET_LOCK_LIFETIME": "15",
+        "RETENTION_SWEEP_MINUTES": "0",
+        "RATE_LIMIT_CONVERSATION_PER_MINUTE": str(CONVERSATION_LIMIT),
+        "RATE_LIMIT_IP_PER_MINUTE": str(IP_LIMIT),
+    }
     with ScaledStack(nodes=2, action_servers=1, api_token=TOKEN, env=env) as running:
         yield running
 
@@ -80,7 +91,10 @@ def backdate(stack, *conversations, hours=25):
     stack.postgres.query(
         "UPDATE events SET timestamp = timestamp - %s, data = jsonb_set(data::jsonb, '{timestamp}', "
         "to_jsonb((data::jsonb->>'timestamp')::float - %s))::text WHERE sender_id = ANY(%s)",
-        hours * 3600, hours * 3600, list(conversations))
+        hours * 3600,
+        hours * 3600,
+        list(conversations),
+    )
 
 
 def say(url, conversation, text):
@@ -114,8 +128,10 @@ def test_interleaved_conversations_through_both_nodes_lose_and_reorder_nothing(s
             go.wait()
             sent.append(say(url, conversation, text))
 
-        threads = [threading.Thread(target=one, args=(stack.nodes[0].webhook, a)),
-                   threading.Thread(target=one, args=(stack.nodes[1].webhook, b))]
+        threads = [
+            threading.Thread(target=one, args=(stack.nodes[0].webhook, a)),
+            threading.Thread(target=one, args=(stack.nodes[1].webhook, b)),
+        ]
         [t.start() for t in threads]
         [t.join() for t in threads]
         assert len(sent) == 2
@@ -171,8 +187,12 @@ def test_retention_job_deletes_old_conversations_from_postgresql(stack, monkeypa
     backdate(stack, stale)
     say(stack.webhook(), stale, "hello")
     assert user_texts(tracker(stack, stale)) == ["hello"]
-    assert stack.postgres.query("SELECT count(*) FROM events WHERE sender_id = %s AND timestamp < %s",
-                                stale, time.time() - 24 * 3600)[0][0] == 0
+    assert (
+        stack.postgres.query(
+            "SELECT count(*) FROM events WHERE sender_id = %s AND timestamp < %s", stale, time.time() - 24 * 3600
+        )[0][0]
+        == 0
+    )
 
 
 def send(url, conversation, text, headers=None):

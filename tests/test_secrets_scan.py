@@ -1,6 +1,7 @@
 """The repository's secret scan (scripts/check_secrets.py, run by `make test`) catches real-looking
 secrets and lets documented placeholders through. Fake secrets are assembled at run time, so this
 file itself never holds one."""
+
 import subprocess
 import sys
 
@@ -20,15 +21,18 @@ def run(*paths):
     return subprocess.run([sys.executable, str(SCRIPT), *map(str, paths)], capture_output=True, text=True)
 
 
-@pytest.mark.parametrize("name, content", [
-    ("bridge.py", f'TELEGRAM_URL = "https://api.example/bot{TELEGRAM}/getUpdates"\n'),
-    ("deploy/id_ed25519", PRIVATE_KEY + "\n"),
-    ("settings.yml", f"aws_key: {AWS}\n"),
-    ("ci.sh", f"export GH={GITHUB}\n"),
-    ("client.js", f'const auth = "Bearer {JWT}";\n'),
-    (".env", "BRIDGE_TOKEN=" + "q8Zr2Lw9Xv4Ty7Np3Ks6" + "\n"),
-    ("config.yml", "database_url: postgresql://app:" + "S3cr3tPassw0rd" + "@db/app\n"),
-])
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("bridge.py", f'TELEGRAM_URL = "https://api.example/bot{TELEGRAM}/getUpdates"\n'),
+        ("deploy/id_ed25519", PRIVATE_KEY + "\n"),
+        ("settings.yml", f"aws_key: {AWS}\n"),
+        ("ci.sh", f"export GH={GITHUB}\n"),
+        ("client.js", f'const auth = "Bearer {JWT}";\n'),
+        (".env", "BRIDGE_TOKEN=" + "q8Zr2Lw9Xv4Ty7Np3Ks6" + "\n"),
+        ("config.yml", "database_url: postgresql://app:" + "S3cr3tPassw0rd" + "@db/app\n"),
+    ],
+)
 def test_a_committed_secret_fails_the_check(tmp_path, name, content):
     path = tmp_path / name
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -41,8 +45,10 @@ def test_a_committed_secret_fails_the_check(tmp_path, name, content):
 
 def test_env_example_placeholders_and_env_references_pass(tmp_path):
     path = tmp_path / ".env.example"
-    path.write_text("# Telegram bot token from @BotFather\nTELEGRAM_BOT_TOKEN=\nBRIDGE_TOKEN=change-me\n"
-                    "RASA_API_TOKEN=<a long random string>\nACTION_SERVER_TOKEN=${ACTION_SERVER_TOKEN}\n")
+    path.write_text(
+        "# Telegram bot token from @BotFather\nTELEGRAM_BOT_TOKEN=\nBRIDGE_TOKEN=change-me\n"
+        "RASA_API_TOKEN=<a long random string>\nACTION_SERVER_TOKEN=${ACTION_SERVER_TOKEN}\n"
+    )
     code = tmp_path / "run.py"
     code.write_text('token = os.environ["RASA_API_TOKEN"]\nheaders = {"Authorization": f"Bearer {token}"}\n')
     out = run(path, code)
@@ -56,6 +62,7 @@ def test_the_repository_itself_is_clean():
 
 def test_documented_url_shapes_pass_but_a_real_password_in_a_url_is_caught():
     from scripts.check_secrets import findings
+
     assert list(findings("TRACKER_STORE_URL=postgresql://user:password@host:5432/db")) == []
     assert list(findings("LOCK_STORE_URL=redis://[:password@]host:6379/1")) == []
     real = "postgresql://assistant:" + "Hq7vT2mZ9pL" + "@db.internal/assistant"

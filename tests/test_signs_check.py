@@ -1,5 +1,6 @@
 """Issue #11, point 2: the "Is this OK?" signs check through the real assistant, walked with its own
 buttons in both languages, tu/vous respected; danger, a quick exit or another question at any step win."""
+
 import json
 import re
 import uuid
@@ -69,7 +70,9 @@ def test_a_teen_in_french_gets_tu_and_kids_help_phone(assistant):
 @pytest.mark.parametrize("lang, exit_word", [("en", "exit"), ("fr", "quitter")])
 def test_a_quick_exit_in_the_middle_erases_the_check(assistant, lang, exit_word):
     sender = new_sender()
-    _, buttons = assistant.turn(sender, "can you help me check if this is ok" if lang == "en" else "peux-tu m'aider à vérifier si c'est correct")
+    _, buttons = assistant.turn(
+        sender, "can you help me check if this is ok" if lang == "en" else "peux-tu m'aider à vérifier si c'est correct"
+    )
     _, buttons = assistant.turn(sender, buttons["About me" if lang == "en" else "À propos de moi"])
     assistant.turn(sender, buttons["No" if lang == "en" else "Non"])
     reply, _ = assistant.turn(sender, exit_word)
@@ -95,12 +98,25 @@ def test_another_question_in_the_middle_leaves_the_check(assistant):
 
 
 # Issue #11, point 4: helping someone else, from the friend_worry answer.
-@pytest.mark.parametrize("lang, start, say, avoid, call", [
-    ("en", "i'm worried about my best friend, an older guy controls her phone, how do i help",
-     "What can I say?", "What should I avoid?", "Calling the hotline together"),
-    ("fr", "je pense que ma cousine se fait exploiter, comment je peux l'aider",
-     "Quoi lui dire ?", "Quoi éviter ?", "Appeler la ligne ensemble"),
-])
+@pytest.mark.parametrize(
+    "lang, start, say, avoid, call",
+    [
+        (
+            "en",
+            "i'm worried about my best friend, an older guy controls her phone, how do i help",
+            "What can I say?",
+            "What should I avoid?",
+            "Calling the hotline together",
+        ),
+        (
+            "fr",
+            "je pense que ma cousine se fait exploiter, comment je peux l'aider",
+            "Quoi lui dire ?",
+            "Quoi éviter ?",
+            "Appeler la ligne ensemble",
+        ),
+    ],
+)
 def test_helping_someone_else_what_to_say_what_to_avoid_and_calling_together(assistant, lang, start, say, avoid, call):
     sender = new_sender()
     text, buttons = assistant.turn(sender, start)
@@ -119,7 +135,9 @@ def test_helping_someone_else_what_to_say_what_to_avoid_and_calling_together(ass
 @pytest.mark.parametrize("typed", ["autre chose", "something else"])
 def test_autre_chose_typed_in_the_middle_leaves_the_check(assistant, typed):
     sender = new_sender()
-    assistant.turn(sender, "peux-tu m'aider à vérifier si c'est correct" if typed == "autre chose" else "check if this is ok")
+    assistant.turn(
+        sender, "peux-tu m'aider à vérifier si c'est correct" if typed == "autre chose" else "check if this is ok"
+    )
     assistant.turn(sender, '/signs_check{"step":"me_1"}')
     text, buttons = assistant.turn(sender, typed)
     assert "Question" not in text and "/safety_exit" in buttons.values()

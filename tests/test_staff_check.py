@@ -3,6 +3,7 @@
 Each test breaks one thing in a copy of the project and runs `bot check` on it (Rasa's own validator
 is skipped here: it is slow and catches none of these; `make test` runs the full `bot check`).
 """
+
 import datetime
 import subprocess
 import sys
@@ -19,8 +20,13 @@ FAST = ["responses", "resources", "channel_texts", "examples", "wiring"]
 
 def bot_check(project: Project, *args: str) -> subprocess.CompletedProcess:
     """The real command, as staff type it, in the copy's folder."""
-    return subprocess.run([sys.executable, "-m", "bot.cli", "check", "--skip-rasa", *args], cwd=project.root,
-                          capture_output=True, text=True, env={**project.env(), "PYTHONPATH": str(ROOT)})
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "check", "--skip-rasa", *args],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        env={**project.env(), "PYTHONPATH": str(ROOT)},
+    )
 
 
 def line_of(path: Path, text: str) -> int:
@@ -41,10 +47,12 @@ def test_the_project_as_committed_passes(project):
 
 def test_missing_french_variation(project):
     domain = project.domain
-    french = ('    - text: "Tu as utilisé la sortie rapide : la conversation est effacée. Tu peux revenir quand tu veux."\n'
-              "      condition: [{type: slot, name: language, value: fr}, {type: slot, name: address, value: tu}]\n"
-              '    - text: "Vous avez utilisé la sortie rapide : la conversation est effacée. Vous pouvez revenir quand vous voulez."\n'
-              "      condition: [{type: slot, name: language, value: fr}, {type: slot, name: address, value: vous}]\n")
+    french = (
+        '    - text: "Tu as utilisé la sortie rapide : la conversation est effacée. Tu peux revenir quand tu veux."\n'
+        "      condition: [{type: slot, name: language, value: fr}, {type: slot, name: address, value: tu}]\n"
+        '    - text: "Vous avez utilisé la sortie rapide : la conversation est effacée. Vous pouvez revenir quand vous voulez."\n'
+        "      condition: [{type: slot, name: language, value: fr}, {type: slot, name: address, value: vous}]\n"
+    )
     edit(domain, french, "")
     run = bot_check(project)
     assert run.returncode == 1
@@ -53,9 +61,11 @@ def test_missing_french_variation(project):
     assert "utter_safety_exit n'a pas de variante française" in run.stdout
 
 
-VOUS_GOODBYE = ('    - text: "Prenez soin de vous. Vous pouvez revenir quand vous voulez, de jour comme de nuit."\n'
-                '      buttons: *exit_fr\n'
-                '      condition: [{type: slot, name: language, value: fr}, {type: slot, name: address, value: vous}]\n')
+VOUS_GOODBYE = (
+    '    - text: "Prenez soin de vous. Vous pouvez revenir quand vous voulez, de jour comme de nuit."\n'
+    '      buttons: *exit_fr\n'
+    '      condition: [{type: slot, name: language, value: fr}, {type: slot, name: address, value: vous}]\n'
+)
 
 
 def test_missing_vous_variation_is_named_in_plain_words(project):
@@ -64,35 +74,62 @@ def test_missing_vous_variation_is_named_in_plain_words(project):
     run = bot_check(project)
     assert run.returncode == 1
     line = line_of(project.domain, "Prends soin de toi. Tu peux revenir")
-    assert (f"PROBLEM  domain.yml, line {line}\n    utter_goodbye has a French 'tu' variation but no 'vous' one "
-            "(for parents and adults).") in run.stdout
-    assert "utter_goodbye a une variante française « tu » mais pas de variante « vous » (pour les parents et les adultes)" in run.stdout
+    assert (
+        f"PROBLEM  domain.yml, line {line}\n    utter_goodbye has a French 'tu' variation but no 'vous' one "
+        "(for parents and adults)."
+    ) in run.stdout
+    assert (
+        "utter_goodbye a une variante française « tu » mais pas de variante « vous » (pour les parents et les adultes)"
+        in run.stdout
+    )
 
 
 def test_a_single_french_variation_that_says_tu_needs_a_vous_one(project):
     edit(project.domain, VOUS_GOODBYE, "")
-    edit(project.domain, "      condition: [{type: slot, name: language, value: fr}, {type: slot, name: address, value: tu}]\n"
-                         "\n  utter_thanks:", "      condition: [{type: slot, name: language, value: fr}]\n\n  utter_thanks:")
+    edit(
+        project.domain,
+        "      condition: [{type: slot, name: language, value: fr}, {type: slot, name: address, value: tu}]\n"
+        "\n  utter_thanks:",
+        "      condition: [{type: slot, name: language, value: fr}]\n\n  utter_thanks:",
+    )
     messages = [f.en for f in run_checks(project, ["responses"]) if f.level == ERROR]
-    assert any(m.startswith("utter_goodbye: this French answer speaks to the reader as 'tu'; it needs a 'vous' variation")
-               for m in messages), messages
+    assert any(
+        m.startswith("utter_goodbye: this French answer speaks to the reader as 'tu'; it needs a 'vous' variation")
+        for m in messages
+    ), messages
 
 
 def test_a_vous_variation_that_says_tu_is_refused(project):
-    edit(project.domain, '"Prenez soin de vous. Vous pouvez revenir quand vous voulez', '"Prends soin de toi. Vous pouvez revenir quand vous voulez')
+    edit(
+        project.domain,
+        '"Prenez soin de vous. Vous pouvez revenir quand vous voulez',
+        '"Prends soin de toi. Vous pouvez revenir quand vous voulez',
+    )
     messages = [f.en for f in run_checks(project, ["responses"]) if f.level == ERROR]
-    assert "utter_goodbye: the French 'vous' variation also says ['toi']: speak to the reader as 'vous' only." in messages
+    assert (
+        "utter_goodbye: the French 'vous' variation also says ['toi']: speak to the reader as 'vous' only." in messages
+    )
 
 
 def test_a_channel_variation_must_repeat_the_address(project):
     # `channel: collector` (the REST channel) beats every variation without a channel: with the
     # language alone it would show the "tu" text to a parent.
-    edit(project.domain, VOUS_GOODBYE, VOUS_GOODBYE + '    - text: "Prends soin de toi."\n      channel: collector\n'
-                                                      '      condition: [{type: slot, name: language, value: fr}]\n')
+    edit(
+        project.domain,
+        VOUS_GOODBYE,
+        VOUS_GOODBYE + '    - text: "Prends soin de toi."\n      channel: collector\n'
+        '      condition: [{type: slot, name: language, value: fr}]\n',
+    )
     messages = [f.en for f in run_checks(project, ["responses"]) if f.level == ERROR]
-    assert any(m.startswith("utter_goodbye: this `channel: collector` variation must repeat all the conditions") for m in messages)
-    edit(project.domain, "      channel: collector\n      condition: [{type: slot, name: language, value: fr}]\n",
-         "      channel: collector\n      condition: [{type: slot, name: language, value: fr}, {type: slot, name: address, value: tu}]\n")
+    assert any(
+        m.startswith("utter_goodbye: this `channel: collector` variation must repeat all the conditions")
+        for m in messages
+    )
+    edit(
+        project.domain,
+        "      channel: collector\n      condition: [{type: slot, name: language, value: fr}]\n",
+        "      channel: collector\n      condition: [{type: slot, name: language, value: fr}, {type: slot, name: address, value: tu}]\n",
+    )
     assert not [f for f in run_checks(project, ["responses"]) if f.level == ERROR]
 
 
@@ -101,8 +138,9 @@ def test_resource_without_a_source(project):
     edit(resources, '    source_url: "https://www.talk4healing.com"\n', "")
     found = [f for f in run_checks(project, FAST) if f.level == ERROR]
     assert [(f.file, f.line) for f in found] == [("data/resources.yml", line_of(resources, "- id: talk4healing"))]
-    assert found[0].en == ("Entry 'talk4healing': has no source. Add `source_url`: the https:// page where you "
-                           "checked these facts.")
+    assert found[0].en == (
+        "Entry 'talk4healing': has no source. Add `source_url`: the https:// page where you checked these facts."
+    )
     assert "n'a pas de source" in found[0].fr
     assert bot_check(project).returncode == 1
 
@@ -124,12 +162,13 @@ def test_intent_with_too_few_examples(project):
     lines = nlu.read_text(encoding="utf-8").splitlines(keepends=True)
     start = next(i for i, l in enumerate(lines) if l.startswith("- intent: job_offer_check"))
     end = next(i for i, l in enumerate(lines) if i > start and l.startswith("- intent:"))
-    nlu.write_text("".join(lines[:start + 2 + 4] + lines[end:]), encoding="utf-8")  # keep 4 examples
+    nlu.write_text("".join(lines[: start + 2 + 4] + lines[end:]), encoding="utf-8")  # keep 4 examples
     found = [f for f in run_checks(project, FAST) if f.level == ERROR]
     assert len(found) == 1
     assert (found[0].file, found[0].line) == ("data/nlu/fr/trafficking.yml", start + 3)
-    assert found[0].en == ("The intent 'job_offer_check' has 4 French examples; it needs at least 10. "
-                           "Add 6 more in data/nlu/fr/.")
+    assert found[0].en == (
+        "The intent 'job_offer_check' has 4 French examples; it needs at least 10. Add 6 more in data/nlu/fr/."
+    )
     assert "il en faut au moins 10" in found[0].fr
     run = bot_check(project, "--language", "fr")
     assert run.returncode == 1 and "PROBLÈME  data/nlu/fr/trafficking.yml, ligne" in run.stdout
@@ -137,35 +176,53 @@ def test_intent_with_too_few_examples(project):
 
 
 def test_answer_showing_services_without_quick_exit_button(project):
-    edit(project.domain, "  exit_en: &exit_en\n    - {title: \"More options\", payload: /more_options}\n"
-                         "    - {title: \"Quick exit\", payload: /safety_exit}",
-         "  exit_en: &exit_en\n    - {title: \"More options\", payload: /more_options}\n"
-         "    - {title: \"Legal help\", payload: /legal_help}")
+    edit(
+        project.domain,
+        "  exit_en: &exit_en\n    - {title: \"More options\", payload: /more_options}\n"
+        "    - {title: \"Quick exit\", payload: /safety_exit}",
+        "  exit_en: &exit_en\n    - {title: \"More options\", payload: /more_options}\n"
+        "    - {title: \"Legal help\", payload: /legal_help}",
+    )
     messages = [f.en for f in run_checks(project, ["responses"]) if f.level == ERROR]
-    assert any(m.startswith("utter_emergency: this answer shows services ({resources}) but has no quick-exit button")
-               for m in messages), messages
+    assert any(
+        m.startswith("utter_emergency: this answer shows services ({resources}) but has no quick-exit button")
+        for m in messages
+    ), messages
 
 
 def test_french_text_pasted_into_the_english_variation(project):
-    edit(project.domain, '"Take care of yourself. You can come back any time, day or night."',
-         '"Prends soin de toi. Tu peux revenir quand tu veux, de jour comme de nuit."')
+    edit(
+        project.domain,
+        '"Take care of yourself. You can come back any time, day or night."',
+        '"Prends soin de toi. Tu peux revenir quand tu veux, de jour comme de nuit."',
+    )
     messages = [f.en for f in run_checks(project, ["responses"]) if f.level == ERROR]
-    assert "utter_goodbye: the English variation looks French. Was the text pasted into the wrong variation?" in messages
+    assert (
+        "utter_goodbye: the English variation looks French. Was the text pasted into the wrong variation?" in messages
+    )
 
 
 def test_untranslated_button(project):
-    edit(project.domain, '{title: "Sortie rapide", payload: /safety_exit}\n  topics_en',
-         '{title: "Quick exit", payload: /safety_exit}\n  topics_en')
+    edit(
+        project.domain,
+        '{title: "Sortie rapide", payload: /safety_exit}\n  topics_en',
+        '{title: "Quick exit", payload: /safety_exit}\n  topics_en',
+    )
     messages = [f.en for f in run_checks(project, ["responses"]) if f.level == ERROR]
     assert any("button /safety_exit has the same title in English and French" in m for m in messages), messages
 
 
 def test_same_example_under_two_intents_is_a_conflict(project):
     nlu = project.nlu_dir("en") / "trafficking.yml"
-    edit(nlu, "- intent: job_offer_check\n  examples: |\n", "- intent: job_offer_check\n  examples: |\n    - i'm in danger\n")
+    edit(
+        nlu,
+        "- intent: job_offer_check\n  examples: |\n",
+        "- intent: job_offer_check\n  examples: |\n    - i'm in danger\n",
+    )
     found = [f for f in run_checks(project, ["examples"]) if f.level == ERROR]
-    assert any("'i'm in danger' is an example of" in f.en and "emergency" in f.en and "job_offer_check" in f.en
-               for f in found), found
+    assert any(
+        "'i'm in danger' is an example of" in f.en and "emergency" in f.en and "job_offer_check" in f.en for f in found
+    ), found
 
 
 def test_copy_of_a_held_out_message_is_refused(project):
@@ -202,11 +259,16 @@ def test_new_intent_without_rule_or_answer(project):
     edit(project.domain, "  - safety_exit\n", "  - safety_exit\n  - housing_help\n")
     messages = [f.en for f in run_checks(project, ["wiring"]) if f.level == ERROR]
     assert any(m.startswith("The intent 'housing_help' has no rule") for m in messages), messages
-    edit(project.root / "data" / "rules" / "help.yml", "rules:\n",
-         "rules:\n- rule: answer housing_help\n  steps:\n  - intent: housing_help\n  - action: action_respond\n\n")
+    edit(
+        project.root / "data" / "rules" / "help.yml",
+        "rules:\n",
+        "rules:\n- rule: answer housing_help\n  steps:\n  - intent: housing_help\n  - action: action_respond\n\n",
+    )
     messages = [f.en for f in run_checks(project, ["wiring"]) if f.level == ERROR]
-    assert messages == ["The intent 'housing_help' is answered by action_respond but has no row in NEEDS: add "
-                        '"housing_help": Need("utter_housing_help", ("chth",)),']
+    assert messages == [
+        "The intent 'housing_help' is answered by action_respond but has no row in NEEDS: add "
+        '"housing_help": Need("utter_housing_help", ("chth",)),'
+    ]
 
 
 def test_broken_domain_is_one_finding_not_a_crash(project):
@@ -219,6 +281,8 @@ def test_a_directory_text_that_says_tu_is_refused(project):
     # Directory texts appear in "tu" and "vous" answers alike (issue #11): they say neither.
     edit(project.resources, "pour les femmes francophones qui vivent", "si tu es une femme francophone qui vit")
     found = [f for f in run_checks(project, ["resources"]) if f.level == ERROR]
-    assert [f.en for f in found] == ["Entry 'femaide': the French `text` speaks to the reader as 'tu' (tu). Directory texts "
-                                     "are shown to teens ('tu') and adults ('vous') alike: write it without tu or vous "
-                                     "(\"Appeler le 911\", \"de la région\")."]
+    assert [f.en for f in found] == [
+        "Entry 'femaide': the French `text` speaks to the reader as 'tu' (tu). Directory texts "
+        "are shown to teens ('tu') and adults ('vous') alike: write it without tu or vous "
+        "(\"Appeler le 911\", \"de la région\")."
+    ]

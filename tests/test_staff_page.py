@@ -3,6 +3,7 @@
 Login required; an edit that passes the checks is saved; one that fails them saves nothing and
 says why; a request without the session is refused.
 """
+
 import json
 import shutil
 import subprocess
@@ -26,8 +27,11 @@ class Browser:
 
     def __init__(self):
         self.port = free_port()
-        self.proc = subprocess.Popen([shutil.which("chromedriver") or "chromedriver", f"--port={self.port}"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [shutil.which("chromedriver") or "chromedriver", f"--port={self.port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         self.base = f"http://127.0.0.1:{self.port}"
         for _ in range(300):  # chromedriver starts slowly on a busy machine
             try:
@@ -35,15 +39,26 @@ class Browser:
                 break
             except OSError:
                 time.sleep(0.1)
-        caps = {"capabilities": {"alwaysMatch": {"goog:chromeOptions": {
-            "binary": shutil.which("chromium") or "/usr/bin/chromium",
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]}}}}
+        caps = {
+            "capabilities": {
+                "alwaysMatch": {
+                    "goog:chromeOptions": {
+                        "binary": shutil.which("chromium") or "/usr/bin/chromium",
+                        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+                    }
+                }
+            }
+        }
         self.session = self._call("POST", "/session", caps)["sessionId"]
         self.do("POST", "/timeouts", {"implicit": 10000, "pageLoad": 60000})  # wait for elements and pages
 
     def _call(self, method, path, body=None):
-        req = urllib.request.Request(self.base + path, method=method, data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"Content-Type": "application/json"})
+        req = urllib.request.Request(
+            self.base + path,
+            method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Content-Type": "application/json"},
+        )
         try:
             with urllib.request.urlopen(req, timeout=90) as r:
                 return json.loads(r.read())["value"] if method != "GET" or path != "/status" else json.loads(r.read())
@@ -160,8 +175,9 @@ def test_staff_page_needs_a_login_and_saves_only_checked_edits(project, page, br
 def test_saving_without_a_session_is_refused(project, page):
     before = project.resources.read_bytes()
     req = urllib.request.Request(page + "/save", data=b"r.chth.hours.fr=x&csrf=x", method="POST")
-    opener = urllib.request.build_opener(type("NoRedirect", (urllib.request.HTTPRedirectHandler,),
-                                              {"redirect_request": lambda *a, **k: None}))
+    opener = urllib.request.build_opener(
+        type("NoRedirect", (urllib.request.HTTPRedirectHandler,), {"redirect_request": lambda *a, **k: None})
+    )
     with pytest.raises(urllib.error.HTTPError) as refused:
         opener.open(req, timeout=10)
     assert refused.value.code == 303 and refused.value.headers["Location"] == "/login"

@@ -1,4 +1,5 @@
 """The staff tools without a server: live directory reload, CSV export/import, reload's refusals, --help."""
+
 import csv
 import subprocess
 import sys
@@ -25,14 +26,19 @@ def bump(path: Path) -> None:
 
 # -- the running action server picks up directory changes ---------------------------------------------
 
+
 def test_directory_is_read_again_when_the_file_changes_and_a_broken_file_keeps_the_last_good_one(project, monkeypatch):
     monkeypatch.setenv("RESOURCES_FILE", str(project.resources))
     directory.directory.cache_clear()
     try:
         assert "24/7" in directory.directory()["chth"].render("en")
         text = project.resources.read_text(encoding="utf-8")
-        project.resources.write_text(text.replace('"1-877-336-2433"', '"1-877-336-2400"').replace(
-            "Fem'aide: 1-877-336-2433", "Fem'aide: 1-877-336-2400"), encoding="utf-8")
+        project.resources.write_text(
+            text.replace('"1-877-336-2433"', '"1-877-336-2400"').replace(
+                "Fem'aide: 1-877-336-2433", "Fem'aide: 1-877-336-2400"
+            ),
+            encoding="utf-8",
+        )
         bump(project.resources)
         assert directory.directory()["femaide"].contact["phone"] == "1-877-336-2400"
         assert "1-877-336-2400" in directory.directory()["femaide"].render("en")
@@ -50,7 +56,9 @@ def test_channel_texts_are_read_again_when_the_file_changes(project, monkeypatch
     try:
         before = texts.text("assistant_unreachable", "fr")
         content = project.channel_texts.read_text(encoding="utf-8")
-        project.channel_texts.write_text(content.replace("Désolé, je n'arrive pas", "Oups, je n'arrive pas"), encoding="utf-8")
+        project.channel_texts.write_text(
+            content.replace("Désolé, je n'arrive pas", "Oups, je n'arrive pas"), encoding="utf-8"
+        )
         bump(project.channel_texts)
         after = texts.text("assistant_unreachable", "fr")
         assert before.startswith("Désolé") and after.startswith("Oups") and "911" in after
@@ -60,6 +68,7 @@ def test_channel_texts_are_read_again_when_the_file_changes(project, monkeypatch
 
 
 # -- bot resources export / import ---------------------------------------------------------------------
+
 
 def rows(path: Path):
     with open(path, encoding="utf-8-sig", newline="") as f:
@@ -78,7 +87,9 @@ def test_export_then_import_unchanged_leaves_the_file_byte_for_byte(project, tmp
     sheet = tmp_path / "review.csv"
     assert resources.export_csv(project, sheet) == 0
     data = rows(sheet)
-    assert {"name_en", "name_fr", "text_en", "text_fr", "hours_en", "hours_fr", "source_url", "checked_on"} <= set(data[0])
+    assert {"name_en", "name_fr", "text_en", "text_fr", "hours_en", "hours_fr", "source_url", "checked_on"} <= set(
+        data[0]
+    )
     assert resources.import_csv(project, sheet) == 0
     assert "No change" in capsys.readouterr().out
     assert project.resources.read_bytes() == before
@@ -94,7 +105,9 @@ def test_import_refuses_a_malformed_number_and_a_missing_source_and_changes_noth
     write(sheet, data)
     assert resources.import_csv(project, sheet) == 1
     out = capsys.readouterr().out
-    assert "review.csv, line 4\n    Entry 'chth': the phone number '1-833-900-101' (phone) is not in a known format" in out
+    assert (
+        "review.csv, line 4\n    Entry 'chth': the phone number '1-833-900-101' (phone) is not in a known format" in out
+    )
     assert f"review.csv, line 7\n    Entry '{data[5]['id']}': has no source." in out
     assert "nothing was changed" in out and "rien n'a été modifié" in out
     assert project.resources.read_bytes() == before
@@ -106,9 +119,19 @@ def test_import_writes_reviewed_changes_and_a_new_service_keeping_comments(proje
     data = rows(sheet)
     chth = next(r for r in data if r["id"] == "chth")
     chth["hours_en"], chth["hours_fr"] = "weekdays 9 to 5", "en semaine, de 9 h à 17 h"
-    new = dict(chth, id="youth_line", name_en="Youth line", name_fr="Ligne jeunesse", phone="1-800-555-0100", web="",
-               text_en="Youth line: 1-800-555-0100, {hours}.", text_fr="Ligne jeunesse : 1-800-555-0100, {hours}.",
-               audience="teen", show_reason="", source_url="https://www.ontario.ca/page/youth")
+    new = dict(
+        chth,
+        id="youth_line",
+        name_en="Youth line",
+        name_fr="Ligne jeunesse",
+        phone="1-800-555-0100",
+        web="",
+        text_en="Youth line: 1-800-555-0100, {hours}.",
+        text_fr="Ligne jeunesse : 1-800-555-0100, {hours}.",
+        audience="teen",
+        show_reason="",
+        source_url="https://www.ontario.ca/page/youth",
+    )
     data.append(new)
     write(sheet, data)
     assert resources.import_csv(project, sheet) == 0
@@ -129,9 +152,18 @@ def test_search_finds_a_service_by_a_word_without_accents(project, capsys):
 
 # -- bot reload refuses what it must refuse -------------------------------------------------------------
 
-@pytest.mark.parametrize("url,ok", [("http://localhost:5005", True), ("http://127.0.0.1:5005", True),
-                                    ("http://[::1]:5005", True), ("http://10.0.0.5:5005", False),
-                                    ("https://bot.example.org", False), ("http://localhost.example.org", False)])
+
+@pytest.mark.parametrize(
+    "url,ok",
+    [
+        ("http://localhost:5005", True),
+        ("http://127.0.0.1:5005", True),
+        ("http://[::1]:5005", True),
+        ("http://10.0.0.5:5005", False),
+        ("https://bot.example.org", False),
+        ("http://localhost.example.org", False),
+    ],
+)
 def test_reload_talks_only_to_this_computer(url, ok):
     assert is_loopback(url) is ok
 
@@ -157,7 +189,9 @@ def test_help_is_in_plain_english_and_french():
     assert run.returncode == 0
     assert "find what is wrong, with file and line" in run.stdout and "trouver ce qui ne va pas" in run.stdout
     for command in ("check", "train", "evaluate", "reload", "rollback", "resources"):
-        sub = subprocess.run([sys.executable, "-m", "bot.cli", command, "--help"], capture_output=True, text=True, cwd=ROOT)
+        sub = subprocess.run(
+            [sys.executable, "-m", "bot.cli", command, "--help"], capture_output=True, text=True, cwd=ROOT
+        )
         assert sub.returncode == 0 and "/" in sub.stdout, command
 
 

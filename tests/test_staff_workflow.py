@@ -4,6 +4,7 @@ Change the hotline's hours in both languages, add three French examples to an in
 `bot check`, `bot train`, `bot evaluate` and `bot reload`, and see both changes in the running
 assistant's replies. Also: the assistant keeps answering while the model is swapped.
 """
+
 import json
 import shutil
 import subprocess
@@ -20,15 +21,19 @@ from tests.servers import Assistant
 
 pytestmark = pytest.mark.integration
 
-HOURS = ('hours: {en: "24/7", fr: "24 h/24, 7 j/7"}',
-         'hours: {en: "weekdays 9 a.m. to 5 p.m.", fr: "en semaine, de 9 h à 17 h"}')
+HOURS = (
+    'hours: {en: "24/7", fr: "24 h/24, 7 j/7"}',
+    'hours: {en: "weekdays 9 a.m. to 5 p.m.", fr: "en semaine, de 9 h à 17 h"}',
+)
 # Phrasings the accepted model misreads (checked below before the change), added as job_offer_check.
 NEW_EXAMPLES = [
     "une famille à l'étranger veut que je vienne garder leurs enfants, tout est payé d'avance",
     "ils veulent que je signe vite pour un poste de mannequin à Vancouver",
     "c'est-tu normal qu'un employeur paie mon billet de bus pour Sudbury",
 ]
-SKIP = shutil.ignore_patterns(".venv", ".git", ".rasa", "models", "results", ".pytest_cache", "__pycache__", "node_modules", ".env")
+SKIP = shutil.ignore_patterns(
+    ".venv", ".git", ".rasa", "models", "results", ".pytest_cache", "__pycache__", "node_modules", ".env"
+)
 
 
 def bot(project: Path, *args: str, token: str = "") -> subprocess.CompletedProcess:
@@ -40,8 +45,11 @@ def bot(project: Path, *args: str, token: str = "") -> subprocess.CompletedProce
 
 
 def parse(assistant: Assistant, text: str) -> str:
-    req = urllib.request.Request(f"{assistant.url}/model/parse?token={assistant.api_token}",
-                                 data=json.dumps({"text": text}).encode(), headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        f"{assistant.url}/model/parse?token={assistant.api_token}",
+        data=json.dumps({"text": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(req, timeout=60) as r:
         return json.loads(r.read())["intent"]["name"]
 
@@ -66,10 +74,14 @@ def test_change_hours_and_examples_then_check_train_evaluate_reload(project):
     token = uuid.uuid4().hex
     running_model = project / "models" / "running.tar.gz"
     shutil.copy(project / "models" / "assistant.tar.gz", running_model)
-    with Assistant(model=running_model, project=project, api_token=token, env={"PYTHONPATH": str(project)}) as assistant:
+    with Assistant(
+        model=running_model, project=project, api_token=token, env={"PYTHONPATH": str(project)}
+    ) as assistant:
         # Before: the accepted model misreads the new phrasings; the hotline is 24/7.
         assert [parse(assistant, t) for t in NEW_EXAMPLES].count("job_offer_check") == 0
-        assert "Free, confidential, 24/7, interpreters in 200+ languages by phone" in reply(assistant, "my boss took my passport and says I owe him", "en")
+        assert "Free, confidential, 24/7, interpreters in 200+ languages by phone" in reply(
+            assistant, "my boss took my passport and says I owe him", "en"
+        )
 
         # 1. The hotline's hours, in both languages (data/resources.yml, the chth entry).
         resources = project / "data" / "resources.yml"
@@ -79,9 +91,11 @@ def test_change_hours_and_examples_then_check_train_evaluate_reload(project):
         resources.write_text(text[:at] + text[at:].replace(HOURS[0], HOURS[1], 1), encoding="utf-8")
         # The action server reads the directory again when it changes: no restart, no training.
         assert "Free, confidential, weekdays 9 a.m. to 5 p.m., interpreters in 200+ languages by phone" in reply(
-            assistant, "my boss took my passport and says I owe him", "en")
+            assistant, "my boss took my passport and says I owe him", "en"
+        )
         assert "Gratuite, confidentielle, en semaine, de 9 h à 17 h, interprètes dans plus de 200 langues" in reply(
-            assistant, "mon patron a pris mon passeport et dit que je lui dois de l'argent", "fr")
+            assistant, "mon patron a pris mon passeport et dit que je lui dois de l'argent", "fr"
+        )
 
         # 2. Three French examples for job_offer_check.
         nlu = project / "data" / "nlu" / "fr" / "trafficking.yml"
@@ -131,7 +145,9 @@ def test_change_hours_and_examples_then_check_train_evaluate_reload(project):
         assert [parse(assistant, t) for t in NEW_EXAMPLES] == ["job_offer_check"] * 3
         answer = reply(assistant, NEW_EXAMPLES[1], "fr")
         assert "Bon réflexe de vérifier" in answer
-        assert "en semaine, de 9 h à 17 h" in reply(assistant, "mon patron a pris mon passeport et dit que je lui dois de l'argent", "fr")
+        assert "en semaine, de 9 h à 17 h" in reply(
+            assistant, "mon patron a pris mon passeport et dit que je lui dois de l'argent", "fr"
+        )
 
 
 def test_rollback_brings_back_the_accepted_model(project):

@@ -5,6 +5,7 @@ server's start-up (Rasa registering the web channel on its app) installs all thr
 version the patches were not written for is refused; a patched Rasa function whose source changed
 fails here.
 """
+
 import json
 import logging
 import os
@@ -40,13 +41,16 @@ def state():
 
 def fresh_python(code: str, env=None) -> dict:
     """Run STATE and `code` in a new interpreter (nothing installed yet); it prints one JSON object last."""
-    out = subprocess.run([sys.executable, "-c", STATE + textwrap.dedent(code)], cwd=ROOT, capture_output=True, text=True,
-                         timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3",
-                                           **(env or {})})
+    out = subprocess.run(
+        [sys.executable, "-c", STATE + textwrap.dedent(code)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", **(env or {})},
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 
 
 def test_importing_and_constructing_our_rasa_plugins_installs_nothing():
@@ -66,9 +70,14 @@ def test_importing_and_constructing_our_rasa_plugins_installs_nothing():
     WebInput()
     print(json.dumps(state()))
     """)
-    assert state == {"validate": "rasa.core.actions.action", "call_format": "rasa.core.actions.action",
-                     "resolve": "rasa.shared.core.events", "make_record_replaced": False,
-                     "record_factory": "type", "structlog": False}, state
+    assert state == {
+        "validate": "rasa.core.actions.action",
+        "call_format": "rasa.core.actions.action",
+        "resolve": "rasa.shared.core.events",
+        "make_record_replaced": False,
+        "record_factory": "type",
+        "structlog": False,
+    }, state
 
 
 def test_rasa_building_its_app_with_the_web_channel_installs_all_three_once():
@@ -97,11 +106,14 @@ def test_rasa_building_its_app_with_the_web_channel_installs_all_three_once():
 
 
 def test_rasa_speedups_off_keeps_the_two_optional_fixes_out():
-    state = fresh_python("""
+    state = fresh_python(
+        """
     from bot import rasa_speedups
     rasa_speedups.install()
     print(json.dumps(state()))
-    """, env={"RASA_SPEEDUPS": "off"})
+    """,
+        env={"RASA_SPEEDUPS": "off"},
+    )
     assert state["validate"] == "bot.rasa_speedups"
     assert state["call_format"] == "rasa.core.actions.action" and state["resolve"] == "rasa.shared.core.events"
 
@@ -121,18 +133,29 @@ def test_a_rasa_version_it_was_not_written_for_is_refused_with_a_clear_message(m
 
 
 def test_the_rasa_server_refuses_to_start_on_another_rasa_version():
-    out = subprocess.run([sys.executable, "-c", textwrap.dedent("""
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent("""
         import sys, rasa
         rasa.__version__ = "3.6.99"
         from rasa.__main__ import main
         sys.argv = ["rasa", "run", "--enable-api", "--auth-token", "x", "--credentials", "credentials.yml",
                     "--port", "1", "--endpoints", "/dev/null"]
         main()
-        """)], cwd=ROOT, capture_output=True, text=True, timeout=300,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"})
+        """),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
     assert out.returncode == 1
     assert "UnsupportedRasaVersion: This assistant was written for Rasa 3.6.21 and found Rasa 3.6.99" in (
-        out.stdout + out.stderr)
+        out.stdout + out.stderr
+    )
 
 
 def test_every_patched_rasa_function_is_still_the_one_the_speedups_were_written_for():
@@ -144,7 +167,8 @@ def test_every_patched_rasa_function_is_still_the_one_the_speedups_were_written_
         original = rasa_speedups._originals.get(patch.name) or rasa_speedups.current(patch.name)
         assert original.__module__.startswith("rasa."), patch.name
         assert rasa_speedups.source_sha256(original) == patch.source_sha256, (
-            f"Rasa's {patch.name} changed: review bot/rasa_speedups.py against it")
+            f"Rasa's {patch.name} changed: review bot/rasa_speedups.py against it"
+        )
 
 
 def test_a_patch_whose_rasa_source_changed_is_left_out_with_a_warning():
@@ -186,17 +210,24 @@ def test_redaction_uses_the_record_factory_not_a_replaced_logger_method():
     factory = logging.getLogRecordFactory()
     assert type(factory).__name__ == "_RedactingFactory"
     assert not isinstance(factory.previous, type(factory))  # not stacked by a second install
-    assert logging.Logger.__dict__["makeRecord"] is original_make_record and original_make_record.__module__ == "logging"
+    assert (
+        logging.Logger.__dict__["makeRecord"] is original_make_record and original_make_record.__module__ == "logging"
+    )
 
 
 def test_only_the_start_up_module_installs_anything():
     """bot/startup.py is the one place: no other module of the assistant calls an installer."""
     import re
 
-    installers = re.compile(r"\b(redaction\.install|rasa_speedups\.install|api_guard\.install|install_structlog|"
-                            r"setLogRecordFactory|makeRecord\s*=)\s*\(?")
-    allowed = {"bot/startup.py", "bot/redaction.py",  # redaction.install() itself
-               "scripts/bench_long_conversation.py"}  # measures the speed-ups in-process, on purpose
+    installers = re.compile(
+        r"\b(redaction\.install|rasa_speedups\.install|api_guard\.install|install_structlog|"
+        r"setLogRecordFactory|makeRecord\s*=)\s*\(?"
+    )
+    allowed = {
+        "bot/startup.py",
+        "bot/redaction.py",  # redaction.install() itself
+        "scripts/bench_long_conversation.py",
+    }  # measures the speed-ups in-process, on purpose
     callers = set()
     for top in ("bot", "actions", "scripts"):
         for path in (ROOT / top).rglob("*.py"):

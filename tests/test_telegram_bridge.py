@@ -4,6 +4,7 @@
 Polling mode carries most of the checks; webhook mode checks the secret token and a conversation;
 a third bridge points at an assistant that is down.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -40,10 +41,19 @@ def user_events(tracker: Dict) -> List[Dict]:
     return [e for e in tracker["events"] if e["event"] == "user"]
 
 
-def BridgeProcess(fake: FakeTelegram, rasa_url: str, mode: str = "polling", env: Optional[Dict] = None) -> _BridgeProcess:
+def BridgeProcess(
+    fake: FakeTelegram, rasa_url: str, mode: str = "polling", env: Optional[Dict] = None
+) -> _BridgeProcess:
     """The bridge as `make telegram` runs it, at DEBUG (the log test reads everything it printed)."""
-    return _BridgeProcess(fake, rasa_url, mode, token=TOKEN, sender_secret=SENDER_SECRET, webhook_secret=WEBHOOK_SECRET,
-                          env={"TELEGRAM_LOG_LEVEL": "DEBUG", "BRIDGE_TOKEN": "bridge-token-for-tests", **(env or {})})
+    return _BridgeProcess(
+        fake,
+        rasa_url,
+        mode,
+        token=TOKEN,
+        sender_secret=SENDER_SECRET,
+        webhook_secret=WEBHOOK_SECRET,
+        env={"TELEGRAM_LOG_LEVEL": "DEBUG", "BRIDGE_TOKEN": "bridge-token-for-tests", **(env or {})},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -71,14 +81,19 @@ def talk(fake: FakeTelegram, chat_id: int, said: str, language_code: Optional[st
 def press(fake: FakeTelegram, chat_id: int, message, title: str, language_code: str = "en", count: int = 1):
     before = max(m.message_id for m in fake.bot_messages(chat_id))
     callback_id = fake.user_presses(chat_id, message.message_id, title, language_code)
-    fake.wait(lambda: any(c.params.get("callback_query_id") == callback_id for c in fake.calls_to("answerCallbackQuery")),
-              what="the button press to be answered")
+    fake.wait(
+        lambda: any(c.params.get("callback_query_id") == callback_id for c in fake.calls_to("answerCallbackQuery")),
+        what="the button press to be answered",
+    )
     return fake.wait_bot_messages(chat_id, after=before, count=count)
 
 
 def forgotten(fake: FakeTelegram, assistant, chat_id: int) -> None:
     """The assistant's conversation is deleted: it follows the neutral line (the screen is cleared first)."""
-    fake.wait(lambda: not user_events(assistant.tracker(sender_of(chat_id))), what="the assistant's conversation to be deleted")
+    fake.wait(
+        lambda: not user_events(assistant.tracker(sender_of(chat_id))),
+        what="the assistant's conversation to be deleted",
+    )
 
 
 def erased(fake: FakeTelegram, chat_id: int) -> bool:
@@ -121,7 +136,10 @@ def test_survivors_whole_path_in_french(polling, assistant):
 
     sender = sender_of(chat)
     tracker = assistant.tracker(sender)
-    assert [e["text"] for e in user_events(tracker)][:2] == ["/greet", "mon patron garde mon passeport et dit que je lui dois de l'argent"]
+    assert [e["text"] for e in user_events(tracker)][:2] == [
+        "/greet",
+        "mon patron garde mon passeport et dit que je lui dois de l'argent",
+    ]
     assert tracker["slots"]["language"] == "fr"
     assert not user_events(assistant.tracker(str(chat))), "the raw chat id is never a sender"
 
@@ -132,7 +150,9 @@ def test_survivors_whole_path_in_french(polling, assistant):
     assert note.text.startswith(text("telegram_erased", "fr"))
     assert text("telegram_privacy_tip", "fr") in note.text  # told once, with the first erase
     assert note.reply_markup == {"remove_keyboard": True}
-    deleted = {i for c in fake.calls_to("deleteMessages") if c.params["chat_id"] == chat for i in c.params["message_ids"]}
+    deleted = {
+        i for c in fake.calls_to("deleteMessages") if c.params["chat_id"] == chat for i in c.params["message_ids"]
+    }
     assert every_id | {note_mid} <= deleted
     forgotten(fake, assistant, chat)
     fake.wait(lambda: erased(fake, chat), what="the neutral line to be deleted too")
@@ -170,7 +190,9 @@ def test_safety_plan_walked_with_its_buttons_in_french_then_erased(polling, assi
     (note,) = fake.wait_bot_messages(chat, after=note_mid)
     assert note.text.startswith(text("telegram_erased", "fr"))
     assert note.reply_markup == {"remove_keyboard": True}
-    deleted = {i for c in fake.calls_to("deleteMessages") if c.params["chat_id"] == chat for i in c.params["message_ids"]}
+    deleted = {
+        i for c in fake.calls_to("deleteMessages") if c.params["chat_id"] == chat for i in c.params["message_ids"]
+    }
     assert every_id | {note_mid} <= deleted
     forgotten(fake, assistant, chat)
     fake.wait(lambda: erased(fake, chat), what="the neutral line to be deleted too")
@@ -188,7 +210,11 @@ def test_signs_check_walked_with_inline_buttons_in_french_says_vous_to_a_parent(
     (q2,) = press(fake, chat, q1, "Non", "fr")
     assert "Question 2 sur 3" in q2.text
     (answer,) = press(fake, chat, q2, "Oui", "fr")
-    assert "pas un diagnostic" in answer.text and "+1-833-900-1010" in answer.text and "Sortie rapide" in buttons_of(answer)
+    assert (
+        "pas un diagnostic" in answer.text
+        and "+1-833-900-1010" in answer.text
+        and "Sortie rapide" in buttons_of(answer)
+    )
 
 
 def test_english_conversation_and_language_from_language_code(polling, assistant):
@@ -318,7 +344,10 @@ def test_group_gets_one_short_note_and_nothing_else(polling, assistant):
     fake.user_says(group, "my boss keeps my passport", "en", chat_type="supergroup")
     mid = fake.user_says(group, "/help", "en", chat_type="supergroup")
     fake.wait_bot_messages(group, after=mid)
-    assert [m.text for m in fake.bot_messages(group)] == [text("telegram_group_note", "fr"), text("telegram_group_note", "en")]
+    assert [m.text for m in fake.bot_messages(group)] == [
+        text("telegram_group_note", "fr"),
+        text("telegram_group_note", "en"),
+    ]
     assert not user_events(assistant.tracker(sender_of(group)))
 
 
@@ -363,9 +392,16 @@ def test_webhook_is_set_with_a_secret_and_refuses_requests_without_it(webhook):
     fake, bridge = webhook
     assert fake.webhook["url"] == bridge.webhook_url and fake.webhook["secret_token"] == WEBHOOK_SECRET
     chat = next(ids)
-    update = {"update_id": 999001, "message": {"message_id": 1, "date": int(time.time()), "text": "hello",
-                                               "chat": {"id": chat, "type": "private"},
-                                               "from": {"id": chat, "is_bot": False, "first_name": "X"}}}
+    update = {
+        "update_id": 999001,
+        "message": {
+            "message_id": 1,
+            "date": int(time.time()),
+            "text": "hello",
+            "chat": {"id": chat, "type": "private"},
+            "from": {"id": chat, "is_bot": False, "first_name": "X"},
+        },
+    }
     assert post_update(bridge.webhook_url, update, None) == 403
     assert post_update(bridge.webhook_url, update, "wrong-secret-0000000000") == 403
     time.sleep(0.5)
@@ -440,12 +476,22 @@ class StubAssistant:
                         stub.failed_erases -= 1
                         answer = []
                     else:
-                        answer = [{"recipient_id": body["sender"], "text": stub.EXIT_ANSWER,
-                                   "custom": {"language": "en", "erase": True}}]
+                        answer = [
+                            {
+                                "recipient_id": body["sender"],
+                                "text": stub.EXIT_ANSWER,
+                                "custom": {"language": "en", "erase": True},
+                            }
+                        ]
                 else:
-                    answer = [{"recipient_id": body["sender"], "text": stub.texts.get(said, f"stub answer to {said}"),
-                               "custom": stub.told.get(said, {"language": "en"}),
-                               **({"buttons": stub.buttons[said]} if said in stub.buttons else {})}]
+                    answer = [
+                        {
+                            "recipient_id": body["sender"],
+                            "text": stub.texts.get(said, f"stub answer to {said}"),
+                            "custom": stub.told.get(said, {"language": "en"}),
+                            **({"buttons": stub.buttons[said]} if said in stub.buttons else {}),
+                        }
+                    ]
                 raw = json.dumps(answer).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -468,10 +514,13 @@ class StubAssistant:
         self.server.server_close()
 
 
-@pytest.mark.parametrize("answer, told, note_language", [
-    ("Je suis là pour toi, et tu peux me parler de ce que tu vis.", "en", "en"),  # French words, told English
-    ("OK : 911.", "fr", "fr"),  # nothing to guess from, told French
-])
+@pytest.mark.parametrize(
+    "answer, told, note_language",
+    [
+        ("Je suis là pour toi, et tu peux me parler de ce que tu vis.", "en", "en"),  # French words, told English
+        ("OK : 911.", "fr", "fr"),  # nothing to guess from, told French
+    ],
+)
 def test_the_bridge_speaks_the_language_the_assistant_tells_not_the_one_its_words_suggest(answer, told, note_language):
     with StubAssistant() as stub, FakeTelegram(TOKEN) as fake, BridgeProcess(fake, stub.url):
         stub.texts["hello"], stub.told["hello"] = answer, {"language": told}
@@ -508,7 +557,9 @@ def test_an_erase_after_a_bridge_restart_deletes_the_messages_seen_before_it(tmp
         with BridgeProcess(fake, stub.url, env=state):  # a new process: nothing in memory
             (note,) = talk(fake, chat, "/exit", "fr")
             fake.wait(lambda: erased(fake, chat), what="the chat to be empty")
-        deleted = {i for c in fake.calls_to("deleteMessages") if c.params["chat_id"] == chat for i in c.params["message_ids"]}
+        deleted = {
+            i for c in fake.calls_to("deleteMessages") if c.params["chat_id"] == chat for i in c.params["message_ids"]
+        }
         assert before <= deleted
         assert note.text.startswith(text("telegram_erased", "en"))  # the stub's answers said English
 
@@ -550,7 +601,13 @@ def test_exit_clears_the_chat_at_once_while_the_assistant_is_stuck_on_an_earlier
             fake.user_says(chat, how, "en")
 
         def deleted():
-            return {i for c in fake.calls_to("deleteMessages") if c.params["chat_id"] == chat for i in c.params["message_ids"]}
+            return {
+                i
+                for c in fake.calls_to("deleteMessages")
+                if c.params["chat_id"] == chat
+                for i in c.params["message_ids"]
+            }
+
         fake.wait(lambda: {greeting.message_id, stuck} <= deleted(), what="the chat's messages to be deleted")
         assert "are you there" not in stub.returned, "deleted while the earlier call was still stalled"
         (note,) = fake.wait_bot_messages(chat, after=greeting.message_id)
@@ -561,7 +618,9 @@ def test_exit_clears_the_chat_at_once_while_the_assistant_is_stuck_on_an_earlier
         fake.wait(lambda: "/safety_exit" in stub.returned, what="the assistant's erase")
         assert stub.received == ["hello", "are you there", "/safety_exit"]
         fake.wait(lambda: erased(fake, chat), what="the chat to be empty")
-        assert not any("are you there" in (m.text or "") for m in fake.bot_messages(chat)), "the late answer is never shown"
+        assert not any("are you there" in (m.text or "") for m in fake.bot_messages(chat)), (
+            "the late answer is never shown"
+        )
         # The chat goes on normally after the exit.
         (answer,) = talk(fake, chat, "hello again", "en")
         assert answer.text == "stub answer to hello again"

@@ -1,4 +1,5 @@
 """The Telegram bridge's parts, without servers: rendering, memory, logging, settings, the REST client."""
+
 from __future__ import annotations
 
 import asyncio
@@ -24,13 +25,17 @@ GOOD_ENV = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_SENDER_SECRET": "s" * 32}
 
 # ------------------------------------------------------------------------------------ rendering
 
-@pytest.mark.parametrize("before, after", [
-    ("Hotline: 1-833-900-1010, 24/7.", "Hotline: +1-833-900-1010, 24/7."),
-    ("au 1-833-900-1010, ou", "au +1-833-900-1010, ou"),
-    ("(Toronto 416-314-2447)", "(Toronto +1-416-314-2447)"),
-    ("already +1-833-900-1010", "already +1-833-900-1010"),
-    ("Call 911 now. Text 686868. Dial 2-1-1.", "Call 911 now. Text 686868. Dial 2-1-1."),
-])
+
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        ("Hotline: 1-833-900-1010, 24/7.", "Hotline: +1-833-900-1010, 24/7."),
+        ("au 1-833-900-1010, ou", "au +1-833-900-1010, ou"),
+        ("(Toronto 416-314-2447)", "(Toronto +1-416-314-2447)"),
+        ("already +1-833-900-1010", "already +1-833-900-1010"),
+        ("Call 911 now. Text 686868. Dial 2-1-1.", "Call 911 now. Text 686868. Dial 2-1-1."),
+    ],
+)
 def test_phone_numbers_get_the_tappable_international_form(before, after):
     assert format_phones(before) == after
 
@@ -65,7 +70,9 @@ def test_callback_data_stays_within_64_bytes_and_maps_back():
     payloads = Payloads()
     long_payload = '/legal_help{"topic": "restraining order for someone who is éèà très long"}'
     assert len(long_payload.encode()) > 64
-    markup = inline_keyboard([{"title": "Legal", "payload": long_payload}, {"title": "Exit", "payload": "/safety_exit"}], payloads)
+    markup = inline_keyboard(
+        [{"title": "Legal", "payload": long_payload}, {"title": "Exit", "payload": "/safety_exit"}], payloads
+    )
     datas = [row[0].callback_data for row in markup.inline_keyboard]
     assert all(len(d.encode()) <= 64 for d in datas)
     assert datas[1] == "/safety_exit"
@@ -74,6 +81,7 @@ def test_callback_data_stays_within_64_bytes_and_maps_back():
 
 
 # ------------------------------------------------------------------------------------ memory
+
 
 class Clock:
     def __init__(self):
@@ -127,8 +135,11 @@ def test_the_state_store_keeps_ids_and_language_for_48_hours_and_nothing_else(tm
     assert memory.message_ids(sender) == [11] and memory.language(sender) == "fr" and len(memory) == 1
     if backend == "sqlite":  # what is on disk: the HMAC, integers, times, the language; no chat id, no text
         memory.close()
-        rows = sqlite3.connect(tmp_path / "telegram.db").execute(
-            "SELECT * FROM chat_messages UNION ALL SELECT sender, language, last FROM chats").fetchall()
+        rows = (
+            sqlite3.connect(tmp_path / "telegram.db")
+            .execute("SELECT * FROM chat_messages UNION ALL SELECT sender, language, last FROM chats")
+            .fetchall()
+        )
         assert {r[0] for r in rows} == {sender} and "7301000001" not in repr(rows)
         memory = ChatMemory(open_store(url), clock=clock)  # a restart keeps it
         assert memory.message_ids(sender) == [11] and memory.language(sender) == "fr"
@@ -171,7 +182,7 @@ def test_tip_is_remembered_as_an_anonymous_bucket():
     tips = TipMemory()
     a = sender_id("secret" * 4, 123456789)
     assert tips.first_time(a) is True and tips.first_time(a) is False
-    assert tips._told == {int(a[:4], 16)} and all(b < 2 ** 16 for b in tips._told)
+    assert tips._told == {int(a[:4], 16)} and all(b < 2**16 for b in tips._told)
 
 
 def test_chat_lock_keeps_one_chats_order_and_cleans_up():
@@ -191,6 +202,7 @@ def test_chat_lock_keeps_one_chats_order_and_cleans_up():
 
 
 # ------------------------------------------------------------------------------------ settings
+
 
 def test_sender_is_an_hmac_of_the_chat_id_never_the_id():
     s = sender_id("a-long-secret-value", 7301000001)
@@ -219,12 +231,19 @@ def test_webhook_mode_needs_an_url_and_a_valid_secret():
 
 def test_config_errors_never_print_the_value():
     with pytest.raises(ConfigError) as err:
-        Config.from_env({**GOOD_ENV, "TELEGRAM_MODE": "webhook", "TELEGRAM_WEBHOOK_URL": "https://x.org/h",
-                         "TELEGRAM_WEBHOOK_SECRET": "bad secret!"})
+        Config.from_env(
+            {
+                **GOOD_ENV,
+                "TELEGRAM_MODE": "webhook",
+                "TELEGRAM_WEBHOOK_URL": "https://x.org/h",
+                "TELEGRAM_WEBHOOK_SECRET": "bad secret!",
+            }
+        )
     assert "bad secret!" not in str(err.value) and TOKEN not in str(err.value)
 
 
 # ------------------------------------------------------------------------------------ logging
+
 
 @pytest.fixture
 def captured():
@@ -248,8 +267,12 @@ def test_library_logs_cannot_leak_the_token_or_payloads(captured):
     logging.getLogger("httpx").warning('HTTP Request: POST %s "HTTP/1.1 502 Bad Gateway"', url)
     logging.getLogger("httpx").info('HTTP Request: POST %s "HTTP/1.1 200 OK"', url)  # held back
     logging.getLogger("telegram.Bot").debug("Calling Bot API endpoint with %s", {"chat_id": 7301000001})  # held back
-    logging.getLogger("telegram.ext.Updater").critical("Received data was: %r", {"message": {"text": "my secret story"}})
-    logging.getLogger("other").error("token in text 1234567890:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA and my-webhook-secret-value")
+    logging.getLogger("telegram.ext.Updater").critical(
+        "Received data was: %r", {"message": {"text": "my secret story"}}
+    )
+    logging.getLogger("other").error(
+        "token in text 1234567890:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA and my-webhook-secret-value"
+    )
     try:
         raise RuntimeError(f"boom at {url}")
     except RuntimeError:
@@ -262,6 +285,7 @@ def test_library_logs_cannot_leak_the_token_or_payloads(captured):
 
 
 # ------------------------------------------------------------------------------------ REST client
+
 
 class Recorder(BaseHTTPRequestHandler):
     requests = []
@@ -326,6 +350,7 @@ def test_rest_client_reports_an_error_status_as_unavailable(rasa_stub):
 
 # ------------------------------------------------------------------------------------ the application
 
+
 def test_application_talks_to_telegram_unless_told_otherwise_and_rate_limits():
     from telegram.ext import AIORateLimiter
 
@@ -373,7 +398,9 @@ def test_the_bridge_reads_the_language_and_the_erase_the_assistant_tells_and_gue
     assert reply_language(french_words) == "en" and not reply_erased(french_words)
     assert reply_language([{"recipient_id": "s", "text": "OK"}]) is None  # not told: not guessed
     assert reply_language([{"recipient_id": "s", "custom": ["a", "list"]}]) is None
-    exit_reply = [{"recipient_id": "s", "text": "Tu as utilisé la sortie rapide", "custom": {"language": "fr", "erase": True}}]
+    exit_reply = [
+        {"recipient_id": "s", "text": "Tu as utilisé la sortie rapide", "custom": {"language": "fr", "erase": True}}
+    ]
     assert reply_erased(exit_reply) and reply_language(exit_reply) == "fr"
     assert reply_erased([{"recipient_id": "s", "custom": {"language": "en", "erase": True}}])  # no text at all
     assert not reply_erased([{"recipient_id": "s", "text": "You exited the chat. This conversation is deleted."}])

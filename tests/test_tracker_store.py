@@ -3,6 +3,7 @@ exit, and RETENTION_HOURS after their last message. Every check reads the databa
 
 SQLite and in-memory run everywhere; PostgreSQL and Redis start throwaway servers (marked `scale`).
 """
+
 import asyncio
 import logging
 import os
@@ -58,8 +59,14 @@ class Backend:
         self.url, self.rows = url, rows
 
 
-@pytest.fixture(params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.scale),
-                        pytest.param("redis", marks=pytest.mark.scale)])
+@pytest.fixture(
+    params=[
+        "memory",
+        "sqlite",
+        pytest.param("postgresql", marks=pytest.mark.scale),
+        pytest.param("redis", marks=pytest.mark.scale),
+    ]
+)
 def backend(request, tmp_path, monkeypatch):
     monkeypatch.setenv("RETENTION_SWEEP_MINUTES", "0")
     monkeypatch.delenv("RETENTION_HOURS", raising=False)
@@ -69,8 +76,12 @@ def backend(request, tmp_path, monkeypatch):
         b = Backend("memory://", None)
     elif kind == "sqlite":
         db = tmp_path / "conversations.db"
-        b = Backend(f"sqlite:///{db}", lambda s: sqlite3.connect(db).execute(
-            "SELECT count(*) FROM events WHERE sender_id = ?", (s,)).fetchone()[0])
+        b = Backend(
+            f"sqlite:///{db}",
+            lambda s: (
+                sqlite3.connect(db).execute("SELECT count(*) FROM events WHERE sender_id = ?", (s,)).fetchone()[0]
+            ),
+        )
     elif kind == "postgresql":
         pg = request.getfixturevalue("postgres")
         pg.query("DROP TABLE IF EXISTS events")
@@ -94,12 +105,18 @@ def run(coro):
 def conversation(domain, sender, texts, at=None):
     """A tracker with one user message and one bot answer per text, `at` = time of the first event."""
     at = at or time.time()
-    events = [ActionExecuted("action_session_start", timestamp=at), SessionStarted(timestamp=at),
-              ActionExecuted("action_listen", timestamp=at)]
+    events = [
+        ActionExecuted("action_session_start", timestamp=at),
+        SessionStarted(timestamp=at),
+        ActionExecuted("action_listen", timestamp=at),
+    ]
     for i, text in enumerate(texts):
         t = at + i
-        events += [UserUttered(text, timestamp=t), BotUttered("answer", timestamp=t + 0.5),
-                   ActionExecuted("action_listen", timestamp=t + 0.5)]
+        events += [
+            UserUttered(text, timestamp=t),
+            BotUttered("answer", timestamp=t + 0.5),
+            ActionExecuted("action_listen", timestamp=t + 0.5),
+        ]
     return DialogueStateTracker.from_events(sender, events, domain.slots)
 
 
@@ -109,8 +126,12 @@ def user_texts(tracker):
 
 def test_the_backend_is_chosen_by_the_environment(backend, domain):
     store = ErasingTrackerStore(domain)
-    expected = {"memory": "ErasingInMemoryTrackerStore", "sqlite": "ErasingSQLTrackerStore",
-                "postgresql": "ErasingSQLTrackerStore", "redis": "ErasingRedisTrackerStore"}[backend.kind]
+    expected = {
+        "memory": "ErasingInMemoryTrackerStore",
+        "sqlite": "ErasingSQLTrackerStore",
+        "postgresql": "ErasingSQLTrackerStore",
+        "redis": "ErasingRedisTrackerStore",
+    }[backend.kind]
     assert type(store).__name__ == expected and isinstance(store, ErasingTrackerStore)
     store.close()
 
@@ -123,15 +144,21 @@ def test_quick_exit_deletes_every_row_of_that_conversation_only(backend, domain)
         await store.save(alice)
         # A second session of the same conversation: the erase removes both sessions.
         alice = await store.retrieve_full_tracker("alice")
-        for e in [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
-                  UserUttered("he has my passport")]:
+        for e in [
+            ActionExecuted("action_session_start"),
+            SessionStarted(),
+            ActionExecuted("action_listen"),
+            UserUttered("he has my passport"),
+        ]:
             alice.update(e)
         await store.save(alice)
         await store.save(conversation(domain, "bob", ["hello"]))
         if backend.rows:
             assert backend.rows("alice") > 0
-        assert set(user_texts(await store.retrieve_full_tracker("alice"))) == {"he takes all my money",
-                                                                              "he has my passport"}
+        assert set(user_texts(await store.retrieve_full_tracker("alice"))) == {
+            "he takes all my money",
+            "he has my passport",
+        }
         alice = await store.retrieve("alice")
         alice.update(UserUttered("/safety_exit"))
         alice.update(ActionExecuted("action_safety_exit"))
@@ -195,8 +222,11 @@ def test_retention_deletes_conversations_idle_longer_than_the_limit(backend, dom
     if backend.kind == "redis":  # Redis expires keys by itself, 24 h after the last save
         import redis
 
-        client = redis.Redis(host="127.0.0.1", port=int(backend.url.rsplit(":", 1)[1].split("/")[0]),
-                             password=backend.url.split(":")[2].split("@")[0])
+        client = redis.Redis(
+            host="127.0.0.1",
+            port=int(backend.url.rsplit(":", 1)[1].split("/")[0]),
+            password=backend.url.split(":")[2].split("@")[0],
+        )
         assert 0 < client.ttl("tracker:recent") <= DAY
     assert store.sweep() == 1
     assert run(store.retrieve("old")) is None
@@ -302,8 +332,14 @@ def test_the_retention_job_deletes_old_conversations(tmp_path, domain, monkeypat
     run(store.save(conversation(domain, "old", ["hello"], at=time.time() - 30 * 3600)))
     run(store.save(conversation(domain, "new", ["hello"], at=time.time() - 3600)))  # 1 h old: kept by the 24 h default
     store.close()
-    out = subprocess.run([sys.executable, "-m", "bot.retention"], capture_output=True, text=True, cwd=ROOT,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "bot.retention"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert "deleted 1 conversation" in out.stdout
     count = lambda s: sqlite3.connect(db).execute("SELECT count(*) FROM events WHERE sender_id=?", (s,)).fetchone()[0]
@@ -322,8 +358,10 @@ def test_sql_errors_never_carry_message_text(tmp_path, domain, monkeypatch):
     store = ErasingTrackerStore(domain)
     with sqlite3.connect(db) as conn:  # break the table so the insert fails
         conn.execute("DROP TABLE events")
-        conn.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT NOT NULL, type_name TEXT, "
-                     "timestamp REAL, intent_name TEXT, action_name TEXT, data TEXT CHECK (length(data) < 5))")
+        conn.execute(
+            "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT NOT NULL, type_name TEXT, "
+            "timestamp REAL, intent_name TEXT, action_name TEXT, data TEXT CHECK (length(data) < 5))"
+        )
     with pytest.raises(Exception) as error:
         run(store.save(conversation(domain, "gina", ["my uncle Zyxwvut took my papers"])))
     assert "Zyxwvut" not in str(error.value) and "parameters hidden" in str(error.value)
@@ -382,8 +420,11 @@ def test_the_running_assistant_deletes_the_rows_of_a_quick_exit(assistant):
     # The real Rasa server with the default profile: SQLite, here in the fixture's temp dir.
     import uuid
 
-    count = lambda s: sqlite3.connect(assistant.tracker_db).execute(
-        "SELECT count(*) FROM events WHERE sender_id = ?", (s,)).fetchone()[0]
+    count = lambda s: (
+        sqlite3.connect(assistant.tracker_db)
+        .execute("SELECT count(*) FROM events WHERE sender_id = ?", (s,))
+        .fetchone()[0]
+    )
     leaving, staying = "exit-" + uuid.uuid4().hex[:8], "stay-" + uuid.uuid4().hex[:8]
     assistant.say(leaving, "il prend tout mon argent")
     assistant.say(staying, "hello")

@@ -4,13 +4,13 @@ The pages are served on `assistant.web_port`, the one origin the test assistant 
 page the widget leaves for is a local page: no test calls the internet, and a test fails if the page
 called anyone but the page's own server and the assistant.
 """
+
 from __future__ import annotations
 
 import html
 import json
 import os
 import re
-import shutil
 import socket
 import time
 from pathlib import Path
@@ -27,8 +27,16 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.integration
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-default-apps"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+]
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(os.environ.get("SCREENSHOTS") or ROOT / "results" / "screenshots")
 WEB = ROOT / "web"
@@ -52,7 +60,8 @@ class Site:
         for name in ("neutral", "before"):
             (root / f"{name}.html").write_text(
                 f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{name}</title>'
-                f'<link rel="icon" href="favicon.svg"></head><body><h1 id="{name}">{name}</h1></body></html>')
+                f'<link rel="icon" href="favicon.svg"></head><body><h1 id="{name}">{name}</h1></body></html>'
+            )
 
     def page(self, name: str, lang: str = "en", **attrs: object) -> str:
         attrs = {"server": self.assistant_url, "exit-url": f"{self.origin}/neutral.html", "open": "true", **attrs}
@@ -61,7 +70,9 @@ class Site:
             f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{name}</title>'
             f'<link rel="icon" href="favicon.svg"></head><body><main><h1>{name}</h1><p>Page content.</p></main>'
-            f'<script src="widget.js" {data}></script></body></html>', encoding="utf-8")
+            f'<script src="widget.js" {data}></script></body></html>',
+            encoding="utf-8",
+        )
         return f"{self.origin}/{name}.html"
 
 
@@ -72,8 +83,10 @@ def site(assistant, tmp_path_factory):
     dead = f"http://127.0.0.1:{dead_port()}"
     for f in WEB.iterdir():
         if f.suffix == ".html":  # the demo pages, pointed at this assistant, leaving for a local page
-            page = f.read_text(encoding="utf-8").replace('data-server="http://localhost:5005"',
-                                                         f'data-server="{assistant.url}" data-exit-url="{assistant.web_origin}/neutral.html"')
+            page = f.read_text(encoding="utf-8").replace(
+                'data-server="http://localhost:5005"',
+                f'data-server="{assistant.url}" data-exit-url="{assistant.web_origin}/neutral.html"',
+            )
             (root / f.name).write_text(page, encoding="utf-8")
         else:
             (root / f.name).symlink_to(f)
@@ -122,8 +135,11 @@ class Tab:
         return out
 
     def webhook_bodies(self) -> List[Dict]:
-        return [json.loads(r.post_data) for r in self.requests
-                if r.url.endswith("/webhooks/rest/webhook") and r.method == "POST"]
+        return [
+            json.loads(r.post_data)
+            for r in self.requests
+            if r.url.endswith("/webhooks/rest/webhook") and r.method == "POST"
+        ]
 
     def check_origins(self, extra=()) -> None:
         allowed = {self.site.origin, self.site.assistant_url, *extra}
@@ -182,8 +198,10 @@ def wait_until_erased(assistant, sender: str, seconds: float = 15) -> List[str]:
 
 
 def storage_of(page: Page) -> Dict:
-    return page.evaluate("() => ({local: localStorage.length, session: sessionStorage.length,"
-                         " sessionDump: JSON.stringify(sessionStorage), cookie: document.cookie})")
+    return page.evaluate(
+        "() => ({local: localStorage.length, session: sessionStorage.length,"
+        " sessionDump: JSON.stringify(sessionStorage), cookie: document.cookie})"
+    )
 
 
 def screenshot(page: Page, name: str) -> None:
@@ -192,6 +210,7 @@ def screenshot(page: Page, name: str) -> None:
 
 
 # ---- conversations -------------------------------------------------------------------------------
+
 
 def test_english_conversation_with_links_buttons_and_typing_indicator(assistant, site, tab):
     t = tab()
@@ -274,16 +293,29 @@ def test_the_interface_shows_the_language_the_server_tells_and_guesses_nothing(s
     """The reply's language is the server's `custom.language` (bot/channels/rest.py), not a word count."""
     t = tab()
     page = t.open(site.page("told", lang="en"))
-    replies = iter([
-        # French words, but the server says the conversation is in English: the interface stays English.
-        [{"recipient_id": "x", "text": "Je suis là pour toi, et tu peux me parler de ce que tu vis.",
-          "custom": {"language": "en"}}],
-        # Nothing to guess from, and the server says French: the interface follows.
-        [{"recipient_id": "x", "text": "OK : 911.", "custom": {"language": "fr"}}],
-    ])
-    page.route("**/webhooks/rest/webhook", lambda route: route.fulfill(
-        status=200, content_type="application/json", headers={"access-control-allow-origin": site.origin},
-        body=json.dumps(next(replies))))
+    replies = iter(
+        [
+            # French words, but the server says the conversation is in English: the interface stays English.
+            [
+                {
+                    "recipient_id": "x",
+                    "text": "Je suis là pour toi, et tu peux me parler de ce que tu vis.",
+                    "custom": {"language": "en"},
+                }
+            ],
+            # Nothing to guess from, and the server says French: the interface follows.
+            [{"recipient_id": "x", "text": "OK : 911.", "custom": {"language": "fr"}}],
+        ]
+    )
+    page.route(
+        "**/webhooks/rest/webhook",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="application/json",
+            headers={"access-control-allow-origin": site.origin},
+            body=json.dumps(next(replies)),
+        ),
+    )
     say(page, "hello")
     expect(page.locator(".hw-send")).to_have_text(TEXTS["en"]["web_send"])
     expect(page.locator(".hw-bot").last).to_have_attribute("lang", "en")
@@ -326,6 +358,7 @@ def test_language_toggle_before_chatting_sends_nothing(site, tab):
 
 
 # ---- quick exit ------------------------------------------------------------------------------------
+
 
 def start_chat_then(tab, site, assistant, lang="en", **attrs):
     """Open a page after a first page, chat, and check the server holds the conversation."""
@@ -422,8 +455,9 @@ def test_safety_plan_walked_with_its_buttons_in_french_then_the_quick_exit_butto
     said = "peux-tu m'aider à faire un plan de sécurité"
     say(page, said)
     expect(page.locator(".hw-bot", has_text="Étape 1 sur 3")).to_have_count(1)
-    expect(page.locator(".hw-bot", has_text="Étape 1 sur 3").locator(f'a[href="tel:{HOTLINE.replace("-", "")}"]').first
-           ).to_have_text(HOTLINE)
+    expect(
+        page.locator(".hw-bot", has_text="Étape 1 sur 3").locator(f'a[href="tel:{HOTLINE.replace("-", "")}"]').first
+    ).to_have_text(HOTLINE)
 
     for title, step in [("Suite : papiers et argent", "Étape 2 sur 3"), ("Suite : votre téléphone", "Étape 3 sur 3")]:
         press_choice(page, title)
@@ -441,10 +475,18 @@ def test_safety_plan_walked_with_its_buttons_in_french_then_the_quick_exit_butto
     assert_left_no_trace(t, page, assistant, sender)
 
 
-@pytest.mark.parametrize("lang, said, titles, answer", [
-    ("en", "is it normal that my boyfriend checks my phone all the time", ["About me", "No", "Yes"], "one of the signs"),
-    ("fr", "c'est-tu normal que mon chum garde mon argent", ["À propos de moi", "Non", "Oui"], "un des signes"),
-])
+@pytest.mark.parametrize(
+    "lang, said, titles, answer",
+    [
+        (
+            "en",
+            "is it normal that my boyfriend checks my phone all the time",
+            ["About me", "No", "Yes"],
+            "one of the signs",
+        ),
+        ("fr", "c'est-tu normal que mon chum garde mon argent", ["À propos de moi", "Non", "Oui"], "un des signes"),
+    ],
+)
 def test_signs_check_walked_with_its_buttons(assistant, site, tab, lang, said, titles, answer):
     """The "Is this OK?" check, walked by clicking its buttons (the README's screenshots)."""
     t = tab(height=820)
@@ -456,11 +498,14 @@ def test_signs_check_walked_with_its_buttons(assistant, site, tab, lang, said, t
             shot(panel, f"signs-check-{lang}-{1 if n == 1 else 2}.png")
         press_choice(page, title)
     expect(page.locator(".hw-bot").last).to_contain_text(answer)
-    expect(page.locator(".hw-bot").last.locator(f'a[href="tel:{HOTLINE.replace("-", "")}"]').first).to_have_text(HOTLINE)
+    expect(page.locator(".hw-bot").last.locator(f'a[href="tel:{HOTLINE.replace("-", "")}"]').first).to_have_text(
+        HOTLINE
+    )
     expect(page.locator(".hw-buttons").last.locator(".hw-choice-exit")).to_have_count(1)
     page.locator(".hw-bot").last.evaluate(  # the answer from its start, the panel unmoved
         "el => { const log = el.closest('.hw-log'); log.scrollTop += el.getBoundingClientRect().top"
-        " - log.getBoundingClientRect().top - 8; }")
+        " - log.getBoundingClientRect().top - 8; }"
+    )
     shot(panel, f"signs-check-{lang}-3.png")
     t.check_origins()
 
@@ -472,6 +517,7 @@ def shot(locator, name: str) -> None:
 
 
 # ---- storage, idle close, lost server ---------------------------------------------------------------------
+
 
 def test_nothing_is_stored_by_default_and_a_reload_forgets_the_chat(site, tab):
     t = tab()
@@ -571,14 +617,28 @@ def test_refusals_show_the_servers_message_not_the_lost_server_text(site, tab, s
     """Hard to provoke from the page (a broken request, a server with a lower limit than the page's, a flood):
     the page gets the web channel's own answers."""
     from bot.channels.rest import BadRequest, _rate_limited
-    refusal = (_rate_limited(3, "fr") if status == 429
-               else BadRequest(413, "message_too_long", "message_too_long", "fr", limit=5) if status == 413
-               else BadRequest(400, "invalid_json", "request_invalid", "fr")).as_response()
+
+    refusal = (
+        _rate_limited(3, "fr")
+        if status == 429
+        else BadRequest(413, "message_too_long", "message_too_long", "fr", limit=5)
+        if status == 413
+        else BadRequest(400, "invalid_json", "request_invalid", "fr")
+    ).as_response()
     t = tab()
     page = t.open(site.page(f"refused-{status}", lang="fr"))
-    page.route("**/webhooks/rest/webhook", lambda route: route.fulfill(
-        status=refusal.status, body=refusal.body, headers={**dict(refusal.headers), "content-type": refusal.content_type,
-                                                           "access-control-allow-origin": site.origin}))
+    page.route(
+        "**/webhooks/rest/webhook",
+        lambda route: route.fulfill(
+            status=refusal.status,
+            body=refusal.body,
+            headers={
+                **dict(refusal.headers),
+                "content-type": refusal.content_type,
+                "access-control-allow-origin": site.origin,
+            },
+        ),
+    )
     say(page, "bonjour")
     error = page.locator(".hw-error")
     expect(error).to_contain_text(json.loads(refusal.body)["message"])
@@ -589,9 +649,15 @@ def test_refusals_show_the_servers_message_not_the_lost_server_text(site, tab, s
 
 
 def routed_reply(page: Page, site: Site, text: str) -> None:
-    page.route("**/webhooks/rest/webhook", lambda route: route.fulfill(
-        status=200, content_type="application/json", headers={"access-control-allow-origin": site.origin},
-        body=json.dumps([{"recipient_id": "x", "text": text}])))
+    page.route(
+        "**/webhooks/rest/webhook",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="application/json",
+            headers={"access-control-allow-origin": site.origin},
+            body=json.dumps([{"recipient_id": "x", "text": text}]),
+        ),
+    )
 
 
 def test_numbers_glued_to_other_digits_are_not_links(site, tab):
@@ -625,8 +691,12 @@ def test_the_quick_exit_is_there_even_when_the_chat_cannot_start(site, tab):
     page = t.page
     data = widget_texts.widget_data()
     del data["texts"]["fr"]
-    page.route("**/widget-texts.js", lambda route: route.fulfill(
-        status=200, content_type="text/javascript", body=f"window.HelpWidgetData = {json.dumps(data)};"))
+    page.route(
+        "**/widget-texts.js",
+        lambda route: route.fulfill(
+            status=200, content_type="text/javascript", body=f"window.HelpWidgetData = {json.dumps(data)};"
+        ),
+    )
     t.open(site.page("broken-fr", lang="fr"))
     expect(page.locator(".hw-exit")).to_have_text(TEXTS["en"]["web_quick_exit"])
     expect(page.locator(".hw-input")).to_have_count(0)
@@ -637,14 +707,16 @@ def test_the_quick_exit_is_there_even_when_the_chat_cannot_start(site, tab):
 
 # ---- accessibility and layout ------------------------------------------------------------------------
 
+
 def axe_violations(page: Page) -> List[Dict]:
     """Every axe-core violation (WCAG 2.0/2.1 A and AA rules and best practices), whatever its impact."""
     if not AXE.exists():
         pytest.fail(f"axe-core is missing ({AXE}): run `make test`, or `npm ci` in tests/browser")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
-            for v in result["violations"]]
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]
+    ]
 
 
 @pytest.mark.parametrize("page_name", ["index.html", "index.fr.html", "safety.html", "safety.fr.html"])

@@ -1,6 +1,7 @@
 """The web widget's files: texts from data/ in both languages, no number typed in the page, small,
 and served with headers that keep the browser from calling anyone else. (The browser tests are in
 tests/test_widget_browser.py.)"""
+
 import re
 import urllib.request
 
@@ -49,8 +50,10 @@ def test_generated_file_is_what_the_data_says(tmp_path):
     assert all_texts()["web_quick_exit"]["fr"] in text
 
 
-@pytest.mark.parametrize("path", sorted(p.name for p in WEB.iterdir() if p.suffix in (".js", ".css", ".html")
-                                        and p.name != "widget-texts.js"))
+@pytest.mark.parametrize(
+    "path",
+    sorted(p.name for p in WEB.iterdir() if p.suffix in (".js", ".css", ".html") and p.name != "widget-texts.js"),
+)
 def test_no_phone_number_or_service_address_is_typed_into_the_web_page(path):
     code = (WEB / path).read_text(encoding="utf-8")
     numbers = {v for c in DATA["contacts"].values() for k, v in c.items() if k != "web"}

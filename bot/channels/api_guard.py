@@ -14,6 +14,7 @@ RASA_API_TOKEN is set). When it is on:
       that file may be.
 Refusals are JSON (403/401/400) and say why, without echoing what was sent.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -85,8 +86,9 @@ def check(request: Request, token: Optional[str], jwt_enabled: bool) -> Optional
     provided = request.args.get("token") or ""
     token_ok = bool(token) and hmac.compare_digest(provided.encode(), token.encode())
     if not token and not jwt_enabled:
-        return _refuse(403, "api_without_auth",
-                       "The HTTP API is on without authentication: set RASA_API_TOKEN (see .env.example).")
+        return _refuse(
+            403, "api_without_auth", "The HTTP API is on without authentication: set RASA_API_TOKEN (see .env.example)."
+        )
     if path == "/model" or path.startswith("/model/"):
         local = is_loopback(request.ip) and not any(h in request.headers for h in PROXY_HEADERS)
         if not local:
@@ -99,8 +101,11 @@ def check(request: Request, token: Optional[str], jwt_enabled: bool) -> Optional
             except (ValueError, RecursionError):
                 return _refuse(400, "bad_request", "The body must be JSON: {\"model_file\": \"<local path>\"}.")
             if not isinstance(body, dict) or set(body) - {"model_file"}:
-                return _refuse(400, "model_file_only",
-                               "Only {\"model_file\": \"<local path>\"} is accepted: no model_server, no remote_storage.")
+                return _refuse(
+                    400,
+                    "model_file_only",
+                    "Only {\"model_file\": \"<local path>\"} is accepted: no model_server, no remote_storage.",
+                )
             reason = _local_model_file(body.get("model_file"))
             if reason:
                 return _refuse(400, "model_file_not_local", reason)
@@ -142,4 +147,3 @@ def install(app: Sanic) -> None:
 
     app.register_middleware(guard, "request")
     app.register_middleware(release, "response")
-

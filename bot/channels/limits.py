@@ -24,6 +24,7 @@ the nodes behind the load balancer (tests/test_scale.py); keys are hashed (no IP
 clear in Redis) and expire after a minute. If Redis cannot be reached, requests are let through
 (and a warning is logged); when it is the lock store's Redis, the turns stop then anyway.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -62,7 +63,7 @@ def parse_networks(raw: str) -> Tuple[Network, ...]:
 def _ip(value: str) -> Optional[Union[ipaddress.IPv4Address, ipaddress.IPv6Address]]:
     value = value.strip().strip('"')
     if value.startswith("[") and "]" in value:  # [2001:db8::1]:443
-        value = value[1:value.index("]")]
+        value = value[1 : value.index("]")]
     elif value.count(":") == 1:  # 203.0.113.9:51000
         value = value.split(":")[0]
     try:
@@ -92,8 +93,10 @@ def storage_url() -> str:
     if scheme not in ("memory", "redis", "rediss"):
         raise ConfigurationError("RATE_LIMIT_STORAGE_URL must be memory:// or redis://[:password@]host:port/db")
     if scaled and scheme == "memory":
-        raise ConfigurationError("ASSISTANT_PROFILE=scaled needs the rate limits in Redis (RATE_LIMIT_STORAGE_URL "
-                                 "or LOCK_STORE_URL = redis://host:port/db), shared by all Rasa nodes")
+        raise ConfigurationError(
+            "ASSISTANT_PROFILE=scaled needs the rate limits in Redis (RATE_LIMIT_STORAGE_URL "
+            "or LOCK_STORE_URL = redis://host:port/db), shared by all Rasa nodes"
+        )
     return url
 
 
@@ -140,8 +143,11 @@ def client_ip(peer: str, forwarded_for: Optional[str], trusted: Sequence[Network
 
 
 def is_trusted_bridge(header_value: Optional[str], bridge_token: str) -> bool:
-    return bool(bridge_token) and bool(header_value) and hmac.compare_digest(
-        header_value.encode("utf-8", "replace"), bridge_token.encode("utf-8", "replace"))
+    return (
+        bool(bridge_token)
+        and bool(header_value)
+        and hmac.compare_digest(header_value.encode("utf-8", "replace"), bridge_token.encode("utf-8", "replace"))
+    )
 
 
 def create_storage(url: str) -> Storage:
@@ -198,8 +204,9 @@ class Limits:
         self.storage = storage if storage is not None else create_storage(self.settings.storage_url or storage_url())
         self.per_conversation = RateLimiter(self.settings.conversation_per_minute, self.storage, "conversation")
         self.per_ip = RateLimiter(self.settings.ip_per_minute, self.storage, "ip")
-        self.exits_per_conversation = RateLimiter(self.settings.exit_conversation_per_minute, self.storage,
-                                                  "exit-conversation")
+        self.exits_per_conversation = RateLimiter(
+            self.settings.exit_conversation_per_minute, self.storage, "exit-conversation"
+        )
         self.exits_per_ip = RateLimiter(self.settings.exit_ip_per_minute, self.storage, "exit-ip")
 
     def client_ip(self, peer: str, forwarded_for: Optional[str]) -> str:

@@ -40,6 +40,7 @@ Rasa's start-up: when Rasa registers this channel's blueprint on its app, the bl
 the speed-ups and the guard of Rasa's HTTP API. Whoever starts Rasa with credentials.yml gets them
 all. See bot/startup.py for why this is the hook.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -68,10 +69,18 @@ MAX_SENDER_LENGTH = 128
 
 
 class BadRequest(Exception):
-    def __init__(self, status: int, error: str, key: str, lang: str = "en", headers: Optional[Dict] = None,
-                 **values: Any) -> None:
+    def __init__(
+        self, status: int, error: str, key: str, lang: str = "en", headers: Optional[Dict] = None, **values: Any
+    ) -> None:
         super().__init__(error)
-        self.status, self.error, self.key, self.lang, self.headers, self.values = status, error, key, lang, headers, values
+        self.status, self.error, self.key, self.lang, self.headers, self.values = (
+            status,
+            error,
+            key,
+            lang,
+            headers,
+            values,
+        )
 
     def as_response(self) -> HTTPResponse:
         body = {"error": self.error, "message": channel_text(self.key, self.lang), "language": self.lang, **self.values}
@@ -122,8 +131,7 @@ def parse_request(body: bytes, limits: Limits) -> Tuple[str, str, Optional[Dict[
     if not isinstance(message, str):
         raise BadRequest(400, "invalid_message", "request_invalid", lang)
     if limits.too_long(message):
-        raise BadRequest(413, "message_too_long", "message_too_long", lang,
-                         limit=limits.settings.message_char_limit)
+        raise BadRequest(413, "message_too_long", "message_too_long", lang, limit=limits.settings.message_char_limit)
     input_channel = data.get("input_channel")
     if not (isinstance(input_channel, str) and 0 < len(input_channel) <= 32 and input_channel.isidentifier()):
         input_channel = None
@@ -239,8 +247,11 @@ class WebInput(RestInput):
             collector = CollectingOutputChannel()
             try:
                 with reporting_turn() as outcome:  # the turn's task inherits it; the store fills it in
-                    turn = asyncio.ensure_future(on_new_message(
-                        UserMessage(message, collector, sender, input_channel=input_channel, metadata=metadata)))
+                    turn = asyncio.ensure_future(
+                        on_new_message(
+                            UserMessage(message, collector, sender, input_channel=input_channel, metadata=metadata)
+                        )
+                    )
                 if quick_exit:
                     # The erase finishes on the server even if the page that asked for it is gone
                     # (the client disconnecting cancels this handler, not the shielded turn).

@@ -5,6 +5,7 @@ words}). The conversation's `language` slot is then set by
 `bot.policies.language_policy.LanguagePolicy`, which also knows the slot's previous value: an NLU
 component only ever sees one message.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

@@ -8,6 +8,7 @@ almost no English or French words that langdetect, seeded, puts in another langu
 Placed after the safety net: a danger rule or a quick exit found in the message keeps its intent.
 The conversation stays in English or French (the `language` slot is never set to anything else).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -30,8 +31,13 @@ OTHER_LANGUAGE = "other_language"  # the parse data key: the language found (ISO
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class OtherLanguage(GraphComponent, IntentClassifier):
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "OtherLanguage":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "OtherLanguage":
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -44,7 +50,9 @@ class OtherLanguage(GraphComponent, IntentClassifier):
         text: Optional[str] = message.get(TEXT)
         if not isinstance(text, str) or text.startswith("/"):
             return
-        if (message.get(SAFETY_NET) or {}).get("rule") or (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == EXIT_INTENT:
+        if (message.get(SAFETY_NET) or {}).get("rule") or (message.get(INTENT) or {}).get(
+            INTENT_NAME_KEY
+        ) == EXIT_INTENT:
             return
         found = other_language(text)
         if not found:

@@ -18,6 +18,7 @@ exit, even if the classifier also gives danger some weight; a danger rule still 
 What the classifier understood of the rest of the message (its best other intent) is kept in
 `safety_net.classifier_intent`, so the emergency answer can add the one service that fits.
 """
+
 from __future__ import annotations
 
 import re
@@ -46,7 +47,16 @@ NOT_A_NEED = DANGER_INTENTS + (FALLBACK_INTENT,)
 # Reassurance and small talk: when a message also holds a specific need, the need wins.
 NOT_SPECIFIC = NOT_A_NEED + (SAFE_INTENT, EXIT_INTENT, "greet", "goodbye", "thanks", "affirm", "unclear")
 # Answers that are general: on a safe or past message, a word that names the need wins over them.
-GENERAL = (SAFE_INTENT, "unclear", "out_of_scope", "youth_support", "contact_person", "safety_plan", "trafficking", "more_options")
+GENERAL = (
+    SAFE_INTENT,
+    "unclear",
+    "out_of_scope",
+    "youth_support",
+    "contact_person",
+    "safety_plan",
+    "trafficking",
+    "more_options",
+)
 
 
 # When reassurance ("I'm safe now") outweighs everything in the classifier, these words still name
@@ -54,10 +64,18 @@ GENERAL = (SAFE_INTENT, "unclear", "out_of_scope", "youth_support", "contact_per
 NEED_HINTS = [
     ("legal_help", re.compile(r"\b(?:restraining order|protection order|court order|peace bond|ordonnance)\b")),
     ("report_crime", re.compile(r"\b(?:report|reporting|tip|signaler|signalement|denoncer|porter plainte)\b")),
-    ("shelter", re.compile(r"\b(?:shelter|place to (?:stay|sleep)|where (?:can|do) i (?:sleep|stay)|(?:nowhere|no place) to (?:go|stay|sleep)|"
-                           r"where to (?:sleep|stay|go tonight)|can(?:no|')?t stay (?:here|there)|"
-                           r"refuge|hebergement|dormir|nulle part ou aller|pas de place pour (?:ce soir|dormir|rester))\b")),
-    ("victim_services", re.compile(r"\b(?:counsell?(?:ing|or)|therapy|therapist|therapie|psychologique|conseillere?)\b")),
+    (
+        "shelter",
+        re.compile(
+            r"\b(?:shelter|place to (?:stay|sleep)|where (?:can|do) i (?:sleep|stay)|(?:nowhere|no place) to (?:go|stay|sleep)|"
+            r"where to (?:sleep|stay|go tonight)|can(?:no|')?t stay (?:here|there)|"
+            r"refuge|hebergement|dormir|nulle part ou aller|pas de place pour (?:ce soir|dormir|rester))\b"
+        ),
+    ),
+    (
+        "victim_services",
+        re.compile(r"\b(?:counsell?(?:ing|or)|therapy|therapist|therapie|psychologique|conseillere?)\b"),
+    ),
 ]
 
 
@@ -69,19 +87,44 @@ def need_hint(text: str) -> Optional[str]:
 # Words that name one need so plainly that they win over the classifier's other guesses (not over
 # danger): "how do I get a restraining order against the man who trafficked me" asks about the order.
 PLAIN_NEEDS = [
-    ("legal_help", re.compile(r"\b(?:restraining order|protection order|peace bond|ordonnance (?:interdictive|de protection|de non communication|d interdiction))\b")),
-    ("shelter", re.compile(r"\b(?:(?:nowhere|no place|no where) to (?:go|stay|sleep) tonight|where (?:can|do) i (?:sleep|stay) tonight|"
-                           r"(?:nulle part|pas de place|pas d autre place) (?:ou )?(?:aller|dormir|rester)(?: \w+){0,3} (?:ce soir|a soir|demain))\b")),
+    (
+        "legal_help",
+        re.compile(
+            r"\b(?:restraining order|protection order|peace bond|ordonnance (?:interdictive|de protection|de non communication|d interdiction))\b"
+        ),
+    ),
+    (
+        "shelter",
+        re.compile(
+            r"\b(?:(?:nowhere|no place|no where) to (?:go|stay|sleep) tonight|where (?:can|do) i (?:sleep|stay) tonight|"
+            r"(?:nulle part|pas de place|pas d autre place) (?:ou )?(?:aller|dormir|rester)(?: \w+){0,3} (?:ce soir|a soir|demain))\b"
+        ),
+    ),
     # a child asked for pictures online: Cybertip, whatever else the message says
-    ("online_exploitation", re.compile(r"^(?=.*\b(?:game|jeu|snap|snapchat|instagram|insta|discord|roblox|fortnite|minecraft|tiktok|chat|en ligne|online)\b).*"
-                                       r"\b(?:asked|asking|ask|asks|demande|demandait|demander|demandent) (?:\w+ ){0,4}(?:for )?(?:des |ses )?(?:pictures|pics|photos|nudes|nude pics)\b")),
+    (
+        "online_exploitation",
+        re.compile(
+            r"^(?=.*\b(?:game|jeu|snap|snapchat|instagram|insta|discord|roblox|fortnite|minecraft|tiktok|chat|en ligne|online)\b).*"
+            r"\b(?:asked|asking|ask|asks|demande|demandait|demander|demandent) (?:\w+ ){0,4}(?:for )?(?:des |ses )?(?:pictures|pics|photos|nudes|nude pics)\b"
+        ),
+    ),
     # "will the cops find out? im 16": who is told
-    ("confidentiality", re.compile(r"\b(?:do|does|will|would) (?:they|the \w+|you|the person on the phone|the helpline|the hotline) (?:have to |need to |)?(?:tell|report|call|inform)\b"
-                                   r"|\b(?:will|would) (?:the )?(?:cops|police|my (?:mom|dad|parents)|cas|children s aid) (?:find out|know|be told|be called|get called|get involved|be involved)\b"
-                                   r"|\b(?:mom|dad|parents|cas) finding out\b"
-                                   r"|\b(?:vont|va|doivent|doit|devez|allez) (?:tu )?(?:le )?(?:dire|appeler|avertir|prevenir|rapporter) (?:ca )?(?:a )?(?:mes parents|ma mere|mon pere|la dpj|la police|la sae|la cas)\b")),
-    ("victim_services", re.compile(r"\b(?:court support|testify|testifying|go to court with me|money (?:to help|for) victims|financial help for victims|"
-                                   r"temoigner|m accompagner (?:au|a la) (?:tribunal|cour)|aide financiere (?:pour les )?victimes?)\b")),
+    (
+        "confidentiality",
+        re.compile(
+            r"\b(?:do|does|will|would) (?:they|the \w+|you|the person on the phone|the helpline|the hotline) (?:have to |need to |)?(?:tell|report|call|inform)\b"
+            r"|\b(?:will|would) (?:the )?(?:cops|police|my (?:mom|dad|parents)|cas|children s aid) (?:find out|know|be told|be called|get called|get involved|be involved)\b"
+            r"|\b(?:mom|dad|parents|cas) finding out\b"
+            r"|\b(?:vont|va|doivent|doit|devez|allez) (?:tu )?(?:le )?(?:dire|appeler|avertir|prevenir|rapporter) (?:ca )?(?:a )?(?:mes parents|ma mere|mon pere|la dpj|la police|la sae|la cas)\b"
+        ),
+    ),
+    (
+        "victim_services",
+        re.compile(
+            r"\b(?:court support|testify|testifying|go to court with me|money (?:to help|for) victims|financial help for victims|"
+            r"temoigner|m accompagner (?:au|a la) (?:tribunal|cour)|aide financiere (?:pour les )?victimes?)\b"
+        ),
+    ),
 ]
 # A need that only narrows these (legal_for_me is legal help) is kept.
 NARROWER = {"legal_help": ("legal_help", "legal_for_me", "legal_for_child", "legal_next_steps")}
@@ -89,10 +132,14 @@ NARROWER = {"legal_help": ("legal_help", "legal_for_me", "legal_for_child", "leg
 
 # A young person (an age under 18, a school grade) who wants someone to talk to: Kids Help Phone,
 # when the classifier was unsure or only heard reassurance.
-_TEEN = re.compile(r"\b(?:i am|im|i m|j ai|jai) (?:1[0-7]|[89])\b|\b(?:1[0-7]|[89]) ?(?:yo|y o|years old|year old|ans|f|m)\b"
-                   r"|\bgrade (?:[6-9]|1[0-2])\b|\b(?:[6-9]|1[0-2])e annee\b|\ben (?:[6-9]|1[0-2])e\b")
-_TALK_TO_SOMEONE = re.compile(r"\b(?:talk|speak|chat) (?:\w+ ){0,3}(?:someone|somebody|a person|a counsell?or|anyone)\b"
-                              r"|\bparler (?:\w+ ){0,3}(?:a|avec) (?:quelqu un|qqn|quelqu une|personne|une? intervenante?)\b|\b(?:personne|quelqu un|qqn) (?:a|avec) qui (?:je )?(?:peux |pourrais )?parler\b")
+_TEEN = re.compile(
+    r"\b(?:i am|im|i m|j ai|jai) (?:1[0-7]|[89])\b|\b(?:1[0-7]|[89]) ?(?:yo|y o|years old|year old|ans|f|m)\b"
+    r"|\bgrade (?:[6-9]|1[0-2])\b|\b(?:[6-9]|1[0-2])e annee\b|\ben (?:[6-9]|1[0-2])e\b"
+)
+_TALK_TO_SOMEONE = re.compile(
+    r"\b(?:talk|speak|chat) (?:\w+ ){0,3}(?:someone|somebody|a person|a counsell?or|anyone)\b"
+    r"|\bparler (?:\w+ ){0,3}(?:a|avec) (?:quelqu un|qqn|quelqu une|personne|une? intervenante?)\b|\b(?:personne|quelqu un|qqn) (?:a|avec) qui (?:je )?(?:peux |pourrais )?parler\b"
+)
 UNSURE_OR_GENERAL = (FALLBACK_INTENT, SAFE_INTENT, "unclear", "out_of_scope", "contact_person")
 
 
@@ -138,8 +185,15 @@ def _understood(ranking: List[Dict[str, Any]], floor: float, skip=NOT_A_NEED) ->
 class SafetyNet(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"ml_danger_threshold": 0.2, "follow_up_floor": 0.1, "specific_need_floor": 0.1, "unsure_need_floor": 0.25,
-                "exit_sure": 0.6, "leaving": 0.5, "ambiguous_need_floor": 0.4}
+        return {
+            "ml_danger_threshold": 0.2,
+            "follow_up_floor": 0.1,
+            "specific_need_floor": 0.1,
+            "unsure_need_floor": 0.25,
+            "exit_sure": 0.6,
+            "leaving": 0.5,
+            "ambiguous_need_floor": 0.4,
+        }
 
     def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
         self.config = {**self.get_default_config(), **(config or {})}
@@ -168,7 +222,9 @@ class SafetyNet(GraphComponent, IntentClassifier):
         understood = _understood(ranking, self.config["follow_up_floor"])
 
         scores = {r.get(INTENT_NAME_KEY): r.get(PREDICTED_CONFIDENCE_KEY) or 0 for r in ranking}
-        if previous == EXIT_INTENT and not looks_like_leaving(text, scores.get(EXIT_INTENT, 0) >= self.config["exit_sure"]):
+        if previous == EXIT_INTENT and not looks_like_leaving(
+            text, scores.get(EXIT_INTENT, 0) >= self.config["exit_sure"]
+        ):
             # "Je suis sortie de ça y a un an..." is a need, not a request to erase the conversation
             previous = _understood(ranking, 0.0, skip=NOT_A_NEED + (EXIT_INTENT,)) or FALLBACK_INTENT
             force_intent(message, previous)
@@ -185,7 +241,10 @@ class SafetyNet(GraphComponent, IntentClassifier):
             force_intent(message, forced)
             return
         # Unsure, but leaving ("i have to go NOW"): erasing is the safe way to leave.
-        leaving = previous == FALLBACK_INTENT and scores.get(EXIT_INTENT, 0) + scores.get("goodbye", 0) >= self.config["leaving"]
+        leaving = (
+            previous == FALLBACK_INTENT
+            and scores.get(EXIT_INTENT, 0) + scores.get("goodbye", 0) >= self.config["leaving"]
+        )
         if is_exit_request(text) or sure_exit or leaving:
             force_intent(message, EXIT_INTENT)
             return
@@ -205,7 +264,9 @@ class SafetyNet(GraphComponent, IntentClassifier):
                 return
         # "I'm safe now, but..." / "it happened last year": the need in the rest of the message,
         # or, when the classifier was unsure, its best need if it is fair enough.
-        specific = plain or _understood(ranking, self.config["specific_need_floor"], skip=NOT_SPECIFIC) or need_hint(text)
+        specific = (
+            plain or _understood(ranking, self.config["specific_need_floor"], skip=NOT_SPECIFIC) or need_hint(text)
+        )
         likely = _understood(ranking, self.config["unsure_need_floor"], skip=NOT_SPECIFIC)
         safe, past = says_safe(text), long_ago(text)
         if safe or past:

@@ -5,6 +5,7 @@ A long message that opens with hello, thanks or ok is about what follows. When t
 ranks small talk first for a message of `min_words` words or more, the best other intent takes
 its place. Runs before the FallbackClassifier, so an unsure result still falls back.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -33,8 +34,13 @@ class SmallTalkFilter(GraphComponent, IntentClassifier):
         self.config = {**self.get_default_config(), **(config or {})}
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SmallTalkFilter":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SmallTalkFilter":
         return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -5,6 +5,7 @@ It picks the pipeline by the language `LanguageDetector` found, so French elisio
 (enfermée -> enfermer, keeps -> keep). The featurizers use the lemmas. Nothing is downloaded:
 the blank pipelines ship with spaCy and the tables with spacy-lookups-data.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -9,6 +9,7 @@ against the tracker BEFORE that action's own slot events are applied, so a slot 
 action_respond would choose the French variation one turn too late. A policy's events are applied
 in the server before the next action runs.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -35,13 +36,13 @@ def address_for(tracker: DialogueStateTracker) -> Optional[str]:
     parse = message.parse_data or {}
     intent = (parse.get("intent") or message.intent or {}).get("name")
     # a guided path's step, sent by its button (/signs_check{"step":"child_1"})
-    step = next((e.get("value") for e in (parse.get("entities") or message.entities or []) if e.get("entity") == "step"), None)
+    step = next(
+        (e.get("value") for e in (parse.get("entities") or message.entities or []) if e.get("entity") == "step"), None
+    )
     return address_after(tracker.get_slot(ADDRESS_SLOT), message.text, intent, step)
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
 class AddressPolicy(Policy):
     @staticmethod
     def supported_data() -> SupportedData:

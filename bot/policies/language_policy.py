@@ -10,6 +10,7 @@ in the Rasa server itself. So the slot is right before any response is rendered,
 to the action server. An NLU component could not do this: it sees one message, not the
 conversation.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -53,9 +54,7 @@ def language_after(tracker: DialogueStateTracker) -> Optional[str]:
     return conversation_language(current, Detection(**found), hint)
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
 class LanguagePolicy(Policy):
     @staticmethod
     def supported_data() -> SupportedData:

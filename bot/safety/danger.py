@@ -13,10 +13,10 @@ use (outsde -> outside, enfermee -> enfermee, kil -> kill).
 Statements of being safe ("I'm safe now", "je ne suis plus en danger") are removed before the
 danger patterns run, so they do not fire.
 """
+
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Tuple
@@ -42,8 +42,10 @@ PATTERNS: Dict[str, List[str]] = {
         # EN
         r"\b(?:break|breaking|broke|broken|kick|kicking|kicked|bang|banging|banged|pound|pounding|smash|smashing|smashed|bust|busting|busted|force|forcing|forced) (?:down |in |open |through )?(?:the |my |our |his )?(?:door|window)",
         r"\b(?:breaking|broke|broken|busting|forcing his way|forcing their way|trying to get|trying to break|about to break|going to break) in(?:to)?\b",
-        _SUBJ_EN + r" (?:is |are |just |still )*(?:outside|at|in front of|banging on|knocking on|by|waiting (?:outside|at|by)) (?:my|the|our|this) (?:door|house|home|apartment|apt|room|window|place|building|car)",
-        _SUBJ_EN + r" (?:is|are) (?:here|coming|on (?:his|her|their) way|inside|in the house|downstairs|upstairs|back)\s*(?:now|right now)?$",
+        _SUBJ_EN
+        + r" (?:is |are |just |still )*(?:outside|at|in front of|banging on|knocking on|by|waiting (?:outside|at|by)) (?:my|the|our|this) (?:door|house|home|apartment|apt|room|window|place|building|car)",
+        _SUBJ_EN
+        + r" (?:is|are) (?:here|coming|on (?:his|her|their) way|inside|in the house|downstairs|upstairs|back)\s*(?:now|right now)?$",
         _SUBJ_EN + r" (?:is|are) (?:here|coming|inside|in the house)\b(?! to )",
         _SUBJ_EN + r" (?:just |has |have |finally )?(?:found|tracked|caught) me\b",
         r"\bthere (?:is|are) (?:someone|somebody|a guy|a man|men|people|guys) (?:\w+ )?(?:outside|at|banging on|in front of) (?:my|the|our) (?:door|house|window|room|apartment)\b",
@@ -71,7 +73,8 @@ PATTERNS: Dict[str, List[str]] = {
         # FR
         r"\b(?:defonce|defoncer|defoncent|defoncee|enfonce|enfoncer|enfoncent|casse|casser|cassent|frappe|frappent|cogne|cognent|tape|tapent|force|forcer|forcent) (?:a |sur |contre |dans )?(?:la|ma|notre) (?:porte|fenetre)",
         # "a la maison" is "at home": only "a ma porte", "devant la maison", "derriere chez moi"...
-        _SUBJ_FR + r" (?:est|sont|attend|attendent) (?:juste |encore )?(?:(?:devant|derriere) (?:ma|la|notre|mon|chez)|a (?:ma|notre|mon)) ?(?:porte|maison|fenetre|chambre|appartement|appart|immeuble|moi|nous)\b",
+        _SUBJ_FR
+        + r" (?:est|sont|attend|attendent) (?:juste |encore )?(?:(?:devant|derriere) (?:ma|la|notre|mon|chez)|a (?:ma|notre|mon)) ?(?:porte|maison|fenetre|chambre|appartement|appart|immeuble|moi|nous)\b",
         # "il est là" is danger; "quelqu'un est là ?" is a greeting, so no "quelqu'un" here
         r"\b(?:il|elle|ils|elles|mon (?:pimp|proxenete|copain|chum|ex|patron|boss|pere|beau pere|oncle|mari|trafiquant)) (?:est|sont) (?:ici|dehors|en bas|en route|en chemin|dans la maison|revenu|revenus|la)\s*(?:maintenant|en ce moment)?$",
         _SUBJ_FR + r" (?:est|sont) (?:ici|dehors|en bas|en route|en chemin|dans la maison)\b",
@@ -156,7 +159,8 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:crying and screaming|screaming and crying)\b|\bgot away for a (?:sec|second|minute|moment)\b",
         r"\b(?:saigne|saignait|saignent) (?:de la tete|beaucoup|partout)\b|\bcoupures (?:\w+ ){0,3}qui saignent\b|\b(?:she|he) is (?:screaming|crying for help)\b|\b(?:une femme|une fille|quelqu un|un enfant) qui crie\b",
         r"\b(?:grabbed|pulled|dragged) (?:my|a|the) \w+ (?:\w+ ){0,3}(?:and|by the)\b(?=.*\b(?:screaming|crying|now|just)\b)",
-        _SUBJ_EN + r" (?:is |are |will |would |wants to |want to |keeps |said (?:he|she|they) would |says (?:he|she|they) will |threatened to |threatening to |trying to |going to |about to )+(?:kill|hurt|beat|shoot|stab|murder|rape|choke|strangle|hit|attack) (?:me|us|my)\b",
+        _SUBJ_EN
+        + r" (?:is |are |will |would |wants to |want to |keeps |said (?:he|she|they) would |says (?:he|she|they) will |threatened to |threatening to |trying to |going to |about to )+(?:kill|hurt|beat|shoot|stab|murder|rape|choke|strangle|hit|attack) (?:me|us|my)\b",
         r"\b(?:going to|about to|gonna|will|threatening to|threatened to|trying to) (?:kill|shoot|stab|murder|rape|choke|strangle) (?:me|us)\b",
         r"\b(?:is|are|keeps|keep|started|starting|start) (?:hitting|beating|choking|strangling|hurting|raping|attacking|kicking|punching|stabbing) (?:me|us)\b",
         r"\b(?:hit|beat|choked|strangled|stabbed|shot|raped|attacked|punched|hurt) (?:me|us) (?:just now|right now|again|tonight|today)\b",
@@ -168,7 +172,8 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:is|are) (?:carrying|dragging|shoving|pushing|hitting|beating|choking|strangling|hurting|attacking|punching|kicking|raping|touching) (?:her|him|them|a girl|a kid|a child|the girl|my \w+)\b",
         r"\b(?:barely awake|barely conscious|half conscious|can not stand up|cant stand up)\b",
         r"\b(?:it is|its) happening (?:right )?now\b",
-        _SUBJ_FR + r" (?:va|vont|veut|veulent|menace de|menacent de|a menace de|ont menace de|essaie de|essaye de|essaient de|allait|allaient) (?:me|nous|m) ?(?:tuer|frapper|battre|blesser|violer|poignarder|descendre|faire du mal|faire mal|etrangler|buter)\b",
+        _SUBJ_FR
+        + r" (?:va|vont|veut|veulent|menace de|menacent de|a menace de|ont menace de|essaie de|essaye de|essaient de|allait|allaient) (?:me|nous|m) ?(?:tuer|frapper|battre|blesser|violer|poignarder|descendre|faire du mal|faire mal|etrangler|buter)\b",
         r"\b(?:me|nous) (?:frappe|frappent|bat|battent|etrangle|etranglent|viole|violent|tabasse|tabassent|poignarde|etouffe)\b(?! des fois| parfois| souvent| quand| de temps)",
         r"\b(?:je saigne|saigne beaucoup|overdose|peux plus respirer|peux pas respirer|arrive pas a respirer|inconscient|inconsciente|blesse gravement|blessee gravement|du sang partout)\b",
         r"\b(?:m etrangle|m etranglent|m etouffe|me tient par|veut pas me lacher|m a poussee?|m a battue?|m ont battue?)\b",
@@ -465,7 +470,11 @@ def _within_one_edit(a: str, b: str) -> bool:
 def _correct(token: str, vocab: Iterable[str]) -> str:
     if len(token) < 3 or token in _NO_CORRECT or token in vocab or not token.isalpha() or is_word(token):
         return token
-    candidates = sorted(w for w in vocab if len(w) >= 4 and w[0] == token[0] and abs(len(w) - len(token)) <= 1 and _within_one_edit(token, w))
+    candidates = sorted(
+        w
+        for w in vocab
+        if len(w) >= 4 and w[0] == token[0] and abs(len(w) - len(token)) <= 1 and _within_one_edit(token, w)
+    )
     # A dropped letter is the commonest typo in a hurry ("lockd", "outsde"): prefer those.
     dropped = [w for w in candidates if len(w) == len(token) + 1]
     best = dropped if dropped else candidates
@@ -497,7 +506,9 @@ _LONG_AGO = re.compile(
     r"|(?:il )?y a (?:des|quelques|deux|trois|\d+|plusieurs) (?:semaines|mois|ans|annees)|l an passee?|l an derniere?|l annee passee|l annee derniere|le mois passee?|le mois derniere?|la semaine (?:passee|derniere)|dans le temps|a l epoque)\b"
 )
 _STILL_NOW = {SELF_HARM, "confined", "weapon"}
-_NOW = re.compile(r"\b(?:now|right now|tonight|just|currently|again|maintenant|en ce moment|ce soir|a soir|encore|astheure)\b")
+_NOW = re.compile(
+    r"\b(?:now|right now|tonight|just|currently|again|maintenant|en ce moment|ce soir|a soir|encore|astheure)\b"
+)
 
 
 def _told_as_past(norm: str) -> bool:

@@ -2,6 +2,7 @@
 
 Only whole messages count, so "je veux sortir de cette situation" is not an exit request.
 """
+
 from __future__ import annotations
 
 import re
@@ -9,11 +10,37 @@ import re
 from bot.safety.danger import strip_accents
 
 EXIT_WORDS = {
-    "exit", "quit", "quick exit", "exit chat", "exit now", "leave", "leave now", "stop", "close",
-    "delete", "delete this", "delete chat", "erase", "erase this", "clear",
-    "quitter", "sortir", "sortie", "sortie rapide", "quitte", "quitter maintenant", "fermer",
-    "effacer", "efface", "efface tout", "supprimer", "arrete", "arreter",
-    "emergency exit", "sortie d urgence", "sortie d'urgence",
+    "exit",
+    "quit",
+    "quick exit",
+    "exit chat",
+    "exit now",
+    "leave",
+    "leave now",
+    "stop",
+    "close",
+    "delete",
+    "delete this",
+    "delete chat",
+    "erase",
+    "erase this",
+    "clear",
+    "quitter",
+    "sortir",
+    "sortie",
+    "sortie rapide",
+    "quitte",
+    "quitter maintenant",
+    "fermer",
+    "effacer",
+    "efface",
+    "efface tout",
+    "supprimer",
+    "arrete",
+    "arreter",
+    "emergency exit",
+    "sortie d urgence",
+    "sortie d'urgence",
 }
 
 

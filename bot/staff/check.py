@@ -12,6 +12,7 @@ This is the one implementation of these rules: `bot check`, `bot resources impor
 - The service directory (data/resources.yml): complete in both languages, phone numbers and web
   addresses well formed, a source, a check date no more than 12 months old (older: a warning).
 """
+
 from __future__ import annotations
 
 import datetime
@@ -39,7 +40,7 @@ MAX_AGE_DAYS = 365
 # Phone numbers as dialled: 911, 988, 211; 1-800-555-0123; 416-555-0123; 6-digit text numbers.
 PHONE = re.compile(r"^(?:911|988|211|1-8\d\d-\d{3}-\d{4}|\d{3}-\d{3}-\d{4}|\d{6})$")
 HOST = r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}"
-WEB = re.compile(rf"^{HOST}(?:/[^\s]*)?$", re.I)          # contact.web: no https://
+WEB = re.compile(rf"^{HOST}(?:/[^\s]*)?$", re.I)  # contact.web: no https://
 URL = re.compile(rf"^https://{HOST}(?:/[^\s]*)?$", re.I)  # source_url
 STATUSES = ("verified", "unverified", "do_not_show")
 AUDIENCES = ("everyone", "teen", "parent", "survivor", "indigenous", "francophone", "women")
@@ -126,8 +127,12 @@ class Checker:
         except Exception as e:  # a YAML syntax error names its line
             mark = getattr(e, "problem_mark", None)
             line = mark.line + 1 if mark else None
-            self.error(path, line, f"This file is not valid YAML ({getattr(e, 'problem', e)}). Check quotes, colons and indentation.",
-                       f"Ce fichier n'est pas du YAML valide ({getattr(e, 'problem', e)}). Vérifiez les guillemets, les deux-points et l'indentation.")
+            self.error(
+                path,
+                line,
+                f"This file is not valid YAML ({getattr(e, 'problem', e)}). Check quotes, colons and indentation.",
+                f"Ce fichier n'est pas du YAML valide ({getattr(e, 'problem', e)}). Vérifiez les guillemets, les deux-points et l'indentation.",
+            )
             return None
 
 
@@ -189,43 +194,71 @@ def check_responses(c: Checker) -> None:
             if v.get("channel"):
                 channel_variations.append((v, vline, kind))
             elif kind is None or kind == "en" and v.get("condition"):
-                c.error(path, vline, f"{name}: this variation's condition is not a French one "
-                                     "(condition: [{type: slot, name: language, value: fr}], plus "
-                                     "{type: slot, name: address, value: tu} or vous when it speaks to the reader).",
-                        f"{name} : la condition de cette variante n'est pas une condition du français "
-                        "(condition: [{type: slot, name: language, value: fr}], plus "
-                        "{type: slot, name: address, value: tu} ou vous quand elle s'adresse à la personne).")
+                c.error(
+                    path,
+                    vline,
+                    f"{name}: this variation's condition is not a French one "
+                    "(condition: [{type: slot, name: language, value: fr}], plus "
+                    "{type: slot, name: address, value: tu} or vous when it speaks to the reader).",
+                    f"{name} : la condition de cette variante n'est pas une condition du français "
+                    "(condition: [{type: slot, name: language, value: fr}], plus "
+                    "{type: slot, name: address, value: tu} ou vous quand elle s'adresse à la personne).",
+                )
             else:
                 found[kind].append((v, vline))
         en, fr, tu, vous = found["en"], found["fr"], found["fr-tu"], found["fr-vous"]
         if not fr and not tu and not vous:
-            c.error(path, line, f"{name} has no French variation. Add one with "
-                                "`condition: [{type: slot, name: language, value: fr}]`.",
-                    f"{name} n'a pas de variante française. Ajoutez-en une avec "
-                    "`condition: [{type: slot, name: language, value: fr}]`.")
+            c.error(
+                path,
+                line,
+                f"{name} has no French variation. Add one with "
+                "`condition: [{type: slot, name: language, value: fr}]`.",
+                f"{name} n'a pas de variante française. Ajoutez-en une avec "
+                "`condition: [{type: slot, name: language, value: fr}]`.",
+            )
         elif fr and (tu or vous):
-            c.error(path, line, f"{name} has a plain French variation and a tu/vous one: keep either one French "
-                                "variation (it doesn't speak to the reader) or the tu and vous pair.",
-                    f"{name} a une variante française simple et une variante tu/vous : gardez soit une seule "
-                    "variante française (elle ne s'adresse pas à la personne), soit la paire tu et vous.")
+            c.error(
+                path,
+                line,
+                f"{name} has a plain French variation and a tu/vous one: keep either one French "
+                "variation (it doesn't speak to the reader) or the tu and vous pair.",
+                f"{name} a une variante française simple et une variante tu/vous : gardez soit une seule "
+                "variante française (elle ne s'adresse pas à la personne), soit la paire tu et vous.",
+            )
         elif bool(tu) != bool(vous):
             have, miss, who = ("tu", "vous", "parents and adults") if tu else ("vous", "tu", "teens")
             have_fr, who_fr = ("tu", "les parents et les adultes") if tu else ("vous", "les ados")
-            c.error(path, (tu or vous)[0][1], f"{name} has a French '{have}' variation but no '{miss}' one (for {who}). "
-                                f"Add it with `condition: [{{type: slot, name: language, value: fr}}, "
-                                f"{{type: slot, name: address, value: {miss}}}]`.",
-                    f"{name} a une variante française « {have_fr} » mais pas de variante « {miss} » (pour {who_fr}). "
-                    f"Ajoutez-la avec `condition: [{{type: slot, name: language, value: fr}}, "
-                    f"{{type: slot, name: address, value: {miss}}}]`.")
+            c.error(
+                path,
+                (tu or vous)[0][1],
+                f"{name} has a French '{have}' variation but no '{miss}' one (for {who}). "
+                f"Add it with `condition: [{{type: slot, name: language, value: fr}}, "
+                f"{{type: slot, name: address, value: {miss}}}]`.",
+                f"{name} a une variante française « {have_fr} » mais pas de variante « {miss} » (pour {who_fr}). "
+                f"Ajoutez-la avec `condition: [{{type: slot, name: language, value: fr}}, "
+                f"{{type: slot, name: address, value: {miss}}}]`.",
+            )
         if not en:
-            c.error(path, line, f"{name} has no English variation (the one without a condition).",
-                    f"{name} n'a pas de variante anglaise (celle sans condition).")
+            c.error(
+                path,
+                line,
+                f"{name} has no English variation (the one without a condition).",
+                f"{name} n'a pas de variante anglaise (celle sans condition).",
+            )
         for kind, items in found.items():
             if len(items) > 1:
-                label = {"en": ("English", "anglaise"), "fr": ("French", "française"),
-                         "fr-tu": ("French 'tu'", "française « tu »"), "fr-vous": ("French 'vous'", "française « vous »")}[kind]
-                c.error(path, line, f"{name} has more than one {label[0]} variation: keep one.",
-                        f"{name} a plus d'une variante {label[1]} : gardez-en une.")
+                label = {
+                    "en": ("English", "anglaise"),
+                    "fr": ("French", "française"),
+                    "fr-tu": ("French 'tu'", "française « tu »"),
+                    "fr-vous": ("French 'vous'", "française « vous »"),
+                }[kind]
+                c.error(
+                    path,
+                    line,
+                    f"{name} has more than one {label[0]} variation: keep one.",
+                    f"{name} a plus d'une variante {label[1]} : gardez-en une.",
+                )
         for kind, items in found.items():
             for v, vline in items:
                 check_response_text(c, path, name, "en" if kind == "en" else "fr", v, vline)
@@ -247,31 +280,44 @@ def check_address_words(c: Checker, path: Path, name: str, kind: str, v: Any, li
         other, _ = ADDRESS_WORDS[kind]
         if words[other]:
             mine = kind[3:]
-            c.error(path, line, f"{name}: the French '{mine}' variation also says {sorted(set(w.lower() for w in words[other]))}: "
-                                f"speak to the reader as '{mine}' only.",
-                    f"{name} : la variante française « {mine} » dit aussi {sorted(set(w.lower() for w in words[other]))} : "
-                    f"adressez-vous à la personne en « {mine} » seulement.")
+            c.error(
+                path,
+                line,
+                f"{name}: the French '{mine}' variation also says {sorted(set(w.lower() for w in words[other]))}: "
+                f"speak to the reader as '{mine}' only.",
+                f"{name} : la variante française « {mine} » dit aussi {sorted(set(w.lower() for w in words[other]))} : "
+                f"adressez-vous à la personne en « {mine} » seulement.",
+            )
     elif words["tu"] or words["vous"]:
         said = "tu" if words["tu"] else "vous"
         missing = "vous" if said == "tu" else "tu"
-        c.error(path, line, f"{name}: this French answer speaks to the reader as '{said}'; it needs a '{missing}' variation "
-                            f"too. Give this one `{{type: slot, name: address, value: {said}}}` in its condition and add the "
-                            f"'{missing}' one.",
-                f"{name} : cette réponse s'adresse à la personne en « {said} » ; il lui faut aussi une variante « {missing} ». "
-                f"Ajoutez `{{type: slot, name: address, value: {said}}}` à sa condition et écrivez la variante « {missing} ».")
+        c.error(
+            path,
+            line,
+            f"{name}: this French answer speaks to the reader as '{said}'; it needs a '{missing}' variation "
+            f"too. Give this one `{{type: slot, name: address, value: {said}}}` in its condition and add the "
+            f"'{missing}' one.",
+            f"{name} : cette réponse s'adresse à la personne en « {said} » ; il lui faut aussi une variante « {missing} ». "
+            f"Ajoutez `{{type: slot, name: address, value: {said}}}` à sa condition et écrivez la variante « {missing} ».",
+        )
 
 
-def check_channel_variation(c: Checker, path: Path, name: str, v: Any, line: Optional[int], kind: Optional[str],
-                            paired: bool) -> None:
+def check_channel_variation(
+    c: Checker, path: Path, name: str, v: Any, line: Optional[int], kind: Optional[str], paired: bool
+) -> None:
     """A variation for one channel (e.g. `channel: collector`, the REST channel) beats every variation
     without one, so it must repeat all the conditions of the variation it replaces."""
     if kind is None or not v.get("condition") or (paired and kind == "fr"):
-        c.error(path, line, f"{name}: this `channel: {v.get('channel')}` variation must repeat all the conditions of "
-                            "the variation it replaces (language, and address for a tu/vous answer); without them it "
-                            "would be shown to everyone on that channel.",
-                f"{name} : cette variante `channel: {v.get('channel')}` doit reprendre toutes les conditions de la "
-                "variante qu'elle remplace (language, et address pour une réponse tu/vous) ; sans elles, elle serait "
-                "montrée à tout le monde sur ce canal.")
+        c.error(
+            path,
+            line,
+            f"{name}: this `channel: {v.get('channel')}` variation must repeat all the conditions of "
+            "the variation it replaces (language, and address for a tu/vous answer); without them it "
+            "would be shown to everyone on that channel.",
+            f"{name} : cette variante `channel: {v.get('channel')}` doit reprendre toutes les conditions de la "
+            "variante qu'elle remplace (language, et address pour une réponse tu/vous) ; sans elles, elle serait "
+            "montrée à tout le monde sur ce canal.",
+        )
         return
     check_response_text(c, path, name, "en" if kind == "en" else "fr", v, line)
     check_address_words(c, path, name, kind, v, line)
@@ -283,53 +329,83 @@ def check_response_text(c: Checker, path: Path, name: str, lang: str, v: Any, li
     text = str(v.get("text") or "")
     lname_en, lname_fr = LANG_NAME[lang]
     if not text.strip():
-        c.error(path, line, f"{name}: the {lname_en} text is empty.", f"{name} : le texte en version {lname_fr} est vide.")
+        c.error(
+            path, line, f"{name}: the {lname_en} text is empty.", f"{name} : le texte en version {lname_fr} est vide."
+        )
         return
     if TYPED_CONTACT.search(text):
-        c.error(path, line, f"{name}: a phone number or web address is typed into the {lname_en} text. "
-                            "Put it in data/resources.yml; the answer shows it through {resources}.",
-                f"{name} : un numéro de téléphone ou une adresse web est écrit dans le texte en version {lname_fr}. "
-                "Mettez-le dans data/resources.yml ; la réponse l'affiche avec {resources}.")
+        c.error(
+            path,
+            line,
+            f"{name}: a phone number or web address is typed into the {lname_en} text. "
+            "Put it in data/resources.yml; the answer shows it through {resources}.",
+            f"{name} : un numéro de téléphone ou une adresse web est écrit dans le texte en version {lname_fr}. "
+            "Mettez-le dans data/resources.yml ; la réponse l'affiche avec {resources}.",
+        )
     words = re.sub(r"\{\w+\}", " ", text)
     found = detect(words)
     if found.language != lang and found.confidence >= 0.75:
         other_en, other_fr = LANG_NAME[found.language]
-        c.error(path, line, f"{name}: the {lname_en} variation looks {other_en}. Was the text pasted into the wrong variation?",
-                f"{name} : la variante {lname_fr} semble être en {'anglais' if found.language == 'en' else 'français'}. "
-                "Le texte a-t-il été collé dans la mauvaise variante ?")
+        c.error(
+            path,
+            line,
+            f"{name}: the {lname_en} variation looks {other_en}. Was the text pasted into the wrong variation?",
+            f"{name} : la variante {lname_fr} semble être en {'anglais' if found.language == 'en' else 'français'}. "
+            "Le texte a-t-il été collé dans la mauvaise variante ?",
+        )
     if "{resources}" in text:
         exits = [b for b in (v.get("buttons") or []) if b.get("payload") == "/safety_exit"]
         if not exits or not EXIT_TITLE.search(str(exits[0].get("title") or "")):
-            c.error(path, line, f"{name}: this answer shows services ({{resources}}) but has no quick-exit button "
-                                "(payload /safety_exit, titled \"Quick exit\" / \"Sortie rapide\").",
-                    f"{name} : cette réponse affiche des services ({{resources}}) mais n'a pas de bouton de sortie rapide "
-                    "(payload /safety_exit, titre « Sortie rapide » / \"Quick exit\").")
+            c.error(
+                path,
+                line,
+                f"{name}: this answer shows services ({{resources}}) but has no quick-exit button "
+                "(payload /safety_exit, titled \"Quick exit\" / \"Sortie rapide\").",
+                f"{name} : cette réponse affiche des services ({{resources}}) mais n'a pas de bouton de sortie rapide "
+                "(payload /safety_exit, titre « Sortie rapide » / \"Quick exit\").",
+            )
 
 
 def check_response_pair(c: Checker, path: Path, name: str, en: Tuple[Any, int], fr: Tuple[Any, int]) -> None:
     (v_en, _), (v_fr, line_fr) = en, fr
     if placeholders(str(v_en.get("text"))) != placeholders(str(v_fr.get("text"))):
-        c.error(path, line_fr, f"{name}: the English and French texts use different placeholders "
-                               f"({sorted(placeholders(str(v_en.get('text'))))} vs {sorted(placeholders(str(v_fr.get('text'))))}).",
-                f"{name} : les textes anglais et français n'utilisent pas les mêmes espaces réservés "
-                f"({sorted(placeholders(str(v_en.get('text'))))} et {sorted(placeholders(str(v_fr.get('text'))))}).")
+        c.error(
+            path,
+            line_fr,
+            f"{name}: the English and French texts use different placeholders "
+            f"({sorted(placeholders(str(v_en.get('text'))))} vs {sorted(placeholders(str(v_fr.get('text'))))}).",
+            f"{name} : les textes anglais et français n'utilisent pas les mêmes espaces réservés "
+            f"({sorted(placeholders(str(v_en.get('text'))))} et {sorted(placeholders(str(v_fr.get('text'))))}).",
+        )
     b_en, b_fr = list(v_en.get("buttons") or []), list(v_fr.get("buttons") or [])
     if [b.get("payload") for b in b_en] != [b.get("payload") for b in b_fr]:
-        c.error(path, line_fr, f"{name}: the English and French variations don't offer the same buttons in the same order "
-                               f"(English: {[b.get('payload') for b in b_en]}, French: {[b.get('payload') for b in b_fr]}).",
-                f"{name} : les variantes anglaise et française n'offrent pas les mêmes boutons dans le même ordre "
-                f"(anglais : {[b.get('payload') for b in b_en]}, français : {[b.get('payload') for b in b_fr]}).")
+        c.error(
+            path,
+            line_fr,
+            f"{name}: the English and French variations don't offer the same buttons in the same order "
+            f"(English: {[b.get('payload') for b in b_en]}, French: {[b.get('payload') for b in b_fr]}).",
+            f"{name} : les variantes anglaise et française n'offrent pas les mêmes boutons dans le même ordre "
+            f"(anglais : {[b.get('payload') for b in b_en]}, français : {[b.get('payload') for b in b_fr]}).",
+        )
         return
     for i, (a, b) in enumerate(zip(b_en, b_fr)):
         bline = item_line(v_fr.get("buttons"), i) or line_fr
         if not str(a.get("title") or "").strip() or not str(b.get("title") or "").strip():
-            c.error(path, bline, f"{name}: button {a.get('payload')} has no title in one language.",
-                    f"{name} : le bouton {a.get('payload')} n'a pas de titre dans une des langues.")
+            c.error(
+                path,
+                bline,
+                f"{name}: button {a.get('payload')} has no title in one language.",
+                f"{name} : le bouton {a.get('payload')} n'a pas de titre dans une des langues.",
+            )
         elif str(a.get("title")).strip() == str(b.get("title")).strip():
-            c.error(path, bline, f"{name}: button {a.get('payload')} has the same title in English and French "
-                                 f"(\"{a.get('title')}\"): translate it.",
-                    f"{name} : le bouton {a.get('payload')} a le même titre en anglais et en français "
-                    f"(« {a.get('title')} ») : traduisez-le.")
+            c.error(
+                path,
+                bline,
+                f"{name}: button {a.get('payload')} has the same title in English and French "
+                f"(\"{a.get('title')}\"): translate it.",
+                f"{name} : le bouton {a.get('payload')} a le même titre en anglais et en français "
+                f"(« {a.get('title')} ») : traduisez-le.",
+            )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -341,6 +417,7 @@ Where = Callable[[str], Tuple[Path, Optional[int]]]
 def yaml_where(path: Path, entry: Any) -> Where:
     def where(field: str) -> Tuple[Path, Optional[int]]:
         return path, key_line(entry, field) or key_line(entry, "id")
+
     return where
 
 
@@ -370,10 +447,17 @@ def check_resource(c: Checker, entry: Dict[str, Any], where: Where, seen_ids: Di
         c.add(level, path, line, f"{label}: {en}", f"{label_fr} : {fr}")
 
     if not re.fullmatch(r"[a-z0-9_]+", rid):
-        err("id", "needs an id of lowercase letters, digits and _ (like kids_help_phone).",
-            "a besoin d'un identifiant en minuscules, chiffres et _ (comme kids_help_phone).")
+        err(
+            "id",
+            "needs an id of lowercase letters, digits and _ (like kids_help_phone).",
+            "a besoin d'un identifiant en minuscules, chiffres et _ (comme kids_help_phone).",
+        )
     elif rid in seen_ids:
-        err("id", f"the id is used twice (also {seen_ids[rid]}).", f"cet identifiant est utilisé deux fois (aussi {seen_ids[rid]}).")
+        err(
+            "id",
+            f"the id is used twice (also {seen_ids[rid]}).",
+            f"cet identifiant est utilisé deux fois (aussi {seen_ids[rid]}).",
+        )
     else:
         path, line = where("id")
         seen_ids[rid] = f"{c.project.rel(path)}, line {line}" if line else c.project.rel(path)
@@ -381,21 +465,35 @@ def check_resource(c: Checker, entry: Dict[str, Any], where: Where, seen_ids: Di
     for field, fr_field in (("name", "nom (name)"), ("text", "texte (text)"), ("hours", "heures (hours)")):
         value = entry.get(field)
         if not isinstance(value, dict):
-            err(field, f"`{field}` needs an English (en) and a French (fr) version.",
-                f"`{fr_field}` doit avoir une version anglaise (en) et une version française (fr).")
+            err(
+                field,
+                f"`{field}` needs an English (en) and a French (fr) version.",
+                f"`{fr_field}` doit avoir une version anglaise (en) et une version française (fr).",
+            )
             continue
         for lang in LANGUAGES:
             if not str(value.get(lang) or "").strip():
                 n_en, n_fr = LANG_NAME[lang]
-                err(field, f"`{field}` has no {n_en} version ({lang}).", f"`{fr_field}` n'a pas de version {n_fr} ({lang}).")
+                err(
+                    field,
+                    f"`{field}` has no {n_en} version ({lang}).",
+                    f"`{fr_field}` n'a pas de version {n_fr} ({lang}).",
+                )
         extra = set(value) - set(LANGUAGES)
         if extra:
-            err(field, f"`{field}` has languages other than en and fr: {sorted(extra)}.",
-                f"`{fr_field}` a d'autres langues que en et fr : {sorted(extra)}.")
+            err(
+                field,
+                f"`{field}` has languages other than en and fr: {sorted(extra)}.",
+                f"`{fr_field}` a d'autres langues que en et fr : {sorted(extra)}.",
+            )
 
     contact = entry.get("contact") or {}
     if not isinstance(contact, dict):
-        err("contact", "`contact` must list phone, text_number and web.", "`contact` doit lister phone, text_number et web.")
+        err(
+            "contact",
+            "`contact` must list phone, text_number and web.",
+            "`contact` doit lister phone, text_number et web.",
+        )
         contact = {}
     numbers = []
     for key, value in contact.items():
@@ -403,28 +501,42 @@ def check_resource(c: Checker, entry: Dict[str, Any], where: Where, seen_ids: Di
         if key.startswith("phone") or key == "text_number":
             numbers.append(value)
             if not PHONE.match(value):
-                err("contact", f"the phone number '{value}' ({key}) is not in a known format. "
-                               "Write it as dialled: 1-800-555-0123, 416-555-0123, or 911 / 988 / 211 (6 digits for a text number).",
+                err(
+                    "contact",
+                    f"the phone number '{value}' ({key}) is not in a known format. "
+                    "Write it as dialled: 1-800-555-0123, 416-555-0123, or 911 / 988 / 211 (6 digits for a text number).",
                     f"le numéro « {value} » ({key}) n'est pas dans un format connu. "
-                    "Écrivez-le comme on le compose : 1-800-555-0123, 416-555-0123, ou 911 / 988 / 211 (6 chiffres pour un numéro texto).")
+                    "Écrivez-le comme on le compose : 1-800-555-0123, 416-555-0123, ou 911 / 988 / 211 (6 chiffres pour un numéro texto).",
+                )
         elif key == "web":
             if not WEB.match(value):
-                err("contact", f"the web address '{value}' doesn't look like one. Write it without https:// and without spaces, as in the browser's address bar.",
-                    f"l'adresse web « {value} » ne ressemble pas à une adresse. Écrivez-la sans https:// et sans espace, comme dans la barre d'adresse du navigateur.")
+                err(
+                    "contact",
+                    f"the web address '{value}' doesn't look like one. Write it without https:// and without spaces, as in the browser's address bar.",
+                    f"l'adresse web « {value} » ne ressemble pas à une adresse. Écrivez-la sans https:// et sans espace, comme dans la barre d'adresse du navigateur.",
+                )
         else:
-            err("contact", f"unknown contact field '{key}': use phone, phone_local, text_number or web.",
-                f"champ de contact inconnu « {key} » : utilisez phone, phone_local, text_number ou web.")
+            err(
+                "contact",
+                f"unknown contact field '{key}': use phone, phone_local, text_number or web.",
+                f"champ de contact inconnu « {key} » : utilisez phone, phone_local, text_number ou web.",
+            )
 
     for field in ("text", "hours"):  # shown in "tu" and "vous" answers alike
-        said = address_words(str((entry.get(field) or {}).get("fr") or "")) if isinstance(entry.get(field), dict) else {}
+        said = (
+            address_words(str((entry.get(field) or {}).get("fr") or "")) if isinstance(entry.get(field), dict) else {}
+        )
         for form in ("tu", "vous"):
             if said.get(form):
-                err(field, f"the French `{field}` speaks to the reader as '{form}' ({said[form][0]}). Directory texts are "
-                           "shown to teens ('tu') and adults ('vous') alike: write it without tu or vous "
-                           "(\"Appeler le 911\", \"de la région\").",
+                err(
+                    field,
+                    f"the French `{field}` speaks to the reader as '{form}' ({said[form][0]}). Directory texts are "
+                    "shown to teens ('tu') and adults ('vous') alike: write it without tu or vous "
+                    "(\"Appeler le 911\", \"de la région\").",
                     f"le champ `{field}` en français s'adresse à la personne en « {form} » ({said[form][0]}). Les textes du "
                     "répertoire sont montrés aux ados (« tu ») et aux adultes (« vous ») : écrivez-le sans tu ni vous "
-                    "(« Appeler le 911 », « de la région »).")
+                    "(« Appeler le 911 », « de la région »).",
+                )
                 break
 
     if isinstance(entry.get("text"), dict):
@@ -434,34 +546,52 @@ def check_resource(c: Checker, entry: Dict[str, Any], where: Where, seen_ids: Di
             raw = str(entry["text"].get(lang) or "")
             unknown = placeholders(raw) - known
             if unknown:
-                err("text", f"the {LANG_NAME[lang][0]} text uses {sorted(unknown)}, which this entry doesn't have.",
-                    f"le texte en version {LANG_NAME[lang][1]} utilise {sorted(unknown)}, que cette entrée n'a pas.")
+                err(
+                    "text",
+                    f"the {LANG_NAME[lang][0]} text uses {sorted(unknown)}, which this entry doesn't have.",
+                    f"le texte en version {LANG_NAME[lang][1]} utilise {sorted(unknown)}, que cette entrée n'a pas.",
+                )
             shown = render_resource_text(entry, lang)
             for found in NUMBER_IN_TEXT.findall(shown):
                 if found.replace("-", "") not in digits:
-                    err("text", f"the {LANG_NAME[lang][0]} text shows the number {found}, which is not in `contact`. "
-                                "Every number must be in `contact` too.",
+                    err(
+                        "text",
+                        f"the {LANG_NAME[lang][0]} text shows the number {found}, which is not in `contact`. "
+                        "Every number must be in `contact` too.",
                         f"le texte en version {LANG_NAME[lang][1]} affiche le numéro {found}, qui n'est pas dans `contact`. "
-                        "Chaque numéro doit aussi être dans `contact`.")
+                        "Chaque numéro doit aussi être dans `contact`.",
+                    )
             for d in sorted(digits):
                 if d not in shown.replace("-", ""):
-                    err("text", f"the {LANG_NAME[lang][0]} text doesn't show the number {d} from `contact`.",
-                        f"le texte en version {LANG_NAME[lang][1]} n'affiche pas le numéro {d} de `contact`.")
+                    err(
+                        "text",
+                        f"the {LANG_NAME[lang][0]} text doesn't show the number {d} from `contact`.",
+                        f"le texte en version {LANG_NAME[lang][1]} n'affiche pas le numéro {d} de `contact`.",
+                    )
 
     status = entry.get("status")
     if status not in STATUSES:
-        err("status", f"`status` must be one of {', '.join(STATUSES)} (found '{status}').",
-            f"`status` doit être {', '.join(STATUSES)} (trouvé « {status} »).")
+        err(
+            "status",
+            f"`status` must be one of {', '.join(STATUSES)} (found '{status}').",
+            f"`status` doit être {', '.join(STATUSES)} (trouvé « {status} »).",
+        )
     show = entry.get("show")
     if not isinstance(show, bool):
         err("show", "`show` must be true or false.", "`show` doit valoir true ou false.")
     if show is True and status == "unverified" and not str(entry.get("show_reason") or "").strip():
-        err("show_reason", "is unverified but shown: say why in `show_reason`, or set `show: false`.",
-            "n'est pas vérifiée mais affichée : expliquez pourquoi dans `show_reason`, ou mettez `show: false`.")
+        err(
+            "show_reason",
+            "is unverified but shown: say why in `show_reason`, or set `show: false`.",
+            "n'est pas vérifiée mais affichée : expliquez pourquoi dans `show_reason`, ou mettez `show: false`.",
+        )
     audience = entry.get("audience")
     if not audience or not isinstance(audience, list) or set(audience) - set(AUDIENCES):
-        err("audience", f"`audience` must list who it is for, among: {', '.join(AUDIENCES)}.",
-            f"`audience` doit indiquer à qui elle s'adresse, parmi : {', '.join(AUDIENCES)}.")
+        err(
+            "audience",
+            f"`audience` must list who it is for, among: {', '.join(AUDIENCES)}.",
+            f"`audience` doit indiquer à qui elle s'adresse, parmi : {', '.join(AUDIENCES)}.",
+        )
     hours = entry.get("open_hours")
     if hours is not None:
         try:
@@ -470,30 +600,49 @@ def check_resource(c: Checker, entry: Dict[str, Any], where: Where, seen_ids: Di
             assert set(hours.get("days") or ()) <= set(DAYS)
             availability(hours)
         except Exception:
-            err("open_hours", "`open_hours` needs timezone, days (mon..sun), from and to as HH:MM, and closed_on as YYYY-MM-DD dates.",
-                "`open_hours` doit avoir timezone, days (mon..sun), from et to en HH:MM, et closed_on en dates AAAA-MM-JJ.")
+            err(
+                "open_hours",
+                "`open_hours` needs timezone, days (mon..sun), from and to as HH:MM, and closed_on as YYYY-MM-DD dates.",
+                "`open_hours` doit avoir timezone, days (mon..sun), from et to en HH:MM, et closed_on en dates AAAA-MM-JJ.",
+            )
 
     source = str(entry.get("source_url") or "").strip()
     if not source:
-        err("source_url", "has no source. Add `source_url`: the https:// page where you checked these facts.",
-            "n'a pas de source. Ajoutez `source_url` : la page https:// où vous avez vérifié ces informations.")
+        err(
+            "source_url",
+            "has no source. Add `source_url`: the https:// page where you checked these facts.",
+            "n'a pas de source. Ajoutez `source_url` : la page https:// où vous avez vérifié ces informations.",
+        )
     elif not URL.match(source):
-        err("source_url", f"the source '{source}' doesn't look like a web page address (https://...).",
-            f"la source « {source} » ne ressemble pas à l'adresse d'une page web (https://...).")
+        err(
+            "source_url",
+            f"the source '{source}' doesn't look like a web page address (https://...).",
+            f"la source « {source} » ne ressemble pas à l'adresse d'une page web (https://...).",
+        )
 
     checked = str(entry.get("checked_on") or "").strip()
     try:
         date = datetime.date.fromisoformat(checked)
     except ValueError:
-        err("checked_on", f"`checked_on` must be the date you checked the source, as YYYY-MM-DD (found '{checked}').",
-            f"`checked_on` doit être la date de vérification de la source, au format AAAA-MM-JJ (trouvé « {checked} »).")
+        err(
+            "checked_on",
+            f"`checked_on` must be the date you checked the source, as YYYY-MM-DD (found '{checked}').",
+            f"`checked_on` doit être la date de vérification de la source, au format AAAA-MM-JJ (trouvé « {checked} »).",
+        )
     else:
         if date > c.today:
-            err("checked_on", f"`checked_on` ({checked}) is in the future.", f"`checked_on` ({checked}) est dans le futur.")
+            err(
+                "checked_on",
+                f"`checked_on` ({checked}) is in the future.",
+                f"`checked_on` ({checked}) est dans le futur.",
+            )
         elif (c.today - date).days > MAX_AGE_DAYS:
-            err("checked_on", f"was last checked on {checked}, more than 12 months ago. Check the source again and update `checked_on`.",
+            err(
+                "checked_on",
+                f"was last checked on {checked}, more than 12 months ago. Check the source again and update `checked_on`.",
                 f"a été vérifiée le {checked}, il y a plus de 12 mois. Revérifiez la source et mettez à jour `checked_on`.",
-                level=WARNING)
+                level=WARNING,
+            )
 
 
 def check_resources(c: Checker, entries: Optional[List[Tuple[Dict[str, Any], Where]]] = None) -> None:
@@ -505,8 +654,12 @@ def check_resources(c: Checker, entries: Optional[List[Tuple[Dict[str, Any], Whe
             return
         items = (data or {}).get("resources") if isinstance(data, dict) else None
         if not isinstance(items, list):
-            c.error(path, None, "The file must start with `resources:` followed by a list of entries.",
-                    "Le fichier doit commencer par `resources:` suivi d'une liste d'entrées.")
+            c.error(
+                path,
+                None,
+                "The file must start with `resources:` followed by a list of entries.",
+                "Le fichier doit commencer par `resources:` suivi d'une liste d'entrées.",
+            )
             return
         entries = [(plain(item), yaml_where(path, item)) for item in items]
     seen: Dict[str, str] = {}
@@ -553,17 +706,26 @@ def check_resource_use(c: Checker, by_id: Dict[str, Dict[str, Any]]) -> None:
     for rid, where in sorted(used.items()):
         entry = by_id.get(rid)
         if entry is None:
-            c.error(c.project.needs, None, f"The answers for {', '.join(sorted(set(where)))} show the service '{rid}', "
-                                           "which is not in data/resources.yml.",
-                    f"Les réponses pour {', '.join(sorted(set(where)))} affichent le service « {rid} », "
-                    "qui n'est pas dans data/resources.yml.")
+            c.error(
+                c.project.needs,
+                None,
+                f"The answers for {', '.join(sorted(set(where)))} show the service '{rid}', "
+                "which is not in data/resources.yml.",
+                f"Les réponses pour {', '.join(sorted(set(where)))} affichent le service « {rid} », "
+                "qui n'est pas dans data/resources.yml.",
+            )
         elif rid in ("emergency", "chth") and not (entry.get("show") is True and entry.get("status") != "do_not_show"):
-            c.error(c.project.resources, None, f"Entry '{rid}' must stay shown: emergency answers and channel texts depend on it.",
-                    f"L'entrée « {rid} » doit rester affichée : les réponses d'urgence et les textes des canaux en dépendent.")
+            c.error(
+                c.project.resources,
+                None,
+                f"Entry '{rid}' must stay shown: emergency answers and channel texts depend on it.",
+                f"L'entrée « {rid} » doit rester affichée : les réponses d'urgence et les textes des canaux en dépendent.",
+            )
 
 
 # --------------------------------------------------------------------------------------------------
 # Channel texts (data/channel_texts.yml)
+
 
 def check_channel_texts(c: Checker, resources: Optional[Dict[str, Dict[str, Any]]] = None) -> None:
     path = c.project.channel_texts
@@ -575,35 +737,59 @@ def check_channel_texts(c: Checker, resources: Optional[Dict[str, Dict[str, Any]
         if not isinstance(raw, dict):
             return
         resources = {str(e.get("id")): plain(e) for e in raw.get("resources") or []}
-    contacts = {rid: {k: str(v) for k, v in (e.get("contact") or {}).items()}
-                for rid, e in resources.items() if e.get("show") is True and e.get("status") != "do_not_show"}
+    contacts = {
+        rid: {k: str(v) for k, v in (e.get("contact") or {}).items()}
+        for rid, e in resources.items()
+        if e.get("show") is True and e.get("status") != "do_not_show"
+    }
     for key, value in (data or {}).items():
         line = key_line(data, key)
         if not isinstance(value, dict) or set(value) != set(LANGUAGES):
-            c.error(path, line, f"'{key}' needs exactly an English (en) and a French (fr) text.",
-                    f"« {key} » doit avoir exactement un texte anglais (en) et un texte français (fr).")
+            c.error(
+                path,
+                line,
+                f"'{key}' needs exactly an English (en) and a French (fr) text.",
+                f"« {key} » doit avoir exactement un texte anglais (en) et un texte français (fr).",
+            )
             continue
         for lang in LANGUAGES:
             text = str(value.get(lang) or "")
             tline = key_line(value, lang) or line
             if not text.strip():
-                c.error(path, tline, f"'{key}': the {LANG_NAME[lang][0]} text is empty.",
-                        f"« {key} » : le texte en version {LANG_NAME[lang][1]} est vide.")
+                c.error(
+                    path,
+                    tline,
+                    f"'{key}': the {LANG_NAME[lang][0]} text is empty.",
+                    f"« {key} » : le texte en version {LANG_NAME[lang][1]} est vide.",
+                )
             if re.search(r"\d{3}", text):
-                c.error(path, tline, f"'{key}': a phone number is typed in. Write {{emergency[phone]}} or {{chth[phone]}} instead.",
-                        f"« {key} » : un numéro est écrit en toutes lettres. Écrivez plutôt {{emergency[phone]}} ou {{chth[phone]}}.")
+                c.error(
+                    path,
+                    tline,
+                    f"'{key}': a phone number is typed in. Write {{emergency[phone]}} or {{chth[phone]}} instead.",
+                    f"« {key} » : un numéro est écrit en toutes lettres. Écrivez plutôt {{emergency[phone]}} ou {{chth[phone]}}.",
+                )
             try:
                 text.format(**contacts)
             except (KeyError, IndexError, ValueError, AttributeError) as e:
-                c.error(path, tline, f"'{key}': the placeholder {e} can't be filled from the shown entries of data/resources.yml.",
-                        f"« {key} » : l'espace réservé {e} ne peut pas être rempli à partir des entrées affichées de data/resources.yml.")
+                c.error(
+                    path,
+                    tline,
+                    f"'{key}': the placeholder {e} can't be filled from the shown entries of data/resources.yml.",
+                    f"« {key} » : l'espace réservé {e} ne peut pas être rempli à partir des entrées affichées de data/resources.yml.",
+                )
         if placeholders(str(value["en"])) != placeholders(str(value["fr"])):
-            c.error(path, line, f"'{key}': the English and French texts don't use the same placeholders.",
-                    f"« {key} » : les textes anglais et français n'utilisent pas les mêmes espaces réservés.")
+            c.error(
+                path,
+                line,
+                f"'{key}': the English and French texts don't use the same placeholders.",
+                f"« {key} » : les textes anglais et français n'utilisent pas les mêmes espaces réservés.",
+            )
 
 
 # --------------------------------------------------------------------------------------------------
 # Training examples (data/nlu/en, data/nlu/fr)
+
 
 def normalise_example(text: str) -> str:
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # entity annotations
@@ -616,8 +802,12 @@ def nlu_examples(c: Checker, lang: str) -> List[Tuple[str, str, Path, int]]:
     out = []
     folder = c.project.nlu_dir(lang)
     if not folder.is_dir():
-        c.error(folder, None, f"The folder of {LANG_NAME[lang][0]} training examples is missing.",
-                f"Le dossier des exemples d'entraînement en {'anglais' if lang == 'en' else 'français'} est introuvable.")
+        c.error(
+            folder,
+            None,
+            f"The folder of {LANG_NAME[lang][0]} training examples is missing.",
+            f"Le dossier des exemples d'entraînement en {'anglais' if lang == 'en' else 'français'} est introuvable.",
+        )
         return out
     for path in sorted(folder.glob("*.yml")):
         data = c.readable(path)
@@ -666,10 +856,14 @@ def check_training_examples(c: Checker) -> None:
             first_line.setdefault(intent, (path, line))
             key = normalise_example(text)
             if key in heldout:
-                c.error(path, line, f"'{text}' is a message from the held-out test set ({heldout[key]}). "
-                                    "Those messages measure the assistant; write your own example instead.",
-                        f"« {text} » est un message du jeu de test réservé ({heldout[key]}). "
-                        "Ces messages servent à mesurer l'assistant ; écrivez plutôt votre propre exemple.")
+                c.error(
+                    path,
+                    line,
+                    f"'{text}' is a message from the held-out test set ({heldout[key]}). "
+                    "Those messages measure the assistant; write your own example instead.",
+                    f"« {text} » est un message du jeu de test réservé ({heldout[key]}). "
+                    "Ces messages servent à mesurer l'assistant ; écrivez plutôt votre propre exemple.",
+                )
             if key in first_seen:
                 other_intent, other_path, other_line, other_lang = first_seen[key]
                 where = f"{c.project.rel(other_path)}, line {other_line}"
@@ -677,31 +871,46 @@ def check_training_examples(c: Checker) -> None:
                 if other_intent == intent and other_lang != lang:
                     pass  # "ok" and "merci" belong in both languages' files
                 elif other_intent == intent:
-                    c.warning(path, line, f"'{text}' is listed twice for {intent} (also {where}). Remove one.",
-                              f"« {text} » figure deux fois pour {intent} (aussi {where_fr}). Retirez-en un.")
+                    c.warning(
+                        path,
+                        line,
+                        f"'{text}' is listed twice for {intent} (also {where}). Remove one.",
+                        f"« {text} » figure deux fois pour {intent} (aussi {where_fr}). Retirez-en un.",
+                    )
                 else:
-                    c.error(path, line, f"'{text}' is an example of {intent} here and of {other_intent} in {where}. "
-                                        "An example can teach only one intent: keep it in the right one.",
-                            f"« {text} » est un exemple de {intent} ici et de {other_intent} dans {where_fr}. "
-                            "Un exemple ne peut enseigner qu'une intention : gardez-le dans la bonne.")
+                    c.error(
+                        path,
+                        line,
+                        f"'{text}' is an example of {intent} here and of {other_intent} in {where}. "
+                        "An example can teach only one intent: keep it in the right one.",
+                        f"« {text} » est un exemple de {intent} ici et de {other_intent} dans {where_fr}. "
+                        "Un exemple ne peut enseigner qu'une intention : gardez-le dans la bonne.",
+                    )
             else:
                 first_seen[key] = (intent, path, line, lang)
         for intent in counts:
             if intent not in intents:
                 path, line = first_line[intent]
-                c.error(path, line, f"The intent '{intent}' is not listed under `intents:` in domain.yml.",
-                        f"L'intention « {intent} » n'est pas listée sous `intents:` dans domain.yml.")
+                c.error(
+                    path,
+                    line,
+                    f"The intent '{intent}' is not listed under `intents:` in domain.yml.",
+                    f"L'intention « {intent} » n'est pas listée sous `intents:` dans domain.yml.",
+                )
         for intent in intents:
             n = counts.get(intent, 0)
             if n < c.min_examples and intent not in SET_BY_PIPELINE:
                 path, line = first_line.get(intent, (c.project.nlu_dir(lang), None))
                 lname = "English" if lang == "en" else "French"
                 lname_fr = "anglais" if lang == "en" else "français"
-                c.error(path, line if n else intents_line,
-                        f"The intent '{intent}' has {n} {lname} example{'s' if n != 1 else ''}; it needs at least {c.min_examples}. "
-                        f"Add {c.min_examples - n} more in data/nlu/{lang}/.",
-                        f"L'intention « {intent} » a {n} exemple{'s' if n != 1 else ''} en {lname_fr} ; il en faut au moins {c.min_examples}. "
-                        f"Ajoutez-en {c.min_examples - n} dans data/nlu/{lang}/.")
+                c.error(
+                    path,
+                    line if n else intents_line,
+                    f"The intent '{intent}' has {n} {lname} example{'s' if n != 1 else ''}; it needs at least {c.min_examples}. "
+                    f"Add {c.min_examples - n} more in data/nlu/{lang}/.",
+                    f"L'intention « {intent} » a {n} exemple{'s' if n != 1 else ''} en {lname_fr} ; il en faut au moins {c.min_examples}. "
+                    f"Ajoutez-en {c.min_examples - n} dans data/nlu/{lang}/.",
+                )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -732,35 +941,58 @@ def check_wiring(c: Checker) -> None:
         return
     for intent in intents:
         if intent not in answered:
-            c.error(c.project.domain, key_line(domain, "intents"),
-                    f"The intent '{intent}' has no rule: add one in data/rules/help.yml "
-                    f"(- rule: answer {intent} / steps: - intent: {intent} - action: action_respond).",
-                    f"L'intention « {intent} » n'a pas de règle : ajoutez-en une dans data/rules/help.yml "
-                    f"(- rule: answer {intent} / steps: - intent: {intent} - action: action_respond).")
+            c.error(
+                c.project.domain,
+                key_line(domain, "intents"),
+                f"The intent '{intent}' has no rule: add one in data/rules/help.yml "
+                f"(- rule: answer {intent} / steps: - intent: {intent} - action: action_respond).",
+                f"L'intention « {intent} » n'a pas de règle : ajoutez-en une dans data/rules/help.yml "
+                f"(- rule: answer {intent} / steps: - intent: {intent} - action: action_respond).",
+            )
         elif answered[intent] == "action_respond" and intent not in needs:
-            c.error(c.project.needs, None,
-                    f"The intent '{intent}' is answered by action_respond but has no row in NEEDS: add "
-                    f"\"{intent}\": Need(\"utter_{intent}\", (\"chth\",)),",
-                    f"L'intention « {intent} » est traitée par action_respond mais n'a pas de ligne dans NEEDS : ajoutez "
-                    f"\"{intent}\": Need(\"utter_{intent}\", (\"chth\",)),")
+            c.error(
+                c.project.needs,
+                None,
+                f"The intent '{intent}' is answered by action_respond but has no row in NEEDS: add "
+                f"\"{intent}\": Need(\"utter_{intent}\", (\"chth\",)),",
+                f"L'intention « {intent} » est traitée par action_respond mais n'a pas de ligne dans NEEDS : ajoutez "
+                f"\"{intent}\": Need(\"utter_{intent}\", (\"chth\",)),",
+            )
     for intent, need in needs.items():
         if need.response not in responses:
-            c.error(c.project.needs, None, f"NEEDS['{intent}'] answers with {need.response}, which is not in domain.yml.",
-                    f"NEEDS['{intent}'] répond avec {need.response}, qui n'est pas dans domain.yml.")
+            c.error(
+                c.project.needs,
+                None,
+                f"NEEDS['{intent}'] answers with {need.response}, which is not in domain.yml.",
+                f"NEEDS['{intent}'] répond avec {need.response}, qui n'est pas dans domain.yml.",
+            )
 
 
 # --------------------------------------------------------------------------------------------------
 # Rasa's own validator
 
+
 def check_rasa_validate(c: Checker) -> None:
-    proc = subprocess.run([rasa_bin(), "data", "validate", "--quiet"], cwd=c.project.root, env=c.project.env(),
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [rasa_bin(), "data", "validate", "--quiet"],
+        cwd=c.project.root,
+        env=c.project.env(),
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
-        lines = [l for l in (proc.stdout + proc.stderr).splitlines()
-                 if l.strip() and "warn" not in l.lower()[:40] and "tensorflow" not in l.lower()]
+        lines = [
+            l
+            for l in (proc.stdout + proc.stderr).splitlines()
+            if l.strip() and "warn" not in l.lower()[:40] and "tensorflow" not in l.lower()
+        ]
         detail = "\n      ".join(lines[-12:])
-        c.error(c.project.root / "data", None, f"Rasa's own check (rasa data validate) failed:\n      {detail}",
-                f"La vérification de Rasa (rasa data validate) a échoué :\n      {detail}")
+        c.error(
+            c.project.root / "data",
+            None,
+            f"Rasa's own check (rasa data validate) failed:\n      {detail}",
+            f"La vérification de Rasa (rasa data validate) a échoué :\n      {detail}",
+        )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -775,8 +1007,12 @@ SECTIONS = {
 }
 
 
-def run_checks(project: Project, sections: Iterable[str] = tuple(SECTIONS), today: Optional[datetime.date] = None,
-               min_examples: int = MIN_EXAMPLES) -> List[Finding]:
+def run_checks(
+    project: Project,
+    sections: Iterable[str] = tuple(SECTIONS),
+    today: Optional[datetime.date] = None,
+    min_examples: int = MIN_EXAMPLES,
+) -> List[Finding]:
     c = Checker(project, today=today, min_examples=min_examples)
     for name in sections:
         SECTIONS[name](c)

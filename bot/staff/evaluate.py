@@ -16,6 +16,7 @@ The accepted figures are committed in eval/baseline.json, with the drop each fig
 A bigger drop fails. `bot evaluate --accept` records the new figures (and keeps the model in
 models/accepted/ for `bot rollback`).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -26,9 +27,7 @@ import json
 import logging
 import os
 import shutil
-import sys
 import warnings
-from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Dict, List, Optional, TextIO, Tuple
 
@@ -133,8 +132,15 @@ def predict(model: Path, all_cases: List[Dict[str, Any]]) -> List[Dict[str, Any]
                 found = parsed.get("language_detection")
                 language = conversation_language(language, Detection(**found)) if found else (language or "en")
             intent = parsed.get("intent") or {}
-            results.append({**case, "predicted": intent.get("name"), "confidence": intent.get("confidence") or 0.0,
-                            "language": language, "scored": not case["turns"][-1].startswith("/")})
+            results.append(
+                {
+                    **case,
+                    "predicted": intent.get("name"),
+                    "confidence": intent.get("confidence") or 0.0,
+                    "language": language,
+                    "scored": not case["turns"][-1].startswith("/"),
+                }
+            )
         return results
 
     with warnings.catch_warnings():  # TensorFlow is imported while the model loads
@@ -161,7 +167,9 @@ def metrics(results: List[Dict[str, Any]]) -> Dict[str, Dict[str, float]]:
             "cases": len(mine),
             "intent_f1": round(macro_f1(gold, pred), 4),
             "intent_accuracy": round(sum(g == p for g, p in zip(gold, pred)) / max(len(gold), 1), 4),
-            "emergency_recall": round(sum(r["predicted"] in EMERGENCY for r in emergencies) / max(len(emergencies), 1), 4),
+            "emergency_recall": round(
+                sum(r["predicted"] in EMERGENCY for r in emergencies) / max(len(emergencies), 1), 4
+            ),
             "emergency_cases": len(emergencies),
             "language_accuracy": round(sum(r["language"] == lang for r in mine) / max(len(mine), 1), 4),
         }
@@ -199,6 +207,7 @@ def print_table(current: Dict[str, Dict[str, float]], baseline: Optional[Dict[st
 # --------------------------------------------------------------------------------------------------
 # Report: an HTML page with a confusion matrix per language and the misread messages
 
+
 def confusion_png(results: List[Dict[str, Any]], lang: str, path: Path) -> None:
     import matplotlib
 
@@ -209,7 +218,9 @@ def confusion_png(results: List[Dict[str, Any]], lang: str, path: Path) -> None:
     labels = sorted({r["intent"] for r in scored} | {correct(r) or "none" for r in scored})
     from sklearn.metrics import confusion_matrix
 
-    grid = confusion_matrix([r["intent"] for r in scored], [correct(r) or "none" for r in scored], labels=labels).tolist()
+    grid = confusion_matrix(
+        [r["intent"] for r in scored], [correct(r) or "none" for r in scored], labels=labels
+    ).tolist()
     size = max(6, 0.45 * len(labels) + 2)
     fig, ax = plt.subplots(figsize=(size + 1, size))
     ax.imshow(grid, cmap="Blues")
@@ -224,15 +235,28 @@ def confusion_png(results: List[Dict[str, Any]], lang: str, path: Path) -> None:
     for i, row in enumerate(grid):
         for j, n in enumerate(row):
             if n:
-                ax.text(j, i, str(n), ha="center", va="center", fontsize=7,
-                        color="white" if n > peak / 2 else ("#b00" if i != j else "black"))
+                ax.text(
+                    j,
+                    i,
+                    str(n),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if n > peak / 2 else ("#b00" if i != j else "black"),
+                )
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)
 
 
-def write_report(project: Project, model: Path, results: List[Dict[str, Any]], current: Dict[str, Dict[str, float]],
-                 baseline: Optional[Dict[str, Any]], drops: List[Tuple[str, str, str]]) -> Path:
+def write_report(
+    project: Project,
+    model: Path,
+    results: List[Dict[str, Any]],
+    current: Dict[str, Dict[str, float]],
+    baseline: Optional[Dict[str, Any]],
+    drops: List[Tuple[str, str, str]],
+) -> Path:
     folder = project.reports
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -243,9 +267,11 @@ def write_report(project: Project, model: Path, results: List[Dict[str, Any]], c
         for key, (en, fr) in FIGURES.items():
             was = before.get(lang, {}).get(key)
             bad = any(d[0] == lang and d[1] == key for d in drops)
-            rows.append(f"<tr class={'bad' if bad else 'ok'}><td>{lang.upper()}</td><td>{e(en)} / {e(fr)}</td>"
-                        f"<td>{current[lang][key]:.1%}</td><td>{'-' if was is None else f'{was:.1%}'}</td>"
-                        f"<td>{'DROP / BAISSE' if bad else 'ok'}</td></tr>")
+            rows.append(
+                f"<tr class={'bad' if bad else 'ok'}><td>{lang.upper()}</td><td>{e(en)} / {e(fr)}</td>"
+                f"<td>{current[lang][key]:.1%}</td><td>{'-' if was is None else f'{was:.1%}'}</td>"
+                f"<td>{'DROP / BAISSE' if bad else 'ok'}</td></tr>"
+            )
     parts = [
         "<!doctype html><html lang=en><meta charset=utf-8><title>Evaluation / Évaluation</title>",
         "<style>body{font:15px system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
@@ -256,7 +282,8 @@ def write_report(project: Project, model: Path, results: List[Dict[str, Any]], c
         f"{len(results)} held-out conversations / conversations réservées ({e(', '.join(sorted({r['set'] for r in results})))})</p>",
         f"<p><strong>{'FAILED: a figure dropped more than allowed. / ÉCHEC : un chiffre a trop baissé.' if drops else 'OK: no figure dropped more than allowed. / OK : aucun chiffre n’a trop baissé.'}</strong></p>",
         "<table><tr><th>lang</th><th>figure / chiffre</th><th>now / maintenant</th><th>accepted / accepté</th><th></th></tr>",
-        *rows, "</table>",
+        *rows,
+        "</table>",
     ]
     for lang in LANGUAGES:
         png = folder / f"confusion-{lang}.png"
@@ -264,21 +291,27 @@ def write_report(project: Project, model: Path, results: List[Dict[str, Any]], c
         wrong = [r for r in results if r["lang"] == lang and r["scored"] and r["intent"] and correct(r) != r["intent"]]
         wrong.sort(key=lambda r: (r["intent"] not in EMERGENCY, r["intent"], r["id"]))
         wrong_lang = [r for r in results if r["lang"] == lang and r["language"] != lang]
-        parts += [f"<h2>{'English' if lang == 'en' else 'French / français'}</h2>",
-                  "<p>Each row is what a message should be; each column what the assistant understood. "
-                  "Numbers off the diagonal are misread messages. / Chaque ligne est ce qu'un message devrait être ; "
-                  "chaque colonne, ce que l'assistant a compris. Les nombres hors de la diagonale sont des erreurs.</p>",
-                  f"<img src='{png.name}' alt='confusion matrix {lang}'>",
-                  f"<h3>Misread messages / messages mal compris ({len(wrong)})</h3>",
-                  "<table><tr><th>case</th><th>message</th><th>expected / attendu</th><th>understood / compris</th><th>confidence</th></tr>"]
+        parts += [
+            f"<h2>{'English' if lang == 'en' else 'French / français'}</h2>",
+            "<p>Each row is what a message should be; each column what the assistant understood. "
+            "Numbers off the diagonal are misread messages. / Chaque ligne est ce qu'un message devrait être ; "
+            "chaque colonne, ce que l'assistant a compris. Les nombres hors de la diagonale sont des erreurs.</p>",
+            f"<img src='{png.name}' alt='confusion matrix {lang}'>",
+            f"<h3>Misread messages / messages mal compris ({len(wrong)})</h3>",
+            "<table><tr><th>case</th><th>message</th><th>expected / attendu</th><th>understood / compris</th><th>confidence</th></tr>",
+        ]
         for r in wrong:
             turns = " → ".join(r["turns"])
-            parts.append(f"<tr class={'emergency' if r['intent'] in EMERGENCY else 'x'}><td>{e(r['id'])}</td><td>{e(turns)}</td>"
-                         f"<td>{e(r['intent'])}</td><td>{e(str(r['predicted']))}</td><td>{r['confidence']:.2f}</td></tr>")
+            parts.append(
+                f"<tr class={'emergency' if r['intent'] in EMERGENCY else 'x'}><td>{e(r['id'])}</td><td>{e(turns)}</td>"
+                f"<td>{e(r['intent'])}</td><td>{e(str(r['predicted']))}</td><td>{r['confidence']:.2f}</td></tr>"
+            )
         parts.append("</table>")
         if wrong_lang:
             parts.append(f"<h3>Language not kept / langue non respectée ({len(wrong_lang)})</h3><ul>")
-            parts += [f"<li>{e(r['id'])}: {e(' → '.join(r['turns']))} → {e(str(r['language']))}</li>" for r in wrong_lang]
+            parts += [
+                f"<li>{e(r['id'])}: {e(' → '.join(r['turns']))} → {e(str(r['language']))}</li>" for r in wrong_lang
+            ]
             parts.append("</ul>")
     (folder / "index.html").write_text("\n".join(parts), encoding="utf-8")
     (folder / "results.json").write_text(json.dumps({"metrics": current, "drops": drops}, indent=2), encoding="utf-8")
@@ -286,6 +319,7 @@ def write_report(project: Project, model: Path, results: List[Dict[str, Any]], c
 
 
 # --------------------------------------------------------------------------------------------------
+
 
 def load_baseline(project: Project) -> Optional[Dict[str, Any]]:
     if project.baseline.is_file():
@@ -301,8 +335,10 @@ def accept(project: Project, model: Path, current: Dict[str, Dict[str, float]], 
     record = {
         "accepted_on": datetime.date.today().isoformat(),
         "model_sha256": digest,
-        "heldout": {p.name: sum(1 for l in p.read_text(encoding="utf-8").splitlines() if l.strip())
-                    for p in sorted(project.heldout.glob("*.jsonl"))},
+        "heldout": {
+            p.name: sum(1 for l in p.read_text(encoding="utf-8").splitlines() if l.strip())
+            for p in sorted(project.heldout.glob("*.jsonl"))
+        },
         "allowed_drop": old.get("allowed_drop") or DEFAULT_ALLOWED_DROP,
         "metrics": current,
     }
@@ -314,21 +350,32 @@ def accept(project: Project, model: Path, current: Dict[str, Dict[str, float]], 
     (keep / "baseline.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     for folder in sorted(p for p in project.accepted_models.iterdir() if p.is_dir())[:-KEEP_ACCEPTED]:
         shutil.rmtree(folder, ignore_errors=True)
-    print(f"\nAccepted. The new figures are in {project.rel(project.baseline)} (commit this file), and a copy of the model\n"
-          f"is kept in {project.rel(keep)} for `bot rollback`.\n"
-          f"Accepté. Les nouveaux chiffres sont dans {project.rel(project.baseline)} (à valider avec git), et une copie du\n"
-          f"modèle est gardée dans {project.rel(keep)} pour `bot rollback`.", file=out)
+    print(
+        f"\nAccepted. The new figures are in {project.rel(project.baseline)} (commit this file), and a copy of the model\n"
+        f"is kept in {project.rel(keep)} for `bot rollback`.\n"
+        f"Accepté. Les nouveaux chiffres sont dans {project.rel(project.baseline)} (à valider avec git), et une copie du\n"
+        f"modèle est gardée dans {project.rel(keep)} pour `bot rollback`.",
+        file=out,
+    )
 
 
-def evaluate(project: Project, model: Optional[Path] = None, do_accept: bool = False, report: bool = True,
-             out: TextIO = STDOUT) -> int:
+def evaluate(
+    project: Project, model: Optional[Path] = None, do_accept: bool = False, report: bool = True, out: TextIO = STDOUT
+) -> int:
     model = Path(model or project.model).resolve()
     if not model.is_file():
-        print(f"No model at {model}. Run `bot train` first.\nAucun modèle à {model}. Lancez d'abord `bot train`.", file=out)
+        print(
+            f"No model at {model}. Run `bot train` first.\nAucun modèle à {model}. Lancez d'abord `bot train`.",
+            file=out,
+        )
         return 1
     all_cases = cases(project)
-    print(f"Evaluating {project.rel(model)} on {len(all_cases)} held-out conversations...\n"
-          f"Évaluation de {project.rel(model)} sur {len(all_cases)} conversations réservées...", file=out, flush=True)
+    print(
+        f"Evaluating {project.rel(model)} on {len(all_cases)} held-out conversations...\n"
+        f"Évaluation de {project.rel(model)} sur {len(all_cases)} conversations réservées...",
+        file=out,
+        flush=True,
+    )
     results = predict(model, all_cases)
     current = metrics(results)
     baseline = load_baseline(project)
@@ -337,25 +384,35 @@ def evaluate(project: Project, model: Optional[Path] = None, do_accept: bool = F
     print_table(current, baseline, out)
     if report:
         page = write_report(project, model, results, current, baseline, drops)
-        print(f"\nReport (confusion matrices, misread messages) / Rapport (matrices de confusion, messages mal compris):\n  {page}",
-              file=out)
+        print(
+            f"\nReport (confusion matrices, misread messages) / Rapport (matrices de confusion, messages mal compris):\n  {page}",
+            file=out,
+        )
     if drops:
-        print("\nFAILED: the new model is worse than the accepted one. / ÉCHEC : le nouveau modèle est moins bon que celui accepté.",
-              file=out)
+        print(
+            "\nFAILED: the new model is worse than the accepted one. / ÉCHEC : le nouveau modèle est moins bon que celui accepté.",
+            file=out,
+        )
         for lang, key, detail in drops:
             en, fr = FIGURES[key]
             print(f"  {lang.upper()} {en} / {fr}: {detail}", file=out)
-        print("Look at the report's misread messages, add or fix training examples, then train again.\n"
-              "Don't reload this model. / Regardez les messages mal compris dans le rapport, ajoutez ou corrigez\n"
-              "des exemples, puis entraînez de nouveau. Ne rechargez pas ce modèle.", file=out)
+        print(
+            "Look at the report's misread messages, add or fix training examples, then train again.\n"
+            "Don't reload this model. / Regardez les messages mal compris dans le rapport, ajoutez ou corrigez\n"
+            "des exemples, puis entraînez de nouveau. Ne rechargez pas ce modèle.",
+            file=out,
+        )
         if not do_accept:
             return 1
         print("\n--accept was given: accepting it anyway. / --accept : accepté quand même.", file=out)
     elif baseline:
         print("\nOK: no figure dropped more than allowed. / OK : aucun chiffre n'a trop baissé.", file=out)
     else:
-        print(f"\nNo accepted figures yet ({project.rel(project.baseline)}): run `bot evaluate --accept` to record these.\n"
-              f"Pas encore de chiffres acceptés : lancez `bot evaluate --accept` pour enregistrer ceux-ci.", file=out)
+        print(
+            f"\nNo accepted figures yet ({project.rel(project.baseline)}): run `bot evaluate --accept` to record these.\n"
+            f"Pas encore de chiffres acceptés : lancez `bot evaluate --accept` pour enregistrer ceux-ci.",
+            file=out,
+        )
     if do_accept:
         accept(project, model, current, out)
     return 0

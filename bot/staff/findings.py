@@ -1,4 +1,5 @@
 """What `bot check` finds: a problem, where it is (file and line), in plain English and French."""
+
 from __future__ import annotations
 
 import sys
@@ -26,8 +27,8 @@ STDOUT = _CurrentStdout()
 
 @dataclass(frozen=True)
 class Finding:
-    level: str          # ERROR blocks a change; WARNING is shown but does not
-    file: str           # relative to the project
+    level: str  # ERROR blocks a change; WARNING is shown but does not
+    file: str  # relative to the project
     line: Optional[int]  # 1-based, when known
     en: str
     fr: str
@@ -64,4 +65,3 @@ def report(findings: List[Finding], language: str = "both", out: TextIO = STDOUT
                 print(f"{tag_fr}  {f.where_fr}", file=out)
             print(f"    (fr) {f.fr}", file=out)
         print(file=out)
-

@@ -1,4 +1,5 @@
 """Where the project's files are, and the environment Rasa's commands need."""
+
 from __future__ import annotations
 
 import os
@@ -50,9 +51,14 @@ class Project:
     def env(self) -> Dict[str, str]:
         """Environment for Rasa's commands: this project's code first, quiet TensorFlow, no telemetry."""
         path = [str(self.root)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-        return {**os.environ, "PYTHONPATH": os.pathsep.join(path), "TF_CPP_MIN_LOG_LEVEL": "3",
-                "RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-                "PYTHONWARNINGS": "ignore"}
+        return {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(path),
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+            "RASA_TELEMETRY_ENABLED": "false",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "PYTHONWARNINGS": "ignore",
+        }
 
     def setting(self, name: str) -> Optional[str]:
         """An environment variable, or its value in the project's .env file (bot/settings.py reads it,

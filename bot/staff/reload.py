@@ -4,12 +4,12 @@ Reload uses Rasa's HTTP API (`PUT /model`), which scripts/run.sh turns on only w
 set: the call carries that token and a local file path, and goes to this computer only (loopback).
 Rasa loads the new model while the old one keeps answering, then swaps them.
 """
+
 from __future__ import annotations
 
 import ipaddress
 import json
 import shutil
-import sys
 import tarfile
 import urllib.error
 import urllib.parse
@@ -36,7 +36,9 @@ def is_loopback(url: str) -> bool:
 def _call(method: str, url: str, token: str, body: Optional[dict] = None, timeout: float = 600) -> Tuple[int, bytes]:
     query = urllib.parse.urlencode({"token": token})
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(f"{url}?{query}", data=data, method=method, headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        f"{url}?{query}", data=data, method=method, headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
             return r.status, r.read()
@@ -57,56 +59,83 @@ def reload(project: Project, url: Optional[str] = None, model: Optional[Path] = 
     url = (url or project.setting("RASA_URL") or DEFAULT_URL).rstrip("/")
     model = Path(model or project.model).resolve()
     if not is_loopback(url):
-        print(f"Refused: {url} is not on this computer. `bot reload` only talks to an assistant on this computer\n"
-              "(localhost / 127.0.0.1), and sends it a file from this computer.\n"
-              f"Refusé : {url} n'est pas sur cet ordinateur. `bot reload` ne parle qu'à un assistant sur cet ordinateur.",
-              file=out)
+        print(
+            f"Refused: {url} is not on this computer. `bot reload` only talks to an assistant on this computer\n"
+            "(localhost / 127.0.0.1), and sends it a file from this computer.\n"
+            f"Refusé : {url} n'est pas sur cet ordinateur. `bot reload` ne parle qu'à un assistant sur cet ordinateur.",
+            file=out,
+        )
         return 2
     token = project.setting("RASA_API_TOKEN")
     if not token:
-        print("RASA_API_TOKEN is not set. Put a long random value in the .env file (see .env.example), then restart\n"
-              "the assistant with `make run` so that it accepts reloads.\n"
-              "RASA_API_TOKEN n'est pas défini. Mettez une longue valeur aléatoire dans le fichier .env (voir .env.example),\n"
-              "puis redémarrez l'assistant avec `make run` pour qu'il accepte les rechargements.", file=out)
+        print(
+            "RASA_API_TOKEN is not set. Put a long random value in the .env file (see .env.example), then restart\n"
+            "the assistant with `make run` so that it accepts reloads.\n"
+            "RASA_API_TOKEN n'est pas défini. Mettez une longue valeur aléatoire dans le fichier .env (voir .env.example),\n"
+            "puis redémarrez l'assistant avec `make run` pour qu'il accepte les rechargements.",
+            file=out,
+        )
         return 2
     expected = model_id(model) if model.is_file() else None
     if not expected:
-        print(f"No trained model at {model}. Run `bot train` first.\nAucun modèle entraîné à {model}. Lancez d'abord `bot train`.",
-              file=out)
+        print(
+            f"No trained model at {model}. Run `bot train` first.\nAucun modèle entraîné à {model}. Lancez d'abord `bot train`.",
+            file=out,
+        )
         return 1
-    print(f"Loading {model} into the assistant at {url} (it keeps answering meanwhile)...\n"
-          f"Chargement de {model} dans l'assistant à {url} (il continue de répondre pendant ce temps)...", file=out, flush=True)
+    print(
+        f"Loading {model} into the assistant at {url} (it keeps answering meanwhile)...\n"
+        f"Chargement de {model} dans l'assistant à {url} (il continue de répondre pendant ce temps)...",
+        file=out,
+        flush=True,
+    )
     try:
         status, body = _call("PUT", f"{url}/model", token, {"model_file": str(model)})
     except (urllib.error.URLError, OSError) as e:
-        print(f"No assistant answers at {url} ({getattr(e, 'reason', e)}). Is it running (`make run`)?\n"
-              f"Aucun assistant ne répond à {url}. Est-il lancé (`make run`) ?", file=out)
+        print(
+            f"No assistant answers at {url} ({getattr(e, 'reason', e)}). Is it running (`make run`)?\n"
+            f"Aucun assistant ne répond à {url}. Est-il lancé (`make run`) ?",
+            file=out,
+        )
         return 1
     if status in (401, 403):
-        print("The assistant refused the token. Use the same RASA_API_TOKEN as the running assistant (.env), or\n"
-              "restart it with `make run` after setting it.\n"
-              "L'assistant a refusé le jeton. Utilisez le même RASA_API_TOKEN que l'assistant en marche (.env).", file=out)
+        print(
+            "The assistant refused the token. Use the same RASA_API_TOKEN as the running assistant (.env), or\n"
+            "restart it with `make run` after setting it.\n"
+            "L'assistant a refusé le jeton. Utilisez le même RASA_API_TOKEN que l'assistant en marche (.env).",
+            file=out,
+        )
         return 1
     if status == 404 and b"model" not in body.lower():
-        print("The assistant's API is off: start it with RASA_API_TOKEN set (in .env), with `make run`.\n"
-              "L'API de l'assistant est désactivée : lancez-le avec RASA_API_TOKEN défini (dans .env), avec `make run`.", file=out)
+        print(
+            "The assistant's API is off: start it with RASA_API_TOKEN set (in .env), with `make run`.\n"
+            "L'API de l'assistant est désactivée : lancez-le avec RASA_API_TOKEN défini (dans .env), avec `make run`.",
+            file=out,
+        )
         return 1
     if status >= 300:
         detail = body.decode("utf-8", "replace")[:400]
-        print(f"The assistant could not load the model (HTTP {status}): {detail}\nThe previous model is still in use.\n"
-              f"L'assistant n'a pas pu charger le modèle (HTTP {status}). L'ancien modèle est toujours en service.", file=out)
+        print(
+            f"The assistant could not load the model (HTTP {status}): {detail}\nThe previous model is still in use.\n"
+            f"L'assistant n'a pas pu charger le modèle (HTTP {status}). L'ancien modèle est toujours en service.",
+            file=out,
+        )
         return 1
     status, body = _call("GET", f"{url}/status", token, timeout=60)
     loaded = json.loads(body or b"{}").get("model_id") if status == 200 else None
     if loaded != expected:
-        print(f"The assistant answered, but reports another model ({loaded}, expected {expected}).\n"
-              f"L'assistant a répondu, mais indique un autre modèle ({loaded}, attendu {expected}).", file=out)
+        print(
+            f"The assistant answered, but reports another model ({loaded}, expected {expected}).\n"
+            f"L'assistant a répondu, mais indique un autre modèle ({loaded}, attendu {expected}).",
+            file=out,
+        )
         return 1
     print(f"Done: the assistant now uses {model}\nTerminé : l'assistant utilise maintenant {model}", file=out)
     return 0
 
 
 # --------------------------------------------------------------------------------------------------
+
 
 def saved_models(project: Project) -> List[Tuple[str, Path, Optional[Path]]]:
     """(name, model, its baseline or None), newest first: accepted models, then the one `bot train` replaced."""
@@ -131,7 +160,11 @@ def list_saved(project: Project, out: TextIO = STDOUT) -> int:
         return 0
     for name, path, baseline in models:
         mark = "  <- in models/assistant.tar.gz now / actuel" if current and sha256(path) == current else ""
-        kind = "accepted / accepté" if baseline else "replaced by the last `bot train` / remplacé par le dernier entraînement"
+        kind = (
+            "accepted / accepté"
+            if baseline
+            else "replaced by the last `bot train` / remplacé par le dernier entraînement"
+        )
         print(f"{name:28} {kind}{mark}", file=out)
     return 0
 
@@ -144,8 +177,11 @@ def rollback(project: Project, name: Optional[str] = None, out: TextIO = STDOUT)
     if name:
         chosen = [m for m in models if m[0] == name]
         if not chosen:
-            print(f"No saved model named {name}. See `bot rollback --list`.\n"
-                  f"Aucun modèle gardé nommé {name}. Voir `bot rollback --list`.", file=out)
+            print(
+                f"No saved model named {name}. See `bot rollback --list`.\n"
+                f"Aucun modèle gardé nommé {name}. Voir `bot rollback --list`.",
+                file=out,
+            )
             return 1
     else:
         chosen = [m for m in models if sha256(m[1]) != current]
@@ -157,8 +193,11 @@ def rollback(project: Project, name: Optional[str] = None, out: TextIO = STDOUT)
     if baseline and baseline.is_file():
         project.baseline.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(baseline, project.baseline)
-    print(f"models/assistant.tar.gz is now the model {label}"
-          f"{' and ' + project.rel(project.baseline) + ' its accepted figures' if baseline else ''}.\n"
-          f"models/assistant.tar.gz est maintenant le modèle {label}.\n"
-          "Next: `bot reload` puts it in the running assistant. / Ensuite : `bot reload` le met en service.", file=out)
+    print(
+        f"models/assistant.tar.gz is now the model {label}"
+        f"{' and ' + project.rel(project.baseline) + ' its accepted figures' if baseline else ''}.\n"
+        f"models/assistant.tar.gz est maintenant le modèle {label}.\n"
+        "Next: `bot reload` puts it in the running assistant. / Ensuite : `bot reload` le met en service.",
+        file=out,
+    )
     return 0

@@ -4,12 +4,12 @@ An import goes through the same checks as `bot check` (bot/staff/check.py) befor
 written; with any problem, nothing changes. The YAML file keeps its comments, order and layout;
 it is replaced in one step, so the running assistant never reads half a file.
 """
+
 from __future__ import annotations
 
 import csv
 import datetime
 import os
-import sys
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -18,16 +18,31 @@ from typing import Any, Dict, List, Optional, TextIO, Tuple
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from bot.staff.check import (LANGUAGES, MAX_AGE_DAYS, Checker, check_channel_texts, check_resource, check_resource_use,
-                             item_line, load_yaml, plain, yaml_rt)
+from bot.staff.check import (
+    LANGUAGES,
+    MAX_AGE_DAYS,
+    Checker,
+    check_channel_texts,
+    check_resource,
+    check_resource_use,
+    item_line,
+    load_yaml,
+    plain,
+    yaml_rt,
+)
 from bot.staff.findings import STDOUT, errors, report
 from bot.staff.project import Project
 
 TEXT_FIELDS = ("name", "text", "hours")
 CONTACT_FIELDS = ("phone", "phone_local", "text_number", "web")
 LIST_FIELDS = ("audience",)
-COLUMNS = (["id"] + [f"{f}_{lang}" for f in TEXT_FIELDS for lang in LANGUAGES] + list(CONTACT_FIELDS)
-           + list(LIST_FIELDS) + ["status", "show", "show_reason", "source_url", "checked_on"])
+COLUMNS = (
+    ["id"]
+    + [f"{f}_{lang}" for f in TEXT_FIELDS for lang in LANGUAGES]
+    + list(CONTACT_FIELDS)
+    + list(LIST_FIELDS)
+    + ["status", "show", "show_reason", "source_url", "checked_on"]
+)
 TRUE, FALSE = {"true", "yes", "oui", "vrai", "1"}, {"false", "no", "non", "faux", "0"}
 
 
@@ -58,6 +73,7 @@ def _row(entry: Dict[str, Any]) -> Dict[str, str]:
 
 # --------------------------------------------------------------------------------------------------
 
+
 def list_entries(project: Project, hidden: bool = False, out: TextIO = STDOUT) -> int:
     _, items = _load(project)
     today = datetime.date.today()
@@ -72,10 +88,16 @@ def list_entries(project: Project, hidden: bool = False, out: TextIO = STDOUT) -
             old = (today - datetime.date.fromisoformat(checked)).days > MAX_AGE_DAYS
         except ValueError:
             old = True
-        print(f"{e.get('id', ''):22} {'yes' if shown else 'no':6} {checked + (' !' if old else ''):11} "
-              f"{str((e.get('contact') or {}).get('phone', '')):15} {e['name']['en']} / {e['name']['fr']}", file=out)
-    print(f"\n! = checked more than 12 months ago / vérifié il y a plus de 12 mois. File / fichier: {project.rel(project.resources)}"
-          + ("" if hidden else "\nHidden entries: `bot resources list --hidden` / entrées cachées : `--hidden`."), file=out)
+        print(
+            f"{e.get('id', ''):22} {'yes' if shown else 'no':6} {checked + (' !' if old else ''):11} "
+            f"{str((e.get('contact') or {}).get('phone', '')):15} {e['name']['en']} / {e['name']['fr']}",
+            file=out,
+        )
+    print(
+        f"\n! = checked more than 12 months ago / vérifié il y a plus de 12 mois. File / fichier: {project.rel(project.resources)}"
+        + ("" if hidden else "\nHidden entries: `bot resources list --hidden` / entrées cachées : `--hidden`."),
+        file=out,
+    )
     return 0
 
 
@@ -93,8 +115,11 @@ def search(project: Project, words: str, out: TextIO = STDOUT) -> int:
             for lang in LANGUAGES:
                 print(f"  {lang}: {e['text'][lang]}", file=out)
                 print(f"      hours / heures: {e['hours'][lang]}", file=out)
-            print(f"  shown / affiché: {'yes' if e.get('show') is True and e.get('status') != 'do_not_show' else 'no'}"
-                  f" · source: {e.get('source_url')} · checked / vérifié: {e.get('checked_on')}\n", file=out)
+            print(
+                f"  shown / affiché: {'yes' if e.get('show') is True and e.get('status') != 'do_not_show' else 'no'}"
+                f" · source: {e.get('source_url')} · checked / vérifié: {e.get('checked_on')}\n",
+                file=out,
+            )
     print(f"{found} entr{'y' if found == 1 else 'ies'} found / entrée(s) trouvée(s).", file=out)
     return 0 if found else 1
 
@@ -107,14 +132,18 @@ def export_csv(project: Project, path: Path, out: TextIO = STDOUT) -> int:
         writer.writeheader()
         for item in items:
             writer.writerow(_row(plain(item)))
-    print(f"Wrote {len(items)} entries to {path}. Open it in a spreadsheet, review it (English and French columns\n"
-          f"side by side), save it as CSV, then: bot resources import {path}\n"
-          f"{len(items)} entrées écrites dans {path}. Ouvrez-le dans un tableur, révisez-le (colonnes anglaises et\n"
-          f"françaises côte à côte), enregistrez-le en CSV, puis : bot resources import {path}", file=out)
+    print(
+        f"Wrote {len(items)} entries to {path}. Open it in a spreadsheet, review it (English and French columns\n"
+        f"side by side), save it as CSV, then: bot resources import {path}\n"
+        f"{len(items)} entrées écrites dans {path}. Ouvrez-le dans un tableur, révisez-le (colonnes anglaises et\n"
+        f"françaises côte à côte), enregistrez-le en CSV, puis : bot resources import {path}",
+        file=out,
+    )
     return 0
 
 
 # --------------------------------------------------------------------------------------------------
+
 
 def _entry_from_row(row: Dict[str, str]) -> Dict[str, Any]:
     clean = {k: (v or "").strip() for k, v in row.items() if k}
@@ -242,16 +271,20 @@ def _new_item(entry: Dict[str, Any]) -> CommentedMap:
     return item
 
 
-def import_csv(project: Project, path: Path, dry_run: bool = False, out: TextIO = STDOUT,
-               today: Optional[datetime.date] = None) -> int:
+def import_csv(
+    project: Project, path: Path, dry_run: bool = False, out: TextIO = STDOUT, today: Optional[datetime.date] = None
+) -> int:
     path = Path(path)
     if not path.is_file():
         print(f"No file at {path}. / Aucun fichier à {path}.", file=out)
         return 1
     rows, header_problems = read_csv(path)
     if header_problems:
-        print(f"{path}, line 1: the columns don't match an export of `bot resources export`.\n"
-              f"{path}, ligne 1 : les colonnes ne correspondent pas à un export de `bot resources export`.", file=out)
+        print(
+            f"{path}, line 1: the columns don't match an export of `bot resources export`.\n"
+            f"{path}, ligne 1 : les colonnes ne correspondent pas à un export de `bot resources export`.",
+            file=out,
+        )
         for p in header_problems:
             print(f"  {p}", file=out)
         print("Nothing was changed. / Rien n'a été modifié.", file=out)
@@ -269,8 +302,11 @@ def import_csv(project: Project, path: Path, dry_run: bool = False, out: TextIO 
     problems = errors(checker.findings)
     report(checker.findings)
     if problems:
-        print(f"{len(problems)} problem(s): nothing was changed. Fix them in {path} and import again.\n"
-              f"{len(problems)} problème(s) : rien n'a été modifié. Corrigez-les dans {path} et réimportez.", file=out)
+        print(
+            f"{len(problems)} problem(s): nothing was changed. Fix them in {path} and import again.\n"
+            f"{len(problems)} problème(s) : rien n'a été modifié. Corrigez-les dans {path} et réimportez.",
+            file=out,
+        )
         return 1
 
     changed, added = [], []
@@ -292,8 +328,11 @@ def import_csv(project: Project, path: Path, dry_run: bool = False, out: TextIO 
                 _apply(old, entry)
     kept = [rid for rid in by_id if rid not in {e["id"] for e, _ in rows}]
     if kept:
-        print(f"Not in the CSV, kept as they are / absentes du CSV, gardées telles quelles: {', '.join(kept)}\n"
-              "(To hide a service, set show to false. / Pour cacher un service, mettez show à false.)", file=out)
+        print(
+            f"Not in the CSV, kept as they are / absentes du CSV, gardées telles quelles: {', '.join(kept)}\n"
+            "(To hide a service, set show to false. / Pour cacher un service, mettez show à false.)",
+            file=out,
+        )
     if not changed and not added:
         print("No change. / Aucun changement.", file=out)
         return 0
@@ -304,8 +343,11 @@ def import_csv(project: Project, path: Path, dry_run: bool = False, out: TextIO 
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         yaml_rt().dump(doc, f)
     os.replace(tmp, project.resources)
-    print(f"{project.rel(project.resources)} updated: {len(changed)} changed, {len(added)} added. The running assistant "
-          "shows it from its next answer.\n"
-          f"{project.rel(project.resources)} mis à jour : {len(changed)} modifiée(s), {len(added)} ajoutée(s). "
-          "L'assistant en marche l'affiche dès sa prochaine réponse.", file=out)
+    print(
+        f"{project.rel(project.resources)} updated: {len(changed)} changed, {len(added)} added. The running assistant "
+        "shows it from its next answer.\n"
+        f"{project.rel(project.resources)} mis à jour : {len(changed)} modifiée(s), {len(added)} ajoutée(s). "
+        "L'assistant en marche l'affiche dès sa prochaine réponse.",
+        file=out,
+    )
     return 0

@@ -4,12 +4,12 @@ The model is trained into models/training/ first: if training fails, the model i
 The model it replaces is kept as models/previous.tar.gz (and accepted models in models/accepted/),
 so `bot rollback` can bring it back.
 """
+
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import List, Optional, TextIO
@@ -33,14 +33,24 @@ WHAT = {
 
 
 # Parts of config.yml that learn nothing from the data: Rasa doesn't report them as training steps.
-NOT_TRAINED = {"LanguageDetector", "BilingualSpacyTokenizer", "WhitespaceTokenizer", "SpacyTokenizer", "SpacyNLP",
-               "SmallTalkFilter", "FallbackClassifier", "SafetyNet"}
+NOT_TRAINED = {
+    "LanguageDetector",
+    "BilingualSpacyTokenizer",
+    "WhitespaceTokenizer",
+    "SpacyTokenizer",
+    "SpacyNLP",
+    "SmallTalkFilter",
+    "FallbackClassifier",
+    "SafetyNet",
+}
 
 
 def components(project: Project) -> List[str]:
     """The trainable parts named in config.yml, in order (for the progress display)."""
     config = YAML(typ="safe").load(project.config.read_text(encoding="utf-8")) or {}
-    names = [str(c.get("name", "")).split(".")[-1] for c in (config.get("pipeline") or []) + (config.get("policies") or [])]
+    names = [
+        str(c.get("name", "")).split(".")[-1] for c in (config.get("pipeline") or []) + (config.get("policies") or [])
+    ]
     return [n for n in names if n not in NOT_TRAINED]
 
 
@@ -54,8 +64,10 @@ class Progress:
 
     def _bar(self, extra: str = "") -> str:
         filled = int(20 * min(self.done, self.total) / self.total)
-        return (f"  [{'#' * filled}{'.' * (20 - filled)}] step {min(self.done + 1, self.total)}/{self.total}  "
-                f"{self.current}{extra}  ({int(time.time() - self.started)} s)")
+        return (
+            f"  [{'#' * filled}{'.' * (20 - filled)}] step {min(self.done + 1, self.total)}/{self.total}  "
+            f"{self.current}{extra}  ({int(time.time() - self.started)} s)"
+        )
 
     def stage(self, name: str, note: str = "") -> None:
         self.current = (f"{name} ({WHAT[name]})" if name in WHAT else name) + note
@@ -88,13 +100,23 @@ def train(project: Project, out: TextIO = STDOUT) -> Optional[Path]:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     log_path = project.models / "training.log"
-    print("Training the assistant: this takes a few minutes.\n"
-          "Entraînement de l'assistant : cela prend quelques minutes.", file=out, flush=True)
+    print(
+        "Training the assistant: this takes a few minutes.\nEntraînement de l'assistant : cela prend quelques minutes.",
+        file=out,
+        flush=True,
+    )
     progress = Progress(len(components(project)), out)
     cmd = [rasa_bin(), "train", "--fixed-model-name", "assistant", "--out", str(staging)]
     with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(cmd, cwd=project.root, env=project.env(), stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True, bufsize=1)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=project.root,
+            env=project.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+        )
         buffer = ""
         while True:
             chunk = proc.stdout.read(256)
@@ -118,18 +140,24 @@ def train(project: Project, out: TextIO = STDOUT) -> Optional[Path]:
     new = staging / "assistant.tar.gz"
     if code != 0 or not new.is_file():
         tail = "\n".join(log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-15:])
-        print(f"\nTraining failed. The model in use did not change. The last lines of {project.rel(log_path)}:\n"
-              f"L'entraînement a échoué. Le modèle en service n'a pas changé. Dernières lignes de {project.rel(log_path)} :\n\n"
-              f"{tail}\n\nRun `bot check` first: it explains most problems in plain words.\n"
-              "Lancez d'abord `bot check` : il explique la plupart des problèmes simplement.", file=out)
+        print(
+            f"\nTraining failed. The model in use did not change. The last lines of {project.rel(log_path)}:\n"
+            f"L'entraînement a échoué. Le modèle en service n'a pas changé. Dernières lignes de {project.rel(log_path)} :\n\n"
+            f"{tail}\n\nRun `bot check` first: it explains most problems in plain words.\n"
+            "Lancez d'abord `bot check` : il explique la plupart des problèmes simplement.",
+            file=out,
+        )
         return None
     if project.model.is_file():
         shutil.copy2(project.model, project.models / "previous.tar.gz")
     new.replace(project.model)
     shutil.rmtree(staging, ignore_errors=True)
     minutes, seconds = divmod(int(time.time() - progress.started), 60)
-    print(f"\nDone in {minutes} min {seconds} s. The new model is {project.model}\n"
-          f"Terminé en {minutes} min {seconds} s. Le nouveau modèle est {project.model}\n"
-          f"(The one it replaced is kept as {project.rel(project.models / 'previous.tar.gz')}.)\n\n"
-          "Next: `bot evaluate`, then `bot reload`. / Ensuite : `bot evaluate`, puis `bot reload`.", file=out)
+    print(
+        f"\nDone in {minutes} min {seconds} s. The new model is {project.model}\n"
+        f"Terminé en {minutes} min {seconds} s. Le nouveau modèle est {project.model}\n"
+        f"(The one it replaced is kept as {project.rel(project.models / 'previous.tar.gz')}.)\n\n"
+        "Next: `bot evaluate`, then `bot reload`. / Ensuite : `bot evaluate`, puis `bot reload`.",
+        file=out,
+    )
     return project.model

@@ -7,6 +7,7 @@
 - Directory changes are live at once (the action server reads the file when it changes); answer
   changes need `bot train`, `bot evaluate` and `bot reload`, as the page says.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -140,44 +141,68 @@ class Editor:
 
 def page(project: Project, values: Dict[str, str], csrf: str, problems: List[Finding] = (), saved: int = 0) -> str:
     e = html.escape
-    parts = [f"<!doctype html><html lang=en><meta charset=utf-8><title>Staff / Personnel</title><style>{STYLE}</style>",
-             "<header>Staff page / Page du personnel · <a style='color:#fff' href='/logout'>log out / déconnexion</a></header><main>"]
+    parts = [
+        f"<!doctype html><html lang=en><meta charset=utf-8><title>Staff / Personnel</title><style>{STYLE}</style>",
+        "<header>Staff page / Page du personnel · <a style='color:#fff' href='/logout'>log out / déconnexion</a></header><main>",
+    ]
     if problems:
-        parts.append("<div class=problems id=problems><strong>Nothing was saved. Fix these, then save again. / "
-                     "Rien n'a été enregistré. Corrigez, puis enregistrez de nouveau.</strong><ul>")
+        parts.append(
+            "<div class=problems id=problems><strong>Nothing was saved. Fix these, then save again. / "
+            "Rien n'a été enregistré. Corrigez, puis enregistrez de nouveau.</strong><ul>"
+        )
         parts += [f"<li>{e(f.where)}: {e(f.en)}<br><em>{e(f.fr)}</em></li>" for f in problems]
         parts.append("</ul></div>")
     elif saved:
-        parts.append(f"<div class=saved id=saved>Saved ({saved} change(s)). Directory changes are live now; changed answers "
-                     "reach the assistant after <code>bot train</code>, <code>bot evaluate</code> and <code>bot reload</code>.<br>"
-                     f"<em>Enregistré ({saved} modification(s)). Les changements du répertoire sont en service ; les réponses "
-                     "modifiées y arrivent après bot train, bot evaluate et bot reload.</em></div>")
-    parts.append(f"<form method=post action=/save><input type=hidden name=csrf value='{e(csrf)}'>"
-                 "<div class=bar><button type=submit id=save>Check and save / Vérifier et enregistrer</button></div>"
-                 "<h2>Service directory / Répertoire des services</h2>")
-    ids = sorted({k.split(".")[1] for k in values if k.startswith("r.")},
-                 key=lambda rid: list(values).index(f"r.{rid}.name.en"))
+        parts.append(
+            f"<div class=saved id=saved>Saved ({saved} change(s)). Directory changes are live now; changed answers "
+            "reach the assistant after <code>bot train</code>, <code>bot evaluate</code> and <code>bot reload</code>.<br>"
+            f"<em>Enregistré ({saved} modification(s)). Les changements du répertoire sont en service ; les réponses "
+            "modifiées y arrivent après bot train, bot evaluate et bot reload.</em></div>"
+        )
+    parts.append(
+        f"<form method=post action=/save><input type=hidden name=csrf value='{e(csrf)}'>"
+        "<div class=bar><button type=submit id=save>Check and save / Vérifier et enregistrer</button></div>"
+        "<h2>Service directory / Répertoire des services</h2>"
+    )
+    ids = sorted(
+        {k.split(".")[1] for k in values if k.startswith("r.")}, key=lambda rid: list(values).index(f"r.{rid}.name.en")
+    )
     for rid in ids:
         parts.append(f"<fieldset><legend>{e(rid)}</legend><table><tr><th></th><th>English</th><th>Français</th></tr>")
         for field in TEXT_FIELDS:
-            cells = "".join(f"<td><textarea name='r.{e(rid)}.{field}.{lang}' rows={3 if field == 'text' else 1}>"
-                            f"{e(values.get(f'r.{rid}.{field}.{lang}', ''))}</textarea></td>" for lang in LANGUAGES)
+            cells = "".join(
+                f"<td><textarea name='r.{e(rid)}.{field}.{lang}' rows={3 if field == 'text' else 1}>"
+                f"{e(values.get(f'r.{rid}.{field}.{lang}', ''))}</textarea></td>"
+                for lang in LANGUAGES
+            )
             parts.append(f"<tr><th>{field}</th>{cells}</tr>")
         others = [k for k in values if k.startswith(f"r.{rid}.contact.")] + [f"r.{rid}.{f}" for f in OTHER_FIELDS]
         for key in others:
             label = key.split(".", 2)[2]
-            parts.append(f"<tr><th>{e(label)}</th><td colspan=2><input type=text name='{e(key)}' value='{e(values.get(key, ''))}'></td></tr>")
+            parts.append(
+                f"<tr><th>{e(label)}</th><td colspan=2><input type=text name='{e(key)}' value='{e(values.get(key, ''))}'></td></tr>"
+            )
         parts.append("</table></fieldset>")
-    parts.append("<h2>Answers / Réponses</h2><p>{resources} shows the services: keep it in both languages. / "
-                 "{resources} affiche les services : gardez-le dans les deux langues.</p>")
+    parts.append(
+        "<h2>Answers / Réponses</h2><p>{resources} shows the services: keep it in both languages. / "
+        "{resources} affiche les services : gardez-le dans les deux langues.</p>"
+    )
     for name in sorted({k.split(".")[1] for k in values if k.startswith("a.")}):
         # French: one text, or a "tu" (teens) and a "vous" (parents, adults) text.
         kinds = [["en"], [k for k in ("fr", "fr-tu", "fr-vous") if f"a.{name}.{k}" in values] or ["fr"]]
-        cells = "".join("<td>" + "".join(
-            (f"<label>{'tu' if k == 'fr-tu' else 'vous'}</label>" if k in ("fr-tu", "fr-vous") else "")
-            + f"<textarea name='a.{e(name)}.{k}' rows=5>{e(values.get(f'a.{name}.{k}', ''))}</textarea>" for k in column)
-            + "</td>" for column in kinds)
-        parts.append(f"<fieldset><legend>{e(name)}</legend><table><tr><th>English</th><th>Français</th></tr><tr>{cells}</tr></table></fieldset>")
+        cells = "".join(
+            "<td>"
+            + "".join(
+                (f"<label>{'tu' if k == 'fr-tu' else 'vous'}</label>" if k in ("fr-tu", "fr-vous") else "")
+                + f"<textarea name='a.{e(name)}.{k}' rows=5>{e(values.get(f'a.{name}.{k}', ''))}</textarea>"
+                for k in column
+            )
+            + "</td>"
+            for column in kinds
+        )
+        parts.append(
+            f"<fieldset><legend>{e(name)}</legend><table><tr><th>English</th><th>Français</th></tr><tr>{cells}</tr></table></fieldset>"
+        )
     parts.append("</form></main>")
     return "\n".join(parts)
 
@@ -215,7 +240,9 @@ def make_handler(project: Project, password: str):
             self.send_header("Content-Length", str(len(data)))
             self.send_header("Cache-Control", "no-store")
             self.send_header("X-Frame-Options", "DENY")
-            self.send_header("Content-Security-Policy", "default-src 'self'; style-src 'unsafe-inline'; form-action 'self'")
+            self.send_header(
+                "Content-Security-Policy", "default-src 'self'; style-src 'unsafe-inline'; form-action 'self'"
+            )
             self.send_header("Referrer-Policy", "no-referrer")
             for k, v in (headers or {}).items():
                 self.send_header(k, v)
@@ -235,7 +262,9 @@ def make_handler(project: Project, password: str):
                 found = self._session()
                 if found:
                     sessions.pop(found[0], None)
-                return self._send(303, headers={"Location": "/login", "Set-Cookie": "staff_session=; Max-Age=0; Path=/"})
+                return self._send(
+                    303, headers={"Location": "/login", "Set-Cookie": "staff_session=; Max-Age=0; Path=/"}
+                )
             found = self._session()
             if not found:
                 return self._send(303, headers={"Location": "/login"})
@@ -258,8 +287,13 @@ def make_handler(project: Project, password: str):
                     return self._send(401, LOGIN.format(style=STYLE, message=msg))
                 sid, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
                 sessions[sid] = (now + SESSION_SECONDS, csrf)
-                return self._send(303, headers={"Location": "/", "Set-Cookie":
-                                                f"staff_session={sid}; HttpOnly; SameSite=Strict; Path=/; Max-Age={SESSION_SECONDS}"})
+                return self._send(
+                    303,
+                    headers={
+                        "Location": "/",
+                        "Set-Cookie": f"staff_session={sid}; HttpOnly; SameSite=Strict; Path=/; Max-Age={SESSION_SECONDS}",
+                    },
+                )
             found = self._session()
             if not found or not hmac.compare_digest(form.get("csrf", ""), found[1]):
                 return self._send(303, headers={"Location": "/login"})
@@ -277,13 +311,19 @@ def make_handler(project: Project, password: str):
 def serve(project: Project, port: int = 8090, out=STDOUT) -> int:
     password = project.setting("STAFF_PASSWORD")
     if not password or len(password) < 12:
-        print("Set STAFF_PASSWORD (at least 12 characters) in .env first. / Définissez d'abord STAFF_PASSWORD "
-              "(au moins 12 caractères) dans .env.", file=out)
+        print(
+            "Set STAFF_PASSWORD (at least 12 characters) in .env first. / Définissez d'abord STAFF_PASSWORD "
+            "(au moins 12 caractères) dans .env.",
+            file=out,
+        )
         return 2
     server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(project, password))
-    print(f"Staff page on http://127.0.0.1:{server.server_port}/ (this computer only; Ctrl-C stops it).\n"
-          f"Page du personnel : http://127.0.0.1:{server.server_port}/ (cet ordinateur seulement ; Ctrl-C pour arrêter).",
-          file=out, flush=True)
+    print(
+        f"Staff page on http://127.0.0.1:{server.server_port}/ (this computer only; Ctrl-C stops it).\n"
+        f"Page du personnel : http://127.0.0.1:{server.server_port}/ (cet ordinateur seulement ; Ctrl-C pour arrêter).",
+        file=out,
+        flush=True,
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

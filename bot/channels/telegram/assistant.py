@@ -3,6 +3,7 @@
 Each reply message carries what the server knows in Rasa's `custom` payload (bot/channels/rest.py):
 the conversation's language, and `erase: true` when the conversation was deleted.
 """
+
 from __future__ import annotations
 
 import logging

@@ -23,6 +23,7 @@ The bridge guesses nothing about a reply: its language is the reply's `custom.la
 conversation's `language` slot on the server), and a reply flagged `custom.erase` (the assistant took
 a message as a quick exit and deleted the conversation) makes the bridge erase the chat too.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -106,8 +107,7 @@ class Bridge:
         if cfg.api_base_url:  # another Bot API server (self-hosted, or the tests' fake one)
             builder = builder.base_url(f"{cfg.api_base_url}/bot").base_file_url(f"{cfg.api_base_url}/file/bot")
         app = (
-            builder
-            .rate_limiter(AIORateLimiter(max_retries=3))
+            builder.rate_limiter(AIORateLimiter(max_retries=3))
             .concurrent_updates(64)  # chats in parallel; one chat in order (ChatMemory.lock)
             .job_queue(JobQueue())  # the bridge's timers: the sweep, and deleting the neutral line
             .post_init(self._post_init)
@@ -186,7 +186,9 @@ class Bridge:
                 return None
             try:
                 message = await self.bot.send_message(
-                    chat_id, format_phones(body), reply_markup=markup,
+                    chat_id,
+                    format_phones(body),
+                    reply_markup=markup,
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                 )
             except RetryAfter as exc:  # the rate limiter already waited and retried: wait once more
@@ -235,7 +237,7 @@ class Bridge:
         ids = sorted(set(ids))
         calls = 0
         for start in range(0, len(ids), DELETE_CHUNK):
-            chunk = ids[start:start + DELETE_CHUNK]
+            chunk = ids[start : start + DELETE_CHUNK]
             for _ in range(SEND_ATTEMPTS):
                 try:
                     calls += 1
@@ -259,8 +261,9 @@ class Bridge:
         return calls
 
     # ---------------------------------------------------------------- conversation
-    async def converse(self, chat_id: int, sender: str, message: str, hint: Optional[str],
-                       user_text: Optional[str] = None) -> Optional[str]:
+    async def converse(
+        self, chat_id: int, sender: str, message: str, hint: Optional[str], user_text: Optional[str] = None
+    ) -> Optional[str]:
         """Send `message` to the assistant and its answer to the chat. Returns the language used."""
         if sender in self.pending_erase:
             await self.erase_in_assistant(sender)
@@ -307,8 +310,9 @@ class Bridge:
                 raise AssistantUnavailable("no erase in the reply")
         except AssistantUnavailable as exc:
             if sender not in self.pending_erase:
-                log.error("The assistant could not delete a conversation yet (%s); retrying (conv=%s)",
-                          exc, short(sender))
+                log.error(
+                    "The assistant could not delete a conversation yet (%s); retrying (conv=%s)", exc, short(sender)
+                )
             self.pending_erase.add(sender)
             return False
         self.pending_erase.discard(sender)
@@ -362,6 +366,7 @@ class Bridge:
 
     def _delete_later(self, chat_id: int, message_id: int, delay: float) -> None:
         """Delete the neutral line after `delay` seconds (a PTB JobQueue job)."""
+
         async def later(context: ContextTypes.DEFAULT_TYPE) -> None:
             self._notes.pop(context.job, None)
             await self._delete(chat_id, [message_id])
@@ -462,8 +467,11 @@ class Bridge:
         cfg = self.config
         if cfg.mode == "webhook":
             app.run_webhook(
-                listen=cfg.webhook_listen, port=cfg.webhook_port, url_path=cfg.webhook_path,
-                webhook_url=cfg.webhook_url, secret_token=cfg.webhook_secret,
+                listen=cfg.webhook_listen,
+                port=cfg.webhook_port,
+                url_path=cfg.webhook_path,
+                webhook_url=cfg.webhook_url,
+                secret_token=cfg.webhook_secret,
                 allowed_updates=ALLOWED_UPDATES,
             )
         else:

@@ -3,6 +3,7 @@
 Tokens and secrets are never in the repo and never printed: a bad setting stops the bridge with a
 message that names the variable, not its value.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -95,8 +96,10 @@ class Config:
         if state_url and scheme not in ("sqlite", "redis", "rediss", "memory"):
             raise ConfigError("TELEGRAM_STATE_URL must be sqlite:///path, redis://host:port/db or memory://")
         if (get("ASSISTANT_PROFILE", "") or "").lower() == "scaled" and scheme not in ("redis", "rediss"):
-            raise ConfigError("ASSISTANT_PROFILE=scaled keeps the bridge's chat state in Redis, shared by every bridge "
-                              "process: set TELEGRAM_STATE_URL=redis://[:password@]host:port/db")
+            raise ConfigError(
+                "ASSISTANT_PROFILE=scaled keeps the bridge's chat state in Redis, shared by every bridge "
+                "process: set TELEGRAM_STATE_URL=redis://[:password@]host:port/db"
+            )
         return cls(
             bot_token=token,
             sender_secret=sender_secret,

@@ -9,6 +9,7 @@ Three layers, because libraries log things we do not control:
   secrets and anything shaped like a bot token become "[redacted]", and structured arguments
   (dicts, lists: raw updates, request parameters) are replaced before formatting.
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,8 +21,14 @@ REDACTED = "[redacted]"
 # A bot token looks like 123456789:AAE... (the id, a colon, 30+ url-safe characters).
 _TOKEN_SHAPE = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{20,}")
 # Loggers that may print request URLs or payloads, and the lowest level they may use.
-_QUIET = {"httpx": logging.WARNING, "httpcore": logging.WARNING, "hpack": logging.WARNING,
-          "telegram": logging.INFO, "tornado.general": logging.INFO, "apscheduler": logging.WARNING}
+_QUIET = {
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "hpack": logging.WARNING,
+    "telegram": logging.INFO,
+    "tornado.general": logging.INFO,
+    "apscheduler": logging.WARNING,
+}
 
 
 class RedactingFilter(logging.Filter):

@@ -26,6 +26,7 @@ shared by a vast number of possible chats, so it cannot tell which chat was told
 a chat whose bucket is already taken by another chat may not get the tip (with 500 chats that ever
 erased, about 0.8% of them). It lasts as long as the process: after a restart, a chat may be told again.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -102,10 +103,13 @@ class SQLiteStore:
         self._lock = threading.Lock()
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("CREATE TABLE IF NOT EXISTS chat_messages (sender TEXT NOT NULL, message_id INTEGER NOT NULL,"
-                             " seen REAL NOT NULL, PRIMARY KEY (sender, message_id))")
-            self._db.execute("CREATE TABLE IF NOT EXISTS chats (sender TEXT PRIMARY KEY, language TEXT,"
-                             " last REAL NOT NULL)")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS chat_messages (sender TEXT NOT NULL, message_id INTEGER NOT NULL,"
+                " seen REAL NOT NULL, PRIMARY KEY (sender, message_id))"
+            )
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS chats (sender TEXT PRIMARY KEY, language TEXT, last REAL NOT NULL)"
+            )
 
     def _run(self, sql: str, *args) -> List[tuple]:
         with self._lock:
@@ -115,24 +119,38 @@ class SQLiteStore:
         with self._lock:
             self._db.execute("BEGIN")
             self._db.execute("INSERT OR REPLACE INTO chat_messages VALUES (?, ?, ?)", (sender, message_id, now))
-            self._db.execute("INSERT INTO chats VALUES (?, NULL, ?) ON CONFLICT(sender) DO UPDATE SET last = excluded.last",
-                             (sender, now))
-            self._db.execute("DELETE FROM chat_messages WHERE sender = ? AND message_id NOT IN (SELECT message_id FROM"
-                             " chat_messages WHERE sender = ? ORDER BY seen DESC LIMIT ?)", (sender, sender, MAX_IDS_PER_CHAT))
+            self._db.execute(
+                "INSERT INTO chats VALUES (?, NULL, ?) ON CONFLICT(sender) DO UPDATE SET last = excluded.last",
+                (sender, now),
+            )
+            self._db.execute(
+                "DELETE FROM chat_messages WHERE sender = ? AND message_id NOT IN (SELECT message_id FROM"
+                " chat_messages WHERE sender = ? ORDER BY seen DESC LIMIT ?)",
+                (sender, sender, MAX_IDS_PER_CHAT),
+            )
             self._db.execute("COMMIT")
 
     def ids(self, sender: str, since: float) -> List[int]:
         self._run("DELETE FROM chat_messages WHERE sender = ? AND seen < ?", sender, since)
-        return [m for (m,) in self._run("SELECT message_id FROM chat_messages WHERE sender = ? ORDER BY seen, message_id",
-                                        sender)]
+        return [
+            m
+            for (m,) in self._run(
+                "SELECT message_id FROM chat_messages WHERE sender = ? ORDER BY seen, message_id", sender
+            )
+        ]
 
     def language(self, sender: str, since: float) -> Optional[str]:
         rows = self._run("SELECT language FROM chats WHERE sender = ? AND last >= ?", sender, since)
         return rows[0][0] if rows else None
 
     def set_language(self, sender: str, language: str, now: float) -> None:
-        self._run("INSERT INTO chats VALUES (?, ?, ?) ON CONFLICT(sender) DO UPDATE SET language = excluded.language,"
-                  " last = excluded.last", sender, language, now)
+        self._run(
+            "INSERT INTO chats VALUES (?, ?, ?) ON CONFLICT(sender) DO UPDATE SET language = excluded.language,"
+            " last = excluded.last",
+            sender,
+            language,
+            now,
+        )
 
     def delete(self, sender: str) -> None:
         with self._lock:
@@ -145,8 +163,9 @@ class SQLiteStore:
         with self._lock:
             self._db.execute("BEGIN")
             self._db.execute("DELETE FROM chat_messages WHERE seen < ?", (since,))
-            gone = self._db.execute("DELETE FROM chats WHERE last < ? AND sender NOT IN (SELECT sender FROM chat_messages)",
-                                    (since,)).rowcount
+            gone = self._db.execute(
+                "DELETE FROM chats WHERE last < ? AND sender NOT IN (SELECT sender FROM chat_messages)", (since,)
+            ).rowcount
             self._db.execute("COMMIT")
             return gone
 

@@ -9,6 +9,7 @@
   and a message longer than Telegram's 4096 characters is split between paragraphs, then lines,
   then sentences, then words; the buttons go under the last part.
 """
+
 from __future__ import annotations
 
 import hashlib
