@@ -283,8 +283,9 @@ class SafetyNet(GraphComponent, IntentClassifier):
                 force_intent(message, likely or need_hint(text))
                 return
         if safe:
-            if previous in DANGER_INTENTS:
-                force_intent(message, SAFE_INTENT)
+            # They just said they are safe: "are you safe right now?" is not the question to ask back.
+            if previous in DANGER_INTENTS or previous == FALLBACK_INTENT:
+                force_intent(message, specific or SAFE_INTENT)
             return
         best = max(DANGER_INTENTS, key=lambda i: scores.get(i, 0))
         if scores.get(best, 0) >= self.config["ml_danger_threshold"]:
