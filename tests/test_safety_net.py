@@ -787,8 +787,12 @@ def test_a_young_person_who_wants_to_talk_gets_kids_help_phone_when_nothing_more
 
 
 def test_someone_who_says_they_are_safe_is_not_asked_whether_they_are_safe():
-    need = _ranked("I'm safe at my cousin's now but for 2 years a man sold me online, I don't know what to call it",
-                   ("nlu_fallback", 0.45), ("trafficking", 0.2), ("user_safe", 0.15))
+    need = _ranked(
+        "I'm safe at my cousin's now but for 2 years a man sold me online, I don't know what to call it",
+        ("nlu_fallback", 0.45),
+        ("trafficking", 0.2),
+        ("user_safe", 0.15),
+    )
     nothing = _ranked("chu en sécurité chez ma tante là, merci", ("nlu_fallback", 0.45), ("thanks", 0.3))
     SafetyNet().process([need, nothing])
     assert need.get("intent")["name"] == "trafficking"
