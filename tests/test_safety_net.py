@@ -797,3 +797,18 @@ def test_someone_who_says_they_are_safe_is_not_asked_whether_they_are_safe():
     SafetyNet().process([need, nothing])
     assert need.get("intent")["name"] == "trafficking"
     assert nothing.get("intent")["name"] == "user_safe"
+
+
+@pytest.mark.parametrize(
+    "text,safe",
+    [
+        ("C'est fini depuis l'an passé, je suis chez ma tante maintenant et en sécurité", True),
+        ("i'm at my cousin's place now and safe", True),
+        ("je suis pas vraiment en sécurité chez lui", False),
+        ("i am not at home and safe", False),
+    ],
+)
+def test_safe_said_with_where_i_am(text, safe):
+    from bot.safety.danger import says_safe
+
+    assert says_safe(text) is safe

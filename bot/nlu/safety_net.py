@@ -91,6 +91,7 @@ PLAIN_NEEDS = [
         "legal_help",
         re.compile(
             r"\b(?:restraining order|protection order|peace bond|ordonnance (?:interdictive|de protection|de non communication|d interdiction))\b"
+            r"|\b(?:veux|voudrais|besoin d|avoir|obtenir|demander) (?:une )?ordonnance\b"
         ),
     ),
     (

@@ -525,6 +525,9 @@ def long_ago(text: str) -> bool:
 # Saying one is well now: weaker than "I'm safe", so it never cancels a danger rule; it only tells the
 # safety net that a danger the classifier guessed is not happening now.
 _WELL_NOW = re.compile(
+    # "je suis chez ma tante maintenant et en sécurité", "i'm at my cousin's now and safe" (no "not" in between)
+    r"\b(?:je suis|on est|nous sommes) (?!(?:\w+ ){0,5}?(?:pas|plus|pu|jamais) )(?:\w+ ){1,5}(?:et )?(?:en securite|safe)\b"
+    r"|\b(?:i am|we are) (?!(?:\w+ ){0,7}?(?:not|never|no longer) )(?:\w+ ){1,7}(?:and )?safe\b|"
     r"\b(?:i am|i feel|we are|she is|he is|they are|my \w+ is) (?:fine|ok|okay|alright|all right|good|better|doing (?:fine|ok|okay|well|good|better))"
     r"(?: now| today| physically| day to day| these days)?\b(?! but not)"
     r"|\b(?:je vais|elle va|il va|ils vont|on va|je me porte|ca va) (?:bien|mieux)(?: maintenant| la| astheure| aujourd hui)?\b|\b(?:je suis|c est) (?:correct|correcte|ok|okay) (?:la|maintenant)\b"
