@@ -17,11 +17,11 @@ WEB_PORT ?= 8080
 MODEL := models/assistant.tar.gz
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 # Not part of the model, so editing them does not retrain: bot/channels/ (the Telegram bridge),
-# bot/staff/ and bot/cli.py (the staff tools), the stores (bot/tracker_store.py, bot/lock_store.py,
-# bot/retention.py), the process start-up (bot/startup.py, bot/redaction.py, bot/rasa_speedups.py,
-# bot/settings.py, bot/action_server.py).
-NOT_TRAINED := bot/channels bot/staff bot/tracker_store.py bot/lock_store.py bot/retention.py bot/startup.py \
-  bot/redaction.py bot/rasa_speedups.py bot/settings.py bot/action_server.py
+# bot/staff/ and bot/cli.py (the staff tools), the stores (bot/plugins/tracker_store.py, bot/plugins/lock_store.py,
+# bot/retention.py), the process start-up (bot/startup.py, bot/shared/redaction.py, bot/plugins/rasa_speedups.py,
+# bot/shared/settings.py, bot/action_server.py).
+NOT_TRAINED := bot/channels bot/staff bot/plugins/tracker_store.py bot/plugins/lock_store.py bot/retention.py bot/startup.py \
+  bot/shared/redaction.py bot/plugins/rasa_speedups.py bot/shared/settings.py bot/action_server.py
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot \( $(foreach p,$(NOT_TRAINED),-path $(p) -o) -false \) -prune -o \( -name '*.yml' -o -name '*.py' \) -print 2>/dev/null | grep -v '^bot/cli.py$$')
 
 .PHONY: help setup sysdeps lint train run telegram test test-unit validate check check-secrets evaluate test-stories bench bench-long bench-scale retention eval clean web screenshots

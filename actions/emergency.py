@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import HelpAction, audience_from_text
-from actions.needs import (
+from bot.shared.needs import (
     EMERGENCY_DEFAULT_FOLLOW_UP,
     EMERGENCY_FOLLOW_UP,
     EMERGENCY_OTHER_RESPONSE,
@@ -20,7 +20,7 @@ from actions.needs import (
 
 def emergency_resource_ids(tracker: Tracker) -> List[str]:
     message = tracker.latest_message
-    # What the classifier understood of the rest of the message (see bot/nlu/safety_net.py).
+    # What the classifier understood of the rest of the message (see bot/plugins/nlu/safety_net.py).
     understood = (message.get("safety_net") or {}).get("classifier_intent")
     ids = ["emergency"]
     if is_self_harm(tracker):

@@ -59,9 +59,9 @@ def availability(spec: Dict[str, Any], now: Optional[dt.datetime] = None) -> Ava
 def utter_opening(dispatcher, resource_id: str, lang: str, now: Optional[dt.datetime] = None) -> None:
     """Say whether the service `resource_id` answers now, or when it opens (utter_open_now /
     utter_opens_at in domain.yml), in the service's own time zone."""
-    from actions import directory
+    from bot.shared import directory
     from actions.base import numbers
-    from bot.texts import text
+    from bot.shared.texts import text
 
     entry = directory.directory().get(resource_id)
     if not entry or not entry.showable or not entry.open_hours:

@@ -1,4 +1,4 @@
-"""action_respond: answers every need that is not an emergency, from the table in actions/needs.py."""
+"""action_respond: answers every need that is not an emergency, from the table in bot/shared/needs.py."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import HelpAction, audience_from_text, numbers
 from actions.hours import utter_opening
-from actions.needs import FOR_PARENTS, NEEDS, STEPS, Need
+from bot.shared.needs import FOR_PARENTS, NEEDS, STEPS, Need
 
 
 class ActionRespond(HelpAction):

@@ -1,6 +1,6 @@
 """action_safety_exit: a short neutral goodbye, then the conversation is forgotten.
 
-The deletion itself happens in the Rasa server (bot/tracker_store.py) when it saves this turn:
+The deletion itself happens in the Rasa server (bot/plugins/tracker_store.py) when it saves this turn:
 the action server cannot reach the tracker store.
 """
 

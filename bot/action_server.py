@@ -8,7 +8,7 @@ the same rasa-sdk app (same arguments as `rasa run actions`) with:
 - a shared secret: every call must carry `Authorization: Bearer $ACTION_SERVER_TOKEN` (Rasa sends
   it: endpoints.yml `action_endpoint.headers`); calls without it get 401. Only /health is open.
   The server refuses to start without a token of at least 16 characters;
-- log redaction (bot/redaction.py, installed by bot/startup.py) for the sender id and the texts in each call;
+- log redaction (bot/shared/redaction.py, installed by bot/startup.py) for the sender id and the texts in each call;
 - errors answered without echoing the request (rasa-sdk's own handler returns the whole tracker).
 """
 
@@ -26,7 +26,8 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import redaction, startup
+from bot.shared import redaction
+from bot import startup
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@
 
 Prints how many conversations it deleted (never which). Exit status 0 on success, 1 on error.
 The Rasa process also sweeps every RETENTION_SWEEP_MINUTES (in a worker thread, off its event
-loop: bot/tracker_store.py); run this job from cron or a systemd timer when that sweep is off
+loop: bot/plugins/tracker_store.py); run this job from cron or a systemd timer when that sweep is off
 (RETENTION_SWEEP_MINUTES=0, e.g. on a fleet of Rasa nodes), or to be sure the deletion happens
 even while Rasa is stopped. See docs/deploy.md.
 """
@@ -39,7 +39,7 @@ def main(argv=None) -> int:
 
 
 def _sweep_once() -> int:
-    from bot.tracker_store import ConfigurationError, ErasingTrackerStore, redacted, tracker_store_url
+    from bot.plugins.tracker_store import ConfigurationError, ErasingTrackerStore, redacted, tracker_store_url
 
     try:
         if tracker_store_url().startswith(("memory:", "in-memory:", "inmemory:")):

@@ -3,16 +3,16 @@
 Three things change how a process behaves beyond its own code, so they are installed here, on
 purpose, once, by the process's start-up, and nowhere else:
 
-- log redaction (bot/redaction.py): every log record and structlog event is scrubbed of message
+- log redaction (bot/shared/redaction.py): every log record and structlog event is scrubbed of message
   texts, sender ids, secrets, phone numbers and e-mails;
-- the Rasa speed-ups (bot/rasa_speedups.py): three Rasa functions replaced, in the Rasa server;
+- the Rasa speed-ups (bot/plugins/rasa_speedups.py): three Rasa functions replaced, in the Rasa server;
 - the guard of Rasa's HTTP API (bot/channels/api_guard.py), on the Rasa server's Sanic app.
 
 Who calls what:
 
 | process | started by | calls |
 |---|---|---|
-| Rasa server | `rasa run ... --credentials credentials.yml` (scripts/run.sh, tests/servers.py, the benches) | `install_rasa_server(app)` |
+| Rasa server | `rasa run ... --credentials credentials.yml` (scripts/run.sh, scripts/servers.py, the benches) | `install_rasa_server(app)` |
 | action server | `python -m bot.action_server` | `install_process()` |
 | Telegram bridge | `python -m bot.channels.telegram` (scripts/telegram.sh) | `install_process()` |
 
@@ -33,11 +33,11 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List
 
-from bot import redaction
+from bot.shared import redaction
 
 logger = logging.getLogger(__name__)
 
-# The Rasa release bot/rasa_speedups.py, bot/channels/rest.py and the tracker and lock stores were
+# The Rasa release bot/plugins/rasa_speedups.py, bot/channels/rest.py and the tracker and lock stores were
 # written and tested against (requirements.lock pins it; the Makefile checks it after installing).
 SUPPORTED_RASA_VERSION = "3.6.21"
 
@@ -76,7 +76,7 @@ def install_rasa_server(app: Any) -> Dict[str, List[str]]:
     """
     check_rasa_version()
     install_process()
-    from bot import rasa_speedups
+    from bot.plugins import rasa_speedups
     from bot.channels import api_guard
 
     speedups = rasa_speedups.install()

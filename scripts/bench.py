@@ -32,9 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from bot.language import conversation_language, detect, plain_langdetect  # noqa: E402
+from bot.shared.language import conversation_language, detect, plain_langdetect  # noqa: E402
 from bot.staff.evaluate import GROUP_INTENTS, macro_f1  # noqa: E402
-from tests.servers import Assistant, post  # noqa: E402
+from scripts.servers import Assistant, post  # noqa: E402
 
 BIN = Path(sys.executable).parent
 # The sealed set (issue #10): written independently, measured once untouched at the end of the work
@@ -196,7 +196,7 @@ def main():
         ws_config.write_text(
             (ROOT / "config.yml")
             .read_text()
-            .replace("bot.nlu.tokenizer.BilingualSpacyTokenizer", "WhitespaceTokenizer")
+            .replace("bot.plugins.nlu.tokenizer.BilingualSpacyTokenizer", "WhitespaceTokenizer")
         )
         if not args.skip_nlu:
             train(ROOT, tmp / "ws", ws_config, nlu_only=True)

@@ -3,7 +3,7 @@
 
 Starts the real Rasa server and action server twice on loopback, sends 300 turns in one conversation,
 and prints the median latency around turn 10 and turn 300, side by side:
-  - this assistant (bot/rasa_speedups.py: bounded action payload, event lookup cache);
+  - this assistant (bot/plugins/rasa_speedups.py: bounded action payload, event lookup cache);
   - the same without those two fixes (RASA_SPEEDUPS=off), i.e. stock Rasa's behaviour.
 Also prints the size of the action call at turn 300, both ways. Figures only; nothing is asserted.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.servers import Assistant  # noqa: E402
+from scripts.servers import Assistant  # noqa: E402
 
 TURNS = 300
 MESSAGES = [
@@ -37,7 +37,7 @@ def action_call_bytes(tracker_json: dict, max_events: int) -> int:
     import os
 
     os.environ["ACTION_TRACKER_MAX_EVENTS"] = str(max_events)
-    from bot import rasa_speedups
+    from bot.plugins import rasa_speedups
 
     rasa_speedups.install()  # as bot/startup.py does in the Rasa server (RASA_SPEEDUPS=off: only the validation fix)
     from rasa.core.actions.action import RemoteAction

@@ -1,6 +1,6 @@
 """`make bench-scale`: the `scaled` profile with 1 Rasa node against 2, side by side.
 
-One stack on loopback (tests/servers.py ScaledStack): PostgreSQL tracker store, Redis lock store,
+One stack on loopback (scripts/servers.py ScaledStack): PostgreSQL tracker store, Redis lock store,
 1 action server, 2 Rasa nodes and nginx with two sites: one balancing over node 1 only, one over
 both nodes. The same bounded load (a fixed number of conversations, each a few messages, sent by a
 fixed number of concurrent clients) goes through each site in alternating rounds. Prints throughput,
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from tests.servers import ScaledStack, post  # noqa: E402
+from scripts.servers import ScaledStack, post  # noqa: E402
 
 MESSAGES = [
     "hello",

@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.texts import text  # noqa: E402
-from tests.fake_telegram import BridgeProcess, FakeTelegram  # noqa: E402
-from tests.servers import Assistant  # noqa: E402
+from bot.shared.texts import text  # noqa: E402
+from scripts.fake_telegram import BridgeProcess, FakeTelegram  # noqa: E402
+from scripts.servers import Assistant  # noqa: E402
 
 TOKEN = "7000000002:AABenchTokenNotARealOne_x9Yq2Lm4Np6Rs8Tu"  # not-a-secret (fake, for the benchmark)
 MESSAGES = [

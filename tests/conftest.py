@@ -23,7 +23,7 @@ def assistant():
 
     Its HTTP API is on, with a random token (`assistant.tracker(sender)` reads a conversation back).
     """
-    from tests.servers import Assistant
+    from scripts.servers import Assistant
 
     if not (ROOT / "models" / "assistant.tar.gz").exists():
         pytest.fail("no trained model: run `make train` (make test does it)")
@@ -119,4 +119,6 @@ def project(tmp_path):
         shutil.copy(ROOT / name, tmp_path / name)
     for folder in ("data", "actions", "tests/heldout"):
         shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "bot" / "shared").mkdir(parents=True)
+    shutil.copy(ROOT / "bot" / "shared" / "needs.py", tmp_path / "bot" / "shared" / "needs.py")  # the needs table
     return Project(tmp_path)

@@ -1,7 +1,7 @@
 """What the action server gets stays bounded in a long conversation, and the actions behave the same.
 
 RasaHQ/rasa#6334: stock Rasa sends every event of the conversation with every action call.
-bot/rasa_speedups.py sends the tracker's state and only the current session's last events.
+bot/plugins/rasa_speedups.py sends the tracker's state and only the current session's last events.
 """
 
 import asyncio
@@ -14,8 +14,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from rasa_sdk.executor import ActionExecutor
 
-from bot import rasa_speedups
-from bot.rasa_speedups import DEFAULT_MAX_EVENTS
+from bot.plugins import rasa_speedups
+from bot.plugins.rasa_speedups import DEFAULT_MAX_EVENTS
 
 rasa_speedups.install()  # what bot/startup.py does in the Rasa server
 

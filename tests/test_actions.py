@@ -6,7 +6,7 @@ import re
 import pytest
 
 from actions import ActionEmergency, ActionRespond, ActionSafetyExit
-from actions.needs import NEEDS
+from bot.shared.needs import NEEDS
 from tests.conftest import make_tracker
 
 DIGITS = lambda s: re.sub(r"\D", "", s)

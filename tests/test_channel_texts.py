@@ -5,7 +5,7 @@ import pytest
 from bot.staff.check import run_checks
 from bot.staff.findings import errors
 from bot.staff.project import Project
-from bot.texts import all_texts, text
+from bot.shared.texts import all_texts, text
 from tests.conftest import ROOT
 
 

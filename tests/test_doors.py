@@ -6,9 +6,9 @@ import uuid
 
 import pytest
 
-from bot.texts import text
+from bot.shared.texts import text
 from tests.inprocess import request
-from tests.servers import Assistant
+from scripts.servers import Assistant
 
 pytestmark = pytest.mark.integration
 

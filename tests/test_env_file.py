@@ -1,12 +1,12 @@
-"""`.env` is read once, by python-dotenv (bot/settings.py), for Python and for the shell launchers
-(scripts/load-env.sh evaluates `python -m bot.settings exports`): both see exactly the same values."""
+"""`.env` is read once, by python-dotenv (bot/shared/settings.py), for Python and for the shell launchers
+(scripts/load-env.sh evaluates `python -m bot.shared.settings exports`): both see exactly the same values."""
 
 import os
 import subprocess
 
 import pytest
 
-from bot import settings
+from bot.shared import settings
 from bot.staff.project import Project
 from tests.conftest import ROOT
 
@@ -136,7 +136,7 @@ def test_numbers_are_read_in_one_place_and_a_wrong_one_names_its_variable(raw, o
 def test_the_stores_the_limits_and_the_bridge_use_the_settings_module(monkeypatch):
     from bot.channels.limits import Settings
     from bot.channels.telegram.config import Config, ConfigError
-    from bot.tracker_store import ConfigurationError, retention_seconds
+    from bot.plugins.tracker_store import ConfigurationError, retention_seconds
 
     monkeypatch.setenv("RETENTION_HOURS", "-2")
     with pytest.raises(ConfigurationError, match="RETENTION_HOURS must be > 0"):

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import directory
+from bot.shared import directory
 from actions.hours import availability, utter_opening
 
 TORONTO = ZoneInfo("America/Toronto")

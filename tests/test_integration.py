@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from tests.servers import ROOT
+from scripts.servers import ROOT
 
 pytestmark = pytest.mark.integration
 

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from bot.language import conversation_language, detect, plain_langdetect
+from bot.shared.language import conversation_language, detect, plain_langdetect
 from tests.conftest import ROOT
 
 
@@ -87,7 +87,7 @@ def test_metadata_hint_accepts_telegram_and_page_codes():
 
 
 def test_detection_is_deterministic_across_processes():
-    code = "from bot.language import detect; print([detect(t) for t in ['il prend tout', 'bonjour mon ami', 'help me pls', 'ok cool merci']])"
+    code = "from bot.shared.language import detect; print([detect(t) for t in ['il prend tout', 'bonjour mon ami', 'help me pls', 'ok cool merci']])"
     runs = {
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
         for _ in range(3)

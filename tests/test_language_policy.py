@@ -4,8 +4,8 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.language import detect
-from bot.policies.language_policy import language_after
+from bot.shared.language import detect
+from bot.plugins.policies.language_policy import language_after
 
 
 def tracker_after(*turns, metadata=None):

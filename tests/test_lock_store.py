@@ -6,14 +6,14 @@ import threading
 import pytest
 from rasa.core.lock_store import RedisLockStore
 
-from bot.lock_store import AtomicRedisLockStore, EnvLockStore
+from bot.plugins.lock_store import AtomicRedisLockStore, EnvLockStore
 
 pytestmark = pytest.mark.scale
 
 
 @pytest.fixture(scope="module")
 def redis_server():
-    from tests.servers import Redis
+    from scripts.servers import Redis
 
     with Redis() as r:
         yield r

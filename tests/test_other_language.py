@@ -1,10 +1,10 @@
-"""A message in neither English nor French gets the hotline's interpreters (bot/nlu/other_language.py)."""
+"""A message in neither English nor French gets the hotline's interpreters (bot/plugins/nlu/other_language.py)."""
 
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.language import other_language
-from bot.nlu.other_language import OtherLanguage
+from bot.shared.language import other_language
+from bot.plugins.nlu.other_language import OtherLanguage
 
 OTHER = [
     "necesito ayuda, mi jefe tiene mi pasaporte",  # Spanish

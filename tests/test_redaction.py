@@ -1,4 +1,4 @@
-"""The one redaction point (bot/redaction.py): what never reaches a log line."""
+"""The one redaction point (bot/shared/redaction.py): what never reaches a log line."""
 
 import io
 import json
@@ -7,8 +7,8 @@ import logging
 import pytest
 import structlog
 
-from bot import redaction
-from bot.redaction import in_flight, redact, sender_ref
+from bot.shared import redaction
+from bot.shared.redaction import in_flight, redact, sender_ref
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ The validity rules live in bot/staff/check.py (`bot check`); these tests run the
 
 import re
 
-from actions import directory
-from actions.needs import EMERGENCY_DEFAULT_FOLLOW_UP, EMERGENCY_FOLLOW_UP, NEEDS
+from bot.shared import directory
+from bot.shared.needs import EMERGENCY_DEFAULT_FOLLOW_UP, EMERGENCY_FOLLOW_UP, NEEDS
 from bot.staff.check import run_checks
 from bot.staff.findings import errors
 from bot.staff.project import Project

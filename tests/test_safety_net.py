@@ -3,9 +3,9 @@
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.safety_net import SafetyNet
-from bot.safety.danger import assess
-from bot.safety.quick_exit import is_exit_request
+from bot.plugins.nlu.safety_net import SafetyNet
+from bot.shared.safety.danger import assess
+from bot.shared.safety.quick_exit import is_exit_request
 
 DANGER = [
     "he's outside my door",
@@ -195,7 +195,7 @@ def test_a_past_event_does_not_hide_danger_now():
 
 
 def test_a_long_message_that_opens_with_hello_is_about_what_follows():
-    from bot.nlu.small_talk_filter import SmallTalkFilter
+    from bot.plugins.nlu.small_talk_filter import SmallTalkFilter
 
     m = _ranked(
         "Bonjour. Ma nièce a un chum beaucoup plus vieux qui lui paie tout", ("greet", 0.6), ("parent_worry", 0.3)
@@ -386,7 +386,7 @@ def test_confinement_and_a_child_gone_from_her_room_are_emergencies(text):
     ],
 )
 def test_someone_safe_now_is_said_safe(text):
-    from bot.safety.danger import says_safe
+    from bot.shared.safety.danger import says_safe
 
     assert says_safe(text) and assess(text) is None
 
@@ -398,7 +398,7 @@ def test_an_unsure_classifier_on_someone_leaving_in_a_hurry_erases():
 
 
 def test_a_long_message_that_mentions_french_is_about_its_need_not_a_switch():
-    from bot.nlu.small_talk_filter import SmallTalkFilter
+    from bot.plugins.nlu.small_talk_filter import SmallTalkFilter
 
     long = _ranked(
         "j'ai été victime il y a des années, aujourd'hui je voudrais parler à une conseillère en français",
@@ -420,7 +420,7 @@ def test_a_student_leaving_with_a_man_now_is_an_emergency():
 
 
 def test_a_short_goodbye_in_a_hurry_stays_a_goodbye():
-    from bot.nlu.small_talk_filter import SmallTalkFilter
+    from bot.plugins.nlu.small_talk_filter import SmallTalkFilter
 
     m = _ranked("i have to go quick bye", ("goodbye", 0.9), ("safety_exit", 0.04))
     SmallTalkFilter().process([m])
@@ -466,7 +466,7 @@ def test_held_until_a_debt_is_paid_and_someone_safe_at_our_place(text, danger):
 
 
 def test_l_an_dernier_is_past():
-    from bot.safety.danger import long_ago
+    from bot.shared.safety.danger import long_ago
 
     assert long_ago("ça s'est passé l'an dernier, je veux faire un rapport sur lui")
 
@@ -549,7 +549,7 @@ def test_having_to_leave_does_not_hide_other_danger(text):
     ],
 )
 def test_a_longer_message_about_leaving_a_place_is_not_a_quick_exit(text):
-    from bot.safety.quick_exit import leaving_now
+    from bot.shared.safety.quick_exit import leaving_now
 
     assert not leaving_now(text)
 
@@ -581,7 +581,7 @@ def test_a_threat_to_do_the_same_to_us_is_violence(text):
     ],
 )
 def test_being_well_now_after_a_past_event_answers_the_need(text, expected):
-    from bot.safety.danger import says_safe
+    from bot.shared.safety.danger import says_safe
 
     assert says_safe(text)
     m = _ranked(text, *expected)
@@ -595,7 +595,7 @@ def test_being_fine_never_cancels_a_danger_rule():
 
 
 def test_a_year_ago_is_long_ago():
-    from bot.safety.danger import long_ago
+    from bot.shared.safety.danger import long_ago
 
     assert long_ago("it happened a year ago") and long_ago("c'est arrivé il y a un an")
     assert not long_ago("it happened a year ago and he is back tonight")
@@ -748,7 +748,7 @@ def test_not_in_danger_and_who_is_told_is_the_confidentiality_answer_even_if_the
 
 
 def test_the_game_may_be_named_before_the_pictures():
-    from bot.nlu.safety_net import plain_need
+    from bot.plugins.nlu.safety_net import plain_need
 
     assert plain_need("Sur le compte Fortnite de mon fils, quelqu'un lui demandait des photos") == "online_exploitation"
 
@@ -809,6 +809,6 @@ def test_someone_who_says_they_are_safe_is_not_asked_whether_they_are_safe():
     ],
 )
 def test_safe_said_with_where_i_am(text, safe):
-    from bot.safety.danger import says_safe
+    from bot.shared.safety.danger import says_safe
 
     assert says_safe(text) is safe

@@ -1,5 +1,5 @@
 """The `scaled` profile, for real: PostgreSQL tracker store, Redis lock store, 2 Rasa nodes and
-1 action server behind nginx, all on loopback in temp dirs (tests/servers.py ScaledStack).
+1 action server behind nginx, all on loopback in temp dirs (scripts/servers.py ScaledStack).
 
 Many conversations are sent interleaved through nginx and straight to both nodes; then every
 tracker is read back. Quick exit and retention are checked in PostgreSQL itself. The last test
@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.servers import ScaledStack, post
+from scripts.servers import ScaledStack, post
 
 pytestmark = [pytest.mark.scale, pytest.mark.integration]
 

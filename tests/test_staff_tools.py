@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from actions import directory
-from bot import texts
+from bot.shared import directory
+from bot.shared import texts
 from bot.staff import resources
 from bot.staff.check import run_checks
 from bot.staff.findings import errors

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.servers import Assistant
+from scripts.servers import Assistant
 
 pytestmark = pytest.mark.integration
 

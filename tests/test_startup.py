@@ -26,7 +26,7 @@ def state():
     import structlog
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.core.events import Event
-    from bot import redaction
+    from bot.shared import redaction
     return {
         "validate": RemoteAction._validate_action_result.__module__,
         "call_format": RemoteAction._action_call_format.__module__,
@@ -57,8 +57,8 @@ def test_importing_and_constructing_our_rasa_plugins_installs_nothing():
     state = fresh_python("""
     import structlog
     structlog.configure(processors=[structlog.processors.JSONRenderer()])
-    import bot.policies.language_policy, bot.nlu.language_detector, bot.lock_store  # noqa
-    from bot.tracker_store import ErasingTrackerStore
+    import bot.plugins.policies.language_policy, bot.plugins.nlu.language_detector, bot.plugins.lock_store  # noqa
+    from bot.plugins.tracker_store import ErasingTrackerStore
     from bot.channels.rest import WebInput
     import bot.channels.telegram.bridge  # noqa
     import tempfile, asyncio
@@ -98,7 +98,7 @@ def test_rasa_building_its_app_with_the_web_channel_installs_all_three_once():
     print(json.dumps({**state(), "guard": bool(app.ctx.bot_api_guard), "factories": factories,
                       "guards": middleware.count("guard"), "speedups": again["speedups"]}))
     """)
-    assert state["validate"] == state["call_format"] == state["resolve"] == "bot.rasa_speedups"
+    assert state["validate"] == state["call_format"] == state["resolve"] == "bot.plugins.rasa_speedups"
     assert state["record_factory"] == "_RedactingFactory" and state["factories"] == 1
     assert not state["make_record_replaced"] and state["structlog"]
     assert state["guard"] and state["guards"] == 1
@@ -108,13 +108,13 @@ def test_rasa_building_its_app_with_the_web_channel_installs_all_three_once():
 def test_rasa_speedups_off_keeps_the_two_optional_fixes_out():
     state = fresh_python(
         """
-    from bot import rasa_speedups
+    from bot.plugins import rasa_speedups
     rasa_speedups.install()
     print(json.dumps(state()))
     """,
         env={"RASA_SPEEDUPS": "off"},
     )
-    assert state["validate"] == "bot.rasa_speedups"
+    assert state["validate"] == "bot.plugins.rasa_speedups"
     assert state["call_format"] == "rasa.core.actions.action" and state["resolve"] == "rasa.shared.core.events"
 
 
@@ -159,24 +159,24 @@ def test_the_rasa_server_refuses_to_start_on_another_rasa_version():
 
 
 def test_every_patched_rasa_function_is_still_the_one_the_speedups_were_written_for():
-    """Fails when a Rasa upgrade changes the source of a function bot/rasa_speedups.py replaces:
+    """Fails when a Rasa upgrade changes the source of a function bot/plugins/rasa_speedups.py replaces:
     read the new source, check the fix still holds, then record the new hash in PATCHES."""
-    from bot import rasa_speedups
+    from bot.plugins import rasa_speedups
 
     for patch in rasa_speedups.PATCHES:
         original = rasa_speedups._originals.get(patch.name) or rasa_speedups.current(patch.name)
         assert original.__module__.startswith("rasa."), patch.name
         assert rasa_speedups.source_sha256(original) == patch.source_sha256, (
-            f"Rasa's {patch.name} changed: review bot/rasa_speedups.py against it"
+            f"Rasa's {patch.name} changed: review bot/plugins/rasa_speedups.py against it"
         )
 
 
 def test_a_patch_whose_rasa_source_changed_is_left_out_with_a_warning():
     state = fresh_python("""
     import dataclasses, logging
-    from bot import rasa_speedups
+    from bot.plugins import rasa_speedups
     warnings = []
-    logging.getLogger("bot.rasa_speedups").addHandler(type("H", (logging.Handler,), {
+    logging.getLogger("bot.plugins.rasa_speedups").addHandler(type("H", (logging.Handler,), {
         "emit": lambda self, record: warnings.append(record.getMessage())})())
     first = rasa_speedups.PATCHES[0]
     rasa_speedups.PATCHES = (dataclasses.replace(first, source_sha256="0" * 64),) + rasa_speedups.PATCHES[1:]
@@ -185,13 +185,13 @@ def test_a_patch_whose_rasa_source_changed_is_left_out_with_a_warning():
     """)
     assert state["validate"] == "rasa.core.actions.action"  # left as Rasa wrote it
     assert "RemoteAction._validate_action_result" not in state["applied"] and len(state["applied"]) == 2
-    assert any("not the one bot/rasa_speedups.py was written for" in w for w in state["warnings"])
+    assert any("not the one bot/plugins/rasa_speedups.py was written for" in w for w in state["warnings"])
 
 
 def test_installing_twice_keeps_rasa_s_original_behind_each_fix():
     from rasa.core.actions.action import RemoteAction
 
-    from bot import rasa_speedups
+    from bot.plugins import rasa_speedups
 
     rasa_speedups.install()
     rasa_speedups.install()
@@ -202,7 +202,7 @@ def test_installing_twice_keeps_rasa_s_original_behind_each_fix():
 
 
 def test_redaction_uses_the_record_factory_not_a_replaced_logger_method():
-    from bot import redaction
+    from bot.shared import redaction
 
     original_make_record = logging.Logger.__dict__["makeRecord"]
     redaction.install()
@@ -225,7 +225,7 @@ def test_only_the_start_up_module_installs_anything():
     )
     allowed = {
         "bot/startup.py",
-        "bot/redaction.py",  # redaction.install() itself
+        "bot/shared/redaction.py",  # redaction.install() itself
         "scripts/bench_long_conversation.py",
     }  # measures the speed-ups in-process, on purpose
     callers = set()

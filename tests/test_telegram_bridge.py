@@ -1,5 +1,5 @@
 """The Telegram bridge, end to end: the real bridge process, a fake Bot API server on loopback
-(tests/fake_telegram.py), and the real Rasa assistant. Nothing reaches Telegram.
+(scripts/fake_telegram.py), and the real Rasa assistant. Nothing reaches Telegram.
 
 Polling mode carries most of the checks; webhook mode checks the secret token and a conversation;
 a third bridge points at an assistant that is down.
@@ -20,9 +20,9 @@ from typing import Dict, List, Optional
 
 import pytest
 
-from bot.texts import text
-from tests.fake_telegram import BridgeProcess as _BridgeProcess, FakeTelegram
-from tests.servers import free_port
+from bot.shared.texts import text
+from scripts.fake_telegram import BridgeProcess as _BridgeProcess, FakeTelegram
+from scripts.servers import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -17,7 +17,7 @@ from bot.channels.telegram.assistant import Assistant, AssistantUnavailable
 from bot.channels.telegram.config import Config, ConfigError, sender_id
 from bot.channels.telegram.memory import DELETABLE_SECONDS, ChatMemory, TipMemory, open_store
 from bot.channels.telegram.render import MAX_MESSAGE, Payloads, format_phones, inline_keyboard, split_text, tg_len
-from bot.texts import text
+from bot.shared.texts import text
 
 TOKEN = "7000000001:AAFakeTokenForTestsOnly_x9Yq2Lm4Np6Rs8Tu"  # not-a-secret (fake, for tests)
 GOOD_ENV = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_SENDER_SECRET": "s" * 32}
@@ -153,7 +153,7 @@ def test_the_state_store_keeps_ids_and_language_for_48_hours_and_nothing_else(tm
 
 @pytest.mark.scale
 def test_the_state_store_in_redis_expires_by_itself():
-    from tests.servers import Redis
+    from scripts.servers import Redis
 
     with Redis() as server:
         import redis

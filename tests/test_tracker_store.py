@@ -19,9 +19,9 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.lock_store import EnvLockStore
-from bot.tracker_store import ConfigurationError, ErasingTrackerStore
-from tests.servers import ROOT
+from bot.plugins.lock_store import EnvLockStore
+from bot.plugins.tracker_store import ConfigurationError, ErasingTrackerStore
+from scripts.servers import ROOT
 
 DAY = 24 * 3600
 
@@ -38,7 +38,7 @@ def domain():
 
 @pytest.fixture(scope="module")
 def postgres():
-    from tests.servers import Postgres
+    from scripts.servers import Postgres
 
     with Postgres() as pg:
         yield pg
@@ -46,7 +46,7 @@ def postgres():
 
 @pytest.fixture(scope="module")
 def redis_server():
-    from tests.servers import Redis
+    from scripts.servers import Redis
 
     with Redis() as r:
         yield r
@@ -395,7 +395,7 @@ def test_profiles_are_chosen_by_environment_variables(monkeypatch, domain, tmp_p
 def test_the_default_store_is_sqlite_in_a_gitignored_folder(monkeypatch):
     monkeypatch.delenv("TRACKER_STORE_URL", raising=False)
     monkeypatch.delenv("ASSISTANT_PROFILE", raising=False)
-    from bot.tracker_store import DEFAULT_SQLITE, tracker_store_url
+    from bot.plugins.tracker_store import DEFAULT_SQLITE, tracker_store_url
 
     assert tracker_store_url() == f"sqlite:///{DEFAULT_SQLITE}"
     ignored = subprocess.run(["git", "check-ignore", "-q", str(DEFAULT_SQLITE)], cwd=ROOT)
@@ -406,7 +406,7 @@ def test_action_reply_validation_is_unchanged_by_the_speedup():
     from jsonschema import ValidationError
     from rasa.core.actions.action import RemoteAction
 
-    from bot import rasa_speedups
+    from bot.plugins import rasa_speedups
 
     rasa_speedups.install()
     action = RemoteAction("action_respond", None)

@@ -4,8 +4,8 @@ import pytest
 from limits.storage import MemoryStorage
 
 from bot.channels.limits import Limits, RateLimiter, Settings, client_ip, parse_networks, storage_url
-from bot.tracker_store import ConfigurationError
-from bot.texts import text
+from bot.plugins.tracker_store import ConfigurationError
+from bot.shared.texts import text
 from tests.inprocess import InProcessRasa
 
 TRUSTED = parse_networks("127.0.0.0/8,10.0.0.0/8")
@@ -255,7 +255,7 @@ def test_two_nodes_sharing_redis_share_each_limit(monkeypatch):
     """Two channels (as on two Rasa nodes) count in the same Redis: together they allow the limit once."""
     from limits.storage import RedisStorage
 
-    from tests.servers import Redis
+    from scripts.servers import Redis
 
     with Redis() as redis_server:
         monkeypatch.setenv("RATE_LIMIT_STORAGE_URL", redis_server.url(1))

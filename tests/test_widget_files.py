@@ -7,11 +7,11 @@ import urllib.request
 
 import pytest
 
-from bot.safety.quick_exit import EXIT_WORDS
-from bot.texts import all_texts
+from bot.shared.safety.quick_exit import EXIT_WORDS
+from bot.shared.texts import all_texts
 from scripts import serve_web, widget_texts
 from tests.conftest import ROOT
-from tests.servers import free_port
+from scripts.servers import free_port
 
 WEB = ROOT / "web"
 WIDGET_JS = (WEB / "widget.js").read_text(encoding="utf-8")

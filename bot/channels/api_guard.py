@@ -29,7 +29,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import redaction
+from bot.shared import redaction
 
 PROXY_HEADERS = ("x-forwarded-for", "x-real-ip", "forwarded", "x-forwarded-host", "via")
 PUBLIC_PATHS = ("/", "/version")  # Rasa's "hello" and version: no data, no auth in Rasa either

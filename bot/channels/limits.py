@@ -41,7 +41,7 @@ from limits import RateLimitItemPerMinute
 from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 
-from bot import settings
+from bot.shared import settings
 
 logger = logging.getLogger(__name__)
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
@@ -82,7 +82,7 @@ def in_networks(address: str, networks: Sequence[Network]) -> bool:
 
 def storage_url() -> str:
     """RATE_LIMIT_STORAGE_URL, else the lock store's Redis in the scaled profile, else memory://."""
-    from bot.tracker_store import ConfigurationError, profile  # Rasa's stores: imported only when needed
+    from bot.plugins.tracker_store import ConfigurationError, profile  # Rasa's stores: imported only when needed
 
     url = settings.text("RATE_LIMIT_STORAGE_URL")
     scaled = profile() == "scaled"
@@ -155,7 +155,7 @@ def create_storage(url: str) -> Storage:
     must not hold a message for long)."""
     if urlsplit(url).scheme == "memory":
         return MemoryStorage()
-    from bot.tracker_store import redacted
+    from bot.plugins.tracker_store import redacted
 
     logger.debug("Rate limits kept in %s", redacted(url))
     return RedisStorage(url, socket_timeout=2, socket_connect_timeout=2)

@@ -17,7 +17,7 @@ What it adds before a message reaches the assistant:
   work. Exits have their own generous budgets per conversation and per IP instead, so that they
   cannot flood the assistant. See bot/channels/limits.py for the settings.
 - the sender id and the text are redacted from every log line while the message is handled
-  (bot/redaction.py); the channel itself never logs them.
+  (bot/shared/redaction.py); the channel itself never logs them.
 
 Each reply tells the channels what the server knows, so they need not guess: every message carries,
 in Rasa's `custom` payload (the collector's own message shape, as `json_message` gives),
@@ -29,11 +29,11 @@ turn that erased the conversation carry `"erase": true`:
 
 An erase with no message to show (the action server failed: the conversation is deleted anyway)
 still gets one message, `{"recipient_id": "...", "custom": {"language": ..., "erase": true}}`.
-The values come from the tracker store's save at the end of the turn (bot/tracker_store.py:
+The values come from the tracker store's save at the end of the turn (bot/plugins/tracker_store.py:
 reporting_turn). Streaming replies (`?stream=true`) are Rasa's own, without these.
 
 Error texts are in data/channel_texts.yml (EN and FR). The language is `metadata.language` when
-given, else the language of the message itself (bot/language.py), else English.
+given, else the language of the message itself (bot/shared/language.py), else English.
 
 Rasa's start-up: when Rasa registers this channel's blueprint on its app, the blueprint calls
 `bot.startup.install_rasa_server(app)`, once, explicitly: the Rasa version check, the log redaction,
@@ -56,12 +56,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import redaction, startup
+from bot.shared import redaction
+from bot import startup
 from bot.channels.limits import Limits
-from bot.language import detect, normalise_hint
-from bot.safety.quick_exit import is_exit_request
-from bot.texts import text as channel_text
-from bot.tracker_store import reporting_turn
+from bot.shared.language import detect, normalise_hint
+from bot.shared.safety.quick_exit import is_exit_request
+from bot.shared.texts import text as channel_text
+from bot.plugins.tracker_store import reporting_turn
 
 logger = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from bot.staff.project import Project, rasa_bin
 LANGUAGES = ("en", "fr")
 FR_CONDITION = [{"type": "slot", "name": "language", "value": "fr"}]
 MIN_EXAMPLES = 10
-# Intents that an NLU component sets, never learned from examples (bot/nlu/other_language.py).
+# Intents that an NLU component sets, never learned from examples (bot/plugins/nlu/other_language.py).
 SET_BY_PIPELINE = {"other_language"}
 MAX_AGE_DAYS = 365
 
@@ -140,7 +140,7 @@ class Checker:
 # Responses (domain.yml)
 
 # French speaks to the reader as "tu" (a teen) or "vous" (a parent, an adult, and by default):
-# bot/audience.py sets the `address` slot. A French answer that speaks to the reader has two
+# bot/shared/audience.py sets the `address` slot. A French answer that speaks to the reader has two
 # variations, one per address; an answer that doesn't has one French variation.
 TU_CONDITION = FR_CONDITION + [{"type": "slot", "name": "address", "value": "tu"}]
 VOUS_CONDITION = FR_CONDITION + [{"type": "slot", "name": "address", "value": "vous"}]
@@ -324,7 +324,7 @@ def check_channel_variation(
 
 
 def check_response_text(c: Checker, path: Path, name: str, lang: str, v: Any, line: Optional[int]) -> None:
-    from bot.language import detect
+    from bot.shared.language import detect
 
     text = str(v.get("text") or "")
     lname_en, lname_fr = LANG_NAME[lang]
@@ -669,7 +669,7 @@ def check_resources(c: Checker, entries: Optional[List[Tuple[Dict[str, Any], Whe
 
 
 def needs_table(project: Project):
-    """actions/needs.py of this project, loaded from its file (not from the installed package)."""
+    """bot/shared/needs.py of this project, loaded from its file (not from the installed package)."""
     spec = importlib.util.spec_from_file_location(f"_needs_{abs(hash(str(project.root)))}", project.needs)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
@@ -915,7 +915,7 @@ def check_training_examples(c: Checker) -> None:
 
 # --------------------------------------------------------------------------------------------------
 # Wiring: every intent has a rule, every intent answered by action_respond has a row in
-# actions/needs.py, and every row names a response that exists.
+# bot/shared/needs.py, and every row names a response that exists.
 
 SPECIAL_ACTIONS = {"action_emergency", "action_safety_exit"}
 

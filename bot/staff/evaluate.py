@@ -115,7 +115,7 @@ def predict(model: Path, all_cases: List[Dict[str, Any]]) -> List[Dict[str, Any]
         from rasa.core.agent import load_agent
         from rasa.utils.log_utils import configure_structlog
 
-    from bot.language import Detection, conversation_language
+    from bot.shared.language import Detection, conversation_language
 
     warnings.filterwarnings("ignore")
     configure_structlog(logging.WARNING)

@@ -30,7 +30,7 @@ class Project:
     config = property(lambda self: self.root / "config.yml")
     resources = property(lambda self: self.root / "data" / "resources.yml")
     channel_texts = property(lambda self: self.root / "data" / "channel_texts.yml")
-    needs = property(lambda self: self.root / "actions" / "needs.py")
+    needs = property(lambda self: self.root / "bot" / "shared" / "needs.py")
     heldout = property(lambda self: self.root / "tests" / "heldout")
     models = property(lambda self: self.root / "models")
     model = property(lambda self: self.root / "models" / "assistant.tar.gz")
@@ -61,9 +61,9 @@ class Project:
         }
 
     def setting(self, name: str) -> Optional[str]:
-        """An environment variable, or its value in the project's .env file (bot/settings.py reads it,
+        """An environment variable, or its value in the project's .env file (bot/shared/settings.py reads it,
         as it does for scripts/run.sh)."""
-        from bot import settings
+        from bot.shared import settings
 
         return settings.value(name, self.root / ".env")
 

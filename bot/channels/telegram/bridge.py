@@ -58,9 +58,9 @@ from bot.channels.telegram.render import (
     inline_keyboard,
     split_text,
 )
-from bot.language import conversation_language, detect, normalise_hint
-from bot.safety.quick_exit import is_exit_request
-from bot.texts import text
+from bot.shared.language import conversation_language, detect, normalise_hint
+from bot.shared.safety.quick_exit import is_exit_request
+from bot.shared.texts import text
 
 log = logging.getLogger("bot.channels.telegram")
 
@@ -73,7 +73,7 @@ SWEEP_SECONDS = 60.0
 # What each command sends to the assistant: intents it already answers (domain.yml), so the
 # answers are the assistant's own, in the conversation's language.
 GREET, HELP = "/greet", "/more_options"
-# /language: an explicit request names the target language (bot/language.py), like the web widget.
+# /language: an explicit request names the target language (bot/shared/language.py), like the web widget.
 SWITCH_TO = {"en": "english please", "fr": "en français"}
 EXIT_COMMANDS = {"exit", "sortir", "quitter", "safety_exit", "stop"}
 

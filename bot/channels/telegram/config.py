@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Mapping, Optional
 from urllib.parse import urlparse
 
-from bot import settings
+from bot.shared import settings
 
 MODES = ("polling", "webhook")
 # Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as a webhook secret_token.

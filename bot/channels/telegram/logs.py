@@ -67,7 +67,7 @@ class RedactingFilter(logging.Filter):
 def setup(level: str = "INFO", secrets: Iterable[str] = (), stream=None) -> logging.Handler:
     """Log to stderr through the redacting filter; returns the handler.
 
-    The shared redaction point (bot/redaction.py: phone numbers, e-mails, secrets from the
+    The shared redaction point (bot/shared/redaction.py: phone numbers, e-mails, secrets from the
     environment) is installed at start-up by `main()` (bot/startup.py), not here."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

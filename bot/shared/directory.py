@@ -22,7 +22,7 @@ import yaml
 logger = logging.getLogger(__name__)
 
 LANGUAGES = ("en", "fr")
-DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "resources.yml"
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "resources.yml"
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from bot.language import is_word, strip_accents
+from bot.shared.language import is_word, strip_accents
 
 SELF_HARM = "self_harm"
 

@@ -161,7 +161,7 @@ EMERGENCY_FOLLOW_UP: Dict[str, str] = {
 }
 EMERGENCY_DEFAULT_FOLLOW_UP = "chth"
 
-# Danger told about someone else (bot/safety/danger.py's "someone_else" rules, or a parent or a
+# Danger told about someone else (bot/shared/safety/danger.py's "someone_else" rules, or a parent or a
 # friend in danger's words): the answer speaks to the person who wrote, not to the one in danger.
 EMERGENCY_OTHER_RESPONSE = "utter_emergency_other"
 EMERGENCY_RESPONSE = "utter_emergency"

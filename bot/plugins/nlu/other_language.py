@@ -2,7 +2,7 @@
 
 The assistant writes only English and French, so a message in Spanish, Punjabi, Arabic, Tagalog,
 Chinese, Ukrainian... is answered, in English or French, with the hotline's phone interpreters
-(200+ languages) and 911. `bot.language.other_language` decides (a non-Latin script, or a text with
+(200+ languages) and 911. `bot.shared.language.other_language` decides (a non-Latin script, or a text with
 almost no English or French words that langdetect, seeded, puts in another language).
 
 Placed after the safety net: a danger rule or a quick exit found in the message keeps its intent.
@@ -21,8 +21,8 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.language import other_language
-from bot.nlu.safety_net import EXIT_INTENT, SAFETY_NET, force_intent
+from bot.shared.language import other_language
+from bot.plugins.nlu.safety_net import EXIT_INTENT, SAFETY_NET, force_intent
 
 OTHER_LANGUAGE_INTENT = "other_language"
 OTHER_LANGUAGE = "other_language"  # the parse data key: the language found (ISO code or "other")

@@ -179,7 +179,9 @@ def install() -> List[str]:
             continue
         original = current(patch.name)
         if source_sha256(original) != patch.source_sha256:
-            logger.warning("Rasa's %s is not the one bot/rasa_speedups.py was written for: left as it is.", patch.name)
+            logger.warning(
+                "Rasa's %s is not the one bot/plugins/rasa_speedups.py was written for: left as it is.", patch.name
+            )
             continue
         owner, attr = _TARGETS[patch.name]
         _originals[patch.name] = original

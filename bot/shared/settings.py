@@ -9,7 +9,7 @@ Where a setting comes from, for every process and every launcher:
 3. else the default of the code that asks.
 
 The shell launchers (scripts/run.sh, scripts/telegram.sh, `make retention`) source
-scripts/load-env.sh, which evaluates what `python -m bot.settings exports` prints: one
+scripts/load-env.sh, which evaluates what `python -m bot.shared.settings exports` prints: one
 `export KEY='value'` line per .env setting not already set, quoted for the shell (shlex.quote), so
 bash sees exactly the values Python sees. Nothing else is printed (values may be secrets).
 
@@ -28,7 +28,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Dict, Mapping, MutableMapping, Optional, TypeVar, Union
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ENV_FILE = ROOT / ".env"
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -115,7 +115,7 @@ def main(argv=None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] != ["exports"] or len(args) not in (1, 3) or (len(args) == 3 and args[1] != "--file"):
         print(
-            "usage: python -m bot.settings exports [--file PATH]   (prints shell exports for scripts/load-env.sh)",
+            "usage: python -m bot.shared.settings exports [--file PATH]   (prints shell exports for scripts/load-env.sh)",
             file=sys.stderr,
         )
         return 2

@@ -1,8 +1,8 @@
 """Rasa policy that keeps the conversation's `language` slot.
 
 It never predicts an action. After each user message, it reads the NLU's `language_detection`
-(from bot.nlu.language_detector) and the slot's current value, and sets the slot with
-`bot.language.conversation_language`: explicit switches win, the first message sets the language,
+(from bot.plugins.nlu.language_detector) and the slot's current value, and sets the slot with
+`bot.shared.language.conversation_language`: explicit switches win, the first message sets the language,
 short or unclear turns keep it.
 
 Why a policy: Rasa applies the events of every policy's prediction before it runs the next action,
@@ -24,8 +24,8 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import METADATA
 
-from bot.language import DEFAULT_LANGUAGE, Detection, conversation_language, normalise_hint
-from bot.nlu.language_detector import LANGUAGE_DETECTION
+from bot.shared.language import DEFAULT_LANGUAGE, Detection, conversation_language, normalise_hint
+from bot.plugins.nlu.language_detector import LANGUAGE_DETECTION
 
 LANGUAGE_SLOT = "language"
 

@@ -1,7 +1,7 @@
 """Who is writing (a teen, a parent, a survivor, an Indigenous person), and how French addresses them.
 
 One rule, imported by both sides:
-- the Rasa server (bot/policies/address_policy.py) sets the `address` slot (tu / vous) before any
+- the Rasa server (bot/plugins/policies/address_policy.py) sets the `address` slot (tu / vous) before any
   answer is rendered, so the French variation is chosen from this turn's words;
 - the action server (actions/respond.py, actions/emergency.py) picks the services for the audience.
 
@@ -56,9 +56,9 @@ def audience_from_text(text: Optional[Text]) -> Optional[str]:
 
 
 def intent_audience(intent: Optional[Text], step: Optional[Text] = None) -> Optional[str]:
-    """The audience a need reveals by itself (actions/needs.py: youth_support is a teen's; the signs
+    """The audience a need reveals by itself (bot/shared/needs.py: youth_support is a teen's; the signs
     check's step "child_1", chosen with "About my child", is a parent's)."""
-    from actions.needs import NEEDS, STEPS
+    from bot.shared.needs import NEEDS, STEPS
 
     need = STEPS.get(intent or "", {}).get(step or "") or NEEDS.get(intent or "")
     return need.audience if need else None

@@ -7,7 +7,7 @@ conversation are handled in order whichever node receives them:
 
     LOCK_STORE_URL=redis://[:password@]host:6379/1   (rediss:// for TLS)
 
-Registered in endpoints.yml as `bot.lock_store.EnvLockStore`. `TICKET_LOCK_LIFETIME` (Rasa's own
+Registered in endpoints.yml as `bot.plugins.lock_store.EnvLockStore`. `TICKET_LOCK_LIFETIME` (Rasa's own
 variable, seconds) bounds how long a conversation stays locked by a node that died mid-turn.
 
 Rasa's RedisLockStore changes a lock by reading it, changing it and writing it back: two nodes
@@ -38,7 +38,7 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import InMemoryLockStore, LockError, LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.tracker_store import ConfigurationError, profile, redacted
+from bot.plugins.tracker_store import ConfigurationError, profile, redacted
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

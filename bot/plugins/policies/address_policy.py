@@ -1,10 +1,10 @@
 """Rasa policy that keeps the conversation's `address` slot: "tu" or "vous" in French.
 
-It never predicts an action. After each user message it applies `bot.audience.address_after` (the
+It never predicts an action. After each user message it applies `bot.shared.audience.address_after` (the
 rule the actions also use for the audience): a teen is "tu", a parent "vous", anyone else keeps
 the conversation's address, "vous" until something says otherwise.
 
-Why a policy, like bot/policies/language_policy.py: the Rasa server renders an action's responses
+Why a policy, like bot/plugins/policies/language_policy.py: the Rasa server renders an action's responses
 against the tracker BEFORE that action's own slot events are applied, so a slot set by
 action_respond would choose the French variation one turn too late. A policy's events are applied
 in the server before the next action runs.
@@ -22,8 +22,8 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.audience import address_after
-from bot.policies.language_policy import _just_heard_user
+from bot.shared.audience import address_after
+from bot.plugins.policies.language_policy import _just_heard_user
 
 ADDRESS_SLOT = "address"
 

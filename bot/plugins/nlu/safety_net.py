@@ -1,7 +1,7 @@
 """Rasa graph component: the safety net, placed after the classifiers and the FallbackClassifier.
 
 Danger first. In this order:
-1. bot.safety.danger finds a sign of immediate danger -> the intent becomes `emergency` (or
+1. bot.shared.safety.danger finds a sign of immediate danger -> the intent becomes `emergency` (or
    `self_harm`) with confidence 1.0, whatever the classifier or the FallbackClassifier said;
 2. a message that is only an exit word (exit, quitter, sortir) -> `safety_exit`;
 3. the user says they are safe, or tells of something weeks or months ago, and the rules see no
@@ -32,9 +32,9 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.language import strip_accents
-from bot.safety.danger import assess, long_ago, says_safe
-from bot.safety.quick_exit import is_exit_request, leaving_now
+from bot.shared.language import strip_accents
+from bot.shared.safety.danger import assess, long_ago, says_safe
+from bot.shared.safety.quick_exit import is_exit_request, leaving_now
 
 SAFETY_NET = "safety_net"
 EMERGENCY_INTENT = "emergency"

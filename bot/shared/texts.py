@@ -1,6 +1,6 @@
 """Channel texts (data/channel_texts.yml) in EN and FR, with numbers filled from the directory.
 
-Both files are read again when they change on disk (see actions/directory.py), so staff edits show
+Both files are read again when they change on disk (see bot/shared/directory.py), so staff edits show
 without restarting the assistant.
 """
 
@@ -12,9 +12,9 @@ from typing import Dict
 
 import yaml
 
-from actions.directory import LANGUAGES, FileCache, directory
+from bot.shared.directory import LANGUAGES, FileCache, directory
 
-DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "channel_texts.yml"
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "channel_texts.yml"
 
 
 def texts_path() -> Path:

@@ -18,8 +18,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.language import DEFAULT_LANGUAGE, SUPPORTED
-from bot.nlu.language_detector import LANGUAGE_DETECTION
+from bot.shared.language import DEFAULT_LANGUAGE, SUPPORTED
+from bot.plugins.nlu.language_detector import LANGUAGE_DETECTION
 
 
 @lru_cache(maxsize=None)

@@ -1,8 +1,8 @@
-"""Rasa graph component: tags each message with its language (see bot/language.py).
+"""Rasa graph component: tags each message with its language (see bot/shared/language.py).
 
 It writes `language_detection` into the parse data ({language, confidence, source, explicit,
 words}). The conversation's `language` slot is then set by
-`bot.policies.language_policy.LanguagePolicy`, which also knows the slot's previous value: an NLU
+`bot.plugins.policies.language_policy.LanguagePolicy`, which also knows the slot's previous value: an NLU
 component only ever sees one message.
 """
 
@@ -18,7 +18,7 @@ from rasa.shared.nlu.constants import METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.language import detect
+from bot.shared.language import detect
 
 LANGUAGE_DETECTION = "language_detection"
 

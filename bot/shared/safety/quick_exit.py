@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from bot.safety.danger import strip_accents
+from bot.shared.safety.danger import strip_accents
 
 EXIT_WORDS = {
     "exit",

@@ -5,7 +5,7 @@ cannot reach the tracker store. So `action_safety_exit` only sets the slot `eras
 at the end of that turn this store deletes the whole conversation (every session, every row)
 instead of saving it. The next message from the same sender starts a new, empty conversation.
 
-Registered in endpoints.yml as `bot.tracker_store.ErasingTrackerStore`. The backend comes from the
+Registered in endpoints.yml as `bot.plugins.tracker_store.ErasingTrackerStore`. The backend comes from the
 environment, so the same files serve every deployment (see .env.example):
 
     TRACKER_STORE_URL   sqlite:////abs/path.db   default: <repo>/var/conversations.db
@@ -16,7 +16,7 @@ environment, so the same files serve every deployment (see .env.example):
     RETENTION_SWEEP_MINUTES  how often the Rasa process sweeps (default 10; 0 = only the job,
                         `python -m bot.retention`)
     ASSISTANT_PROFILE   `default` or `scaled`; `scaled` refuses to start without PostgreSQL and
-                        a Redis lock store (LOCK_STORE_URL, see bot/lock_store.py)
+                        a Redis lock store (LOCK_STORE_URL, see bot/plugins/lock_store.py)
 
 Retention is a real deletion: rows are deleted from the store by the sweep, and a conversation
 found expired when it is read is deleted at that moment, so it is never continued.
@@ -39,13 +39,13 @@ from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, SQL
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import settings
-from bot.settings import SettingError
+from bot.shared import settings
+from bot.shared.settings import SettingError
 
 logger = logging.getLogger(__name__)
 
 ERASE_SLOT = "erase_conversation"
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SQLITE = ROOT / "var" / "conversations.db"
 DEFAULT_RETENTION_HOURS = 24.0
 DEFAULT_SWEEP_MINUTES = 10.0
