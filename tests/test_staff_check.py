@@ -286,3 +286,21 @@ def test_a_directory_text_that_says_tu_is_refused(project):
         "are shown to teens ('tu') and adults ('vous') alike: write it without tu or vous "
         "(\"Appeler le 911\", \"de la région\")."
     ]
+
+
+def test_a_misspelt_field_in_the_directory_is_found_by_its_schema(project):
+    path = project.root / "data" / "resources.yml"
+    edit(path, "    source_url: \"https://www.ontario.ca\"", "    sourc_url: \"https://www.ontario.ca\"")
+    run = bot_check(project)
+    assert run.returncode != 0
+    assert "resources.schema.json" in run.stdout and "sourc_url" in run.stdout
+
+
+def test_every_directory_entry_matches_the_schema():
+    import yaml
+
+    from bot.staff.check import entry_schema_errors
+    from tests.conftest import ROOT
+
+    entries = yaml.safe_load((ROOT / "data" / "resources.yml").read_text(encoding="utf-8"))["resources"]
+    assert [e for entry in entries for e in entry_schema_errors(entry, ROOT / "data" / "resources.schema.json")] == []

@@ -436,6 +436,47 @@ class _Keep(dict):
         return "{" + key + "}"
 
 
+def entry_schema_errors(entry: Dict[str, Any], schema_path: Path) -> List[Tuple[str, str]]:
+    """(field, message) for what data/resources.schema.json finds wrong in one entry's structure."""
+    import json
+
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    found = []
+    for e in sorted(Draft202012Validator(schema).iter_errors(entry), key=lambda e: list(e.path)):
+        field = str(e.path[0]) if e.path else ""
+        if e.validator == "required" and not e.path:
+            missing = [k for k in e.validator_value if k not in e.instance]
+            found.append((missing[0] if missing else "", f"`{missing[0] if missing else '?'}` is missing"))
+        elif e.validator == "additionalProperties":
+            extra = sorted(set(e.instance) - set(e.schema.get("properties", {})))
+            field = field or (extra[0] if extra else "")
+            found.append(
+                (field, f"unknown field(s) {extra}" + (f" under `{'.'.join(map(str, e.path))}`" if e.path else ""))
+            )
+        else:
+            found.append((field, f"`{'.'.join(map(str, e.path)) or 'entry'}`: {e.message}"))
+    return found
+
+
+# Fields whose problems the checks below explain in plain words: the schema's message is not repeated.
+EXPLAINED = {
+    "id",
+    "name",
+    "text",
+    "hours",
+    "contact",
+    "status",
+    "show",
+    "show_reason",
+    "source_url",
+    "checked_on",
+    "audience",
+    "open_hours",
+}
+
+
 def check_resource(c: Checker, entry: Dict[str, Any], where: Where, seen_ids: Dict[str, str]) -> None:
     """One directory entry. `where(field)` gives the file and line to point at."""
     rid = str(entry.get("id") or "").strip()
@@ -445,6 +486,16 @@ def check_resource(c: Checker, entry: Dict[str, Any], where: Where, seen_ids: Di
     def err(field: str, en: str, fr: str, level: str = ERROR) -> None:
         path, line = where(field)
         c.add(level, path, line, f"{label}: {en}", f"{label_fr} : {fr}")
+
+    # The structure (data/resources.schema.json): a misspelt field name, a wrong type
+    for field, message in entry_schema_errors(entry, c.project.root / "data" / "resources.schema.json"):
+        if field in EXPLAINED and not message.startswith("unknown field"):
+            continue
+        err(
+            field if field in entry else "id",
+            f"does not match the directory's structure (data/resources.schema.json): {message}.",
+            f"ne suit pas la structure du répertoire (data/resources.schema.json) : {message}.",
+        )
 
     if not re.fullmatch(r"[a-z0-9_]+", rid):
         err(
