@@ -64,3 +64,25 @@ def test_no_french_answer_mixes_tu_and_vous():
                 mixed.append((name, kind, words))
     assert mixed == []
     assert pairs >= 39  # every answer that speaks to the reader has both
+
+
+def test_button_payloads_with_an_entity_survive_rasas_interpolation():
+    """Rasa fills {slot} placeholders in responses, buttons included: an entity's JSON braces must be
+    doubled, or every such answer logs an error (and relies on Rasa giving the text back unfilled)."""
+    import json as _json
+
+    from rasa.core.nlg.interpolator import interpolate_text
+
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    found = 0
+    for name, variations in domain["responses"].items():
+        for v in variations:
+            for b in v.get("buttons") or []:
+                payload = b["payload"]
+                if "{" not in payload:
+                    continue
+                found += 1
+                assert "{{" in payload, f"{name}: {payload} (write {{{{ and }}}})"
+                shown = interpolate_text(payload, {})
+                assert _json.loads(shown[shown.index("{") :]), (name, shown)
+    assert found > 0
