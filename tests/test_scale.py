@@ -277,6 +277,49 @@ def answered(stack, fake, chat, said):
     return shown
 
 
+def test_the_chat_order_in_redis_across_two_processes(stack):
+    """bot/channels/telegram/order.py with two instances (two processes) on the stack's Redis: a later
+    update waits for an earlier one registered elsewhere; other chats do not wait; an update whose
+    process died (its lease not renewed) holds the chat up for at most the lease."""
+    import asyncio
+
+    from bot.channels.telegram.order import ChatOrder
+
+    async def scenario():
+        url = stack.redis.url(2)
+        a, b, dead = (
+            ChatOrder(url, lease=1.0, poll=0.01),
+            ChatOrder(url, lease=1.0, poll=0.01),
+            ChatOrder(url, lease=2.0),
+        )
+        chat, other = uuid.uuid4().hex, uuid.uuid4().hex
+        ran = []
+
+        async def handle(order, sender, update_id, seconds=0.0):
+            async with order.turn(sender, update_id):
+                ran.append(("start", update_id))
+                await asyncio.sleep(seconds)
+                ran.append(("end", update_id))
+
+        for order, update_id in ((a, 11), (b, 12), (a, 13), (b, 14)):  # arrival, as the webhook queues them
+            await order.arrived(chat, update_id)
+        # Their handlers start in the worst order: the latest first.
+        await asyncio.gather(handle(b, chat, 14), handle(a, chat, 13), handle(b, chat, 12), handle(a, chat, 11, 0.3))
+        assert ran == [(edge, i) for i in (11, 12, 13, 14) for edge in ("start", "end")]
+
+        ran.clear()
+        await dead.arrived(chat, 20)  # a process that then dies: no heartbeat, its lease runs out
+        dead._beat.cancel()
+        await asyncio.wait_for(handle(b, other, 30), 0.5)  # another chat does not wait
+        started = time.monotonic()
+        await handle(a, chat, 21)
+        assert 1.0 < time.monotonic() - started < 6  # waited for the dead update's lease (2 s), not forever
+        for order in (a, b, dead):
+            await order.close()
+
+    asyncio.run(scenario())
+
+
 def test_two_bridges_behind_nginx_answer_every_update_in_order(stack, bridges):
     """Several chats send messages faster than they are answered; nginx spreads every chat's updates
     over both bridges. Each chat's turns reach the assistant in order, each answer is shown in order,
