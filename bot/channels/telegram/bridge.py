@@ -99,7 +99,13 @@ class ArrivalQueue(asyncio.Queue):
 
     async def put(self, item) -> None:
         if isinstance(item, Update):
-            await self.bridge.arrived(item)  # Redis away: the webhook answers 500, Telegram sends it again
+            try:
+                await self.bridge.arrived(item)
+            except Exception as exc:
+                log.error("Could not register an update in its chat's order (%s)", type(exc).__name__)
+                if self.bridge.config.mode == "webhook":
+                    raise  # the webhook answers 500: Telegram sends the update again later
+                # polling: the handler registers it when it takes the chat's turn
         await super().put(item)
 
 
