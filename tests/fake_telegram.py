@@ -78,7 +78,9 @@ class FakeTelegram:
         self.updates: List[dict] = []
         self.failures: Dict[str, List[dict]] = {}
         self.webhook: Optional[dict] = None
-        self.webhook_deliveries: List[int] = []  # HTTP statuses of updates posted to the webhook
+        self.webhook_deliveries: List[int] = []  # HTTP statuses of updates posted to the webhook (0: no answer)
+        self.webhook_undelivered: List[int] = []  # update ids that every attempt failed to deliver
+        self.webhook_attempts = 4  # like Telegram, an update the webhook did not take is sent again
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)  # one counter for all chats: ids are unique in tests
         self._callback_ids = itertools.count(1)
@@ -204,13 +206,24 @@ class FakeTelegram:
         headers = {"Content-Type": "application/json"}
         if webhook.get("secret_token"):
             headers["X-Telegram-Bot-Api-Secret-Token"] = webhook["secret_token"]
-        req = urllib.request.Request(webhook["url"], data=json.dumps(update).encode(), headers=headers)
-        try:
-            with urllib.request.urlopen(req, timeout=10) as r:
-                status = r.status
-        except urllib.error.HTTPError as e:
-            status = e.code
-        self.webhook_deliveries.append(status)
+        error: Optional[Exception] = None
+        for attempt in range(self.webhook_attempts):
+            if attempt:
+                time.sleep(0.3 * attempt)
+            req = urllib.request.Request(webhook["url"], data=json.dumps(update).encode(), headers=headers)
+            try:
+                with urllib.request.urlopen(req, timeout=10) as r:
+                    status, error = r.status, None
+            except urllib.error.HTTPError as e:
+                status, error = e.code, None
+            except OSError as e:  # refused, reset, timed out
+                status, error = 0, e
+            self.webhook_deliveries.append(status)
+            if status == 200 or status in (401, 403):  # taken, or refused for good (a wrong secret)
+                return
+        self.webhook_undelivered.append(update["update_id"])
+        if error is not None:
+            raise error
 
     def calls_to(self, method: str) -> List[Call]:
         with self.lock:

@@ -258,8 +258,8 @@ def bot_texts_in_tracker(stack, chat):
 
 
 def answered(stack, fake, chat, said):
-    """Every message the chat sent reached the assistant, in order, and every answer is on screen in
-    the same order. Returns the chat's bot messages."""
+    """Every message the chat sent reached the assistant once, in order, and every answer is on screen
+    in the same order. Returns the chat's bot messages."""
     conversation = sender_id(SENDER_SECRET, chat)
 
     def done():
@@ -279,8 +279,8 @@ def answered(stack, fake, chat, said):
 
 def test_the_chat_order_in_redis_across_two_processes(stack):
     """bot/channels/telegram/order.py with two instances (two processes) on the stack's Redis: a later
-    update waits for an earlier one registered elsewhere; other chats do not wait; an update whose
-    process died (its lease not renewed) holds the chat up for at most the lease."""
+    update waits for an earlier one registered elsewhere; a duplicate is handled once; other chats do
+    not wait; an update whose process died (its lease not renewed) holds the chat up for at most the lease."""
     import asyncio
 
     from bot.channels.telegram.order import ChatOrder
@@ -306,6 +306,16 @@ def test_the_chat_order_in_redis_across_two_processes(stack):
         # Their handlers start in the worst order: the latest first.
         await asyncio.gather(handle(b, chat, 14), handle(a, chat, 13), handle(b, chat, 12), handle(a, chat, 11, 0.3))
         assert ran == [(edge, i) for i in (11, 12, 13, 14) for edge in ("start", "end")]
+
+        # One update delivered twice, to both processes (Telegram resent it): handled once.
+        await a.arrived(chat, 15)
+        await b.arrived(chat, 15)
+
+        async def copy(order):
+            async with order.turn(chat, 15) as first_time:
+                return first_time
+
+        assert sorted(await asyncio.gather(copy(a), copy(b))) == [False, True]
 
         ran.clear()
         await dead.arrived(chat, 20)  # a process that then dies: no heartbeat, its lease runs out
@@ -387,6 +397,36 @@ def test_an_erase_through_one_bridge_deletes_what_the_other_sent(stack, bridges)
     log = running.log
     assert BOT_TOKEN not in log and SENDER_SECRET not in log and str(chat) not in log
     assert not any(text in log for text in said)
+
+
+def test_a_bridge_stopped_mid_run_loses_no_update(stack, bridges):
+    """A rolling restart: bridge B is stopped (SIGTERM) while chats are sending. The updates B had
+    taken are handled before it exits, the next ones go to A (nginx), every update is answered once,
+    in order: one that reached both bridges (sent again after a broken connection) is handled once.
+    (Last of the bridge tests: B stays down.)"""
+    fake, running = bridges
+    chats = {next(chat_ids): script(4) for _ in range(4)}
+    delivered = threading.Semaphore(0)
+
+    def burst(item):
+        chat, said = item
+        for text in said:
+            fake.user_says(chat, text, "en")
+            delivered.release()
+            time.sleep(0.1)
+
+    stopping = running.bridges[1]
+    with ThreadPoolExecutor(len(chats)) as pool:
+        futures = [pool.submit(burst, item) for item in chats.items()]
+        for _ in range(5):
+            delivered.acquire()
+        stopping.proc.terminate()
+        [f.result() for f in futures]
+    assert stopping.proc.wait(timeout=30) == 0, "the bridge should stop cleanly"
+    assert not fake.webhook_undelivered
+    for chat, said in chats.items():
+        answered(stack, fake, chat, said)
+    assert any(m.via == "B" for chat in chats for m in fake.bot_messages(chat))
 
 
 def test_killing_a_node_mid_run_loses_no_conversation(stack):

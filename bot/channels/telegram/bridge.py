@@ -389,12 +389,13 @@ class Bridge:
     async def _exit_in_turn(self, chat_id: int, sender: str, update_id: Optional[int] = None) -> None:
         done = False
         try:
-            async with self.memory.lock(sender, update_id):
+            async with self.memory.lock(sender, update_id) as first_time:
                 try:
-                    late = self.memory.forget(sender)  # shown while the screen was being cleared
+                    late = self.memory.forget(sender) if first_time else []  # shown while the screen was being cleared
                     if late:
                         await self._delete(chat_id, late)
-                    await self.erase_in_assistant(sender)
+                    if first_time:
+                        await self.erase_in_assistant(sender)
                 finally:
                     done = True
                     await self._exit_done(sender, update_id)  # still in the lock: the next message is answered
@@ -452,7 +453,9 @@ class Bridge:
         if body and self.is_exit(body):  # before the lock: never wait behind a slow assistant
             await self.quick_exit(chat.id, sender, self.language(sender, hint), message.message_id, update.update_id)
             return
-        async with self.memory.lock(sender, update.update_id):
+        async with self.memory.lock(sender, update.update_id) as first_time:
+            if not first_time:  # delivered twice, handled once already
+                return
             self.memory.remember(sender, message.message_id)
             lang = self.language(sender, hint)
             if not body:
@@ -497,7 +500,9 @@ class Bridge:
         if payload == SAFETY_EXIT:  # before the lock, like a typed exit
             await self.quick_exit(chat.id, sender, self.language(sender, hint), update_id=update.update_id)
             return
-        async with self.memory.lock(sender, update.update_id):
+        async with self.memory.lock(sender, update.update_id) as first_time:
+            if not first_time:  # delivered twice, handled once already
+                return
             lang = self.language(sender, hint)
             if payload is None:
                 await self.send(chat.id, sender, text("telegram_button_expired", lang), self.exit_keyboard(lang))

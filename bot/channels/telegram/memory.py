@@ -290,18 +290,19 @@ class ChatMemory:
         self.store.close()
 
     @asynccontextmanager
-    async def lock(self, sender: str, update_id: Optional[int] = None) -> AsyncIterator[None]:
+    async def lock(self, sender: str, update_id: Optional[int] = None) -> AsyncIterator[bool]:
         """One chat's updates are handled one at a time, in order: in this process (an asyncio lock),
-        or, with `order`, across processes in update id order."""
+        or, with `order`, across processes in update id order. Yields False for an update that was
+        handled already (delivered twice, `order` only): the caller then does nothing."""
         if self.order is not None and update_id is not None:
-            async with self.order.turn(sender, update_id):
-                yield
+            async with self.order.turn(sender, update_id) as first_time:
+                yield first_time
             return
         lock = self._locks.setdefault(sender, asyncio.Lock())
         self._waiting[sender] = self._waiting.get(sender, 0) + 1
         try:
             async with lock:
-                yield
+                yield True
         finally:
             self._waiting[sender] -= 1
             if not self._waiting[sender]:

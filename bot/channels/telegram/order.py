@@ -7,6 +7,7 @@ TELEGRAM_STATE_URL), under the chat's HMAC key, never the chat id:
     telegram:order:<hmac>          sorted set: the chat's update ids that arrived and are not done
     telegram:order:<hmac>:<id>     this update's lease: its process is alive (refreshed every lease/3)
     telegram:order:<hmac>:turn     the update whose turn it is (SET NX, with the same lease)
+    telegram:order:<hmac>:handled  the chat's last 200 update ids that took their turn
     telegram:order:<hmac>:exits    exits under way: nothing more is shown to the chat meanwhile
 
 1. An update is registered when it ARRIVES: the webhook's update queue (`ArrivalQueue` in
@@ -15,6 +16,11 @@ TELEGRAM_STATE_URL), under the chat's HMAC key, never the chat id:
 2. A handler takes the chat's turn (`turn()`): it waits until its id is the chat's lowest one still
    registered, then holds `:turn`. One update of a chat runs at a time, lowest id first.
 3. Done (or failed), it removes its id and frees the turn for the next.
+
+An update handled already is not handled again: Telegram sends an update again when it did not
+get the 200 (a bridge stopped or a connection broke after the update was queued), and nginx may
+then give it to another bridge while the first one still handles its copy. Whichever copy takes
+the turn first is handled; `turn()` tells the other that it is a duplicate.
 
 A process that dies stops refreshing its leases: after `lease` seconds its updates are dropped from
 the queue and its turn expires, so a crash holds a chat up for at most `lease` seconds. Nothing is
@@ -35,6 +41,7 @@ PREFIX = "telegram:order:"
 LEASE_SECONDS = 10.0
 QUEUE_TTL_SECONDS = 3600  # a chat's queue key, refreshed by every arrival; empty queues vanish anyway
 EXIT_TTL_SECONDS = 120
+HANDLED_KEPT = 200  # update ids remembered per chat to recognise a duplicate delivery
 
 # Refresh or delete a key only if it still holds our value (our turn, not someone else's).
 _IF_OURS_EXPIRE = (
@@ -91,15 +98,27 @@ class ChatOrder:
 
     # ------------------------------------------------------------------ the chat's turn
     @asynccontextmanager
-    async def turn(self, sender: str, update_id: int) -> AsyncIterator[None]:
-        """Wait for this update's turn in its chat, hold it, then give it to the next update."""
+    async def turn(self, sender: str, update_id: int) -> AsyncIterator[bool]:
+        """Wait for this update's turn in its chat, hold it, then give it to the next update.
+        Yields False if this update was handled already (a duplicate delivery): do nothing then."""
         if (sender, update_id) not in self._mine:  # not seen arriving (e.g. polling): register now
             await self.arrived(sender, update_id)
         try:
             await self._wait(sender, update_id)
-            yield
+            yield await self._first_time(sender, update_id)
         finally:
             await self.done(sender, update_id)
+
+    async def _first_time(self, sender: str, update_id: int) -> bool:
+        handled = f"{self._queue(sender)}:handled"
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.zadd(handled, {str(update_id): update_id}, nx=True)
+        pipe.zremrangebyrank(handled, 0, -HANDLED_KEPT - 1)
+        pipe.expire(handled, QUEUE_TTL_SECONDS)
+        added, _, _ = await pipe.execute()
+        if not added:
+            log.info("An update delivered twice was handled once")
+        return bool(added)
 
     async def _wait(self, sender: str, update_id: int) -> None:
         queue, turn = self._queue(sender), f"{self._queue(sender)}:turn"
