@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -49,6 +50,7 @@ class ChatMessage:
     text: Optional[str]
     reply_markup: Optional[dict] = None
     deleted: bool = False
+    via: Optional[str] = None  # which bridge process sent it (its API base URL ends with /via/<name>)
 
 
 @dataclass
@@ -57,6 +59,7 @@ class Call:
     params: Dict[str, Any]
     status: int = 200
     at: float = field(default_factory=time.monotonic)
+    via: Optional[str] = None
 
 
 @dataclass
@@ -75,7 +78,9 @@ class FakeTelegram:
         self.updates: List[dict] = []
         self.failures: Dict[str, List[dict]] = {}
         self.webhook: Optional[dict] = None
-        self.webhook_deliveries: List[int] = []  # HTTP statuses of updates posted to the webhook
+        self.webhook_deliveries: List[int] = []  # HTTP statuses of updates posted to the webhook (0: no answer)
+        self.webhook_undelivered: List[int] = []  # update ids that every attempt failed to deliver
+        self.webhook_attempts = 4  # like Telegram, an update the webhook did not take is sent again
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)  # one counter for all chats: ids are unique in tests
         self._callback_ids = itertools.count(1)
@@ -201,13 +206,24 @@ class FakeTelegram:
         headers = {"Content-Type": "application/json"}
         if webhook.get("secret_token"):
             headers["X-Telegram-Bot-Api-Secret-Token"] = webhook["secret_token"]
-        req = urllib.request.Request(webhook["url"], data=json.dumps(update).encode(), headers=headers)
-        try:
-            with urllib.request.urlopen(req, timeout=10) as r:
-                status = r.status
-        except urllib.error.HTTPError as e:
-            status = e.code
-        self.webhook_deliveries.append(status)
+        error: Optional[Exception] = None
+        for attempt in range(self.webhook_attempts):
+            if attempt:
+                time.sleep(0.3 * attempt)
+            req = urllib.request.Request(webhook["url"], data=json.dumps(update).encode(), headers=headers)
+            try:
+                with urllib.request.urlopen(req, timeout=10) as r:
+                    status, error = r.status, None
+            except urllib.error.HTTPError as e:
+                status, error = e.code, None
+            except OSError as e:  # refused, reset, timed out
+                status, error = 0, e
+            self.webhook_deliveries.append(status)
+            if status == 200 or status in (401, 403):  # taken, or refused for good (a wrong secret)
+                return
+        self.webhook_undelivered.append(update["update_id"])
+        if error is not None:
+            raise error
 
     def calls_to(self, method: str) -> List[Call]:
         with self.lock:
@@ -255,14 +271,18 @@ class FakeTelegram:
 
             def _handle(self):
                 parsed = urllib.parse.urlparse(self.path)
+                path, via = parsed.path, None
+                if path.startswith("/via/"):  # /via/<name>/bot<token>/...: a named bridge process
+                    via, path = path[len("/via/") :].split("/", 1)
+                    path = "/" + path
                 prefix = f"/bot{fake.token}/"
-                if not parsed.path.startswith(prefix):
+                if not path.startswith(prefix):
                     return self._reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
-                method = parsed.path[len(prefix) :]
+                method = path[len(prefix) :]
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 params = fake._params(self.headers.get("Content-Type") or "", raw, parsed.query)
-                status, body = fake.call(method, params)
+                status, body = fake.call(method, params, via)
                 self._reply(status, body)
 
             def _reply(self, status: int, body: dict):
@@ -294,23 +314,27 @@ class FakeTelegram:
                 params[key] = value
         return params
 
-    def call(self, method: str, params: Dict[str, Any]):
+    def call(self, method: str, params: Dict[str, Any], via: Optional[str] = None):
         with self.lock:
             queue = self.failures.get(method) or []
             failure = next((f for f in queue if f["chat_id"] in (None, params.get("chat_id"))), None)
             if failure:
                 queue.remove(failure)
                 failure = {k: v for k, v in failure.items() if k != "chat_id"}
-            self.calls.append(Call(method, params, failure["error_code"] if failure else 200))
+            self.calls.append(Call(method, params, failure["error_code"] if failure else 200, via=via))
         if failure:
             return failure["error_code"], failure
         handler = getattr(self, "api_" + method, None)
         if handler is None:
             return 404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
         try:
-            return 200, {"ok": True, "result": handler(params)}
+            result = handler(params)
         except ApiError as e:
             return e.code, {"ok": False, "error_code": e.code, "description": e.description}
+        if method == "sendMessage":
+            with self.lock:
+                self.chats[int(params["chat_id"])].messages[result["message_id"]].via = via
+        return 200, {"ok": True, "result": result}
 
     def api_getMe(self, p):
         return BOT_USER
@@ -411,8 +435,9 @@ class BridgeProcess:
         sender_secret: str = "",
         webhook_secret: str = "",
         env: Optional[Dict] = None,
+        name: str = "",
     ):
-        self.fake, self.mode = fake, mode
+        self.fake, self.mode, self.name = fake, mode, name
         self._tmp = tempfile.TemporaryDirectory()
         self.log_path = Path(self._tmp.name) / "bridge.log"
         self.webhook_port = _free_port()
@@ -422,7 +447,7 @@ class BridgeProcess:
             "PYTHONPATH": str(ROOT),
             "TELEGRAM_BOT_TOKEN": token or fake.token,
             "TELEGRAM_SENDER_SECRET": sender_secret or "s" * 32,
-            "TELEGRAM_API_BASE_URL": fake.url,
+            "TELEGRAM_API_BASE_URL": f"{fake.url}/via/{name}" if name else fake.url,
             "RASA_URL": rasa_url,
             "TELEGRAM_MODE": mode,
             "TELEGRAM_ERASE_NOTE_SECONDS": "0.5",
@@ -438,10 +463,15 @@ class BridgeProcess:
                     "TELEGRAM_WEBHOOK_URL": self.webhook_url,
                     "TELEGRAM_WEBHOOK_SECRET": webhook_secret or "w" * 32,
                     "TELEGRAM_WEBHOOK_PORT": str(self.webhook_port),
+                    **{k: v for k, v in (env or {}).items() if k.startswith("TELEGRAM_WEBHOOK")},
                 }
             )
 
     def __enter__(self) -> "BridgeProcess":
+        self.start()
+        return self.wait_ready()
+
+    def start(self) -> "BridgeProcess":
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot.channels.telegram"],
@@ -450,6 +480,9 @@ class BridgeProcess:
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
+        return self
+
+    def wait_ready(self) -> "BridgeProcess":
         try:
             if self.mode == "webhook":
                 self.fake.wait(lambda: self.fake.webhook or self.proc.poll() is not None, 60, "setWebhook")
@@ -491,3 +524,105 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+# --- several bridge processes behind nginx (the `scaled` profile) ---------------------------------
+
+# The nginx site in front of the bridges; the same text is shown in docs/telegram.md. Round robin
+# spreads one chat's updates over every bridge; the chat's order is kept in Redis (order.py).
+BRIDGES_SITE = """\
+  upstream telegram_bridges {{
+{members}
+    keepalive 16;
+  }}
+  server {{
+    listen 127.0.0.1:{port};
+    client_max_body_size 1m;
+    location {path} {{
+      proxy_pass http://telegram_bridges;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_connect_timeout 2s;
+      # A bridge that is down: the update goes to another one (Telegram would resend it anyway).
+      proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+    }}
+  }}
+"""
+
+
+class Bridges:
+    """`count` bridge processes in webhook mode behind one nginx, sharing their chat state in Redis
+    (`state_url`), as the `scaled` profile runs them. Telegram (the fake) posts every update to nginx,
+    which spreads them over the bridges; each bridge's Bot API calls are tagged /via/<name>."""
+
+    def __init__(
+        self,
+        fake: FakeTelegram,
+        rasa_url: str,
+        state_url: str,
+        count: int = 2,
+        path: str = "/telegram/hook",
+        env: Optional[Dict] = None,
+        **kwargs,
+    ):
+        from scripts.servers import free_port
+
+        self.fake, self.path = fake, path
+        self.port = free_port()
+        self.prefix = Path(tempfile.mkdtemp(prefix="nginx-bridges-"))
+        self.nginx: Optional[subprocess.Popen] = None
+        shared = {
+            "ASSISTANT_PROFILE": "scaled",
+            "TELEGRAM_STATE_URL": state_url,
+            "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{self.port}{path}",
+            **(env or {}),
+        }
+        self.bridges = [
+            BridgeProcess(fake, rasa_url, "webhook", env=shared, name=chr(ord("A") + i), **kwargs) for i in range(count)
+        ]
+
+    def __enter__(self) -> "Bridges":
+        from scripts.servers import NGINX, NGINX_CONF, wait_port
+
+        try:
+            members = "\n".join(f"    server 127.0.0.1:{b.webhook_port};" for b in self.bridges)
+            site = BRIDGES_SITE.format(members=members, port=self.port, path=self.path)
+            conf = self.prefix / "nginx.conf"
+            conf.write_text(NGINX_CONF.format(prefix=self.prefix, servers=site))
+            self.nginx = subprocess.Popen(
+                [
+                    NGINX,
+                    "-p",
+                    str(self.prefix),
+                    "-c",
+                    str(conf),
+                    "-e",
+                    str(self.prefix / "error.log"),
+                    "-g",
+                    "daemon off;",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.STDOUT,
+            )
+            wait_port(self.port, procs=[self.nginx])
+            for bridge in self.bridges:  # started together: they load in parallel
+                bridge.start()
+            for bridge in self.bridges:
+                bridge.wait_ready()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    @property
+    def log(self) -> str:
+        return "\n".join(b.log for b in self.bridges if hasattr(b, "_log"))
+
+    def __exit__(self, *exc) -> None:
+        for bridge in self.bridges:
+            if hasattr(bridge, "proc"):
+                bridge.__exit__()
+        if self.nginx is not None:
+            self.nginx.terminate()
+            self.nginx.wait(timeout=10)
+        shutil.rmtree(self.prefix, ignore_errors=True)

@@ -3,7 +3,9 @@
 
 Many conversations are sent interleaved through nginx and straight to both nodes; then every
 tracker is read back. Quick exit and retention are checked in PostgreSQL itself. The last test
-kills a node mid-run. Run alone with `pytest -m scale`.
+kills a node mid-run. Two Telegram bridges in webhook mode behind their own nginx share their chat
+state in the same Redis and talk to the nodes through nginx (scripts/fake_telegram.py Bridges).
+Run alone with `pytest -m scale`.
 """
 
 import json
@@ -15,6 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from bot.channels.telegram.config import sender_id
+from bot.channels.telegram.render import format_phones
+from scripts.fake_telegram import Bridges, FakeTelegram
 from scripts.servers import ScaledStack, post
 
 pytestmark = [pytest.mark.scale, pytest.mark.integration]
@@ -226,6 +231,202 @@ def test_rate_limits_hold_across_both_nodes(stack):
     # The limited conversation can still leave, on either node; another client is not affected.
     assert send(nodes[1], conversation, "/safety_exit")[0] == 200
     assert send(nodes[0], sender(), "hello", {"X-Forwarded-For": "198.51.100.77"})[0] == 200
+
+
+# --------------------------------------------------------------------- two Telegram bridges behind nginx
+
+BOT_TOKEN = "7000000002:AAFakeTokenForScaleTestsOnly_q1W2e3R4t5y6"  # not-a-secret (fake, for tests)
+SENDER_SECRET = uuid.uuid4().hex
+chat_ids = iter(range(7302000001, 7302999999))
+
+
+@pytest.fixture(scope="module")
+def bridges(stack):
+    """Two bridge processes (A and B) behind nginx, their chat state in Redis db 2, the assistant
+    through the nodes' nginx: the scaled profile's Telegram side."""
+    with (
+        FakeTelegram(BOT_TOKEN) as fake,
+        Bridges(fake, stack.url(), stack.redis.url(2), token=BOT_TOKEN, sender_secret=SENDER_SECRET) as running,
+    ):
+        yield fake, running
+
+
+def bot_texts_in_tracker(stack, chat):
+    """What the assistant answered, turn after turn, as the bridge shows it (phone numbers tappable)."""
+    events = tracker(stack, sender_id(SENDER_SECRET, chat))["events"]
+    return [format_phones((e.get("text") or "").strip()) or "…" for e in events if e["event"] == "bot"]
+
+
+def answered(stack, fake, chat, said):
+    """Every message the chat sent reached the assistant once, in order, and every answer is on screen
+    in the same order. Returns the chat's bot messages."""
+    conversation = sender_id(SENDER_SECRET, chat)
+
+    def done():
+        t = tracker(stack, conversation)
+        if len(user_texts(t)) < len(said) or t["events"][-1]["event"] not in ("bot", "action"):
+            return None
+        expected = bot_texts_in_tracker(stack, chat)
+        shown = fake.bot_messages(chat)
+        return (t, expected, shown) if len(shown) >= len(expected) else None
+
+    t, expected, shown = fake.wait(done, 60, "every message to be answered")
+    assert user_texts(t) == said, "the assistant got the chat's messages out of order (or lost one)"
+    assert turns_are_whole(t), "two updates of one chat were handled at the same time"
+    assert [m.text for m in shown] == expected, "the answers were shown out of order"
+    return shown
+
+
+def test_the_chat_order_in_redis_across_two_processes(stack):
+    """bot/channels/telegram/order.py with two instances (two processes) on the stack's Redis: a later
+    update waits for an earlier one registered elsewhere; a duplicate is handled once; other chats do
+    not wait; an update whose process died (its lease not renewed) holds the chat up for at most the lease."""
+    import asyncio
+
+    from bot.channels.telegram.order import ChatOrder
+
+    async def scenario():
+        url = stack.redis.url(2)
+        a, b, dead = (
+            ChatOrder(url, lease=1.0, poll=0.01),
+            ChatOrder(url, lease=1.0, poll=0.01),
+            ChatOrder(url, lease=2.0),
+        )
+        chat, other = uuid.uuid4().hex, uuid.uuid4().hex
+        ran = []
+
+        async def handle(order, sender, update_id, seconds=0.0):
+            async with order.turn(sender, update_id):
+                ran.append(("start", update_id))
+                await asyncio.sleep(seconds)
+                ran.append(("end", update_id))
+
+        for order, update_id in ((a, 11), (b, 12), (a, 13), (b, 14)):  # arrival, as the webhook queues them
+            await order.arrived(chat, update_id)
+        # Their handlers start in the worst order: the latest first.
+        await asyncio.gather(handle(b, chat, 14), handle(a, chat, 13), handle(b, chat, 12), handle(a, chat, 11, 0.3))
+        assert ran == [(edge, i) for i in (11, 12, 13, 14) for edge in ("start", "end")]
+
+        # One update delivered twice, to both processes (Telegram resent it): handled once.
+        await a.arrived(chat, 15)
+        await b.arrived(chat, 15)
+
+        async def copy(order):
+            async with order.turn(chat, 15) as first_time:
+                return first_time
+
+        assert sorted(await asyncio.gather(copy(a), copy(b))) == [False, True]
+
+        ran.clear()
+        await dead.arrived(chat, 20)  # a process that then dies: no heartbeat, its lease runs out
+        dead._beat.cancel()
+        await asyncio.wait_for(handle(b, other, 30), 0.5)  # another chat does not wait
+        started = time.monotonic()
+        await handle(a, chat, 21)
+        assert 1.0 < time.monotonic() - started < 6  # waited for the dead update's lease (2 s), not forever
+        for order in (a, b, dead):
+            await order.close()
+
+    asyncio.run(scenario())
+
+
+def test_two_bridges_behind_nginx_answer_every_update_in_order(stack, bridges):
+    """Several chats send messages faster than they are answered; nginx spreads every chat's updates
+    over both bridges. Each chat's turns reach the assistant in order, each answer is shown in order,
+    and no update is lost."""
+    fake, _ = bridges
+    chats = {next(chat_ids): script(4) for _ in range(6)}
+
+    def burst(item):
+        chat, said = item
+        for text in said:  # no waiting for the answers
+            fake.user_says(chat, text, "en")
+
+    with ThreadPoolExecutor(len(chats)) as pool:
+        list(pool.map(burst, chats.items()))
+    assert fake.webhook_deliveries and set(fake.webhook_deliveries) == {200}
+    for chat, said in chats.items():
+        answered(stack, fake, chat, said)
+    assert {m.via for chat in chats for m in fake.bot_messages(chat)} == {"A", "B"}
+
+
+def test_a_flood_limit_in_one_bridge_does_not_let_the_other_answer_first(stack, bridges):
+    """The first answer meets Telegram's flood limit (429, retry after 2 s) in the bridge that handles
+    it; the chat's next message, in the other bridge, waits for it (with a lock per process, the
+    other bridge showed its answer first)."""
+    fake, _ = bridges
+    chat = next(chat_ids)
+    fake.fail_next("sendMessage", 429, retry_after=2, chat_id=chat)
+    said = ["hello", "what is human trafficking"]
+    for text in said:
+        fake.user_says(chat, text, "en")
+    shown = answered(stack, fake, chat, said)
+    sends = [c for c in fake.calls_to("sendMessage") if c.params["chat_id"] == chat]
+    assert sends[0].status == 429
+    assert len({m.via for m in shown}) == 2, "nginx should have given the two updates to both bridges"
+
+
+def test_an_erase_through_one_bridge_deletes_what_the_other_sent(stack, bridges):
+    fake, running = bridges
+    chat = next(chat_ids)
+    said = ["hello", "my boss keeps my passport", "I need a place to stay"]
+    for i, text in enumerate(said):
+        mid = fake.user_says(chat, text, "en")
+        fake.wait_bot_messages(chat, after=mid)
+    answered(stack, fake, chat, said)
+    on_screen = {m.message_id for m in fake.visible(chat)}
+    senders = {m.via for m in fake.bot_messages(chat)}
+    assert senders == {"A", "B"}, "both bridges should have answered this chat"
+
+    exit_mid = fake.user_says(chat, "/exit", "en")
+    fake.wait_bot_messages(chat, after=exit_mid)  # the neutral line...
+    fake.wait(lambda: not fake.visible(chat), 30, "the chat to be empty")  # ...deleted in turn
+    deleting = {c.via for c in fake.calls_to("deleteMessages") if c.params["chat_id"] == chat}
+    assert len(deleting) == 1  # the bridge that got the exit...
+    deleted = {
+        i for c in fake.calls_to("deleteMessages") if c.params["chat_id"] == chat for i in c.params["message_ids"]
+    }
+    other = {m.message_id for m in fake.bot_messages(chat) if m.via not in deleting and m.message_id in on_screen}
+    assert other, "the other bridge sent some of these messages"
+    assert on_screen | {exit_mid} <= deleted  # ...deleted everything, the other bridge's messages too
+    fake.wait(
+        lambda: not user_texts(tracker(stack, sender_id(SENDER_SECRET, chat))),
+        30,
+        "the assistant's conversation to be deleted",
+    )
+    log = running.log
+    assert BOT_TOKEN not in log and SENDER_SECRET not in log and str(chat) not in log
+    assert not any(text in log for text in said)
+
+
+def test_a_bridge_stopped_mid_run_loses_no_update(stack, bridges):
+    """A rolling restart: bridge B is stopped (SIGTERM) while chats are sending. The updates B had
+    taken are handled before it exits, the next ones go to A (nginx), every update is answered once,
+    in order: one that reached both bridges (sent again after a broken connection) is handled once.
+    (Last of the bridge tests: B stays down.)"""
+    fake, running = bridges
+    chats = {next(chat_ids): script(4) for _ in range(4)}
+    delivered = threading.Semaphore(0)
+
+    def burst(item):
+        chat, said = item
+        for text in said:
+            fake.user_says(chat, text, "en")
+            delivered.release()
+            time.sleep(0.1)
+
+    stopping = running.bridges[1]
+    with ThreadPoolExecutor(len(chats)) as pool:
+        futures = [pool.submit(burst, item) for item in chats.items()]
+        for _ in range(5):
+            delivered.acquire()
+        stopping.proc.terminate()
+        [f.result() for f in futures]
+    assert stopping.proc.wait(timeout=30) == 0, "the bridge should stop cleanly"
+    assert not fake.webhook_undelivered
+    for chat, said in chats.items():
+        answered(stack, fake, chat, said)
+    assert any(m.via == "B" for chat in chats for m in fake.bot_messages(chat))
 
 
 def test_killing_a_node_mid_run_loses_no_conversation(stack):

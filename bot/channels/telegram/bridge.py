@@ -50,7 +50,8 @@ from bot import startup
 from bot.channels.telegram import logs
 from bot.channels.telegram.assistant import SAFETY_EXIT, Assistant, AssistantUnavailable, reply_erased, reply_language
 from bot.channels.telegram.config import Config, ConfigError, sender_id
-from bot.channels.telegram.memory import ChatMemory, TipMemory, open_store
+from bot.channels.telegram.memory import ChatMemory, RedisStore, TipMemory, open_store
+from bot.channels.telegram.order import ChatOrder
 from bot.channels.telegram.render import (
     Payloads,
     exit_keyboard,
@@ -87,6 +88,27 @@ def _seconds(retry_after) -> float:
     return retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else float(retry_after)
 
 
+class ArrivalQueue(asyncio.Queue):
+    """PTB's update queue. With several bridge processes (a Redis store), each update of a private chat
+    is registered in its chat's order (order.py) as it is queued, i.e. before the webhook answers 200:
+    a later update of the chat, even in another process, then waits for this one."""
+
+    def __init__(self, bridge: "Bridge") -> None:
+        super().__init__()
+        self.bridge = bridge
+
+    async def put(self, item) -> None:
+        if isinstance(item, Update):
+            try:
+                await self.bridge.arrived(item)
+            except Exception as exc:
+                log.error("Could not register an update in its chat's order (%s)", type(exc).__name__)
+                if self.bridge.config.mode == "webhook":
+                    raise  # the webhook answers 500: Telegram sends the update again later
+                # polling: the handler registers it when it takes the chat's turn
+        await super().put(item)
+
+
 class Bridge:
     def __init__(self, config: Config):
         self.config = config
@@ -109,6 +131,7 @@ class Bridge:
         app = (
             builder.rate_limiter(AIORateLimiter(max_retries=3))
             .concurrent_updates(64)  # chats in parallel; one chat in order (ChatMemory.lock)
+            .update_queue(ArrivalQueue(self))  # with Redis: a chat's order across processes (order.py)
             .job_queue(JobQueue())  # the bridge's timers: the sweep, and deleting the neutral line
             .post_init(self._post_init)
             .post_stop(self._post_stop)
@@ -129,6 +152,8 @@ class Bridge:
     async def _post_init(self, app: Application) -> None:
         # The chats' message ids and language, kept across restarts (SQLite by default, Redis when scaled).
         self.memory.store = open_store(self.config.state_url or None)
+        if isinstance(self.memory.store, RedisStore):  # shared by several processes: the order is in Redis too
+            self.memory.order = ChatOrder(self.config.state_url)
         await self.register_commands()
         app.job_queue.run_repeating(self._sweep, interval=SWEEP_SECONDS, first=SWEEP_SECONDS, name="sweep")
         log.info("Telegram bridge ready (mode=%s)", self.config.mode)
@@ -141,6 +166,8 @@ class Bridge:
 
     async def _post_shutdown(self, app: Application) -> None:
         await self.assistant.close()
+        if self.memory.order is not None:
+            await self.memory.order.close()
         self.memory.close()
 
     async def register_commands(self) -> None:
@@ -171,6 +198,31 @@ class Bridge:
     def sender(self, chat_id: int) -> str:
         return sender_id(self.config.sender_secret, chat_id)
 
+    def _private_sender(self, update: Update) -> Optional[str]:
+        """The sender of a message or button press in a private chat (the updates that take a turn)."""
+        chat = update.effective_chat
+        if chat is None or chat.type != ChatType.PRIVATE or not (update.message or update.callback_query):
+            return None
+        return self.sender(chat.id)
+
+    async def arrived(self, update: Update) -> None:
+        """An update was received: with several processes, it takes its place in its chat's order."""
+        sender = self._private_sender(update) if self.memory.order is not None else None
+        if sender is not None:
+            await self.memory.order.arrived(sender, update.update_id)
+
+    async def finished(self, update: Update) -> None:
+        """The update is handled (or failed): its place in the chat's order is freed (if not already)."""
+        sender = self._private_sender(update) if self.memory.order is not None else None
+        if sender is not None:
+            await self.memory.order.done(sender, update.update_id)
+
+    async def leaving(self, sender: str) -> bool:
+        """An exit of this chat is under way (in this process, or, with Redis, in any)."""
+        if sender in self._exiting:
+            return True
+        return self.memory.order is not None and await self.memory.order.exiting(sender)
+
     def language(self, sender: str, hint: Optional[str]) -> str:
         return self.memory.language(sender) or normalise_hint(hint) or "en"
 
@@ -182,7 +234,7 @@ class Bridge:
 
         Nothing is sent for a sender whose exit is under way (an answer that was still on its way)."""
         for attempt in range(SEND_ATTEMPTS):
-            if sender is not None and sender in self._exiting:
+            if sender is not None and await self.leaving(sender):
                 return None
             try:
                 message = await self.bot.send_message(
@@ -278,7 +330,7 @@ class Bridge:
             log.error("Assistant unavailable (%s): fallback text sent (conv=%s)", exc, short(sender))
             await self.send(chat_id, sender, text("assistant_unreachable", lang), self.exit_keyboard(lang))
             return lang
-        if sender in self._exiting:  # the user left while the assistant was answering: show nothing
+        if await self.leaving(sender):  # the user left while the assistant was answering: show nothing
             return None
         told = reply_language(reply)  # the conversation's language, as the assistant says it
         if told:
@@ -318,38 +370,45 @@ class Bridge:
         self.pending_erase.discard(sender)
         return True
 
-    async def quick_exit(self, chat_id: int, sender: str, lang: str, message_id: Optional[int] = None) -> None:
+    async def quick_exit(
+        self, chat_id: int, sender: str, lang: str, message_id: Optional[int] = None, update_id: Optional[int] = None
+    ) -> None:
         """The exit the user asked for. Runs OUTSIDE the chat's lock: the screen is cleared at once,
         while the rest (late messages, the assistant's erase) takes its turn behind the chat's
-        earlier messages, whose answers are no longer shown."""
+        earlier messages, whose answers are no longer shown (by any bridge process)."""
         self._exiting[sender] = self._exiting.get(sender, 0) + 1
+        if self.memory.order is not None and update_id is not None:
+            await self.memory.order.exit_started(sender, update_id)
         self.memory.remember(sender, message_id)
-        in_turn = asyncio.ensure_future(self._exit_in_turn(chat_id, sender))  # queues for the lock now
+        in_turn = asyncio.ensure_future(self._exit_in_turn(chat_id, sender, update_id))  # queues for the lock now
         try:
             await self.erase(chat_id, sender, lang, assistant_done=True)
         finally:
             await in_turn
 
-    async def _exit_in_turn(self, chat_id: int, sender: str) -> None:
+    async def _exit_in_turn(self, chat_id: int, sender: str, update_id: Optional[int] = None) -> None:
         done = False
         try:
-            async with self.memory.lock(sender):
+            async with self.memory.lock(sender, update_id) as first_time:
                 try:
-                    late = self.memory.forget(sender)  # shown while the screen was being cleared
+                    late = self.memory.forget(sender) if first_time else []  # shown while the screen was being cleared
                     if late:
                         await self._delete(chat_id, late)
-                    await self.erase_in_assistant(sender)
+                    if first_time:
+                        await self.erase_in_assistant(sender)
                 finally:
                     done = True
-                    self._exit_done(sender)  # still in the lock: the chat's next message is answered
+                    await self._exit_done(sender, update_id)  # still in the lock: the next message is answered
         finally:
             if not done:
-                self._exit_done(sender)
+                await self._exit_done(sender, update_id)
 
-    def _exit_done(self, sender: str) -> None:
+    async def _exit_done(self, sender: str, update_id: Optional[int]) -> None:
         self._exiting[sender] -= 1
         if not self._exiting[sender]:
             del self._exiting[sender]
+        if self.memory.order is not None and update_id is not None:
+            await self.memory.order.exit_done(sender, update_id)
 
     async def erase(self, chat_id: int, sender: str, lang: str, assistant_done: bool = False) -> None:
         ids = self.memory.forget(sender)
@@ -376,6 +435,12 @@ class Bridge:
 
     # ---------------------------------------------------------------- handlers
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await self._on_message(update)
+        finally:
+            await self.finished(update)
+
+    async def _on_message(self, update: Update) -> None:
         message, chat, user = update.message, update.effective_chat, update.effective_user
         if message is None or chat is None:
             return
@@ -386,9 +451,11 @@ class Bridge:
         sender = self.sender(chat.id)
         body = (message.text or "").strip()
         if body and self.is_exit(body):  # before the lock: never wait behind a slow assistant
-            await self.quick_exit(chat.id, sender, self.language(sender, hint), message.message_id)
+            await self.quick_exit(chat.id, sender, self.language(sender, hint), message.message_id, update.update_id)
             return
-        async with self.memory.lock(sender):
+        async with self.memory.lock(sender, update.update_id) as first_time:
+            if not first_time:  # delivered twice, handled once already
+                return
             self.memory.remember(sender, message.message_id)
             lang = self.language(sender, hint)
             if not body:
@@ -411,6 +478,12 @@ class Bridge:
             await self.converse(chat_id, sender, HELP, hint)
 
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await self._on_callback(update)
+        finally:
+            await self.finished(update)
+
+    async def _on_callback(self, update: Update) -> None:
         query = update.callback_query
         if query is None:
             return
@@ -425,9 +498,11 @@ class Bridge:
         sender = self.sender(chat.id)
         payload = self.payloads.decode(query.data)
         if payload == SAFETY_EXIT:  # before the lock, like a typed exit
-            await self.quick_exit(chat.id, sender, self.language(sender, hint))
+            await self.quick_exit(chat.id, sender, self.language(sender, hint), update_id=update.update_id)
             return
-        async with self.memory.lock(sender):
+        async with self.memory.lock(sender, update.update_id) as first_time:
+            if not first_time:  # delivered twice, handled once already
+                return
             lang = self.language(sender, hint)
             if payload is None:
                 await self.send(chat.id, sender, text("telegram_button_expired", lang), self.exit_keyboard(lang))

@@ -5,7 +5,7 @@
   useless and are dropped. No text is ever kept, only integers and the time they were seen;
 - the language the conversation is in ("en"/"fr"), for the bridge's own texts;
 - a lock per chat, so that one chat's messages are handled in order while chats run in parallel
-  (in this process's memory).
+  (in this process's memory; with a Redis store, in Redis, across every bridge process: order.py).
 
 The ids and the language live in a store that survives a restart of the bridge, so an erase after
 a restart still deletes the messages seen before it (TELEGRAM_STATE_URL):
@@ -252,6 +252,7 @@ class ChatMemory:
 
     def __init__(self, store=None, clock: Callable[[], float] = time.time, max_age: float = DELETABLE_SECONDS):
         self.store = store if store is not None else MemoryStore()
+        self.order = None  # a ChatOrder (order.py) when several processes share the store (Redis)
         self._locks: Dict[str, asyncio.Lock] = {}
         self._waiting: Dict[str, int] = {}
         self.clock, self.max_age = clock, max_age
@@ -289,13 +290,19 @@ class ChatMemory:
         self.store.close()
 
     @asynccontextmanager
-    async def lock(self, sender: str) -> AsyncIterator[None]:
-        """One chat's updates are handled one at a time, in order."""
+    async def lock(self, sender: str, update_id: Optional[int] = None) -> AsyncIterator[bool]:
+        """One chat's updates are handled one at a time, in order: in this process (an asyncio lock),
+        or, with `order`, across processes in update id order. Yields False for an update that was
+        handled already (delivered twice, `order` only): the caller then does nothing."""
+        if self.order is not None and update_id is not None:
+            async with self.order.turn(sender, update_id) as first_time:
+                yield first_time
+            return
         lock = self._locks.setdefault(sender, asyncio.Lock())
         self._waiting[sender] = self._waiting.get(sender, 0) + 1
         try:
             async with lock:
-                yield
+                yield True
         finally:
             self._waiting[sender] -= 1
             if not self._waiting[sender]:
