@@ -399,6 +399,31 @@ def test_an_erase_through_one_bridge_deletes_what_the_other_sent(stack, bridges)
     assert not any(text in log for text in said)
 
 
+def test_an_erase_after_both_bridges_restarted_deletes_the_earlier_messages(stack, bridges):
+    """Every bridge process restarts between the messages and the exit: what they sent is known from
+    Redis, not from their memory, so the erase still deletes it all."""
+    fake, running = bridges
+    chat = next(chat_ids)
+    said = ["hello", "my boss keeps my passport"]
+    for text in said:
+        mid = fake.user_says(chat, text, "en")
+        fake.wait_bot_messages(chat, after=mid)
+    answered(stack, fake, chat, said)
+    on_screen = {m.message_id for m in fake.visible(chat)}
+    for bridge in running.bridges:
+        bridge.__exit__()
+    for bridge in running.bridges:
+        bridge.start()
+    for bridge in running.bridges:
+        bridge.wait_ready()
+    exit_mid = fake.user_says(chat, "/exit", "en")
+    fake.wait(lambda: not fake.visible(chat), 30, "the chat to be empty")
+    deleted = {
+        i for c in fake.calls_to("deleteMessages") if c.params["chat_id"] == chat for i in c.params["message_ids"]
+    }
+    assert on_screen | {exit_mid} <= deleted
+
+
 def test_a_bridge_stopped_mid_run_loses_no_update(stack, bridges):
     """A rolling restart: bridge B is stopped (SIGTERM) while chats are sending. The updates B had
     taken are handled before it exits, the next ones go to A (nginx), every update is answered once,
