@@ -244,7 +244,7 @@ def test_old_check_date_is_a_warning_naming_the_entry(project):
 
 
 def test_typed_phone_number_in_a_channel_text(project):
-    edit(project.channel_texts, "appelle le {emergency[phone]}", "appelle le 911")
+    edit(project.channel_texts, "appeler le {emergency[phone]}", "appeler le 911")
     found = [f for f in run_checks(project, ["channel_texts"]) if f.level == ERROR]
     assert any("a phone number is typed in" in f.en for f in found)
 
