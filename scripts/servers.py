@@ -1,4 +1,6 @@
-"""Start the real Rasa server and action server on free ports (for tests and the benchmark)."""
+"""The one launcher: the real Rasa server and action server, for `make run` (`python -m scripts.servers run`,
+through scripts/run.sh), the tests and the benches. Tests and benches use free ports and a throwaway
+conversation store; `make run` uses the ports, interface, CORS origins and store of its settings."""
 
 from __future__ import annotations
 
@@ -65,17 +67,25 @@ class Assistant:
         with_actions: bool = True,
         env: Optional[Dict[str, str]] = None,
         actions_url: Optional[str] = None,
+        rasa_port: Optional[int] = None,
+        actions_port: Optional[int] = None,
+        interface: Optional[str] = None,
+        cors: Optional[List[str]] = None,
+        user_run: bool = False,
     ):
         self.model, self.api_token, self.project, self.with_actions = model, api_token, project, with_actions
         self.actions_url = actions_url
         self.extra_env = dict(env or {})
         self.procs: List[subprocess.Popen] = []
-        self.rasa_port, self.actions_port = free_port(), free_port()
+        self.rasa_port, self.actions_port = rasa_port or free_port(), actions_port or free_port()
+        # make run: the user's conversation store and terminal, quiet servers
+        self.interface, self.user_run = interface, user_run
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         self.webhook = f"{self.url}/webhooks/rest/webhook"
         # A page served from this origin (e.g. the web widget in browser tests) may call the server.
         self.web_port = free_port()
         self.web_origin = f"http://127.0.0.1:{self.web_port}"
+        self.cors = cors or [self.web_origin]
         # Rasa authenticates to the action server with this shared secret (endpoints.yml).
         self.action_token = self.extra_env.get("ACTION_SERVER_TOKEN") or secrets.token_hex(24)
         self._tmp = tempfile.TemporaryDirectory()
@@ -93,12 +103,13 @@ class Assistant:
             "TF_CPP_MIN_LOG_LEVEL": "3",
             "RASA_TELEMETRY_ENABLED": "false",
             "ACTION_SERVER_TOKEN": self.action_token,
-            "TRACKER_STORE_URL": f"sqlite:///{self.tracker_db}",
+            **({} if self.user_run else {"TRACKER_STORE_URL": f"sqlite:///{self.tracker_db}"}),
             **self.extra_env,
         }
         if self.api_token:
             env["RASA_API_TOKEN"] = self.api_token
-        log = self._log_file = open(Path(self._tmp.name) / "servers.log", "w")
+        log = self._log_file = None if self.user_run else open(Path(self._tmp.name) / "servers.log", "w")
+        quiet = ["--quiet"] if self.user_run else []
         endpoints = Path(self._tmp.name) / "endpoints.yml"
         own_actions = self.with_actions and not self.actions_url
         if self.with_actions:
@@ -118,6 +129,7 @@ class Assistant:
                         "actions",
                         "--port",
                         str(self.actions_port),
+                        *quiet,
                     ],
                     cwd=self.project,
                     env=env,
@@ -137,8 +149,11 @@ class Assistant:
             "--credentials",
             str(self.project / "credentials.yml"),
             "--cors",
-            self.web_origin,
+            *self.cors,
         ]
+        if self.interface:
+            cmd += ["--interface", self.interface]
+        cmd += quiet
         if self.api_token:
             cmd += ["--enable-api", "--auth-token", self.api_token]
         self.procs.append(subprocess.Popen(cmd, cwd=self.project, env=env, stdout=log, stderr=subprocess.STDOUT))
@@ -188,7 +203,7 @@ class Assistant:
         return dict(zip(names, [p.pid for p in self.procs]))
 
     def __exit__(self, *exc) -> None:
-        for p in self.procs:
+        for p in reversed(self.procs):
             p.terminate()
         for p in self.procs:
             try:
@@ -538,3 +553,79 @@ class ScaledStack:
             self.redis.__exit__()
         self.postgres.__exit__()
         self._tmp.cleanup()
+
+
+# --------------------------------------------------------------------------------------------------
+# `make run` (scripts/run.sh has read .env into the environment first: scripts/load-env.sh)
+
+
+def run() -> int:
+    """Start the action server, the Rasa server and the demo page with the user's settings; stop all
+    three when one stops, or on Ctrl-C."""
+    import signal
+
+    env = os.environ
+    rasa_port, actions_port = int(env.get("RASA_PORT", "5005")), int(env.get("ACTIONS_PORT", "5055"))
+    web_port, host = int(env.get("WEB_PORT", "8080")), env.get("RASA_HOST", "127.0.0.1")
+    cors = env.get("CORS_ORIGINS") or f"http://localhost:{web_port}"
+    if cors.strip() == "*":
+        print(
+            "CORS_ORIGINS='*' would let any web site call the assistant; list the page origins instead.",
+            file=sys.stderr,
+        )
+        return 1
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")  # no usage data sent to Rasa
+    os.environ.setdefault("ACTION_SERVER_HOST", "127.0.0.1")
+    # The HTTP API exposes conversations and model loading: off unless RASA_API_TOKEN is set, and then
+    # guarded (bot/channels/api_guard.py: token required; /model only from this machine, local files only).
+    assistant = Assistant(
+        api_token=env.get("RASA_API_TOKEN") or None,
+        rasa_port=rasa_port,
+        actions_port=actions_port,
+        interface=host,
+        cors=cors.replace(",", " ").split(),
+        user_run=True,
+        env={"ACTION_SERVER_TOKEN": env.get("ACTION_SERVER_TOKEN") or secrets.token_hex(32)},
+    )
+    subprocess.run([str(BIN / "python"), "scripts/widget_texts.py"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    stop = []
+    for sig in (signal.SIGTERM, signal.SIGINT):  # Ctrl-C, or a service manager stopping it
+        signal.signal(sig, lambda *_: stop.append(True))
+    try:
+        assistant.start()
+        web = subprocess.Popen(
+            [
+                str(BIN / "python"),
+                "scripts/serve_web.py",
+                "--port",
+                str(web_port),
+                "--assistant",
+                f"http://localhost:{rasa_port}",
+            ],
+            cwd=ROOT,
+        )
+        assistant.procs.append(web)
+        print("Waiting for the assistant to start...", flush=True)
+        wait_for(f"http://127.0.0.1:{rasa_port}/", procs=assistant.procs)
+        print(
+            f"""
+  The assistant is running.
+    Web page (EN/FR):  http://localhost:{web_port}/   (en français : http://localhost:{web_port}/index.fr.html)
+    REST channel:      POST http://localhost:{rasa_port}/webhooks/rest/webhook
+  Press Ctrl-C to stop.
+""",
+            flush=True,
+        )
+        while not stop and all(p.poll() is None for p in assistant.procs):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        assistant.__exit__()
+    return 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["run"]:
+        sys.exit("usage: python -m scripts.servers run")
+    sys.exit(run())
