@@ -4,7 +4,7 @@ It never predicts an action. After each user message it applies `bot.shared.audi
 rule the actions also use for the audience): a teen is "tu", a parent "vous", anyone else keeps
 the conversation's address, "vous" until something says otherwise.
 
-Why a policy, like bot/plugins/policies/language_policy.py: the Rasa server renders an action's responses
+Why a policy (bot/plugins/policies/slot_keeper.py, shared with the language policy): the Rasa server renders an action's responses
 against the tracker BEFORE that action's own slot events are applied, so a slot set by
 action_respond would choose the French variation one turn too late. A policy's events are applied
 in the server before the next action runs.
@@ -12,25 +12,20 @@ in the server before the next action runs.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Optional
 
-from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.plugins.policies.slot_keeper import SlotKeepingPolicy, just_heard_user
 from bot.shared.audience import address_after
-from bot.plugins.policies.language_policy import _just_heard_user
 
 ADDRESS_SLOT = "address"
 
 
 def address_for(tracker: DialogueStateTracker) -> Optional[str]:
     """The address the conversation should have after its latest user message, or None."""
-    message = _just_heard_user(tracker)
+    message = just_heard_user(tracker)
     if message is None:
         return None
     parse = message.parse_data or {}
@@ -43,27 +38,6 @@ def address_for(tracker: DialogueStateTracker) -> Optional[str]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
-class AddressPolicy(Policy):
-    @staticmethod
-    def supported_data() -> SupportedData:
-        return SupportedData.ML_AND_RULE_DATA
-
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {"priority": 0}
-
-    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
-        return self._resource  # nothing to learn
-
-    def predict_action_probabilities(
-        self,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        rule_only_data: Optional[Dict[Text, Any]] = None,
-        **kwargs: Any,
-    ) -> PolicyPrediction:
-        events = []
-        address = address_for(tracker)
-        if address and address != tracker.get_slot(ADDRESS_SLOT):
-            events.append(SlotSet(ADDRESS_SLOT, address))
-        return self._prediction(self._default_predictions(domain), events=events)
+class AddressPolicy(SlotKeepingPolicy):
+    slot = ADDRESS_SLOT
+    value_after = staticmethod(address_for)
