@@ -16,6 +16,7 @@ This is the one implementation of these rules: `bot check`, `bot resources impor
 from __future__ import annotations
 
 import datetime
+import functools
 import importlib.util
 import json
 import re
@@ -436,15 +437,19 @@ class _Keep(dict):
         return "{" + key + "}"
 
 
-def entry_schema_errors(entry: Dict[str, Any], schema_path: Path) -> List[Tuple[str, str]]:
-    """(field, message) for what data/resources.schema.json finds wrong in one entry's structure."""
-    import json
-
+@functools.lru_cache(maxsize=4)
+def _schema_validator(schema_path: Path, mtime: float):
+    """data/resources.schema.json, read once per version of the file (not once per entry)."""
     from jsonschema import Draft202012Validator
 
-    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    return Draft202012Validator(json.loads(schema_path.read_text(encoding="utf-8")))
+
+
+def entry_schema_errors(entry: Dict[str, Any], schema_path: Path) -> List[Tuple[str, str]]:
+    """(field, message) for what data/resources.schema.json finds wrong in one entry's structure."""
+    validator = _schema_validator(schema_path, schema_path.stat().st_mtime)
     found = []
-    for e in sorted(Draft202012Validator(schema).iter_errors(entry), key=lambda e: list(e.path)):
+    for e in sorted(validator.iter_errors(entry), key=lambda e: list(e.path)):
         field = str(e.path[0]) if e.path else ""
         if e.validator == "required" and not e.path:
             missing = [k for k in e.validator_value if k not in e.instance]
