@@ -44,10 +44,13 @@ EXIT_WORDS = {
 }
 
 
+def _plain(text: str, keep: str) -> str:
+    """Lower case, no accents, every character but `keep` (a regex class body) a space, spaces single."""
+    return re.sub(r"\s+", " ", re.sub(rf"[^{keep} ]+", " ", strip_accents((text or "").lower()))).strip()
+
+
 def is_exit_request(text: str) -> bool:
-    norm = re.sub(r"[^a-z ]+", " ", strip_accents((text or "").lower())).strip()
-    norm = re.sub(r"\s+", " ", norm)
-    return norm in EXIT_WORDS
+    return _plain(text, "a-z") in EXIT_WORDS
 
 
 # "gtg someone just walked in", "je dois partir vite": a short message that says the person has to
@@ -66,6 +69,5 @@ LEAVING_NOW_MAX_WORDS = 10
 
 def leaving_now(text: str) -> bool:
     """A short message saying the person must leave or close the chat now ("gtg someone just walked in")."""
-    norm = re.sub(r"[^a-z0-9 ]+", " ", strip_accents((text or "").lower()))
-    norm = re.sub(r"\s+", " ", norm).strip()
+    norm = _plain(text, "a-z0-9")  # digits kept: "g2g"
     return len(norm.split()) <= LEAVING_NOW_MAX_WORDS and bool(_LEAVING_NOW.search(norm))
