@@ -812,3 +812,156 @@ def test_safe_said_with_where_i_am(text, safe):
     from bot.shared.safety.danger import says_safe
 
     assert says_safe(text) is safe
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ngl im fine now, he's locked up, but i lost the card for victim services. who do i call",
+        "My sister went missing years ago and was found, police dealt with it back then. I just need someone to talk to.",
+        "le gars est en prison maintenant, je voudrais de l'aide pour les frais de thérapie",
+    ],
+)
+def test_the_abuser_in_jail_or_a_person_found_long_ago_is_not_danger_now(text):
+    assert assess(text) is None
+
+
+def test_someone_in_jail_does_not_hide_danger_told_in_the_same_message():
+    assert assess("he's in jail but his friend is outside my door right now").category == "intruder"
+    assert assess("he locked me in the room").category == "confined"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i still get nightmares about what happened when i was 16, im 31 now",
+        "quand j'avais 14 ans un gars m'a exploitée, j'ai 30 ans maintenant",
+        "back in 2019 my ex sold me online",
+    ],
+)
+def test_an_age_or_a_year_told_as_the_past_is_the_past(text):
+    from bot.shared.safety.danger import long_ago
+
+    assert long_ago(text)
+
+
+def test_i_just_need_is_not_just_now():
+    from bot.shared.safety.danger import long_ago
+
+    assert long_ago("it happened years ago. I just need someone to talk to")
+    assert not long_ago("it started years ago and he just left with my daughter")
+
+
+@pytest.mark.parametrize(
+    "text,ranking,expected",
+    [
+        # insomnia after a crime is not a bed for tonight
+        (
+            "i got robbed and beaten up a few weeks ago, im ok now but i cant sleep. where can i get support",
+            [("shelter", 0.6), ("victim_services", 0.2)],
+            "victim_services",
+        ),
+        ("je fais des cauchemars depuis l'agression, j'ai besoin d'aide", [("shelter", 0.5)], "victim_services"),
+        ("i cant sleep at my place anymore, i need somewhere else to stay", [("shelter", 0.7)], "shelter"),
+        ("I can't sleep and I have nowhere to go", [("shelter", 0.7)], "shelter"),
+        # the report is made: what comes next
+        (
+            "he threatened me last month and the police took a report. im ok now, is there help for that?",
+            [("report_crime", 0.8), ("shelter", 0.1)],
+            "victim_services",
+        ),
+        ("j'ai déjà porté plainte, c'est quoi la suite pour moi?", [("report_crime", 0.7)], "victim_services"),
+        # ... unless they want to report again or elsewhere
+        (
+            "i already reported him but nothing happened, where else can i report?",
+            [("report_crime", 0.8)],
+            "report_crime",
+        ),
+        ("i want to report a guy who sells girls", [("report_crime", 0.9)], "report_crime"),
+    ],
+)
+def test_words_that_rule_out_a_need(text, ranking, expected):
+    m = _ranked(text, *ranking)
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == expected
+
+
+@pytest.mark.parametrize(
+    "text,ranking,expected",
+    [
+        (
+            "c'est-tu de la traite ça? y'a encore mes papiers",
+            [("nlu_fallback", 0.45), ("online_exploitation", 0.4)],
+            "trafficking",
+        ),
+        ("is this trafficking? he keeps all the money", [("parent_worry", 0.5)], "trafficking"),
+        ("he keeps my passport, is this trafficking?", [("labour_exploitation", 0.7)], "labour_exploitation"),
+        (
+            "est-ce qu'il existe une ordonnance spéciale pour la traite en ontario?",
+            [("nlu_fallback", 0.45), ("legal_help", 0.3)],
+            "legal_help",
+        ),
+        ("j'ai peur de témoigner mais je veux une ordonnance du tribunal", [("victim_services", 0.6)], "legal_help"),
+        (
+            "Mon fils de 12 ans jouait à un jeu en ligne et un adulte lui a demandé de se filmer tout nu",
+            [("out_of_scope", 0.5)],
+            "online_exploitation",
+        ),
+        (
+            "j'ai 13 ans pis j'ai peur que mes parents ou la protection de l'enfance soient avertis",
+            [("parent_worry", 0.6)],
+            "confidentiality",
+        ),
+        ("my cousin can't keep me after tonight. where can i find a bed?", [("nlu_fallback", 0.45)], "shelter"),
+        (
+            "la police a arrêté le gars l'an passé, j'aimerais avoir un suivi psychologique",
+            [("online_exploitation", 0.5)],
+            "victim_services",
+        ),
+        # a teen's counsellor is Kids Help Phone, an Indigenous person's is Indigenous-led
+        ("can i talk to like a counsellor? im 13", [("youth_support", 0.8)], "youth_support"),
+        ("looking for Indigenous counselling, I'm Haudenosaunee", [("indigenous_support", 0.8)], "indigenous_support"),
+    ],
+)
+def test_plainly_named_needs(text, ranking, expected):
+    m = _ranked(text, *ranking)
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == expected
+
+
+@pytest.mark.parametrize(
+    "text,ranking",
+    [
+        (
+            "jai 16 ans, l'an passé un gars me vendait. là chu en famille d'accueil pis chu safe mais j'ai besoin de jaser à quelqu'un",
+            [("parent_worry", 0.6)],
+        ),
+        (
+            "allo jai 14 ans est-ce quil y a quelquun a qui je peux parler en francais? c pas urgent",
+            [("victim_services", 0.5)],
+        ),
+    ],
+)
+def test_a_teen_who_wants_to_talk_is_not_a_parent_nor_an_adult_victim(text, ranking):
+    m = _ranked(text, *ranking)
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == "youth_support"
+
+
+def test_the_past_and_a_need_first_keep_a_weak_danger_guess_from_putting_911_first():
+    past = _ranked(
+        "ma soeur était dans une affaire d'escorte forcée l'an dernier, c'est fini, mais elle va pas bien. comment l'aider?",
+        ("victim_services", 0.5),
+        ("emergency", 0.3),
+    )
+    now = _ranked("elle va pas bien, elle est avec lui", ("victim_services", 0.5), ("emergency", 0.3))
+    SafetyNet().process([past, now])
+    assert past.get("intent")["name"] == "victim_services"
+    assert now.get("intent")["name"] == "emergency"
+
+
+@pytest.mark.parametrize("text", ["how do i leave this page fast", "comment quitter cette page vite"])
+def test_asking_to_leave_the_page_fast_is_the_quick_exit(text):
+    m = _ranked(text, ("nlu_fallback", 0.45))
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == "safety_exit"

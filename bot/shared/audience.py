@@ -21,7 +21,7 @@ _AUDIENCE_CUES = [
     (
         "parent",
         re.compile(
-            r"\b(my|our) \d{1,2} ?(yo|y/o|year old|years old|yr old)\b|\b(ma|mon|notre) (fille|fils|gars|garcon|garçon|enfant|ado|petite?) de \d{1,2} ans\b|\b(my|our) (daughter|son|kid|kids|child|children|teen|teenager|stepdaughter|stepson|niece|nephew|granddaughter|grandson)\b|\b(ma|notre) (fille|belle-fille|nièce|niece|petite-fille)\b|\b(mon|notre) (fils|enfant|ado|adolescent|neveu|petit-fils)\b|\bmes enfants\b|\bfamille d'?accueil\b|\bnotre (jeune|ado)\b|\bfoster (parent|family|mom|dad|mother|father)\b|\bour (foster )?(kid|teen|youth)\b|\bi'?m a (parent|mom|dad|mother|father)\b|\bje suis (la |le |une |un )?(m[èe]re|maman|p[èe]re|papa|parent)\b",
+            r"\b(my|our) \d{1,2} ?(yo|y/o|year old|years old|yr old)\b|\b(ma|mon|notre) (fille|fils|gars|garcon|garçon|enfant|ado|petite?) de \d{1,2} ans\b|\b(my|our) (daughter|son|kid|kids|child|children|teen|teenager|stepdaughter|stepson|niece|nephew|granddaughter|grandson)\b|\b(ma|notre) (fille|belle-fille|nièce|niece|petite-fille)\b|\b(mon|notre) (fils|enfant|ado|adolescent|neveu|petit-fils)\b|\bmes enfants\b|\b(sommes|suis|est|on est) (une )?famille d'?accueil\b|\bnotre (jeune|ado)\b|\bfoster (parent|family|mom|dad|mother|father)\b|\bour (foster )?(kid|teen|youth)\b|\bi'?m a (parent|mom|dad|mother|father)\b|\bje suis (la |le |une |un )?(m[èe]re|maman|p[èe]re|papa|parent)\b",
             re.I,
         ),
     ),

@@ -32,6 +32,7 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.shared.audience import audience_from_text
 from bot.shared.language import strip_accents
 from bot.shared.safety.danger import assess, long_ago, says_safe
 from bot.shared.safety.quick_exit import is_exit_request, leaving_now
@@ -67,7 +68,7 @@ NEED_HINTS = [
     (
         "shelter",
         re.compile(
-            r"\b(?:shelter|place to (?:stay|sleep)|where (?:can|do) i (?:sleep|stay)|(?:nowhere|no place) to (?:go|stay|sleep)|"
+            r"\b(?:shelter|place to (?:stay|sleep)|(?:find|need|get) (?:me )?a bed|where (?:can|do) i (?:sleep|stay)|(?:nowhere|no place) to (?:go|stay|sleep)|"
             r"where to (?:sleep|stay|go tonight)|can(?:no|')?t stay (?:here|there)|"
             r"refuge|hebergement|dormir|nulle part ou aller|pas de place pour (?:ce soir|dormir|rester))\b"
         ),
@@ -90,15 +91,24 @@ PLAIN_NEEDS = [
     (
         "legal_help",
         re.compile(
-            r"\b(?:restraining order|protection order|peace bond|ordonnance (?:interdictive|de protection|de non communication|d interdiction))\b"
+            r"\b(?:restraining order|protection order|no contact order|peace bond|ordonnance (?:interdictive|de protection|de non communication|d interdiction|du tribunal|de la cour|judiciaire|speciale|restrictive))\b"
+            r"|\bcourt order (?:to keep|against|so (?:he|she|they))\b|\bordonnance (?:\w+ ){0,3}(?:pour|contre) (?:la traite|le trafiquant|mon|lui|l exploiteur|mon ex)\b"
             r"|\b(?:veux|voudrais|besoin d|avoir|obtenir|demander) (?:une )?ordonnance\b"
         ),
     ),
     (
         "shelter",
         re.compile(
-            r"\b(?:(?:nowhere|no place|no where) to (?:go|stay|sleep) tonight|where (?:can|do) i (?:sleep|stay) tonight|"
+            r"\b(?:(?:nowhere|no place|no where) to (?:go|stay|sleep) tonight|where (?:can|do) i (?:sleep|stay) tonight|(?:find|need|get) (?:me )?a bed|"
+            r"(?:trouver|besoin d|avoir) un lit|"
             r"(?:nulle part|pas de place|pas d autre place) (?:ou )?(?:aller|dormir|rester)(?: \w+){0,3} (?:ce soir|a soir|demain))\b"
+        ),
+    ),
+    # "c'est-tu de la traite ça?": the trafficking answer
+    (
+        "trafficking",
+        re.compile(
+            r"\b(?:is (?:this|it|that|what happened) (?:\w+ )?(?:human )?trafficking|c est(?: tu| ti)? (?:ca )?de la traite|est ce (?:que c est )?de la traite)\b"
         ),
     ),
     # a child asked for pictures online: Cybertip, whatever else the message says
@@ -106,7 +116,7 @@ PLAIN_NEEDS = [
         "online_exploitation",
         re.compile(
             r"^(?=.*\b(?:game|jeu|snap|snapchat|instagram|insta|discord|roblox|fortnite|minecraft|tiktok|chat|en ligne|online)\b).*"
-            r"\b(?:asked|asking|ask|asks|demande|demandait|demander|demandent) (?:\w+ ){0,4}(?:for )?(?:des |ses )?(?:pictures|pics|photos|nudes|nude pics)\b"
+            r"\b(?:asked|asking|ask|asks|demande|demandait|demander|demandent) (?:\w+ ){0,4}(?:for )?(?:des |ses )?(?:pictures|pics|photos|nudes|nude pics|videos?|vids?|filmer|film (?:himself|herself|themselves))\b"
         ),
     ),
     # "will the cops find out? im 16": who is told
@@ -117,6 +127,8 @@ PLAIN_NEEDS = [
             r"|\b(?:will|would) (?:the )?(?:cops|police|my (?:mom|dad|parents)|cas|children s aid) (?:find out|know|be told|be called|get called|get involved|be involved)\b"
             r"|\b(?:mom|dad|parents|cas) finding out\b"
             r"|\b(?:vont|va|doivent|doit|devez|allez) (?:tu )?(?:le )?(?:dire|appeler|avertir|prevenir|rapporter) (?:ca )?(?:a )?(?:mes parents|ma mere|mon pere|la dpj|la police|la sae|la cas)\b"
+            r"|\b(?:mes parents|ma mere|mon pere|la dpj|la protection de l enfance|la sae|l aide a l enfance|la police) (?:\w+ ){0,2}(?:soient|seront|vont etre|seraient|soit|sera) (?:avertie?s?|prevenue?s?|informee?s?|au courant|appelee?s?)\b"
+            r"|\b(?:my parents|my mom|my dad|cas|children s aid|the police|the cops) (?:\w+ ){0,2}(?:will|would|could) (?:be|get) (?:told|notified|called|informed)\b"
         ),
     ),
     (
@@ -126,9 +138,43 @@ PLAIN_NEEDS = [
             r"temoigner|m accompagner (?:au|a la) (?:tribunal|cour)|aide financiere (?:pour les )?victimes?)\b"
         ),
     ),
+    # therapy for an adult; a teen's counsellor is Kids Help Phone, an Indigenous person's is Indigenous-led
+    (
+        "victim_services",
+        re.compile(
+            r"\b(?:suivi psychologique|un psychologue|une psychologue|(?:a|see a|find a|talk to a) (?:therapist|counsell?or)|therapy|counsell?ing|therapie)\b"
+        ),
+    ),
 ]
 # A need that only narrows these (legal_for_me is legal help) is kept.
-NARROWER = {"legal_help": ("legal_help", "legal_for_me", "legal_for_child", "legal_next_steps")}
+NARROWER = {
+    "legal_help": ("legal_help", "legal_for_me", "legal_for_child", "legal_next_steps"),
+    "trafficking": ("trafficking", "labour_exploitation"),
+}
+
+# "I can't sleep", "des cauchemars": the aftermath of a crime, not a bed for tonight.
+_CANT_SLEEP = re.compile(
+    r"\b(?:can ?t|cant|cannot|can not|couldn t|unable to|trouble|hard to|struggling to) (?:\w+ )?sleep(?:ing)?\b(?! (?:at|in|there|here|home|tonight|anywhere|outside|on))"
+    r"|\bnightmares?\b|\bcauchemars?\b|\b(?:dors|dort|dormir) (?:plus|pu|pas|mal)\b(?! (?:chez|ici|la bas|ce soir|a soir|dehors))"
+    r"|\b(?:peux|arrive|reussis) (?:pas|plus|pu) a dormir\b(?! (?:chez|ici|la bas|ce soir|a soir|dehors))"
+)
+_NEEDS_A_BED = re.compile(
+    r"\b(?:shelter|a bed|place to (?:stay|sleep|go)|somewhere to (?:stay|sleep|go)|nowhere to|no place to|kicked out|homeless|on the street"
+    r"|refuge|hebergement|un lit|une place (?:pour|ou) (?:dormir|rester)|nulle part|pas de place|a la rue|dans la rue|mise? dehors)\b"
+)
+# "the police took a report", "j'ai porté plainte": the report is made; what they ask is what comes next.
+_ALREADY_REPORTED = re.compile(
+    r"\b(?:police|cops|officer|they) (?:already )?(?:took|has|have|made|filed|opened) (?:a |my |the )?(?:report|file|statement)\b"
+    r"|\b(?:i|we|she|he|they) (?:already )?(?:reported|filed a report|made a report|made a statement|pressed charges|went to the police)\b"
+    r"|\b(?:he|she|they) (?:was|were|got|has been|is) (?:arrested|charged|convicted|locked up|in jail)\b"
+    r"|\b(?:j ai|on a|elle a|il a|ils ont) (?:deja )?(?:porte plainte|fait une plainte|fait un rapport|fait une declaration|appele la police)\b"
+    r"|\bla police (?:a|l a|les a) (?:arrete|arretee?s?|pris ma plainte|fait un rapport|ouvert un dossier)\b"
+)
+_REPORT_AGAIN = re.compile(
+    r"\b(?:report|reporting|signaler|denoncer) (?:\w+ ){0,3}(?:again|else|elsewhere|too|also|ailleurs|aussi|encore|other)\b"
+    r"|\b(?:where|who) else\b|\bnothing (?:happened|was done)\b|\bd autres? (?:victimes|filles|femmes|travailleurs)\b|\bother (?:girls|women|victims|workers)\b"
+)
+UNSURE_OR_GENERAL_FOR_TEENS = ("parent_worry", "victim_services")  # a teen is not a parent; KHP first
 
 
 # A young person (an age under 18, a school grade) who wants someone to talk to: Kids Help Phone,
@@ -139,7 +185,8 @@ _TEEN = re.compile(
 )
 _TALK_TO_SOMEONE = re.compile(
     r"\b(?:talk|speak|chat) (?:\w+ ){0,3}(?:someone|somebody|a person|a counsell?or|anyone)\b"
-    r"|\bparler (?:\w+ ){0,3}(?:a|avec) (?:quelqu un|qqn|quelqu une|personne|une? intervenante?)\b|\b(?:personne|quelqu un|qqn) (?:a|avec) qui (?:je )?(?:peux |pourrais )?parler\b"
+    r"|\b(?:parler|jaser|jasser|placoter) (?:\w+ ){0,3}(?:a|avec) (?:quelqu un|quelquun|qqn|quelqu une|personne|une? intervenante?)\b"
+    r"|\b(?:personne|quelqu un|quelquun|qqn) (?:a|avec) qui (?:je )?(?:peux |pourrais |peut )?(?:parler|jaser)\b"
 )
 UNSURE_OR_GENERAL = (FALLBACK_INTENT, SAFE_INTENT, "unclear", "out_of_scope", "contact_person")
 
@@ -150,8 +197,13 @@ def young_person_wants_to_talk(text: str) -> bool:
 
 
 def plain_need(text: str) -> Optional[str]:
-    plain = strip_accents(text.lower()).replace("'", " ")
-    return next((intent for intent, rx in PLAIN_NEEDS if rx.search(plain)), None)
+    plain = re.sub(r"['-]", " ", strip_accents(text.lower()))
+    for intent, rx in PLAIN_NEEDS:
+        if rx.search(plain):
+            if intent == "victim_services" and audience_from_text(text) in ("teen", "indigenous"):
+                continue
+            return intent
+    return None
 
 
 # A request to leave the chat is short, or says what to close, erase or hide.
@@ -215,7 +267,20 @@ class SafetyNet(GraphComponent, IntentClassifier):
             if not isinstance(text, str) or text.startswith("/"):
                 continue  # "/intent" payloads from buttons are handled by Rasa itself
             self._check(message, text)
+            self._second_look(message, text)
         return messages
+
+    @staticmethod
+    def _second_look(message: Message, text: str) -> None:
+        """Two needs the words of the message rule out, whichever way they were chosen."""
+        chosen = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        plain = strip_accents(text.lower()).replace("'", " ")
+        # "I can't sleep since it happened": support after a crime, not a bed for tonight
+        if chosen == "shelter" and _CANT_SLEEP.search(plain) and not _NEEDS_A_BED.search(plain):
+            force_intent(message, "victim_services")
+        # "the police took a report, is there help for that?": what comes after reporting
+        elif chosen == "report_crime" and _ALREADY_REPORTED.search(plain) and not _REPORT_AGAIN.search(plain):
+            force_intent(message, "victim_services")
 
     def _check(self, message: Message, text: str) -> None:
         ranking = message.get(INTENT_RANKING_KEY) or []
@@ -253,7 +318,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
         if plain and previous not in DANGER_INTENTS + (EXIT_INTENT,) and previous not in NARROWER.get(plain, (plain,)):
             force_intent(message, plain)
             return
-        if previous in UNSURE_OR_GENERAL and young_person_wants_to_talk(text):
+        if previous in UNSURE_OR_GENERAL + UNSURE_OR_GENERAL_FOR_TEENS and young_person_wants_to_talk(text):
             force_intent(message, "youth_support")
             return
         # Two needs almost tied ("will the cops find out? im 16"): the FallbackClassifier gives up on
@@ -289,6 +354,10 @@ class SafetyNet(GraphComponent, IntentClassifier):
                 force_intent(message, specific or SAFE_INTENT)
             return
         best = max(DANGER_INTENTS, key=lambda i: scores.get(i, 0))
+        # Told as the past ("l'an dernier... elle va pas bien"), and the classifier's first guess is a
+        # need: a weaker danger guess does not put 911 first. The danger rules still ran above.
+        if past and previous not in NOT_SPECIFIC + GENERAL:
+            return
         if scores.get(best, 0) >= self.config["ml_danger_threshold"]:
             message.set(SAFETY_NET, {"rule": None, "classifier_intent": understood}, add_to_output=True)
             if previous != best:

@@ -371,6 +371,8 @@ _OTHER_SAFE = re.compile(
     r"\b(?:she|he|they) (?:is|are|came|got|has come|has been) (?:home|back|safe)\b|\bfound (?:her|him|them)\b"
     r"|\b(?:she|he|they) (?:is|are) (?:at|with) (?:our|my) (?:place|house|home)\b|\b(?:elle|il) est (?:chez nous|avec nous|chez moi)\b"
     r"|\b(?:elle|il|ils|elles) (?:est|sont) (?:rentree?s?|revenue?s?|en securite|de retour)\b|\b(?:on|je|la police) (?:l a|les a) (?:retrouvee?s?)\b"
+    # "went missing years ago and was found", "elle a été retrouvée"
+    r"|\b(?:she|he|they|and) (?:was|were|has been|have been|got) found\b|\b(?:elle|il|ils|elles|et) (?:a|ont) ete retrouvee?s?\b"
 )
 
 # A threat from someone else ("il va me tuer") is violence, not self-harm: checked first.
@@ -395,6 +397,14 @@ _SAFE_STATEMENTS = [
     r"\b(?:sortie d urgence|emergency exit|quick exit|sortie rapide)\b",
     r"\b(?:pas|aucune) d armes?\b",
 ]
+
+# Removed before matching, without counting as "safe": the person who did it is held by the police.
+# "he's locked up" is not "I'm locked up"; a danger told in the rest of the message still counts.
+_HELD_BY_POLICE = re.compile(
+    r"\b(?:he|she|they|the guy|that guy|my ex|my pimp|the trafficker|il|elle|le gars|mon ex|mon pimp|le trafiquant) "
+    r"(?:is|are|was|were|got|has been|have been|est|sont|a ete|ont ete) (?:now |finally |still |maintenant |enfin |encore )?"
+    r"(?:locked up|in jail|in prison|behind bars|arrested|en prison|arrete|arretee|en dedans|incarcere)\b"
+)
 
 _CONTRACTIONS = [
     (r"\bwon t\b|\bwont\b", "will not"),
@@ -503,11 +513,15 @@ def _compiled() -> Tuple[List[Tuple[str, "re.Pattern"]], "re.Pattern"]:
 _LONG_AGO = re.compile(
     r"\b(?:(?:(?:a few|few|two|three|\d+|several|many) )?(?:weeks|months|years) ago|a (?:long )?while (?:ago|back)|last (?:week|month|year|summer|winter)"
     r"|(?:a|one|1) (?:year|month) ago|years back|(?:il )?y a (?:un|une|1) (?:an|annee|mois)"
-    r"|(?:il )?y a (?:des|quelques|deux|trois|\d+|plusieurs) (?:semaines|mois|ans|annees)|l an passee?|l an derniere?|l annee passee|l annee derniere|le mois passee?|le mois derniere?|la semaine (?:passee|derniere)|dans le temps|a l epoque)\b"
+    r"|(?:il )?y a (?:des|quelques|deux|trois|\d+|plusieurs) (?:semaines|mois|ans|annees)|l an passee?|l an derniere?|l annee passee|l annee derniere|le mois passee?|le mois derniere?|la semaine (?:passee|derniere)|dans le temps|a l epoque"
+    r"|when i was (?:a kid|a child|a teen|a teenager|younger|little|young|\d{1,2})|back in (?:19|20)\d\d|in (?:19|20)\d\d"
+    r"|quand j (?:avais|etais) (?:\d{1,2}|petite?|jeune|ado|adolescente?|enfant)|en (?:19|20)\d\d)\b"
 )
 _STILL_NOW = {SELF_HARM, "confined", "weapon"}
 _NOW = re.compile(
-    r"\b(?:now|right now|tonight|just|currently|again|maintenant|en ce moment|ce soir|a soir|encore|astheure)\b"
+    r"\b(?:now|right now|tonight|currently|again|maintenant|en ce moment|ce soir|a soir|encore|astheure)\b"
+    # "he just left", not "I just need someone to talk to"
+    r"|\bjust\b(?! (?:need|needs|want|wants|wanted|wanna|wonder|wondering|looking|curious|asking|trying|like|a |an |to |some|one|info|information|need to))"
 )
 
 
@@ -519,7 +533,11 @@ def long_ago(text: str) -> bool:
     """The message tells of something weeks, months or years ago, and of nothing happening now
     ("now" inside "I'm safe now" or "elle va bien maintenant" does not count)."""
     norm = normalise(text)
-    return _told_as_past(_WELL_NOW.sub(" ", _compiled()[1].sub(" ", norm)))
+    return _told_as_past(_AGE_NOW.sub(" ", _WELL_NOW.sub(" ", _compiled()[1].sub(" ", norm))))
+
+
+# "when I was 16, I'm 31 now": an age told now is not something happening now.
+_AGE_NOW = re.compile(r"\bi am \d{1,2}(?: years old| yo)? now\b|\bj ai \d{1,2} ans (?:maintenant|astheure|la)\b")
 
 
 # Saying one is well now: weaker than "I'm safe", so it never cancels a danger rule; it only tells the
@@ -531,6 +549,7 @@ _WELL_NOW = re.compile(
     r"\b(?:i am|i feel|we are|she is|he is|they are|my \w+ is) (?:fine|ok|okay|alright|all right|good|better|doing (?:fine|ok|okay|well|good|better))"
     r"(?: now| today| physically| day to day| these days)?\b(?! but not)"
     r"|\b(?:je vais|elle va|il va|ils vont|on va|je me porte|ca va) (?:bien|mieux)(?: maintenant| la| astheure| aujourd hui)?\b|\b(?:je suis|c est) (?:correct|correcte|ok|okay) (?:la|maintenant)\b"
+    r"|" + _HELD_BY_POLICE.pattern
 )
 
 
@@ -545,7 +564,7 @@ def assess(text: str) -> Optional[Danger]:
     norm = normalise(text)
     pats, safe = _compiled()
     said_safe = bool(safe.search(norm))
-    remaining = safe.sub(" ", norm)
+    remaining = _HELD_BY_POLICE.sub(" ", safe.sub(" ", norm))
     past = _told_as_past(remaining)
     for category, rx in pats:
         # "attacked me a few weeks ago" is a past event: support, not 911 (unless still trapped, armed or self-harm)
