@@ -67,4 +67,7 @@ def test_no_change_once_an_action_ran():
 
 def test_a_teen_living_in_a_foster_family_is_a_teen_and_foster_parents_are_parents():
     assert address_after(None, "jai 16 ans, chu en famille d'accueil pis j'ai besoin de jaser", "youth_support") == "tu"
-    assert address_after(None, "nous sommes une famille d'accueil et notre jeune de 14 ans a fugué", "parent_worry") == "vous"
+    assert (
+        address_after(None, "nous sommes une famille d'accueil et notre jeune de 14 ans a fugué", "parent_worry")
+        == "vous"
+    )
