@@ -965,3 +965,11 @@ def test_asking_to_leave_the_page_fast_is_the_quick_exit(text):
     m = _ranked(text, ("nlu_fallback", 0.45))
     SafetyNet().process([m])
     assert m.get("intent")["name"] == "safety_exit"
+
+
+def test_the_online_answer_needs_something_online_in_the_message():
+    vague = _ranked("stuff went down last night and im kinda freaking out", ("online_exploitation", 0.78))
+    online = _ranked("he recorded our facetime and wants money", ("online_exploitation", 0.7))
+    SafetyNet().process([vague, online])
+    assert vague.get("intent")["name"] == "nlu_fallback"
+    assert online.get("intent")["name"] == "online_exploitation"

@@ -162,6 +162,16 @@ _NEEDS_A_BED = re.compile(
     r"\b(?:shelter|a bed|place to (?:stay|sleep|go)|somewhere to (?:stay|sleep|go)|nowhere to|no place to|kicked out|homeless|on the street"
     r"|refuge|hebergement|un lit|une place (?:pour|ou) (?:dormir|rester)|nulle part|pas de place|a la rue|dans la rue|mise? dehors)\b"
 )
+# Online exploitation is always told with something of the online world: a picture, an app, a message,
+# money asked. Without any of it ("stuff went down last night and im freaking out"), the classifier
+# guessed from the feeling, and a question serves better than the sextortion answer.
+_ONLINE_CUES = re.compile(
+    r"pic|photo|image|nude|\bnue?s?\b|naked|video|\bvids?\b|film|\bcam|snap|insta|\big\b|tiktok|discord|roblox|fortnite|minecraft|"
+    r"game|\bjeu|online|en ligne|internet|\bapps?\b|appli|site|\bdms?\b|message|texto|text|sext|leak|post|publi|partag|share|send|sent|"
+    r"envoy|envoi|screenshot|capture|chat|facebook|\bfb\b|messenger|whatsapp|telegram|twitch|omegle|onlyfans|account|compte|profil|"
+    r"follower|abonn|cyber|groom|chantage|blackmail|expos|web|phone|cell|\btel\b|selfie|stor(?:y|ies)|stream|gamer|lien|link|deepfake|"
+    r"facetime|record|enregistr|show|montr|\bpa(?:y|id|yer)\b|argent|money|talking to|who (?:they|he|she) said|catfish|fake"
+)
 # "the police took a report", "j'ai porté plainte": the report is made; what they ask is what comes next.
 _ALREADY_REPORTED = re.compile(
     r"\b(?:police|cops|officer|they) (?:already )?(?:took|has|have|made|filed|opened) (?:a |my |the )?(?:report|file|statement)\b"
@@ -272,7 +282,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
 
     @staticmethod
     def _second_look(message: Message, text: str) -> None:
-        """Two needs the words of the message rule out, whichever way they were chosen."""
+        """Needs the words of the message rule out, whichever way they were chosen."""
         chosen = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         plain = strip_accents(text.lower()).replace("'", " ")
         # "I can't sleep since it happened": support after a crime, not a bed for tonight
@@ -281,6 +291,8 @@ class SafetyNet(GraphComponent, IntentClassifier):
         # "the police took a report, is there help for that?": what comes after reporting
         elif chosen == "report_crime" and _ALREADY_REPORTED.search(plain) and not _REPORT_AGAIN.search(plain):
             force_intent(message, "victim_services")
+        elif chosen == "online_exploitation" and not _ONLINE_CUES.search(plain):
+            force_intent(message, FALLBACK_INTENT)
 
     def _check(self, message: Message, text: str) -> None:
         ranking = message.get(INTENT_RANKING_KEY) or []
