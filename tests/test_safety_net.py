@@ -973,3 +973,59 @@ def test_the_online_answer_needs_something_online_in_the_message():
     SafetyNet().process([vague, online])
     assert vague.get("intent")["name"] == "nlu_fallback"
     assert online.get("intent")["name"] == "online_exploitation"
+
+
+@pytest.mark.parametrize(
+    "text,ranking,expected",
+    [
+        # safe, the classifier unsure between general answers: the word for the need wins
+        (
+            "chu safe là, la police m'a aidée à partir la semaine passée, mais l'argent pour le motel finit à soir. je vais où?",
+            [("nlu_fallback", 0.45), ("safety_plan", 0.3)],
+            "shelter",
+        ),
+        (
+            "Je suis en sécurité maintenant, mais pendant un an un gars m'a forcée à faire des clients pis il a encore mon passeport",
+            [("safety_plan", 0.7)],
+            "trafficking",
+        ),
+        ("i'm safe now, help me make a safety plan, my pimp might look for me", [("safety_plan", 0.7)], "safety_plan"),
+        (
+            "pas de danger là, mais je sais où mon ancien pimp fait travailler des filles. je peux le dire à la police sans qu'il sache?",
+            [("emergency", 0.9)],
+            "report_crime",
+        ),
+        # named plainly
+        ("left in march. can a judge make him stay away from both of us", [("parent_worry", 0.6)], "legal_help"),
+        ("guy on discord keeps asking me to go on cam", [("nlu_fallback", 0.45)], "online_exploitation"),
+        (
+            "A student told me her ex is sharing an intimate video of her in a group chat. How do we get it removed?",
+            [("friend_worry", 0.7)],
+            "online_exploitation",
+        ),
+        (
+            "J'ai 15 ans, c'est fini. Mais si je parle à quelqu'un, ils vont-tu appeler l'aide à l'enfance ou mes parents?",
+            [("parent_worry", 0.7)],
+            "confidentiality",
+        ),
+        (
+            "j'ai 13 ans, si j'en parle, ça va tu aller à ma mère ou à la société d'aide à l'enfance?",
+            [("parent_worry", 0.7)],
+            "confidentiality",
+        ),
+        # a teen who writes is not a parent
+        ("im 15 and my bf is way older, is that bad", [("parent_worry", 0.7)], "youth_support"),
+        ("my 15 year old daughter has a much older bf", [("parent_worry", 0.7)], "parent_worry"),
+    ],
+)
+def test_more_needs_named_in_words(text, ranking, expected):
+    m = _ranked(text, *ranking)
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == expected
+
+
+@pytest.mark.parametrize("text", ["jdois y aller là bye", "je dois y aller"])
+def test_must_go_in_french_texting_is_the_quick_exit(text):
+    from bot.shared.safety.quick_exit import leaving_now
+
+    assert leaving_now(text)

@@ -64,20 +64,37 @@ GENERAL = (
 # the need of the rest of the message.
 NEED_HINTS = [
     ("legal_help", re.compile(r"\b(?:restraining order|protection order|court order|peace bond|ordonnance)\b")),
-    ("report_crime", re.compile(r"\b(?:report|reporting|tip|signaler|signalement|denoncer|porter plainte)\b")),
+    (
+        "report_crime",
+        re.compile(
+            r"\b(?:report|reporting|tip|signaler|signalement|denoncer|porter plainte|tell the (?:police|cops)|dire a la police|"
+            r"who (?:do|should|can) i tell|a qui (?:j en parle|je (?:le )?dis|je peux (?:le )?dire|en parler|le dire)|sans qu (?:il|elle) sache)\b"
+        ),
+    ),
     (
         "shelter",
         re.compile(
             r"\b(?:shelter|place to (?:stay|sleep)|(?:find|need|get) (?:me )?a bed|where (?:can|do) i (?:sleep|stay)|(?:nowhere|no place) to (?:go|stay|sleep)|"
             r"where to (?:sleep|stay|go tonight)|can(?:no|')?t stay (?:here|there)|"
-            r"refuge|hebergement|dormir|nulle part ou aller|pas de place pour (?:ce soir|dormir|rester))\b"
+            r"refuge|hebergement|dormir|nulle part ou aller|pas de place pour (?:ce soir|dormir|rester)|motel|hotel|"
+            r"where do i go(?: tonight)?|je vais ou|ou (?:je vais|aller) (?:a soir|ce soir|dormir|rester))\b"
         ),
     ),
     (
         "victim_services",
         re.compile(r"\b(?:counsell?(?:ing|or)|therapy|therapist|therapie|psychologique|conseillere?)\b"),
     ),
+    (
+        "trafficking",
+        re.compile(
+            r"\b(?:forced (?:me )?to|made me (?:work|sell|see|sleep with)|pimp|proxenete|forcee? a (?:faire|travailler|me prostituer)|"
+            r"passport|passeport|my papers|mes papiers|a debt|une dette|owe (?:him|them)|lui dois|leur dois)\b"
+        ),
+    ),
 ]
+
+
+_SAFETY_PLAN = re.compile(r"safety plan|plan de s[ée]curit[ée]|plan pour (?:partir|m en aller)")
 
 
 def need_hint(text: str) -> Optional[str]:
@@ -92,6 +109,7 @@ PLAIN_NEEDS = [
         "legal_help",
         re.compile(
             r"\b(?:restraining order|protection order|no contact order|peace bond|ordonnance (?:interdictive|de protection|de non communication|d interdiction|du tribunal|de la cour|judiciaire|speciale|restrictive))\b"
+            r"|\b(?:judge|court|juge|tribunal|cour) (?:\w+ ){0,4}(?:stay away|keep away|rester loin|s eloigner|pas (?:m|nous) approcher)\b"
             r"|\bcourt order (?:to keep|against|so (?:he|she|they))\b|\bordonnance (?:\w+ ){0,3}(?:pour|contre) (?:la traite|le trafiquant|mon|lui|l exploiteur|mon ex)\b"
             r"|\b(?:veux|voudrais|besoin d|avoir|obtenir|demander) (?:une )?ordonnance\b"
         ),
@@ -116,7 +134,9 @@ PLAIN_NEEDS = [
         "online_exploitation",
         re.compile(
             r"^(?=.*\b(?:game|jeu|snap|snapchat|instagram|insta|discord|roblox|fortnite|minecraft|tiktok|chat|en ligne|online)\b).*"
-            r"\b(?:asked|asking|ask|asks|demande|demandait|demander|demandent) (?:\w+ ){0,4}(?:for )?(?:des |ses )?(?:pictures|pics|photos|nudes|nude pics|videos?|vids?|filmer|film (?:himself|herself|themselves))\b"
+            r"\b(?:asked|asking|ask|asks|demande|demandait|demander|demandent) (?:\w+ ){0,4}(?:for )?(?:des |ses )?(?:pictures|pics|photos|nudes|nude pics|videos?|vids?|filmer|film (?:himself|herself|themselves)|cam|camera|webcam)\b"
+            r"|\b(?:intimate|nude|naked|sexual|explicit|sex) (?:video|videos|vid|vids|pics?|pictures?|photos?|images?)\b"
+            r"|\b(?:videos?|photos?|images?) (?:intimes?|sexuelles?|de (?:moi|elle|lui|ma fille|mon fils) (?:nue?|toute? nue?))\b"
         ),
     ),
     # "will the cops find out? im 16": who is told
@@ -126,7 +146,10 @@ PLAIN_NEEDS = [
             r"\b(?:do|does|will|would) (?:they|the \w+|you|the person on the phone|the helpline|the hotline) (?:have to |need to |)?(?:tell|report|call|inform)\b"
             r"|\b(?:will|would) (?:the )?(?:cops|police|my (?:mom|dad|parents)|cas|children s aid) (?:find out|know|be told|be called|get called|get involved|be involved)\b"
             r"|\b(?:mom|dad|parents|cas) finding out\b"
-            r"|\b(?:vont|va|doivent|doit|devez|allez) (?:tu )?(?:le )?(?:dire|appeler|avertir|prevenir|rapporter) (?:ca )?(?:a )?(?:mes parents|ma mere|mon pere|la dpj|la police|la sae|la cas)\b"
+            r"|\b(?:vont|va|doivent|doit|devez|allez) (?:tu )?(?:le )?(?:dire|appeler|avertir|prevenir|rapporter) (?:ca )?(?:a )?(?:mes parents|ma mere|mon pere|la dpj|la police|la sae|la cas|l aide a l enfance|la societe d aide a l enfance|la protection (?:de l enfance|de la jeunesse))\b"
+            r"|\b(?:ca|ce que je dis) va (?:tu )?(?:aller|etre dit|etre rapporte) (?:a|aux?) (?:ma mere|mon pere|mes parents|la police|la dpj|la societe|l aide|la cas|la sae|la protection)\b"
+            r"|^(?=.*\b(?:si j en parle|si je parle|si j appelle|si je le dis|si je dis|if i (?:tell|talk|call|say|reach out))\b).*"
+            r"\b(?:aide a l enfance|protection de l enfance|protection de la jeunesse|dpj|children s aid|childrens aid|child protection|cas)\b"
             r"|\b(?:mes parents|ma mere|mon pere|la dpj|la protection de l enfance|la sae|l aide a l enfance|la police) (?:\w+ ){0,2}(?:soient|seront|vont etre|seraient|soit|sera) (?:avertie?s?|prevenue?s?|informee?s?|au courant|appelee?s?)\b"
             r"|\b(?:my parents|my mom|my dad|cas|children s aid|the police|the cops) (?:\w+ ){0,2}(?:will|would|could) (?:be|get) (?:told|notified|called|informed)\b"
         ),
@@ -197,6 +220,9 @@ _TALK_TO_SOMEONE = re.compile(
     r"\b(?:talk|speak|chat) (?:\w+ ){0,3}(?:someone|somebody|a person|a counsell?or|anyone)\b"
     r"|\b(?:parler|jaser|jasser|placoter) (?:\w+ ){0,3}(?:a|avec) (?:quelqu un|quelquun|qqn|quelqu une|personne|une? intervenante?)\b"
     r"|\b(?:personne|quelqu un|quelquun|qqn) (?:a|avec) qui (?:je )?(?:peux |pourrais |peut )?(?:parler|jaser)\b"
+)
+_TEEN_WRITING = re.compile(
+    r"\b(?:i am|im|i m|j ai|jai) (?:1[0-7]|[89])(?: years old| yo| ans| yrs)?\b(?! (?:year|yr|y) ?o?l?d? ?(?:daughter|son|kid))"
 )
 UNSURE_OR_GENERAL = (FALLBACK_INTENT, SAFE_INTENT, "unclear", "out_of_scope", "contact_person")
 
@@ -291,6 +317,9 @@ class SafetyNet(GraphComponent, IntentClassifier):
         # "the police took a report, is there help for that?": what comes after reporting
         elif chosen == "report_crime" and _ALREADY_REPORTED.search(plain) and not _REPORT_AGAIN.search(plain):
             force_intent(message, "victim_services")
+        # "j'ai 13 ans...": a teen who writes is not a parent
+        elif chosen == "parent_worry" and _TEEN_WRITING.search(plain):
+            force_intent(message, "youth_support")
         elif chosen == "online_exploitation" and not _ONLINE_CUES.search(plain):
             force_intent(message, FALLBACK_INTENT)
 
@@ -354,11 +383,17 @@ class SafetyNet(GraphComponent, IntentClassifier):
             # "it happened years ago, I need a counsellor now": the word for the need wins over a
             # general answer (someone to talk to, a safety plan, the topics)
             hint = need_hint(text)
-            if hint and previous in GENERAL and previous != hint:
+            if (
+                hint
+                and previous in GENERAL
+                and previous != hint
+                and not (previous == "safety_plan" and _SAFETY_PLAN.search(text.lower()))
+            ):
                 force_intent(message, hint)
                 return
-            if previous == FALLBACK_INTENT and (likely or need_hint(text)):
-                force_intent(message, likely or need_hint(text))
+            if previous == FALLBACK_INTENT and (likely or hint):
+                # a word that names the need beats a general guess ("l'argent pour le motel finit à soir")
+                force_intent(message, hint if hint and (not likely or likely in GENERAL) else likely)
                 return
         if safe:
             # They just said they are safe: "are you safe right now?" is not the question to ask back.

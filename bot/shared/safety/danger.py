@@ -383,7 +383,7 @@ _SAFE_STATEMENTS = [
     r"\b(?:i am|we are|i feel|feeling|i am finally) safe(?: now| again| today)?\b",
     r"\b(?:not|no longer|never|not really) (?:in )?(?:any )?(?:immediate )?(?:danger|an emergency|emergency|urgent)\b",
     r"\bno (?:gun|guns|knife|knives|weapon|weapons)\b",
-    r"\bno (?:immediate )?danger\b",
+    r"\bno (?:immediate )?danger\b|\b(?:pas|plus|aucun) (?:de |d )?danger\b",
     r"\b(?:nothing|not) (?:urgent|an emergency)\b|\brien d urgent\b|\bpas (?:une )?urgence\b",
     r"\b(?:no one|nobody|noone) (?:s |is )?(?:in )?(?:any )?(?:immediate )?danger\b",
     r"\b(?:she|he|they|my \w+) (?:is|are) (?:now |home |at home |home and |at home and )?safe\b",

@@ -62,7 +62,7 @@ _LEAVING_NOW = re.compile(
     r"close (?:this|the chat) (?:now|fast|quick)|bye bye|brb|"
     r"(?:leave|close|exit|quit|get off|hide) (?:this|the) (?:page|site|website|chat|app|screen|window|tab) (?:fast|quick|quickly|now|right now))\b"
     r"|\b(?:quitter|fermer|cacher|sortir de) (?:cette|la) (?:page|fenetre|conversation|app|application) (?:vite|rapidement|maintenant|tout de suite)\b"
-    r"|\b(?:je dois|j dois|faut que je|faut que j|il faut que je|il faut que j|faut j|je vais devoir) (?:vite )?"
+    r"|\b(?:je dois|j dois|jdois|jdoit|je doit|faut que je|faut que j|il faut que je|il faut que j|faut j|je vais devoir) (?:vite )?"
     r"(?:partir|parte|y aller|aille|m en aller|quitter|fermer|effacer|cacher|raccrocher|te laisser|vous laisser|decrocher|go)\b"
     r"|\b(?:je pars|je ferme|jy vais|j y vais|je dois y aller|faut j y aille|faut que j y aille|je te laisse|je vous laisse)\b"
 )
