@@ -1029,3 +1029,61 @@ def test_must_go_in_french_texting_is_the_quick_exit(text):
     from bot.shared.safety.quick_exit import leaving_now
 
     assert leaving_now(text)
+
+
+@pytest.mark.parametrize(
+    "text,ranking,expected",
+    [
+        (
+            "He doesn't know where I am, so that part is fine. But I've been sleeping in my car and it's cold. Somewhere that takes women tonight?",
+            [("emergency", 0.9), ("shelter", 0.4)],
+            "shelter",
+        ),
+        (
+            "a few months ago a guy scared me but my dad called the police. im 14. is there someone i can talk to like a counsellor",
+            [("youth_support", 0.9), ("victim_services", 0.5)],
+            "youth_support",
+        ),
+        (
+            "ngl the night the police came was the worst. its been a year. im 16. who else is there",
+            [("report_crime", 0.7)],
+            "youth_support",
+        ),
+        (
+            "chu innue, depuis que j'ai déménagé ça va mieux. mais j'aimerais parler à quelqu'un qui comprend ma culture",
+            [("victim_services", 0.7)],
+            "indigenous_support",
+        ),
+        (
+            "La police est venue, il a été arrêté pis c'est fini. Y a-tu un refuge pour moi pis mes 2 enfants à soir?",
+            [("ask_call_police", 0.7), ("parent_worry", 0.25)],
+            "shelter",
+        ),
+        (
+            "my coworker, the manager holds her papers. shes at work rn, fine. how can i help her",
+            [("nlu_fallback", 0.45), ("report_crime", 0.39)],
+            "friend_worry",
+        ),
+        (
+            "My cousin was trafficked years ago, she's out and safe now. The same guy is recruiting girls. can I pass the info along",
+            [("emergency", 0.8), ("report_crime", 0.16)],
+            "report_crime",
+        ),
+        (
+            "Our daughter ran away in the spring, police found her. Now an older guy picks her up. She's asleep upstairs. Where can I get guidance",
+            [("emergency", 0.93), ("parent_worry", 0.07)],
+            "parent_worry",
+        ),
+    ],
+)
+def test_calm_messages_told_many_ways(text, ranking, expected):
+    m = _ranked(text, *ranking)
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == expected
+
+
+def test_missing_class_is_not_missing_and_he_does_not_know_where_i_am_is_not_an_intruder():
+    assert assess("a student of mine has been missing class again and shows up with new stuff") is None
+    assert assess("he doesn't know where i am and he's not looking") is None
+    assert assess("my student has been missing since this morning").category == "someone_else"
+    assert assess("he knows where i am and he's outside").category == "intruder"

@@ -57,6 +57,7 @@ GENERAL = (
     "safety_plan",
     "trafficking",
     "more_options",
+    "ask_call_police",  # "la police est venue, c'est fini": not a request to call them
 )
 
 
@@ -99,7 +100,13 @@ _SAFETY_PLAN = re.compile(r"safety plan|plan de s[ée]curit[ée]|plan pour (?:pa
 
 def need_hint(text: str) -> Optional[str]:
     plain = strip_accents(text.lower())
-    return next((intent for intent, rx in NEED_HINTS if rx.search(plain)), None)
+    return next((intent for intent, rx in NEED_HINTS if rx.search(plain) and fits_writer(intent, text)), None)
+
+
+def fits_writer(intent: str, text: str) -> bool:
+    """Therapy for an adult is victim services; a teen's counsellor is Kids Help Phone, an Indigenous
+    person's is Indigenous-led."""
+    return intent != "victim_services" or audience_from_text(text) not in ("teen", "indigenous")
 
 
 # Words that name one need so plainly that they win over the classifier's other guesses (not over
@@ -118,7 +125,7 @@ PLAIN_NEEDS = [
         "shelter",
         re.compile(
             r"\b(?:(?:nowhere|no place|no where) to (?:go|stay|sleep) tonight|where (?:can|do) i (?:sleep|stay) tonight|(?:find|need|get) (?:me )?a bed|"
-            r"(?:trouver|besoin d|avoir) un lit|"
+            r"(?:trouver|besoin d|avoir) un lit|(?:sleeping|sleep|slept) in (?:my|a|the|our) (?:car|truck|van)|(?:dormir|dors|dormi) dans (?:mon|mon char|ma|l) ?(?:char|auto|voiture|car)?|"
             r"(?:nulle part|pas de place|pas d autre place) (?:ou )?(?:aller|dormir|rester)(?: \w+){0,3} (?:ce soir|a soir|demain))\b"
         ),
     ),
@@ -127,6 +134,14 @@ PLAIN_NEEDS = [
         "trafficking",
         re.compile(
             r"\b(?:is (?:this|it|that|what happened) (?:\w+ )?(?:human )?trafficking|c est(?: tu| ti)? (?:ca )?de la traite|est ce (?:que c est )?de la traite)\b"
+        ),
+    ),
+    # "how can I help her?": what a friend, sibling or coworker can do (a parent gets the parent's answer)
+    (
+        "friend_worry",
+        re.compile(
+            r"\bhow (?:can|do|should|could) i help (?:her|him|them|my (?:friend|coworker|co worker|sister|brother|cousin|roommate|student))\b"
+            r"|\bcomment (?:je peux|puis je|pourrais je|est ce que je peux) (?:l |les )?aider\b"
         ),
     ),
     # a child asked for pictures online: Cybertip, whatever else the message says
@@ -207,7 +222,12 @@ _REPORT_AGAIN = re.compile(
     r"\b(?:report|reporting|signaler|denoncer) (?:\w+ ){0,3}(?:again|else|elsewhere|too|also|ailleurs|aussi|encore|other)\b"
     r"|\b(?:where|who) else\b|\bnothing (?:happened|was done)\b|\bd autres? (?:victimes|filles|femmes|travailleurs)\b|\bother (?:girls|women|victims|workers)\b"
 )
-UNSURE_OR_GENERAL_FOR_TEENS = ("parent_worry", "victim_services")  # a teen is not a parent; KHP first
+UNSURE_OR_GENERAL_FOR_TEENS = (
+    "parent_worry",
+    "victim_services",
+    "report_crime",
+    "safety_plan",
+)  # a teen is not a parent; KHP first
 
 
 # A young person (an age under 18, a school grade) who wants someone to talk to: Kids Help Phone,
@@ -218,6 +238,7 @@ _TEEN = re.compile(
 )
 _TALK_TO_SOMEONE = re.compile(
     r"\b(?:talk|speak|chat) (?:\w+ ){0,3}(?:someone|somebody|a person|a counsell?or|anyone)\b"
+    r"|\b(?:someone|somebody|a person|anyone|a counsell?or) (?:\w+ ){0,3}(?:talk|speak) to\b|\bcounsell?or\b|\bwho else is there\b"
     r"|\b(?:parler|jaser|jasser|placoter) (?:\w+ ){0,3}(?:a|avec) (?:quelqu un|quelquun|qqn|quelqu une|personne|une? intervenante?)\b"
     r"|\b(?:personne|quelqu un|quelquun|qqn) (?:a|avec) qui (?:je )?(?:peux |pourrais |peut )?(?:parler|jaser)\b"
 )
@@ -225,6 +246,16 @@ _TEEN_WRITING = re.compile(
     r"\b(?:i am|im|i m|j ai|jai) (?:1[0-7]|[89])(?: years old| yo| ans| yrs)?\b(?! (?:year|yr|y) ?o?l?d? ?(?:daughter|son|kid))"
 )
 UNSURE_OR_GENERAL = (FALLBACK_INTENT, SAFE_INTENT, "unclear", "out_of_scope", "contact_person")
+
+
+_CULTURE = re.compile(
+    r"\b(?:culture|cultural|culturel(?:le)?|traditions?|elders?|aine(?:e|s)?|ceremon(?:y|ies|ie)|autochtones?|indigenous|native|first nations?|premieres nations)\b"
+)
+
+
+def indigenous_person_wants_to_talk(text: str) -> bool:
+    plain = strip_accents(text.lower()).replace("'", " ")
+    return audience_from_text(text) == "indigenous" and bool(_TALK_TO_SOMEONE.search(plain) or _CULTURE.search(plain))
 
 
 def young_person_wants_to_talk(text: str) -> bool:
@@ -235,9 +266,7 @@ def young_person_wants_to_talk(text: str) -> bool:
 def plain_need(text: str) -> Optional[str]:
     plain = re.sub(r"['-]", " ", strip_accents(text.lower()))
     for intent, rx in PLAIN_NEEDS:
-        if rx.search(plain):
-            if intent == "victim_services" and audience_from_text(text) in ("teen", "indigenous"):
-                continue
+        if rx.search(plain) and fits_writer(intent, text):
             return intent
     return None
 
@@ -359,6 +388,12 @@ class SafetyNet(GraphComponent, IntentClassifier):
         if plain and previous not in DANGER_INTENTS + (EXIT_INTENT,) and previous not in NARROWER.get(plain, (plain,)):
             force_intent(message, plain)
             return
+        # "chu innue... j'aimerais parler à quelqu'un qui comprend ma culture": Indigenous-led help
+        if previous in UNSURE_OR_GENERAL + ("victim_services", "youth_support") and indigenous_person_wants_to_talk(
+            text
+        ):
+            force_intent(message, "indigenous_support")
+            return
         if previous in UNSURE_OR_GENERAL + UNSURE_OR_GENERAL_FOR_TEENS and young_person_wants_to_talk(text):
             force_intent(message, "youth_support")
             return
@@ -398,7 +433,9 @@ class SafetyNet(GraphComponent, IntentClassifier):
         if safe:
             # They just said they are safe: "are you safe right now?" is not the question to ask back.
             if previous in DANGER_INTENTS or previous == FALLBACK_INTENT:
-                force_intent(message, specific or SAFE_INTENT)
+                # a parent whose child is safe now is still a worried parent
+                parent = "parent_worry" if audience_from_text(text) == "parent" else None
+                force_intent(message, specific or parent or SAFE_INTENT)
             return
         best = max(DANGER_INTENTS, key=lambda i: scores.get(i, 0))
         # Told as the past ("l'an dernier... elle va pas bien"), and the classifier's first guess is a

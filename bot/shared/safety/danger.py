@@ -63,7 +63,7 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:coming up the stairs|on (?:his|her|their) way (?:here|over|to get me|to my))",
         r"\boutside waiting for me\b|\bwaiting for me outside\b",
         r"\b(?:is|are|he is|she is|they are|s) on (?:his|her|their) way\b|\bon (?:his|her|their) way (?:here|over|back)\b",
-        r"\b(?:know|knows|found out) where i (?:am|live|am staying)\b",
+        r"\b(?<!not )(?<!never )(?<!longer )(?:know|knows|found out) where i (?:am|live|am staying)\b",
         r"\b(?:just )?showed up at (?:my|the) (?:house|door|shelter|school|work|place|apartment)\b",
         r"\b(?:chasing|chased|following) me\b",
         r"(?<!phone )(?<!cell )(?<!account )\b(?:been|being|am being|getting|got) (?:followed|chased|stalked|watched)\b",
@@ -266,7 +266,9 @@ _OTHER_FR = (
     r"petite fille|petit fils)\b|\bmes (?:enfants|filles|gars)\b|\b(?:ma|mon) \w+ de \d{1,2} ans\b|\bune? (?:de mes )?eleves?\b"
 )
 _GONE_EN = (
-    r"\b(?:is|has gone|went|has been|been|now) missing\b|\bdisappeared\b|\bvanished\b"
+    # "missing" alone, not "missing class" or "missing work"
+    r"\b(?:is|has gone|went|has been|been|now) missing\b(?! (?:class|classes|school|work|practice|curfew|shifts?|days|meals|homework|periods|appointments))"
+    r"|\bdisappeared\b|\bvanished\b"
     r"|\b(?:did not|has not|have not|never|not|still not) (?:come|came|been|gotten|got|made it) (?:home|back)\b|\bis (?:still )?not (?:home|back)\b"
     r"|\bran away (?:tonight|today|this morning|this afternoon|last night|an hour ago|earlier)\b"
     r"|\b(?:do not|does not|no one|nobody|can not) (?:know|knows|find) where (?:she|he|they) (?:is|are|went)\b"
@@ -370,6 +372,8 @@ PATTERNS["someone_else"] = [
 _OTHER_SAFE = re.compile(
     r"\b(?:she|he|they) (?:is|are|came|got|has come|has been) (?:home|back|safe)\b|\bfound (?:her|him|them)\b"
     r"|\b(?:she|he|they) (?:is|are) (?:at|with) (?:our|my) (?:place|house|home)\b|\b(?:elle|il) est (?:chez nous|avec nous|chez moi)\b"
+    r"|\b(?:she|he|they) (?:is|are) (?:asleep|sleeping|upstairs|downstairs|in class|at school|at work|in (?:her|his|their) room)\b"
+    r"|\b(?:elle|il) (?:dort|est en haut|est en classe|est a l ecole|est dans sa chambre|est a la job|est au travail)\b"
     r"|\b(?:elle|il|ils|elles) (?:est|sont) (?:rentree?s?|revenue?s?|en securite|de retour)\b|\b(?:on|je|la police) (?:l a|les a) (?:retrouvee?s?)\b"
     # "went missing years ago and was found", "elle a été retrouvée"
     r"|\b(?:she|he|they|and) (?:was|were|has been|have been|got) found\b|\b(?:elle|il|ils|elles|et) (?:a|ont) ete retrouvee?s?\b"
@@ -514,6 +518,7 @@ _LONG_AGO = re.compile(
     r"\b(?:(?:(?:a few|few|two|three|\d+|several|many) )?(?:weeks|months|years) ago|a (?:long )?while (?:ago|back)|last (?:week|month|year|summer|winter)"
     r"|(?:a|one|1) (?:year|month) ago|years back|(?:il )?y a (?:un|une|1) (?:an|annee|mois)"
     r"|(?:il )?y a (?:des|quelques|deux|trois|\d+|plusieurs) (?:semaines|mois|ans|annees)|l an passee?|l an derniere?|l annee passee|l annee derniere|le mois passee?|le mois derniere?|la semaine (?:passee|derniere)|dans le temps|a l epoque"
+    r"|(?:last|this past) (?:spring|summer|fall|autumn|winter)|in the (?:spring|fall)|au printemps|(?:l ete|l hiver|l automne) (?:passe|dernier)"
     r"|when i was (?:a kid|a child|a teen|a teenager|younger|little|young|\d{1,2})|back in (?:19|20)\d\d|in (?:19|20)\d\d"
     r"|quand j (?:avais|etais) (?:\d{1,2}|petite?|jeune|ado|adolescente?|enfant)|en (?:19|20)\d\d)\b"
 )
@@ -545,7 +550,9 @@ _AGE_NOW = re.compile(r"\bi am \d{1,2}(?: years old| yo)? now\b|\bj ai \d{1,2} a
 _WELL_NOW = re.compile(
     # "je suis chez ma tante maintenant et en sécurité", "i'm at my cousin's now and safe" (no "not" in between)
     r"\b(?:je suis|on est|nous sommes) (?!(?:\w+ ){0,5}?(?:pas|plus|pu|jamais) )(?:\w+ ){1,5}(?:et )?(?:en securite|safe)\b"
-    r"|\b(?:i am|we are) (?!(?:\w+ ){0,7}?(?:not|never|no longer) )(?:\w+ ){1,7}(?:and )?safe\b|"
+    r"|\b(?:i am|we are|she is|he is|they are) (?!(?:\w+ ){0,7}?(?:not|never|no longer) )(?:\w+ ){1,7}(?:and )?safe\b|"
+    r"\b(?:she|he|they) (?:is|are) (?:asleep|sleeping|upstairs|in class|at school|in (?:her|his|their) room)\b|"
+    r"\b(?:he|she|they) (?:does|do) not know where i (?:am|live|am staying)\b|\bil (?:ne )?sait pas ou je (?:suis|reste|vis|demeure)\b|\b(?:elle|il) (?:dort|est en haut|est en classe|est a l ecole|est dans sa chambre)\b|"
     r"\b(?:i am|i feel|we are|she is|he is|they are|my \w+ is) (?:fine|ok|okay|alright|all right|good|better|doing (?:fine|ok|okay|well|good|better))"
     r"(?: now| today| physically| day to day| these days)?\b(?! but not)"
     r"|\b(?:je vais|elle va|il va|ils vont|on va|je me porte|ca va) (?:bien|mieux)(?: maintenant| la| astheure| aujourd hui)?\b|\b(?:je suis|c est) (?:correct|correcte|ok|okay) (?:la|maintenant)\b"
