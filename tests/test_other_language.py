@@ -59,3 +59,18 @@ def test_component_sets_the_intent_but_leaves_danger_exits_and_buttons_alone():
     assert danger.get("intent")["name"] == "emergency"
     assert leaving.get("intent")["name"] == "safety_exit"
     assert button.get("intent")["name"] == "legal_help"
+
+
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        ("Tôi đã an toàn rồi, chuyện xảy ra hai năm trước. Tôi có thể gọi số nào?", "vi"),
+        ("Potrzebuję pomocy, szef zabrał mój paszport", "pl"),
+    ],
+)
+def test_latin_letters_english_and_french_never_use_point_to_another_language(text, lang):
+    assert other_language(text) == lang
+
+
+def test_one_foreign_word_in_french_stays_french():
+    assert other_language("je suis à Montréal, mañana je travaille encore au restaurant") is None

@@ -1087,3 +1087,40 @@ def test_missing_class_is_not_missing_and_he_does_not_know_where_i_am_is_not_an_
     assert assess("he doesn't know where i am and he's not looking") is None
     assert assess("my student has been missing since this morning").category == "someone_else"
     assert assess("he knows where i am and he's outside").category == "intruder"
+
+
+def test_a_long_message_read_as_reassurance_without_any_word_of_safety_gets_the_question():
+    long = _ranked(
+        "my cousin is 13 and he went off with some older guys, mom is freaking out and we have no idea",
+        ("user_safe", 0.7),
+        ("emergency", 0.19),
+    )
+    short = _ranked("je suis chez une amie, ça va", ("user_safe", 0.9))
+    SafetyNet().process([long, short])
+    assert long.get("intent")["name"] == "nlu_fallback"
+    assert short.get("intent")["name"] == "user_safe"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my little brother is 13 and hes been gone since last night, nobody can reach him",
+        "ma fille est partie depuis hier soir pis personne peut la joindre",
+    ],
+)
+def test_gone_since_last_night_and_nobody_can_reach_him(text):
+    assert assess(text).category == "someone_else"
+
+
+def test_nobody_is_hurting_me_today_is_not_violence():
+    assert assess("i'm not locked in or anything and nobody is hurting me today, i'm at work on my break") is None
+    assert assess("he is hurting me").category == "violence"
+
+
+def test_confidentiality_with_the_services_a_l_enfance():
+    m = _ranked(
+        "j'ai 16 ans, c'est fini. Mais si j'appelle, est-ce qu'ils vont avertir les services à l'enfance?",
+        ("ask_call_police", 0.93),
+    )
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == "confidentiality"

@@ -210,6 +210,8 @@ def langdetect_en_fr(text: str) -> Optional[Dict[str, float]]:
 
 # Letters of scripts that are neither English nor French: Arabic, Cyrillic, Devanagari, Gurmukhi,
 # Chinese, Japanese, Korean, Thai, Hebrew, Greek, Amharic, Tamil, Bengali...
+_EN_FR_LETTERS = set("abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöùûüÿœæ")
+FOREIGN_LATIN_SHARE = 0.05
 _OTHER_SCRIPT = re.compile(
     r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0900-\u0dff\u0e00-\u0e7f\u1200-\u137f"
     r"\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
@@ -230,6 +232,10 @@ def other_language(text: str) -> Optional[str]:
     letters = [c for c in text if c.isalpha()]
     if letters and sum(bool(_OTHER_SCRIPT.match(c)) for c in letters) / len(letters) >= 0.5:
         best = "other"
+    elif letters and sum(c.lower() not in _EN_FR_LETTERS for c in letters) / len(letters) >= FOREIGN_LATIN_SHARE:
+        # Latin letters English and French never use (Vietnamese "đã", Spanish "ñ", Polish "ł"): the
+        # word lists can't judge, langdetect can
+        best = None
     else:
         # Words of 3 letters or more: short ones ("me", "no", "la") belong to too many languages.
         all_words = _words(text)

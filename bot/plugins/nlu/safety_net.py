@@ -161,10 +161,10 @@ PLAIN_NEEDS = [
             r"\b(?:do|does|will|would) (?:they|the \w+|you|the person on the phone|the helpline|the hotline) (?:have to |need to |)?(?:tell|report|call|inform)\b"
             r"|\b(?:will|would) (?:the )?(?:cops|police|my (?:mom|dad|parents)|cas|children s aid) (?:find out|know|be told|be called|get called|get involved|be involved)\b"
             r"|\b(?:mom|dad|parents|cas) finding out\b"
-            r"|\b(?:vont|va|doivent|doit|devez|allez) (?:tu )?(?:le )?(?:dire|appeler|avertir|prevenir|rapporter) (?:ca )?(?:a )?(?:mes parents|ma mere|mon pere|la dpj|la police|la sae|la cas|l aide a l enfance|la societe d aide a l enfance|la protection (?:de l enfance|de la jeunesse))\b"
+            r"|\b(?:vont|va|doivent|doit|devez|allez) (?:tu )?(?:le )?(?:dire|appeler|avertir|prevenir|rapporter) (?:ca )?(?:a )?(?:aux? )?(?:mes parents|ma mere|mon pere|la dpj|la police|la sae|la cas|les services (?:a|de protection de) l enfance|services (?:a|de protection de) l enfance|l aide a l enfance|la societe d aide a l enfance|la protection (?:de l enfance|de la jeunesse))\b"
             r"|\b(?:ca|ce que je dis) va (?:tu )?(?:aller|etre dit|etre rapporte) (?:a|aux?) (?:ma mere|mon pere|mes parents|la police|la dpj|la societe|l aide|la cas|la sae|la protection)\b"
             r"|^(?=.*\b(?:si j en parle|si je parle|si j appelle|si je le dis|si je dis|if i (?:tell|talk|call|say|reach out))\b).*"
-            r"\b(?:aide a l enfance|protection de l enfance|protection de la jeunesse|dpj|children s aid|childrens aid|child protection|cas)\b"
+            r"\b(?:aide a l enfance|services a l enfance|protection de l enfance|protection de la jeunesse|dpj|children s aid|childrens aid|child protection|cas)\b"
             r"|\b(?:mes parents|ma mere|mon pere|la dpj|la protection de l enfance|la sae|l aide a l enfance|la police) (?:\w+ ){0,2}(?:soient|seront|vont etre|seraient|soit|sera) (?:avertie?s?|prevenue?s?|informee?s?|au courant|appelee?s?)\b"
             r"|\b(?:my parents|my mom|my dad|cas|children s aid|the police|the cops) (?:\w+ ){0,2}(?:will|would|could) (?:be|get) (?:told|notified|called|informed)\b"
         ),
@@ -245,6 +245,7 @@ _TALK_TO_SOMEONE = re.compile(
 _TEEN_WRITING = re.compile(
     r"\b(?:i am|im|i m|j ai|jai) (?:1[0-7]|[89])(?: years old| yo| ans| yrs)?\b(?! (?:year|yr|y) ?o?l?d? ?(?:daughter|son|kid))"
 )
+SAFE_WITHOUT_WORDS_MAX = 10  # "je suis chez une amie, ça va" is reassurance without the usual words
 UNSURE_OR_GENERAL = (FALLBACK_INTENT, SAFE_INTENT, "unclear", "out_of_scope", "contact_person")
 
 
@@ -350,6 +351,10 @@ class SafetyNet(GraphComponent, IntentClassifier):
         elif chosen == "parent_worry" and _TEEN_WRITING.search(plain):
             force_intent(message, "youth_support")
         elif chosen == "online_exploitation" and not _ONLINE_CUES.search(plain):
+            force_intent(message, FALLBACK_INTENT)
+        # A long message the classifier took for reassurance, with no word of safety in it ("my brother
+        # has been gone since last night, mom is freaking out"): ask whether they are safe.
+        elif chosen == SAFE_INTENT and len(text.split()) > SAFE_WITHOUT_WORDS_MAX and not says_safe(text):
             force_intent(message, FALLBACK_INTENT)
 
     def _check(self, message: Message, text: str) -> None:

@@ -162,7 +162,7 @@ PATTERNS: Dict[str, List[str]] = {
         _SUBJ_EN
         + r" (?:is |are |will |would |wants to |want to |keeps |said (?:he|she|they) would |says (?:he|she|they) will |threatened to |threatening to |trying to |going to |about to )+(?:kill|hurt|beat|shoot|stab|murder|rape|choke|strangle|hit|attack) (?:me|us|my)\b",
         r"\b(?:going to|about to|gonna|will|threatening to|threatened to|trying to) (?:kill|shoot|stab|murder|rape|choke|strangle) (?:me|us)\b",
-        r"\b(?:is|are|keeps|keep|started|starting|start) (?:hitting|beating|choking|strangling|hurting|raping|attacking|kicking|punching|stabbing) (?:me|us)\b",
+        r"\b(?<!nobody )(?<!no one )(?<!noone )(?:is|are|keeps|keep|started|starting|start) (?:hitting|beating|choking|strangling|hurting|raping|attacking|kicking|punching|stabbing) (?:me|us)\b",
         r"\b(?:hit|beat|choked|strangled|stabbed|shot|raped|attacked|punched|hurt) (?:me|us) (?:just now|right now|again|tonight|today)\b",
         r"\bjust (?:hit|beat|choked|strangled|stabbed|shot|raped|attacked|punched|hurt) (?:me|us)\b",
         r"\b(?:bleeding|can not breathe|overdosing|overdosed|passed out|unconscious)\b",
@@ -274,7 +274,8 @@ _GONE_EN = (
     r"|\b(?:do not|does not|no one|nobody|can not) (?:know|knows|find) where (?:she|he|they) (?:is|are|went)\b"
     r"|\b(?:was|were) supposed to be (?:home|back)\b|\b(?:is not|not) in (?:her|his|their) (?:room|bed)\b"
     r"|\b(?:her|his|their) (?:bed|room) (?:is|was) empty\b"
-    r"|\bcan not (?:find|reach|get a hold of|get ahold of|get in touch with|contact) (?:her|him|them)\b"
+    r"|\b(?:can not|nobody can|no one can|noone can) (?:find|reach|get a hold of|get ahold of|get in touch with|contact) (?:her|him|them)\b"
+    r"|\b(?:has|have|is|are) (?:been )?gone (?:since|for (?:hours|two days|\d+ (?:hours|days))|all night)\b"
 )
 _UNREACHABLE_EN = (
     r"\b(?:phone|cell|snap|location)(?: is| was| has been| went| goes| keeps going)? (?:off|dead|turned off|switched off|disabled|straight to voicemail|to voicemail)\b"
@@ -312,7 +313,8 @@ _GONE_FR = (
     r"|\b(?:est|sont|n est|ne sont) (?:toujours |encore |jamais )?pas (?:rentree?s?|revenue?s?|de retour|a la maison|arrivee?s?)\b"
     r"|\b(?:jamais|toujours pas|pas encore|pu|plus) (?:rentree?s?|revenue?s?)\b"
     r"|\b(?:sait|sais|savons|savent) (?:pas|plus|pu) ou (?:elle|il|ils|elles) (?:est|sont)\b|\b(?:trouve|trouvons|trouvent|rejoins|rejoint|rejoindre) (?:pas|plus|pu) (?:ma|mon|la|le)\b"
-    r"|\b(?:arrive|arrivons) (?:pas|plus|pu) a (?:la|le) (?:joindre|rejoindre|trouver)\b|\b(?:la|le) trouve (?:pas|plus|pu)\b"
+    r"|\b(?:arrive|arrivons) (?:pas|plus|pu) a (?:la|le) (?:joindre|rejoindre|trouver)\b|\bpersonne (?:ne )?(?:peut|arrive a) (?:la|le) (?:joindre|rejoindre|trouver)\b"
+    r"|\b(?:est|sont) partie?s? depuis (?:hier|hier soir|la nuit passee|cette nuit|ce matin|\d+ (?:heures|jours))\b|\b(?:la|le) trouve (?:pas|plus|pu)\b"
     r"|\b(?:n est|est) (?:pas|plus|pu) dans (?:sa|son) (?:chambre|lit)\b|\b(?:son|sa) (?:lit|chambre) (?:est|etait) vide\b"
 )
 _UNREACHABLE_FR = (
@@ -390,6 +392,7 @@ _SAFE_STATEMENTS = [
     r"\bno (?:immediate )?danger\b|\b(?:pas|plus|aucun) (?:de |d )?danger\b",
     r"\b(?:nothing|not) (?:urgent|an emergency)\b|\brien d urgent\b|\bpas (?:une )?urgence\b",
     r"\b(?:no one|nobody|noone) (?:s |is )?(?:in )?(?:any )?(?:immediate )?danger\b",
+    r"\b(?:no one|nobody|noone) is (?:hurting|hitting|touching|threatening|following) (?:me|us)(?: today| now| right now)?\b",
     r"\b(?:she|he|they|my \w+) (?:is|are) (?:now |home |at home |home and |at home and )?safe\b",
     r"\b(?:elle|il|ils|elles|ma \w+|mon \w+|(?:ma|mon|notre) \w+ de \d+ ans) (?:est|sont) (?:maintenant |a la maison |a la maison et |chez nous )?en securite\b",
     r"\bpersonne (?:n )?(?:est|a l air) en danger\b",
