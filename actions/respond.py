@@ -15,6 +15,10 @@ from actions.hours import utter_opening
 from bot.shared.needs import FOR_PARENTS, NEEDS, STEPS, Need
 
 
+# "Other options" only makes sense after a first answer.
+NEEDS_AN_EARLIER_ANSWER = ("more_options",)
+
+
 class ActionRespond(HelpAction):
     def name(self) -> Text:
         return "action_respond"
@@ -24,6 +28,9 @@ class ActionRespond(HelpAction):
         said = audience_from_text(tracker.latest_message.get("text"))
         if said == "parent":
             intent = FOR_PARENTS.get(intent, intent)
+        if intent in NEEDS_AN_EARLIER_ANSWER and not any(e.get("event") == "bot" for e in tracker.events):
+            # "who else can I ask?" as the first message: nothing was answered yet, so ask first
+            intent = "nlu_fallback"
         need = path_step(tracker, intent) or typed_answer(tracker) or NEEDS.get(intent) or NEEDS["nlu_fallback"]
         audience = said or need.audience or tracker.get_slot("audience")
         if need.resources or need.by_audience:

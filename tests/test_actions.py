@@ -114,8 +114,16 @@ def test_audience_changes_the_resources_and_is_remembered(dispatcher, domain, re
 
 
 def test_more_options_in_french_adds_a_french_language_service(dispatcher, domain, render):
-    run(ActionRespond(), make_tracker("more_options", "autres options", language="fr"), dispatcher, domain)
+    tracker = make_tracker("more_options", "autres options", language="fr", earlier_bot_messages=1)
+    run(ActionRespond(), tracker, dispatcher, domain)
     assert "8773362433" in DIGITS(texts(render(dispatcher.messages, "fr")))
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_other_options_as_the_first_message_asks_first(lang, dispatcher, domain, render):
+    run(ActionRespond(), make_tracker("more_options", "dont know who else to ask", language=lang), dispatcher, domain)
+    assert dispatcher.messages[0]["response"] == NEEDS["nlu_fallback"].response
+    assert "911" in texts(render(dispatcher.messages, lang))
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

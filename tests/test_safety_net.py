@@ -1124,3 +1124,75 @@ def test_confidentiality_with_the_services_a_l_enfance():
     )
     SafetyNet().process([m])
     assert m.get("intent")["name"] == "confidentiality"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im 15. last year i had thoughts about hurting myself but im doing better now. who can i talk to",
+        "jai 14 ans. lannée passée j'avais des idées noires mais la ça va mieux. jai besoin de parler a quelqu un",
+        "y a eu une bataille à mon école avec un couteau la semaine passée, personne a été blessé mais ça me stresse",
+        "un homme m'a battu au travail le mois passé, la police a pris ma plainte. maintenant je suis correct",
+    ],
+)
+def test_danger_told_as_the_past_with_well_now_is_not_danger_now(text):
+    assert assess(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i had thoughts about hurting myself last year and they're back again tonight",
+        "last week he pulled a knife on me and now he's outside",
+    ],
+)
+def test_the_past_does_not_hide_what_is_back_now(text):
+    assert assess(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ma chum de fille m'a raconté que son ancien chum la battait. elle est safe chez sa mère asteure",
+        "Astheure elle est correcte, elle est avec moi, mais il essaie encore de la contacter",
+        "My client was in danger last week but is in a safe house now",
+    ],
+)
+def test_more_ways_of_saying_someone_is_safe_now(text):
+    from bot.shared.safety.danger import says_safe
+
+    assert says_safe(text)
+
+
+@pytest.mark.parametrize(
+    "text,ranking,expected",
+    [
+        ("is this an ai? not in danger or anything just curious", [("nlu_fallback", 0.45)], "bot_challenge"),
+        ("t'es-tu un robot?", [("greet", 0.5)], "bot_challenge"),
+        (
+            "Il y a 3 ans la police a arrêté le gars. Je suis pas en danger là, mais est-ce que c'est encore de l'exploitation?",
+            [("online_exploitation", 0.6)],
+            "trafficking",
+        ),
+        (
+            "salut chu mineur (14). si jdis a quelquun, est-ce que la police pis mes parents vont le savoir? je suis safe la",
+            [("parent_worry", 0.6)],
+            "confidentiality",
+        ),
+    ],
+)
+def test_named_needs_round_three(text, ranking, expected):
+    m = _ranked(text, *ranking)
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == expected
+
+
+def test_a_parent_whose_child_is_safe_now_gets_the_parents_answer_not_a_call_to_police():
+    m = _ranked(
+        "Ma fille a 13 ans. Le mois passé la police est intervenue. Astheure elle est correcte, mais il essaie encore de la contacter. Comment la protéger?",
+        ("nlu_fallback", 0.45),
+        ("ask_call_police", 0.4),
+        ("victim_services", 0.35),
+    )
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == "parent_worry"

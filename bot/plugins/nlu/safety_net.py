@@ -125,7 +125,7 @@ PLAIN_NEEDS = [
         "shelter",
         re.compile(
             r"\b(?:(?:nowhere|no place|no where) to (?:go|stay|sleep) tonight|where (?:can|do) i (?:sleep|stay) tonight|(?:find|need|get) (?:me )?a bed|"
-            r"(?:trouver|besoin d|avoir) un lit|(?:sleeping|sleep|slept) in (?:my|a|the|our) (?:car|truck|van)|(?:dormir|dors|dormi) dans (?:mon|mon char|ma|l) ?(?:char|auto|voiture|car)?|"
+            r"(?:trouver|besoin d|avoir) un lit|(?:sleeping|sleep|slept) in (?:my|a|the|our) (?:car|truck|van)|(?:dormir|dors|dormi) dans (?:mon |ma |l |une? )?(?:char|auto|voiture|car)\b|"
             r"(?:nulle part|pas de place|pas d autre place) (?:ou )?(?:aller|dormir|rester)(?: \w+){0,3} (?:ce soir|a soir|demain))\b"
         ),
     ),
@@ -133,7 +133,16 @@ PLAIN_NEEDS = [
     (
         "trafficking",
         re.compile(
-            r"\b(?:is (?:this|it|that|what happened) (?:\w+ )?(?:human )?trafficking|c est(?: tu| ti)? (?:ca )?de la traite|est ce (?:que c est )?de la traite)\b"
+            r"\b(?:is (?:this|it|that|what happened) (?:\w+ )?(?:human )?(?:trafficking|exploitation)|c est(?: tu| ti)? (?:ca )?(?:encore )?de (?:la traite|l exploitation)"
+            r"|est ce (?:que c est )?(?:encore )?de (?:la traite|l exploitation))\b"
+        ),
+    ),
+    # "is this an AI?": the assistant says what it is
+    (
+        "bot_challenge",
+        re.compile(
+            r"^(?:\w+ ){0,3}(?:is this|am i talking to|am i chatting with|are you) (?:an? )?(?:ai|bot|robot|real person|real human|human|person|chatbot)\b"
+            r"|^(?:\w+ ){0,3}(?:c est|est ce|es tu|t es|tes|vous etes|etes vous|je parle a) (?:un |une )?(?:ia|robot|bot|vraie personne|humain|humaine|personne reelle)\b"
         ),
     ),
     # "how can I help her?": what a friend, sibling or coworker can do (a parent gets the parent's answer)
@@ -167,6 +176,7 @@ PLAIN_NEEDS = [
             r"\b(?:aide a l enfance|services a l enfance|protection de l enfance|protection de la jeunesse|dpj|children s aid|childrens aid|child protection|cas)\b"
             r"|\b(?:mes parents|ma mere|mon pere|la dpj|la protection de l enfance|la sae|l aide a l enfance|la police) (?:\w+ ){0,2}(?:soient|seront|vont etre|seraient|soit|sera) (?:avertie?s?|prevenue?s?|informee?s?|au courant|appelee?s?)\b"
             r"|\b(?:my parents|my mom|my dad|cas|children s aid|the police|the cops) (?:\w+ ){0,2}(?:will|would|could) (?:be|get) (?:told|notified|called|informed)\b"
+            r"|\b(?:mes parents|ma mere|mon pere|la police|la dpj|les flics|la cas|la sae)\b(?: \w+){0,4} (?:vont|va)(?: tu)? (?:le |l )?(?:savoir|apprendre|etre au courant|etre avertie?s?)\b"
         ),
     ),
     (
@@ -243,6 +253,7 @@ _TALK_TO_SOMEONE = re.compile(
     r"|\b(?:personne|quelqu un|quelquun|qqn) (?:a|avec) qui (?:je )?(?:peux |pourrais |peut )?(?:parler|jaser)\b"
 )
 _TEEN_WRITING = re.compile(
+    r"\b(?:je suis|chu|jsuis|i am|im) (?:une? )?(?:a )?mineure?\b|\bi am a minor\b|"
     r"\b(?:i am|im|i m|j ai|jai) (?:1[0-7]|[89])(?: years old| yo| ans| yrs)?\b(?! (?:year|yr|y) ?o?l?d? ?(?:daughter|son|kid))"
 )
 SAFE_WITHOUT_WORDS_MAX = 10  # "je suis chez une amie, ça va" is reassurance without the usual words
@@ -405,7 +416,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
         # Two needs almost tied ("will the cops find out? im 16"): the FallbackClassifier gives up on
         # ambiguity, but either need answers better than a clarifying question.
         if previous == FALLBACK_INTENT:
-            tied = _understood(ranking, self.config["ambiguous_need_floor"], skip=NOT_SPECIFIC)
+            tied = _understood(ranking, self.config["ambiguous_need_floor"], skip=NOT_SPECIFIC + ("ask_call_police",))
             if tied and max(scores.get(i, 0) for i in DANGER_INTENTS) < self.config["ml_danger_threshold"]:
                 force_intent(message, tied)
                 return
@@ -433,8 +444,13 @@ class SafetyNet(GraphComponent, IntentClassifier):
                 return
             if previous == FALLBACK_INTENT and (likely or hint):
                 # a word that names the need beats a general guess ("l'argent pour le motel finit à soir")
-                force_intent(message, hint if hint and (not likely or likely in GENERAL) else likely)
-                return
+                choice = hint if hint and (not likely or likely in GENERAL) else likely
+                # a parent whose child is safe now, unsure what else: the parent's answer, not 911's
+                if choice in GENERAL and audience_from_text(text) == "parent":
+                    choice = "parent_worry"
+                if choice != "ask_call_police":
+                    force_intent(message, choice)
+                    return
         if safe:
             # They just said they are safe: "are you safe right now?" is not the question to ask back.
             if previous in DANGER_INTENTS or previous == FALLBACK_INTENT:

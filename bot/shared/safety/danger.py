@@ -520,7 +520,7 @@ def _compiled() -> Tuple[List[Tuple[str, "re.Pattern"]], "re.Pattern"]:
 _LONG_AGO = re.compile(
     r"\b(?:(?:(?:a few|few|two|three|\d+|several|many) )?(?:weeks|months|years) ago|a (?:long )?while (?:ago|back)|last (?:week|month|year|summer|winter)"
     r"|(?:a|one|1) (?:year|month) ago|years back|(?:il )?y a (?:un|une|1) (?:an|annee|mois)"
-    r"|(?:il )?y a (?:des|quelques|deux|trois|\d+|plusieurs) (?:semaines|mois|ans|annees)|l an passee?|l an derniere?|l annee passee|l annee derniere|le mois passee?|le mois derniere?|la semaine (?:passee|derniere)|dans le temps|a l epoque"
+    r"|(?:il )?y a (?:des|quelques|deux|trois|\d+|plusieurs) (?:semaines|mois|ans|annees)|l an passee?|l an derniere?|lannee passee|lannee derniere|lan passe|l annee passee|l annee derniere|le mois passee?|le mois derniere?|la semaine (?:passee|derniere)|dans le temps|a l epoque"
     r"|(?:last|this past) (?:spring|summer|fall|autumn|winter)|in the (?:spring|fall)|au printemps|(?:l ete|l hiver|l automne) (?:passe|dernier)"
     r"|when i was (?:a kid|a child|a teen|a teenager|younger|little|young|\d{1,2})|back in (?:19|20)\d\d|in (?:19|20)\d\d"
     r"|quand j (?:avais|etais) (?:\d{1,2}|petite?|jeune|ado|adolescente?|enfant)|en (?:19|20)\d\d)\b"
@@ -544,8 +544,13 @@ def long_ago(text: str) -> bool:
     return _told_as_past(_AGE_NOW.sub(" ", _WELL_NOW.sub(" ", _compiled()[1].sub(" ", norm))))
 
 
-# "when I was 16, I'm 31 now": an age told now is not something happening now.
-_AGE_NOW = re.compile(r"\bi am \d{1,2}(?: years old| yo)? now\b|\bj ai \d{1,2} ans (?:maintenant|astheure|la)\b")
+# "when I was 16, I'm 31 now", "ça me stresse encore": an age told now, or a feeling that stays, is not
+# something happening now.
+_AGE_NOW = re.compile(
+    r"\bi am \d{1,2}(?: years old| yo)? now\b|\bj ai \d{1,2} ans (?:maintenant|astheure|la)\b"
+    r"|\b(?:me|m) (?:stresse|hante|fait peur|fait mal|derange|travaille|reste) encore\b|\bj y pense encore\b|\bencore (?:peur|mal|des cauchemars)\b"
+    r"|\bstill (?:think|thinking|get|have|feel|feeling|scared|afraid|stressed|sad|anxious|shaken)\b"
+)
 
 
 # Saying one is well now: weaker than "I'm safe", so it never cancels a danger rule; it only tells the
@@ -559,6 +564,11 @@ _WELL_NOW = re.compile(
     r"\b(?:i am|i feel|we are|she is|he is|they are|my \w+ is) (?:fine|ok|okay|alright|all right|good|better|doing (?:fine|ok|okay|well|good|better))"
     r"(?: now| today| physically| day to day| these days)?\b(?! but not)"
     r"|\b(?:je vais|elle va|il va|ils vont|on va|je me porte|ca va) (?:bien|mieux)(?: maintenant| la| astheure| aujourd hui)?\b|\b(?:je suis|c est) (?:correct|correcte|ok|okay) (?:la|maintenant)\b"
+    r"|\b(?:maintenant|astheure|la) (?:je suis|elle est|il est) (?:correcte?|ok|okay|bien|safe)\b|\b(?:elle|il) est (?:correcte?|ok|okay) (?:la|maintenant|astheure)\b"
+    r"|\b(?:elle|il) est (?:\w+ ){0,4}(?:safe|en securite)\b(?! (?:de|d))|\b(?:elle|il) est (?:avec moi|avec nous|chez nous)\b"
+    r"|\b(?:is|are|am) (?:now )?(?:in|at) (?:a |the )?(?:safe house|shelter|refuge)(?: now)?\b"
+    r"|\b(?:est|suis|sont) (?:maintenant )?(?:dans|en|au) (?:une )?(?:maison d hebergement|refuge|maison securitaire)(?: maintenant)?\b"
+    r"|\b(?:nobody|no one|noone) (?:was|got) hurt\b|\bpersonne (?:n )?a ete blessee?\b"
     r"|" + _HELD_BY_POLICE.pattern
 )
 
@@ -575,10 +585,13 @@ def assess(text: str) -> Optional[Danger]:
     pats, safe = _compiled()
     said_safe = bool(safe.search(norm))
     remaining = _HELD_BY_POLICE.sub(" ", safe.sub(" ", norm))
-    past = _told_as_past(remaining)
+    # "now" inside "I'm doing better now" does not make the event present
+    past = _told_as_past(_AGE_NOW.sub(" ", _WELL_NOW.sub(" ", remaining)))
+    # told as the past, and well now ("last year I had dark thoughts, I'm doing better now")
+    calm_past = past and bool(said_safe or _WELL_NOW.search(norm))
     for category, rx in pats:
         # "attacked me a few weeks ago" is a past event: support, not 911 (unless still trapped, armed or self-harm)
-        if past and category not in _STILL_NOW:
+        if past and (category not in _STILL_NOW or (calm_past and category != "confined")):
             continue
         # Saying "I'm safe now" cancels everything but self-harm and danger to someone else,
         # which "she came home" or "we found him" cancels instead.
