@@ -1196,3 +1196,78 @@ def test_a_parent_whose_child_is_safe_now_gets_the_parents_answer_not_a_call_to_
     )
     SafetyNet().process([m])
     assert m.get("intent")["name"] == "parent_worry"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "salut jai 13 ans, lannée passée jai pris des pilules pis jsuis allée à l'hopital. la jvais mieux, je veux pas me faire du mal",
+        "jai 13 ans pis jme suis fait mal aux poignets l'hiver passé, ça va mieux astheure",
+        "Il y a un an, un gars m'a menacée avec un couteau; la police s'en est occupée. Ça va maintenant, mais je fais encore des cauchemars",
+        "mon ancien employeur m'a menacée avec une arme à feu en 2021, c'est fini depuis longtemps",
+        "in 2022 my employer cut my arm with knife, police report is done. now i lost the job and cannot pay rent",
+    ],
+)
+def test_past_self_harm_or_weapon_with_well_now_is_not_danger_now(text):
+    assert assess(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je veux me faire du mal",
+        "last year i tried to kill myself and tonight i want to kill myself again",
+        "he had a knife in 2022 and now he has a gun",
+    ],
+)
+def test_self_harm_or_a_weapon_now_still_fires(text):
+    assert assess(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text,ranking,expected",
+    [
+        (
+            "y a tu un papier du tribunal qui peut l'empêcher de m'écrire sur insta?",
+            [("victim_services", 0.6)],
+            "legal_help",
+        ),
+        ("Elle veut une ordonnance pour qu'il ne puisse plus la contacter.", [("parent_worry", 0.6)], "legal_help"),
+        (
+            "Métis mom here. My daughter is safe now. I'm looking for Indigenous-led support for her and for me.",
+            [("parent_worry", 0.7)],
+            "indigenous_support",
+        ),
+        (
+            "J'ai trouvé des messages sur la Xbox de mon fils de 10 ans. Un adulte lui demande des photos. Comment je signale ça?",
+            [("report_crime", 0.7)],
+            "online_exploitation",
+        ),
+        (
+            "I'm safe, I called the police last week. I just want to speak to a real person about what happens next.",
+            [("legal_for_child", 0.5)],
+            "contact_person",
+        ),
+        ("am i talking to a real person?", [("contact_person", 0.5)], "bot_challenge"),
+        (
+            "je suis en sécurité maintenant. Pendant un an un homme m'a fait travailler dans des salons de massage et gardait tout l'argent. Je veux comprendre mes droits",
+            [("safety_plan", 0.7)],
+            "trafficking",
+        ),
+    ],
+)
+def test_named_needs_round_four(text, ranking, expected):
+    m = _ranked(text, *ranking)
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == expected
+
+
+def test_the_service_after_911_is_what_the_words_name():
+    m = _ranked(
+        "qqun dans un jeu en ligne demande a ma fille de 9 ans de se filmer dans sa chambre",
+        ("emergency", 0.6),
+        ("parent_worry", 0.3),
+    )
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == "emergency"
+    assert m.get("safety_net")["classifier_intent"] == "online_exploitation"

@@ -89,7 +89,8 @@ NEED_HINTS = [
         "trafficking",
         re.compile(
             r"\b(?:forced (?:me )?to|made me (?:work|sell|see|sleep with)|pimp|proxenete|forcee? a (?:faire|travailler|me prostituer)|"
-            r"passport|passeport|my papers|mes papiers|a debt|une dette|owe (?:him|them)|lui dois|leur dois)\b"
+            r"passport|passeport|my papers|mes papiers|a debt|une dette|owe (?:him|them)|lui dois|leur dois|"
+            r"(?:m a|me) fait travailler|gardait (?:tout )?(?:l argent|mon argent)|kept (?:all )?(?:the|my) money|took all (?:the|my) money|massage)\b"
         ),
     ),
 ]
@@ -117,8 +118,9 @@ PLAIN_NEEDS = [
         re.compile(
             r"\b(?:restraining order|protection order|no contact order|peace bond|ordonnance (?:interdictive|de protection|de non communication|d interdiction|du tribunal|de la cour|judiciaire|speciale|restrictive))\b"
             r"|\b(?:judge|court|juge|tribunal|cour) (?:\w+ ){0,4}(?:stay away|keep away|rester loin|s eloigner|pas (?:m|nous) approcher)\b"
-            r"|\bcourt order (?:to keep|against|so (?:he|she|they))\b|\bordonnance (?:\w+ ){0,3}(?:pour|contre) (?:la traite|le trafiquant|mon|lui|l exploiteur|mon ex)\b"
-            r"|\b(?:veux|voudrais|besoin d|avoir|obtenir|demander) (?:une )?ordonnance\b"
+            r"|\bcourt order (?:to keep|against|so (?:he|she|they))\b|\bordonnance (?:\w+ ){0,3}pour (?:la traite|le trafiquant|mon|lui|l exploiteur|mon ex)\b"
+            r"|\b(?:veux|veut|voulons|veulent|voudrais|voudrait|souhaite|besoin d|avoir|obtenir|demander) (?:une )?ordonnance\b"
+            r"|\b(?:papier|document|ordre) (?:du|de la|d un|d une) (?:tribunal|cour|juge)\b|\bpaper from (?:the |a )?(?:court|judge)\b"
         ),
     ),
     (
@@ -145,6 +147,22 @@ PLAIN_NEEDS = [
             r"|^(?:\w+ ){0,3}(?:c est|est ce|es tu|t es|tes|vous etes|etes vous|je parle a) (?:un |une )?(?:ia|robot|bot|vraie personne|humain|humaine|personne reelle)\b"
         ),
     ),
+    # "I want to speak to a real person": the hotline's people (not "am I talking to a real person?")
+    (
+        "contact_person",
+        re.compile(
+            r"\b(?:want|need|like|prefer|rather) to (?:speak|talk|chat) (?:to|with) (?:a |an )?(?:real |live |actual )?(?:person|human|someone real)\b"
+            r"|\b(?:parler|jaser) (?:a|avec) (?:une |un )?(?:vraie |vrai )?(?:personne|humain|humaine|intervenante?)(?: aujourd hui| maintenant| en francais)\b"
+        ),
+    ),
+    # "Indigenous-led support": Talk4Healing, Hope for Wellness
+    (
+        "indigenous_support",
+        re.compile(
+            r"\bindigenous led\b|\b(?:indigenous|native|first nations|metis|inuit|inuk) (?:support|help|counsell?(?:ing|or)|services?|helpline|line|worker|elder)\b"
+            r"|\b(?:aide|soutien|services?|ligne|intervenante?|aine) (?:pour (?:les )?)?autochtones?\b|\bpar et pour (?:les )?autochtones\b"
+        ),
+    ),
     # "how can I help her?": what a friend, sibling or coworker can do (a parent gets the parent's answer)
     (
         "friend_worry",
@@ -157,8 +175,8 @@ PLAIN_NEEDS = [
     (
         "online_exploitation",
         re.compile(
-            r"^(?=.*\b(?:game|jeu|snap|snapchat|instagram|insta|discord|roblox|fortnite|minecraft|tiktok|chat|en ligne|online)\b).*"
-            r"\b(?:asked|asking|ask|asks|demande|demandait|demander|demandent) (?:\w+ ){0,4}(?:for )?(?:des |ses )?(?:pictures|pics|photos|nudes|nude pics|videos?|vids?|filmer|film (?:himself|herself|themselves)|cam|camera|webcam)\b"
+            r"^(?=.*\b(?:game|games|gaming|jeu|jeux|snap|snapchat|instagram|insta|discord|roblox|fortnite|minecraft|tiktok|chat|en ligne|online|xbox|playstation|ps4|ps5|switch|twitch|whatsapp|messenger|facebook)\b).*"
+            r"\b(?:asked|asking|ask|asks|demande|demandait|demander|demandent) (?:\w+ ){0,9}(?:for )?(?:des |ses )?(?:pictures|pics|photos|nudes|nude pics|videos?|vids?|filmer|film (?:himself|herself|themselves)|cam|camera|webcam)\b"
             r"|\b(?:intimate|nude|naked|sexual|explicit|sex) (?:video|videos|vid|vids|pics?|pictures?|photos?|images?)\b"
             r"|\b(?:videos?|photos?|images?) (?:intimes?|sexuelles?|de (?:moi|elle|lui|ma fille|mon fils) (?:nue?|toute? nue?))\b"
         ),
@@ -389,7 +407,9 @@ class SafetyNet(GraphComponent, IntentClassifier):
             return
         if danger is not None:
             forced = SELF_HARM_INTENT if danger.self_harm else EMERGENCY_INTENT
-            message.set(SAFETY_NET, {"rule": danger.category, "classifier_intent": understood}, add_to_output=True)
+            # the one service added after 911: what the words plainly name, else the classifier's need
+            followup = plain_need(text) or understood
+            message.set(SAFETY_NET, {"rule": danger.category, "classifier_intent": followup}, add_to_output=True)
             force_intent(message, forced)
             return
         # Unsure, but leaving ("i have to go NOW"): erasing is the safe way to leave.
@@ -464,6 +484,6 @@ class SafetyNet(GraphComponent, IntentClassifier):
         if past and previous not in NOT_SPECIFIC + GENERAL:
             return
         if scores.get(best, 0) >= self.config["ml_danger_threshold"]:
-            message.set(SAFETY_NET, {"rule": None, "classifier_intent": understood}, add_to_output=True)
+            message.set(SAFETY_NET, {"rule": None, "classifier_intent": plain or understood}, add_to_output=True)
             if previous != best:
                 force_intent(message, best)

@@ -397,7 +397,8 @@ _SAFE_STATEMENTS = [
     r"\b(?:elle|il|ils|elles|ma \w+|mon \w+|(?:ma|mon|notre) \w+ de \d+ ans) (?:est|sont) (?:maintenant |a la maison |a la maison et |chez nous )?en securite\b",
     r"\bpersonne (?:n )?(?:est|a l air) en danger\b",
     r"\b(?:i am|we are) safe\b",
-    r"\bnot (?:going to|gonna) (?:kill|hurt) myself\b",
+    r"\bnot (?:going to|gonna) (?:kill|hurt) myself\b|\b(?:do not|does not|never) want to (?:kill|hurt|harm) (?:myself|my self)\b",
+    r"\b(?:je )?(?:ne )?(?:veux|vais|voudrais) (?:pas|plus|pu|jamais) (?:me faire du mal|me faire mal|me tuer|mourir|me blesser|me suicider|en finir)\b",
     r"\b(?:je suis|on est|nous sommes|je me sens) (?:en securite|safe)(?: maintenant| la)?\b",
     r"\b(?:pas|plus|pu|jamais|hors de) (?:en )?(?:danger|urgent|une urgence|d urgence)\b",
     # exit requests are not emergencies
@@ -430,6 +431,7 @@ _CONTRACTIONS = [
     (r"\bpls\b|\bplz\b", "please"),
     (r"\bchui\b|\bjsuis\b|\bchuis\b|\bchu\b|\bj suis\b", "je suis"),
     (r"\bjpeux\b", "je peux"),
+    (r"\bjvais\b", "je vais"),
     (r"\bjveux\b", "je veux"),
     (r"\blautre\b", "l autre"),
     (r"\bhell\b(?= (?:kill|hurt|find|beat|burn|shoot|stab))", "he will"),
@@ -439,7 +441,8 @@ _CONTRACTIONS = [
 _NO_CORRECT = set(
     "the and for you are not was has her him his our out pas les des mes ses est une qui que moi toi lui car dos sur "
     "eat ate see saw get got put let say did can may now how who why end van ami amie les lit vie mot bus "
-    "this that then than them they their there here where were what when with your from have just like".split()
+    "this that then than them they their there here where were what when with your from have just like "
+    "hiver ete automne printemps annee passee passe".split()
 )
 
 
@@ -527,7 +530,9 @@ _LONG_AGO = re.compile(
 )
 _STILL_NOW = {SELF_HARM, "confined", "weapon"}
 _NOW = re.compile(
-    r"\b(?:now|right now|tonight|currently|again|maintenant|en ce moment|ce soir|a soir|encore|astheure)\b"
+    # "now I lost the job" tells what followed, not danger now
+    r"\b(?:right now|tonight|currently|again|maintenant|en ce moment|ce soir|a soir|encore|astheure)\b"
+    r"|\bnow\b(?! i (?:lost|have lost|need|want|would like|wonder|am looking|can not pay|owe|have to pay|have no))"
     # "he just left", not "I just need someone to talk to"
     r"|\bjust\b(?! (?:need|needs|want|wants|wanted|wanna|wonder|wondering|looking|curious|asking|trying|like|a |an |to |some|one|info|information|need to))"
 )
@@ -569,6 +574,9 @@ _WELL_NOW = re.compile(
     r"|\b(?:is|are|am) (?:now )?(?:in|at) (?:a |the )?(?:safe house|shelter|refuge)(?: now)?\b"
     r"|\b(?:est|suis|sont) (?:maintenant )?(?:dans|en|au) (?:une )?(?:maison d hebergement|refuge|maison securitaire)(?: maintenant)?\b"
     r"|\b(?:nobody|no one|noone) (?:was|got) hurt\b|\bpersonne (?:n )?a ete blessee?\b"
+    r"|\bpolice (?:report )?(?:is|was) (?:done|made|filed)\b|\bpolice (?:dealt|handled|took care)\b"
+    r"|\bla police (?:s en est occupee|a pris ma plainte|est (?:deja )?au courant|l a (?:deja )?(?:arrete|rencontree?))\b"
+    r"|\bca va (?:bien |mieux )?(?:maintenant|astheure|la)\b|\bc est (?:fini|termine|regle) (?:depuis|maintenant|astheure|la)\b|\b(?:it is|that is|it has been) (?:over|behind me)\b"
     r"|" + _HELD_BY_POLICE.pattern
 )
 
