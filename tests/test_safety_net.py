@@ -956,7 +956,7 @@ def test_the_past_and_a_need_first_keep_a_weak_danger_guess_from_putting_911_fir
     )
     now = _ranked("elle va pas bien, elle est avec lui", ("victim_services", 0.5), ("emergency", 0.3))
     SafetyNet().process([past, now])
-    assert past.get("intent")["name"] == "victim_services"
+    assert past.get("intent")["name"] in ("victim_services", "friend_worry")  # not 911
     assert now.get("intent")["name"] == "emergency"
 
 
@@ -1271,3 +1271,56 @@ def test_the_service_after_911_is_what_the_words_name():
     SafetyNet().process([m])
     assert m.get("intent")["name"] == "emergency"
     assert m.get("safety_net")["classifier_intent"] == "online_exploitation"
+
+
+def test_a_supervisor_outside_my_trailer_threatening_to_break_my_legs_is_danger():
+    t = "my supervisor from the farm is outside my trailer shouting he go break my legs if i not open the door"
+    assert assess(t) is not None
+    assert assess("il va me casser les jambes si je sors").category == "violence"
+    assert assess("il est revenu pis il a un couteau").category == "weapon"
+
+
+@pytest.mark.parametrize(
+    "text,ranking,expected",
+    [
+        (
+            "ma fille de 15 ans a fugué la semaine passée, la police l'a ramenée le lendemain. Elle est à la maison. Je fais quoi?",
+            [("emergency", 1.0)],
+            "parent_worry",
+        ),
+        (
+            "mon frère de 19 ans a été retrouvé par la police la semaine dernière. Il est à la maison, mais il doit de l'argent à un patron. Comment l'aider?",
+            [("emergency", 0.96)],
+            "friend_worry",
+        ),
+        (
+            "a guy on discord keeps telling my friend to send vids. shes 13",
+            [("friend_worry", 0.8)],
+            "online_exploitation",
+        ),
+        (
+            "im 14. if i tell you guys whats going on at home will anyone call my mom or some agency?",
+            [("friend_worry", 0.6)],
+            "confidentiality",
+        ),
+        (
+            "I reported him last year and nothing came of it. Can I go to court on my own to keep him away from me?",
+            [("victim_services", 0.6)],
+            "legal_help",
+        ),
+        (
+            "je m'en suis sortie il y a deux ans pis ça va bien, je veux juste savoir comment aider d'autres personnes",
+            [("user_safe", 0.5)],
+            "user_safe",
+        ),
+    ],
+)
+def test_named_needs_round_five(text, ranking, expected):
+    m = _ranked(text, *ranking)
+    SafetyNet().process([m])
+    assert m.get("intent")["name"] == expected
+
+
+def test_a_weapon_seen_with_nobody_hurt_and_no_sign_of_now_is_not_danger_now():
+    t = "la police est venue à l'école parce qu'un élève avait un couteau. personne a été blessé pis je suis correct"
+    assert assess(t) is None

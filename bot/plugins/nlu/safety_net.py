@@ -117,7 +117,7 @@ PLAIN_NEEDS = [
         "legal_help",
         re.compile(
             r"\b(?:restraining order|protection order|no contact order|peace bond|ordonnance (?:interdictive|de protection|de non communication|d interdiction|du tribunal|de la cour|judiciaire|speciale|restrictive))\b"
-            r"|\b(?:judge|court|juge|tribunal|cour) (?:\w+ ){0,4}(?:stay away|keep away|rester loin|s eloigner|pas (?:m|nous) approcher)\b"
+            r"|\b(?:judge|court|juge|tribunal|cour) (?:\w+ ){0,5}(?:stay away|keep (?:him |her |them )?away|rester loin|s eloigner|pas (?:m|nous) approcher)\b"
             r"|\bcourt order (?:to keep|against|so (?:he|she|they))\b|\bordonnance (?:\w+ ){0,3}pour (?:la traite|le trafiquant|mon|lui|l exploiteur|mon ex)\b"
             r"|\b(?:veux|veut|voulons|veulent|voudrais|voudrait|souhaite|besoin d|avoir|obtenir|demander) (?:une )?ordonnance\b"
             r"|\b(?:papier|document|ordre) (?:du|de la|d un|d une) (?:tribunal|cour|juge)\b|\bpaper from (?:the |a )?(?:court|judge)\b"
@@ -168,7 +168,7 @@ PLAIN_NEEDS = [
         "friend_worry",
         re.compile(
             r"\bhow (?:can|do|should|could) i help (?:her|him|them|my (?:friend|coworker|co worker|sister|brother|cousin|roommate|student))\b"
-            r"|\bcomment (?:je peux|puis je|pourrais je|est ce que je peux) (?:l |les )?aider\b"
+            r"|\bcomment (?:(?:je peux|puis je|pourrais je|est ce que je peux|faire pour) (?:l |les )?|l |les )aider\b|\bhow (?:to|do i|can we) help (?:her|him|them)\b"
         ),
     ),
     # a child asked for pictures online: Cybertip, whatever else the message says
@@ -177,6 +177,8 @@ PLAIN_NEEDS = [
         re.compile(
             r"^(?=.*\b(?:game|games|gaming|jeu|jeux|snap|snapchat|instagram|insta|discord|roblox|fortnite|minecraft|tiktok|chat|en ligne|online|xbox|playstation|ps4|ps5|switch|twitch|whatsapp|messenger|facebook)\b).*"
             r"\b(?:asked|asking|ask|asks|demande|demandait|demander|demandent) (?:\w+ ){0,9}(?:for )?(?:des |ses )?(?:pictures|pics|photos|nudes|nude pics|videos?|vids?|filmer|film (?:himself|herself|themselves)|cam|camera|webcam)\b"
+            r"|^(?=.*\b(?:discord|snap|snapchat|instagram|insta|tiktok|roblox|fortnite|minecraft|xbox|game|jeu|en ligne|online|whatsapp|messenger|facebook)\b).*"
+            r"\b(?:send|sending|envoyer|envoie|envoyes) (?:\w+ ){0,2}(?:nudes|pics|vids|videos?|photos|selfies|nus)\b"
             r"|\b(?:intimate|nude|naked|sexual|explicit|sex) (?:video|videos|vid|vids|pics?|pictures?|photos?|images?)\b"
             r"|\b(?:videos?|photos?|images?) (?:intimes?|sexuelles?|de (?:moi|elle|lui|ma fille|mon fils) (?:nue?|toute? nue?))\b"
         ),
@@ -188,6 +190,7 @@ PLAIN_NEEDS = [
             r"\b(?:do|does|will|would) (?:they|the \w+|you|the person on the phone|the helpline|the hotline) (?:have to |need to |)?(?:tell|report|call|inform)\b"
             r"|\b(?:will|would) (?:the )?(?:cops|police|my (?:mom|dad|parents)|cas|children s aid) (?:find out|know|be told|be called|get called|get involved|be involved)\b"
             r"|\b(?:mom|dad|parents|cas) finding out\b"
+            r"|\b(?:will|would) (?:anyone|anybody|someone|you|you guys|they) (?:call|tell|contact|inform|report (?:me )?to) (?:my (?:mom|dad|parents|mother|father|school)|cas|children s aid|the police|some agency)\b"
             r"|\b(?:vont|va|doivent|doit|devez|allez) (?:tu )?(?:le )?(?:dire|appeler|avertir|prevenir|rapporter) (?:ca )?(?:a )?(?:aux? )?(?:mes parents|ma mere|mon pere|la dpj|la police|la sae|la cas|les services (?:a|de protection de) l enfance|services (?:a|de protection de) l enfance|l aide a l enfance|la societe d aide a l enfance|la protection (?:de l enfance|de la jeunesse))\b"
             r"|\b(?:ca|ce que je dis) va (?:tu )?(?:aller|etre dit|etre rapporte) (?:a|aux?) (?:ma mere|mon pere|mes parents|la police|la dpj|la societe|l aide|la cas|la sae|la protection)\b"
             r"|^(?=.*\b(?:si j en parle|si je parle|si j appelle|si je le dis|si je dis|if i (?:tell|talk|call|say|reach out))\b).*"

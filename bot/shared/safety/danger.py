@@ -43,7 +43,7 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:break|breaking|broke|broken|kick|kicking|kicked|bang|banging|banged|pound|pounding|smash|smashing|smashed|bust|busting|busted|force|forcing|forced) (?:down |in |open |through )?(?:the |my |our |his )?(?:door|window)",
         r"\b(?:breaking|broke|broken|busting|forcing his way|forcing their way|trying to get|trying to break|about to break|going to break) in(?:to)?\b",
         _SUBJ_EN
-        + r" (?:is |are |just |still )*(?:outside|at|in front of|banging on|knocking on|by|waiting (?:outside|at|by)) (?:my|the|our|this) (?:door|house|home|apartment|apt|room|window|place|building|car)",
+        + r" (?:is |are |just |still )*(?:outside|at|in front of|banging on|knocking on|by|waiting (?:outside|at|by)) (?:my|the|our|this) (?:door|house|home|apartment|apt|room|window|place|building|car|trailer|bunkhouse|camper|cabin|motel room|hotel room)",
         _SUBJ_EN
         + r" (?:is|are) (?:here|coming|on (?:his|her|their) way|inside|in the house|downstairs|upstairs|back)\s*(?:now|right now)?$",
         _SUBJ_EN + r" (?:is|are) (?:here|coming|inside|in the house)\b(?! to )",
@@ -152,6 +152,9 @@ PATTERNS: Dict[str, List[str]] = {
     "violence": [
         # a threat with a condition ("if i leave he'll kill me"), fire, a bat
         r"\bif (?:i|we) (?:leave|go|run|get out|do not|dont|tell|talk)\b.*\b(?:he|she|they) (?:ll|will|would|is going to|are going to) (?:kill|hurt|burn|beat|find)\b",
+        # "he go break my legs if i not open the door" (second-language English), "va me casser les jambes"
+        r"\b(?:he|she|they|he will|he is|they are|boss|supervisor|man) (?:go|gon|gonna|going to|will|wan|want to|wants to|say he will|said he will)? ?(?:break|broke|cut) (?:my|our|your) (?:legs?|arms?|neck|face|bones?|fingers|jaw|head)\b",
+        r"\b(?:va|vont|veut|veulent) me (?:casser|peter|briser) (?:les jambes|la gueule|la face|les bras|les doigts|la tete)\b",
         r"\bsi (?:je|on|tu) (?:pars|part|sors|sort|descends|descend|parle|parles|dis)\b.*\b(?:il|ils|elle) (?:me|nous|m) ?(?:tue|tuent|tuer|tuera|tueront|va tuer|vont tuer|battre|frappe)\b",
         r"\b(?:burn|burning) (?:me|us|the house|the place|everything)\b|\b(?:gas|gasoline) (?:everywhere|all over)\b|\b(?:mettre|met|mis) le feu\b|\bessence partout\b|\b(?:va|vont|allons) (?:toute?s? )?bruler\b",
         r"\b(?:baseball bat|the bat|a bat|baton de baseball|un baton)\b(?=.*\b(?:now|again|rn|got|has|crie|casse|la|maintenant)\b)|\bil va m avoir\b",
@@ -376,7 +379,7 @@ _OTHER_SAFE = re.compile(
     r"|\b(?:she|he|they) (?:is|are) (?:at|with) (?:our|my) (?:place|house|home)\b|\b(?:elle|il) est (?:chez nous|avec nous|chez moi)\b"
     r"|\b(?:she|he|they) (?:is|are) (?:asleep|sleeping|upstairs|downstairs|in class|at school|at work|in (?:her|his|their) room)\b"
     r"|\b(?:elle|il) (?:dort|est en haut|est en classe|est a l ecole|est dans sa chambre|est a la job|est au travail)\b"
-    r"|\b(?:elle|il|ils|elles) (?:est|sont) (?:rentree?s?|revenue?s?|en securite|de retour)\b|\b(?:on|je|la police) (?:l a|les a) (?:retrouvee?s?)\b"
+    r"|\b(?:elle|il|ils|elles) (?:est|sont) (?:rentree?s?|revenue?s?|en securite|de retour|a la maison)\b|\b(?:on|je|la police) (?:l a|les a) (?:retrouvee?s?)\b"
     # "went missing years ago and was found", "elle a été retrouvée"
     r"|\b(?:she|he|they|and) (?:was|were|has been|have been|got) found\b|\b(?:elle|il|ils|elles|et) (?:a|ont) ete retrouvee?s?\b"
 )
@@ -574,6 +577,8 @@ _WELL_NOW = re.compile(
     r"|\b(?:is|are|am) (?:now )?(?:in|at) (?:a |the )?(?:safe house|shelter|refuge)(?: now)?\b"
     r"|\b(?:est|suis|sont) (?:maintenant )?(?:dans|en|au) (?:une )?(?:maison d hebergement|refuge|maison securitaire)(?: maintenant)?\b"
     r"|\b(?:nobody|no one|noone) (?:was|got) hurt\b|\bpersonne (?:n )?a ete blessee?\b"
+    # (not "il est revenu": "he is back" can be the danger itself)
+    r"|\b(?:elle|il) est a la maison\b|\b(?:elle|il) a ete retrouvee?\b|\b(?:she|he) (?:is|got) (?:back )?home\b"
     r"|\bpolice (?:report )?(?:is|was) (?:done|made|filed)\b|\bpolice (?:dealt|handled|took care)\b"
     r"|\bla police (?:s en est occupee|a pris ma plainte|est (?:deja )?au courant|l a (?:deja )?(?:arrete|rencontree?))\b"
     r"|\bca va (?:bien |mieux )?(?:maintenant|astheure|la)\b|\bc est (?:fini|termine|regle) (?:depuis|maintenant|astheure|la)\b|\b(?:it is|that is|it has been) (?:over|behind me)\b"
@@ -600,6 +605,10 @@ def assess(text: str) -> Optional[Danger]:
     for category, rx in pats:
         # "attacked me a few weeks ago" is a past event: support, not 911 (unless still trapped, armed or self-harm)
         if past and (category not in _STILL_NOW or (calm_past and category != "confined")):
+            continue
+        # "un élève avait un couteau... personne a été blessé pis je suis correct": a weapon seen, no
+        # sign it is now, and the person says they are well
+        if category == "weapon" and (said_safe or _WELL_NOW.search(norm)) and not _NOW.search(norm):
             continue
         # Saying "I'm safe now" cancels everything but self-harm and danger to someone else,
         # which "she came home" or "we found him" cancels instead.
