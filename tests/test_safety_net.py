@@ -1324,3 +1324,28 @@ def test_named_needs_round_five(text, ranking, expected):
 def test_a_weapon_seen_with_nobody_hurt_and_no_sign_of_now_is_not_danger_now():
     t = "la police est venue à l'école parce qu'un élève avait un couteau. personne a été blessé pis je suis correct"
     assert assess(t) is None
+
+
+@pytest.mark.parametrize(
+    "text,category",
+    [
+        (
+            "I can hear a man through the wall yelling that he'll 'sell her to them', it's happening right now",
+            "violence",
+        ),
+        ("le boss a frappé mon ami, il dit personne sort de la maison ce soir, on a peur", "confined"),
+        ("my coworker just got shoved into the boss truck and they drove off fast", "confined"),
+        ("cutting rn. cant stop", "self_harm"),
+        ("guy in the car next to me is trying to pull my door open omg", "not_safe"),
+        ("theres a man walking behind me for like 4 blocks", "not_safe"),
+        ("il menace de monter chez nous à soir, il dit qu'il est dans la rue en bas", "not_safe"),
+        ("jsuis dans le sous sol du motel ya un gars qui garde la porte svp", "not_safe"),
+    ],
+)
+def test_danger_found_after_the_last_sealed_set(text, category):
+    assert assess(text).category == category
+
+
+def test_he_no_longer_looks_for_me_is_not_an_intruder():
+    assert assess("je me suis sauvée il y a trois jours, il me cherche plus. où aller dormir?") is None
+    assert assess("il me cherche partout").category == "intruder"

@@ -89,7 +89,7 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:je me cache|je suis cachee|je suis cache|on se cache|cachee dans|cache dans le|cachee sous)\b",
         r"\b(?:y a|ya|il y a) (?:quelqu un|qqn|un inconnu|un homme|un gars|des gars) (?:dans|chez) (?:ma|la|notre|moi|nous)\b",
         r"\b(?:me court apres|me courent apres|me cherche partout)\b",
-        r"\b(?:il|ils|elle|mon \w+) (?:me (?:cherche|cherchent)\b(?! des)|(?:est|sont) dans (?:le corridor|le couloir|l escalier|le stationnement|le hall|l entree))|\bj entends sa voix\b",
+        r"\b(?:il|ils|elle|mon \w+) (?:me (?:cherche|cherchent)\b(?! des| plus| pu| pas)|(?:est|sont) dans (?:le corridor|le couloir|l escalier|le stationnement|le hall|l entree))|\bj entends sa voix\b",
         r"\b(?:he is|they are|she is|my \w+ is) (?:in the hallway|in the corridor|on the stairs|in the parking lot|downstairs)\b|\bi (?:can )?hear (?:his|their|her) voice\b",
         r"\b(?:je me fais|je me suis fait|on me) (?:suivre|suivie|suivi)\b|\bsuivie? depuis\b",
         r"\b(?:photo|image|video) de (?:ma|mon|notre) (?:porte|maison|bloc|immeuble|char|auto)\b",
@@ -101,6 +101,12 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:arme|armes|fusil|pistolet|couteau|couteaux|flingue|revolver|machette|carabine)\b",
     ],
     "confined": [
+        # "il dit personne sort de la maison ce soir... on a peur": held in, with a sign of now or fear
+        r"\b(?:personne|on) (?:ne )?(?:sort|peut sortir|peut pas sortir|a pas le droit de sortir) (?:de la maison|d ici|de la ferme|du logement)\b(?=.*\b(?:ce soir|a soir|maintenant|peur|aidez|aide)\b)",
+        r"\b(?:nobody|no one) (?:leaves|can leave|is allowed to leave|gets out of) (?:the house|here|this house|the farm)\b(?=.*\b(?:tonight|now|scared|afraid|help)\b)",
+        # "just got shoved into the boss truck", "poussée de force dans un char"
+        r"\b(?:shoved|pushed|forced|dragged|thrown|pulled) into (?:a|the|his|their) (?:\w+ )?(?:truck|car|van|suv|trunk)\b",
+        r"\b(?:poussee?|forcee?|trainee?|embarquee?|tiree?) (?:de force )?dans (?:un|une|le|la|son|leur) (?:\w+ )?(?:camion|char|auto|voiture|van|coffre)\b",
         # in a vehicle that will not stop, taken somewhere unknown
         r"\b(?:will not|would not|does not want to|refuses to|not going to) (?:stop|pull over|let me out|slow down)\b|\b(?:taking|driving|moving) (?:me|us) (?:somewhere|to another city)\b",
         r"\b(?:do not|dont|i do not) know where (?:they are|he is|she is|we are) (?:taking|driving|going)\b|\bidk where (?:they are|he is) (?:taking|driving)\b",
@@ -155,6 +161,8 @@ PATTERNS: Dict[str, List[str]] = {
         # "he go break my legs if i not open the door" (second-language English), "va me casser les jambes"
         r"\b(?:he|she|they|he will|he is|they are|boss|supervisor|man) (?:go|gon|gonna|going to|will|wan|want to|wants to|say he will|said he will)? ?(?:break|broke|cut) (?:my|our|your) (?:legs?|arms?|neck|face|bones?|fingers|jaw|head)\b",
         r"\b(?:va|vont|veut|veulent) me (?:casser|peter|briser) (?:les jambes|la gueule|la face|les bras|les doigts|la tete)\b",
+        # a threat to sell someone, heard now
+        r"\b(?:ll|will|going to|gonna|is going to|wants to|threatening to) sell (?:her|him|me|us|them)\b|\b(?:va|vont|veut) (?:la|le|me|nous) vendre\b",
         r"\bsi (?:je|on|tu) (?:pars|part|sors|sort|descends|descend|parle|parles|dis)\b.*\b(?:il|ils|elle) (?:me|nous|m) ?(?:tue|tuent|tuer|tuera|tueront|va tuer|vont tuer|battre|frappe)\b",
         r"\b(?:burn|burning) (?:me|us|the house|the place|everything)\b|\b(?:gas|gasoline) (?:everywhere|all over)\b|\b(?:mettre|met|mis) le feu\b|\bessence partout\b|\b(?:va|vont|allons) (?:toute?s? )?bruler\b",
         r"\b(?:baseball bat|the bat|a bat|baton de baseball|un baton)\b(?=.*\b(?:now|again|rn|got|has|crie|casse|la|maintenant)\b)|\bil va m avoir\b",
@@ -201,6 +209,12 @@ PATTERNS: Dict[str, List[str]] = {
         r"\b(?:vient de|viennent de) (?:me )?(?:frapper|battre|violer|poignarder|tabasser|blesser|defoncer|casser)\b",
     ],
     "not_safe": [
+        # followed on foot, a door pulled open, someone guarding the door
+        r"\b(?:walking|been walking|following) (?:right )?behind me\b|\bspeeds up when i speed up\b",
+        r"\btrying to (?:pull|yank|force|open) (?:my|the|our) (?:car )?door\b",
+        r"\b(?:un gars|quelqu un|un homme|des gars) qui (?:garde|bloque|surveille) la porte\b|\bil (?:est|attend) (?:dans la rue |dans le stationnement )?en bas\b",
+        # "it's happening right now"
+        r"\b(?:it is|it s|its) happening (?:right now|now|as we speak)\b|\b(?:ca|c) (?:se passe|est en train de se passer) (?:en ce moment|maintenant|la|live)\b",
         r"\b(?:not|never|no longer|do not feel|does not feel) (?:feel )?safe\b",
         r"\b(?:unsafe|in danger|danger right now|fear for my life|scared for my life|afraid for my life|my life is in danger|help me now|need help now|need help right now|help right now|send help|save me|sos)\b",
         r"(?:^|please |pls |plz )send (?:someone|somebody|the police|the cops)\b",
@@ -219,6 +233,7 @@ PATTERNS: Dict[str, List[str]] = {
         r"(?:^|svp |quelqu un |qqn )(?:appelez|appelle|appeler) (?:la police|le 911|les flics)\b",
     ],
     SELF_HARM: [
+        r"\bcutting (?:rn|right now|now|again)\b|\bcan not stop cutting\b|\bje me coupe (?:la|maintenant|en ce moment)\b",
         # the means in hand, or taken
         r"\b(?:pills|razor|blade|knife|lame|pilules|rope) (?:\w+ )?in my hand\b|\b(?:pilules|lame|couteau) dans (?:ma|les) mains?\b|\bcut deep\b",
         r"\b(?:took|swallowed|taken) (?:like |about |maybe )?(?:\d+|a whole bunch of|a lot of|the whole bottle|all) (?:of )?(?:my |the |mom s |moms |my moms )?(?:\w+ )?pills\b|\b(?:taking|take) every pill\b",
