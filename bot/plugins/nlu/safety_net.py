@@ -445,9 +445,8 @@ class SafetyNet(GraphComponent, IntentClassifier):
                 return
         # "I'm safe now, but..." / "it happened last year": the need in the rest of the message,
         # or, when the classifier was unsure, its best need if it is fair enough.
-        specific = (
-            plain or _understood(ranking, self.config["specific_need_floor"], skip=NOT_SPECIFIC) or need_hint(text)
-        )
+        hint = need_hint(text)
+        specific = plain or _understood(ranking, self.config["specific_need_floor"], skip=NOT_SPECIFIC) or hint
         likely = _understood(ranking, self.config["unsure_need_floor"], skip=NOT_SPECIFIC)
         safe, past = says_safe(text), long_ago(text)
         if safe or past:
@@ -456,7 +455,6 @@ class SafetyNet(GraphComponent, IntentClassifier):
                 return
             # "it happened years ago, I need a counsellor now": the word for the need wins over a
             # general answer (someone to talk to, a safety plan, the topics)
-            hint = need_hint(text)
             if (
                 hint
                 and previous in GENERAL

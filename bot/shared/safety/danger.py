@@ -560,16 +560,22 @@ def _told_as_past(norm: str) -> bool:
     return bool(_LONG_AGO.search(norm)) and not _NOW.search(norm)
 
 
+def _told_as_past_beside_well_now(text: str) -> bool:
+    """_told_as_past, once "I'm doing better now", "I'm 31 now" or "ça me stresse encore" are set
+    aside: a "now" inside them does not make the event present. `text` is normalised, safe
+    statements already removed."""
+    return _told_as_past(_NOT_HAPPENING_NOW.sub(" ", _WELL_NOW.sub(" ", text)))
+
+
 def long_ago(text: str) -> bool:
     """The message tells of something weeks, months or years ago, and of nothing happening now
     ("now" inside "I'm safe now" or "elle va bien maintenant" does not count)."""
-    norm = normalise(text)
-    return _told_as_past(_AGE_NOW.sub(" ", _WELL_NOW.sub(" ", _compiled()[1].sub(" ", norm))))
+    return _told_as_past_beside_well_now(_compiled()[1].sub(" ", normalise(text)))
 
 
 # "when I was 16, I'm 31 now", "ça me stresse encore": an age told now, or a feeling that stays, is not
 # something happening now.
-_AGE_NOW = re.compile(
+_NOT_HAPPENING_NOW = re.compile(
     r"\bi am \d{1,2}(?: years old| yo)? now\b|\bj ai \d{1,2} ans (?:maintenant|astheure|la)\b"
     r"|\b(?:me|m) (?:stresse|hante|fait peur|fait mal|derange|travaille|reste) encore\b|\bj y pense encore\b|\bencore (?:peur|mal|des cauchemars)\b"
     r"|\bstill (?:think|thinking|get|have|feel|feeling|scared|afraid|stressed|sad|anxious|shaken)\b"
@@ -613,17 +619,18 @@ def assess(text: str) -> Optional[Danger]:
     pats, safe = _compiled()
     said_safe = bool(safe.search(norm))
     remaining = _HELD_BY_POLICE.sub(" ", safe.sub(" ", norm))
-    # "now" inside "I'm doing better now" does not make the event present
-    past = _told_as_past(_AGE_NOW.sub(" ", _WELL_NOW.sub(" ", remaining)))
+    past = _told_as_past_beside_well_now(remaining)
+    well_now = said_safe or bool(_WELL_NOW.search(norm))
     # told as the past, and well now ("last year I had dark thoughts, I'm doing better now")
-    calm_past = past and bool(said_safe or _WELL_NOW.search(norm))
+    calm_past = past and well_now
+    # a weapon seen, no sign it is now, and the person says they are well
+    calm_weapon = well_now and not _NOW.search(norm)
     for category, rx in pats:
         # "attacked me a few weeks ago" is a past event: support, not 911 (unless still trapped, armed or self-harm)
         if past and (category not in _STILL_NOW or (calm_past and category != "confined")):
             continue
-        # "un élève avait un couteau... personne a été blessé pis je suis correct": a weapon seen, no
-        # sign it is now, and the person says they are well
-        if category == "weapon" and (said_safe or _WELL_NOW.search(norm)) and not _NOW.search(norm):
+        # "un élève avait un couteau... personne a été blessé pis je suis correct"
+        if category == "weapon" and calm_weapon:
             continue
         # Saying "I'm safe now" cancels everything but self-harm and danger to someone else,
         # which "she came home" or "we found him" cancels instead.
