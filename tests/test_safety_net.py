@@ -130,6 +130,13 @@ def _ranked(text, *ranking):
     return m
 
 
+def _decided(text, *ranking):
+    """The intent the safety net settles on for a message the classifier ranked so."""
+    m = _ranked(text, *ranking)
+    SafetyNet().process([m])
+    return m.get("intent")["name"]
+
+
 def _message(text, intent, confidence=0.9):
     return _ranked(text, (intent, confidence))
 
@@ -276,9 +283,7 @@ def test_danger_to_someone_else_is_told_to_the_emergency_answer():
     ],
 )
 def test_a_specific_need_wins_over_reassurance(text, ranking, expected):
-    m = _ranked(text, *ranking)
-    SafetyNet().process([m])
-    assert m.get("intent")["name"] == expected
+    assert _decided(text, *ranking) == expected
 
 
 def test_a_sure_request_to_leave_the_chat_is_a_quick_exit_but_a_danger_rule_still_wins():
@@ -522,9 +527,7 @@ def test_someone_heard_being_hurt_now_is_an_emergency(text):
     ],
 )
 def test_having_to_leave_now_is_a_quick_exit_even_when_the_classifier_is_unsure(text, ranking):
-    m = _ranked(text, *ranking)
-    SafetyNet().process([m])
-    assert m.get("intent")["name"] == "safety_exit"
+    assert _decided(text, *ranking) == "safety_exit"
 
 
 @pytest.mark.parametrize(
@@ -674,9 +677,7 @@ def test_ordinary_things_those_rules_must_not_catch(text):
     ],
 )
 def test_words_that_plainly_name_a_need_win_over_other_guesses_but_not_over_danger(text, ranking, expected):
-    m = _ranked(text, *ranking)
-    SafetyNet().process([m])
-    assert m.get("intent")["name"] == expected
+    assert _decided(text, *ranking) == expected
 
 
 def test_two_needs_almost_tied_answer_the_first_rather_than_ask():
@@ -728,9 +729,7 @@ def test_a_past_event_and_a_word_for_the_need_win_over_a_general_answer():
     ],
 )
 def test_a_child_asked_for_pictures_online_or_a_teen_asking_who_is_told(text, ranking, expected):
-    m = _ranked(text, *ranking)
-    SafetyNet().process([m])
-    assert m.get("intent")["name"] == expected
+    assert _decided(text, *ranking) == expected
 
 
 def test_a_worker_pushed_into_a_van_is_violence_now():
@@ -781,9 +780,7 @@ def test_the_game_may_be_named_before_the_pictures():
 def test_a_young_person_who_wants_to_talk_gets_kids_help_phone_when_nothing_more_specific_was_understood(
     text, ranking, expected
 ):
-    m = _ranked(text, *ranking)
-    SafetyNet().process([m])
-    assert m.get("intent")["name"] == expected
+    assert _decided(text, *ranking) == expected
 
 
 def test_someone_who_says_they_are_safe_is_not_asked_whether_they_are_safe():
@@ -881,9 +878,7 @@ def test_i_just_need_is_not_just_now():
     ],
 )
 def test_words_that_rule_out_a_need(text, ranking, expected):
-    m = _ranked(text, *ranking)
-    SafetyNet().process([m])
-    assert m.get("intent")["name"] == expected
+    assert _decided(text, *ranking) == expected
 
 
 @pytest.mark.parametrize(
@@ -924,9 +919,7 @@ def test_words_that_rule_out_a_need(text, ranking, expected):
     ],
 )
 def test_plainly_named_needs(text, ranking, expected):
-    m = _ranked(text, *ranking)
-    SafetyNet().process([m])
-    assert m.get("intent")["name"] == expected
+    assert _decided(text, *ranking) == expected
 
 
 @pytest.mark.parametrize(
@@ -943,9 +936,7 @@ def test_plainly_named_needs(text, ranking, expected):
     ],
 )
 def test_a_teen_who_wants_to_talk_is_not_a_parent_nor_an_adult_victim(text, ranking):
-    m = _ranked(text, *ranking)
-    SafetyNet().process([m])
-    assert m.get("intent")["name"] == "youth_support"
+    assert _decided(text, *ranking) == "youth_support"
 
 
 def test_the_past_and_a_need_first_keep_a_weak_danger_guess_from_putting_911_first():
@@ -1019,9 +1010,7 @@ def test_the_online_answer_needs_something_online_in_the_message():
     ],
 )
 def test_more_needs_named_in_words(text, ranking, expected):
-    m = _ranked(text, *ranking)
-    SafetyNet().process([m])
-    assert m.get("intent")["name"] == expected
+    assert _decided(text, *ranking) == expected
 
 
 @pytest.mark.parametrize("text", ["jdois y aller là bye", "je dois y aller"])
@@ -1077,9 +1066,7 @@ def test_must_go_in_french_texting_is_the_quick_exit(text):
     ],
 )
 def test_calm_messages_told_many_ways(text, ranking, expected):
-    m = _ranked(text, *ranking)
-    SafetyNet().process([m])
-    assert m.get("intent")["name"] == expected
+    assert _decided(text, *ranking) == expected
 
 
 def test_missing_class_is_not_missing_and_he_does_not_know_where_i_am_is_not_an_intruder():
@@ -1181,10 +1168,8 @@ def test_more_ways_of_saying_someone_is_safe_now(text):
         ),
     ],
 )
-def test_named_needs_round_three(text, ranking, expected):
-    m = _ranked(text, *ranking)
-    SafetyNet().process([m])
-    assert m.get("intent")["name"] == expected
+def test_is_this_an_ai_is_this_still_exploitation_and_will_they_know(text, ranking, expected):
+    assert _decided(text, *ranking) == expected
 
 
 def test_a_parent_whose_child_is_safe_now_gets_the_parents_answer_not_a_call_to_police():
@@ -1256,10 +1241,8 @@ def test_self_harm_or_a_weapon_now_still_fires(text):
         ),
     ],
 )
-def test_named_needs_round_four(text, ranking, expected):
-    m = _ranked(text, *ranking)
-    SafetyNet().process([m])
-    assert m.get("intent")["name"] == expected
+def test_a_court_paper_indigenous_led_help_a_real_person_and_a_childs_xbox(text, ranking, expected):
+    assert _decided(text, *ranking) == expected
 
 
 def test_the_service_after_911_is_what_the_words_name():
@@ -1315,10 +1298,8 @@ def test_a_supervisor_outside_my_trailer_threatening_to_break_my_legs_is_danger(
         ),
     ],
 )
-def test_named_needs_round_five(text, ranking, expected):
-    m = _ranked(text, *ranking)
-    SafetyNet().process([m])
-    assert m.get("intent")["name"] == expected
+def test_a_child_home_again_vids_asked_on_discord_and_who_calls_my_mom(text, ranking, expected):
+    assert _decided(text, *ranking) == expected
 
 
 def test_a_weapon_seen_with_nobody_hurt_and_no_sign_of_now_is_not_danger_now():
