@@ -22,7 +22,8 @@ AXE := tests/browser/node_modules/axe-core/axe.min.js
 # bot/shared/settings.py, bot/action_server.py).
 NOT_TRAINED := bot/channels bot/staff bot/plugins/tracker_store.py bot/plugins/lock_store.py bot/retention.py bot/startup.py \
   bot/shared/redaction.py bot/plugins/rasa_speedups.py bot/shared/settings.py bot/action_server.py
-TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/stories bot \( $(foreach p,$(NOT_TRAINED),-path $(p) -o) -false \) -prune -o \( -name '*.yml' -o -name '*.py' \) -print 2>/dev/null | grep -v '^bot/cli.py$$')
+# tests/heldout/: the labelled conversations the danger score learns from (config.yml, DangerScore).
+TRAINING_INPUTS := config.yml domain.yml $(wildcard tests/heldout/*.jsonl) $(shell find data/nlu data/rules data/stories bot \( $(foreach p,$(NOT_TRAINED),-path $(p) -o) -false \) -prune -o \( -name '*.yml' -o -name '*.py' \) -print 2>/dev/null | grep -v '^bot/cli.py$$')
 
 .PHONY: help setup sysdeps lint train run telegram test test-unit validate check check-secrets evaluate test-stories bench bench-long bench-scale retention eval clean web screenshots
 

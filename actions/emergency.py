@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import HelpAction, audience_from_text
@@ -48,12 +49,13 @@ class ActionEmergency(HelpAction):
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> List[Dict[Text, Any]]:
         self.utter_with_resources(dispatcher, emergency_response(tracker), emergency_resource_ids(tracker), lang)
-        return []
+        return [SlotSet("asked_safe", False)] if tracker.get_slot("asked_safe") else []
 
 
 def emergency_response(tracker: Tracker) -> str:
     """The answer that speaks to a parent or a friend when the rules found danger to someone else."""
-    rule = (tracker.latest_message.get("safety_net") or {}).get("rule")
+    # the rule that fired on this message, or on the last turns read together (conversation_policy.py)
+    rule = (tracker.latest_message.get("safety_net") or {}).get("rule") or tracker.get_slot("context_danger")
     if rule == "someone_else":
         return EMERGENCY_OTHER_RESPONSE
     return SELF_HARM_RESPONSE if is_self_harm(tracker) else EMERGENCY_RESPONSE

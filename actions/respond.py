@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import HelpAction, audience_from_text, numbers
 from actions.hours import utter_opening
-from bot.shared.needs import FOR_PARENTS, NEEDS, STEPS, Need
+from bot.shared.needs import ASKS_IF_SAFE, FOR_PARENTS, NEEDS, STEPS, Need
 
 
 # "Other options" only makes sense after a first answer.
@@ -31,17 +31,32 @@ class ActionRespond(HelpAction):
         if intent in NEEDS_AN_EARLIER_ANSWER and not any(e.get("event") == "bot" for e in tracker.events):
             # "who else can I ask?" as the first message: nothing was answered yet, so ask first
             intent = "nlu_fallback"
+        # a message that names no need of its own ("what should I do?"): the need of the turns before it
+        # (set by bot/plugins/policies/conversation_policy.py)
+        carried = tracker.get_slot("context_need")
+        if carried in NEEDS and not tracker.latest_message.get("entities"):
+            intent = carried
+        asked = bool(tracker.get_slot("asked_safe"))
+        if intent in ASKS_IF_SAFE and asked:
+            intent = "still_unsure"  # ask once: never the same question twice in a row
         need = path_step(tracker, intent) or typed_answer(tracker) or NEEDS.get(intent) or NEEDS["nlu_fallback"]
         audience = said or need.audience or tracker.get_slot("audience")
+        if tracker.get_slot("danger_check") and need.response != NEEDS["nlu_fallback"].response:
+            # the danger score's middle band: 911 and one question first, then the answer
+            dispatcher.utter_message(response="utter_danger_check", **numbers())
         if need.resources or need.by_audience:
             self.utter_with_resources(dispatcher, need.response, need.resource_ids(audience, lang), lang)
         else:
             dispatcher.utter_message(response=need.response, **numbers())
         if need.hours_of:
             utter_opening(dispatcher, need.hours_of, lang)
+        events = []
+        asking = need.response == NEEDS["nlu_fallback"].response
+        if asking != asked:
+            events.append(SlotSet("asked_safe", asking))
         if audience and audience != tracker.get_slot("audience"):
-            return [SlotSet("audience", audience)]
-        return []
+            events.append(SlotSet("audience", audience))
+        return events
 
 
 def path_step(tracker: Tracker, intent: str):

@@ -96,6 +96,33 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
 
 
+# Phones type curly apostrophes and quotes: one table turns them into the plain ones.
+_QUOTES = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u201b": "'",
+        "\u02bc": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+    }
+)
+
+
+def straight_quotes(text: str) -> str:
+    """’ ‘ ʼ ´ ` -> ' and “ ” « » -> \"."""
+    return text.translate(_QUOTES)
+
+
+def plain_text(text: str) -> str:
+    """Lower case, no accents, straight apostrophes and quotes: how every rule and score reads a message."""
+    return strip_accents(straight_quotes(text).lower())
+
+
 @lru_cache(maxsize=1)
 def _lookup_tables() -> tuple:
     from spacy.lookups import load_lookups
@@ -123,14 +150,15 @@ _SWITCH_TO = {
         r"\b(?:(?:in|speak|talk|write|switch to|answer in|reply in|en)\s+english\b"
         r"|english\s*(?:please|pls|plz|svp|stp|only)?\s*[!.?]*$"
         r"|en anglais\b|parle(?:z|r)? anglais\b|anglais\s*(?:svp|stp|s'il (?:te|vous) pla[iî]t)"
-        r"|(?:can|could) (?:we|you) (?:speak|talk|use) english\b)"
+        r"|(?:can|could) (?:we|you) (?:speak|talk|use) english\b|\bpr[eé]f[eèé]r\w* (?:l'|l’)?anglais\b|\bprefer english\b)"
         r"|^\s*(?:english|anglais|eng)\s*[!.?]*$",
         re.IGNORECASE,
     ),
     "fr": re.compile(
         r"\b(?:en fran[cç]ais\b|parle(?:z|r)? (?:en )?fran[cç]ais\b|fran[cç]ais\s*(?:svp|stp|please|pls|s'il (?:te|vous) pla[iî]t)"
         r"|(?:in|speak|talk|switch to|answer in|reply in) french\b"
-        r"|french\s*(?:please|pls|plz)|(?:can|could) (?:we|you) (?:speak|talk|use) french\b)"
+        r"|french\s*(?:please|pls|plz)|(?:can|could) (?:we|you) (?:speak|talk|use) french\b"
+        r"|\bpr[eé]f[eèé]r\w* (?:le )?fran[cç]ais\b|\bprefer french\b)"
         r"|^\s*(?:fran[cç]ais|french)\s*[!.?]*$",
         re.IGNORECASE,
     ),
@@ -295,6 +323,12 @@ def explicit_switch(text: str) -> Optional[str]:
     return hits[0] if len(hits) == 1 else None
 
 
+_GO_ON_IN = re.compile(
+    r"\b(?:continu\w*|parl\w*|[ée]cri\w*|r[ée]pond\w*|pass\w*|switch\w*|speak|talk|write|answer|reply|go on|chang\w*)\b",
+    re.IGNORECASE,
+)
+
+
 def detect(text: str, hint: Any = None) -> Detection:
     """Detect the language of one message. Deterministic."""
     text = unicodedata.normalize("NFC", text or "")
@@ -304,7 +338,9 @@ def detect(text: str, hint: Any = None) -> Detection:
 
     # A request to switch is short ("english please"); a long message that mentions
     # "en anglais" is about something else.
-    target = explicit_switch(text) if n <= 7 else None
+    # A longer one still is when it asks to go on, speak or write in it ("est-ce qu'on pourrait continuer
+    # la conversation en anglais, s'il vous plaît").
+    target = explicit_switch(text) if n <= 7 or (n <= 14 and _GO_ON_IN.search(text)) else None
     if target:
         return Detection(target, 1.0, "switch", explicit=True, words=n)
 

@@ -105,7 +105,11 @@ NEEDS: Dict[str, Need] = {
     # Never a dead end: a vague message, or one the classifier is unsure of, gets a question.
     "unclear": Need("utter_clarify", ("chth",)),
     "nlu_fallback": Need("utter_clarify", ("chth",)),
+    # Ask once: still unclear after the question, a person (Kids Help Phone too for a teen) and the topics.
+    "still_unsure": Need("utter_still_unsure", ("chth",), by_audience={"teen": ("kids_help_phone", "chth")}),
 }
+# The needs answered with the question "are you safe right now?"
+ASKS_IF_SAFE = ("unclear", "nlu_fallback")
 
 # Guided paths whose steps are one intent: a button sends the step as the `step` entity
 # (/signs_check{"step":"me_2"}); the intent alone gets its NEEDS answer (the first step).

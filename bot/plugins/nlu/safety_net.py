@@ -32,6 +32,7 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.plugins.nlu.danger_score import DANGER_SCORE, HIGH, LOW
 from bot.shared.audience import audience_from_text
 from bot.shared.language import strip_accents
 from bot.shared.safety.danger import assess, long_ago, says_safe
@@ -484,7 +485,16 @@ class SafetyNet(GraphComponent, IntentClassifier):
         # need: a weaker danger guess does not put 911 first. The danger rules still ran above.
         if past and previous not in NOT_SPECIFIC + GENERAL:
             return
-        if scores.get(best, 0) >= self.config["ml_danger_threshold"]:
+        # The learned danger score (bot/plugins/nlu/danger_score.py) and the classifier's danger guess:
+        # both, or the score alone when it is high, give 911 first; the score's low band overrules a
+        # weak danger guess of the classifier ("does the hotline help guys too?").
+        band = (message.get(DANGER_SCORE) or {}).get("band")
+        guessed = scores.get(best, 0) >= self.config["ml_danger_threshold"]
+        if band == HIGH or (guessed and (band != LOW or previous in DANGER_INTENTS)):
             message.set(SAFETY_NET, {"rule": None, "classifier_intent": plain or understood}, add_to_output=True)
             if previous != best:
                 force_intent(message, best)
+        elif guessed:
+            # the classifier's weaker danger guess, which the score does not share: the need's answer
+            overruled = {"rule": None, "classifier_intent": understood, "overruled": "danger_score"}
+            message.set(SAFETY_NET, overruled, add_to_output=True)

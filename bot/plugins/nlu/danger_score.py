@@ -1,0 +1,214 @@
+"""Rasa graph component: a learned, calibrated score of "danger now", beside the danger rules.
+
+The rules (bot/shared/safety/) are precise but only know the phrasings someone wrote down. This score
+is a plain word and character n-gram logistic regression (scikit-learn), trained with the model on
+everything labelled:
+
+- every training example (`emergency` and `self_harm` are danger, every other intent is not);
+- the labelled conversations of the development sets (`cases`, JSON lines in the evaluation
+  contract's form): the last turns of each case, read together, are danger when its group is an
+  emergency. The sealed set is left out (`exclude`), so it still measures what nobody tuned on.
+
+It is calibrated (Platt scaling over cross-validation folds), so the number reads as a probability,
+and cut into three bands that the safety net and the conversation policy act on:
+
+- high (>= `high`): the emergency answer, 911 first;
+- middle: the need's answer, but first the safety check that names 911 and asks "are you safe
+  right now?";
+- low (< `low`): the need's answer.
+
+It scores each message as `danger_score` in the parse data. The conversation policy scores the
+last few messages read together with the same model (`score_text`): the loaded model registers
+itself as the one this process uses.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import logging
+import pickle
+import re
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.shared.language import plain_text
+
+logger = logging.getLogger(__name__)
+
+DANGER_SCORE = "danger_score"
+DANGER_INTENTS = ("emergency", "self_harm")
+DANGER_GROUPS = ("emergency", "sticky_emergency")
+HIGH, MIDDLE, LOW = "high", "middle", "low"
+CONTEXT_TURNS = 3  # how many of the last user turns are read together
+_FILE = "danger_score.pkl"
+
+
+def join_turns(turns: Iterable[str]) -> str:
+    """The last turns of a conversation as one text, the way the model reads them."""
+    return " | ".join(t for t in list(turns)[-CONTEXT_TURNS:] if t)
+
+
+def labelled_cases(patterns: Iterable[str], exclude: Iterable[str] = ()) -> List[Tuple[str, int]]:
+    """(text, label) pairs from JSON-lines case files (the evaluation contract's form)."""
+    skip = {Path(p).resolve() for pattern in exclude for p in glob.glob(pattern)}
+    pairs = []
+    for pattern in patterns:
+        for path in sorted(glob.glob(pattern)):
+            if Path(path).resolve() in skip:
+                continue
+            with open(path, encoding="utf-8") as f:
+                for line in f:
+                    if line.strip():
+                        case = json.loads(line)
+                        pairs.append((join_turns(case["turns"]), int(case["group"] in DANGER_GROUPS)))
+    return pairs
+
+
+def build_model(texts: List[str], labels: List[int], c: float = 10.0):
+    """The calibrated n-gram classifier (deterministic for the same data)."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline, make_union
+
+    features = make_union(
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, preprocessor=plain_text),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, preprocessor=plain_text),
+    )
+    model = make_pipeline(
+        features,
+        CalibratedClassifierCV(LogisticRegression(C=c, max_iter=3000, class_weight="balanced"), cv=3),
+    )
+    model.fit(texts, labels)
+    return model
+
+
+class Scorer:
+    """A trained model and its bands."""
+
+    def __init__(self, model: Any, high: float, low: float) -> None:
+        self.model, self.high, self.low = model, high, low
+
+    def score(self, text: str) -> float:
+        return float(self.model.predict_proba([text])[0][1])
+
+    def band(self, score: float) -> str:
+        return HIGH if score >= self.high else MIDDLE if score >= self.low else LOW
+
+
+_ACTIVE: Optional[Scorer] = None
+
+
+def active_scorer() -> Optional[Scorer]:
+    """The scorer of the model this process loaded last (the conversation policy reads it)."""
+    return _ACTIVE
+
+
+def score_text(text: str) -> Optional[Tuple[float, str]]:
+    scorer = _ACTIVE
+    if scorer is None or not text:
+        return None
+    value = scorer.score(text)
+    return value, scorer.band(value)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class DangerScore(GraphComponent, IntentClassifier):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "high": 0.8,
+            "low": 0.4,
+            "c": 10.0,
+            "cases": [],  # JSON-lines files (globs) of labelled conversations
+            "exclude": [],  # globs left out of training: the sealed set
+        }
+
+    def __init__(
+        self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, model: Any = None
+    ) -> None:
+        self.config = {**self.get_default_config(), **(config or {})}
+        self._storage, self._resource = model_storage, resource
+        self.scorer = Scorer(model, self.config["high"], self.config["low"]) if model is not None else None
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "DangerScore":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """The labelled case files are read from disk: a change to them retrains the score."""
+        digest = hashlib.sha256()
+        for pattern in config.get("cases") or []:
+            for path in sorted(glob.glob(pattern)):
+                digest.update(path.encode() + Path(path).read_bytes())
+        return digest.hexdigest()
+
+    def train(self, training_data: TrainingData) -> Resource:
+        texts, labels = [], []
+        for example in training_data.intent_examples:
+            if example.get(TEXT):
+                texts.append(example.get(TEXT))
+                labels.append(int(example.get(INTENT) in DANGER_INTENTS))
+        for text, label in labelled_cases(self.config["cases"], self.config["exclude"]):
+            texts.append(text)
+            labels.append(label)
+        if len(set(labels)) < 2:
+            logger.warning("danger score: nothing labelled as danger, no score is trained")
+            return self._resource
+        model = build_model(texts, labels, self.config["c"])
+        with self._storage.write_to(self._resource) as directory:
+            with open(directory / _FILE, "wb") as f:
+                pickle.dump(model, f)
+        self.scorer = Scorer(model, self.config["high"], self.config["low"])
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "DangerScore":
+        global _ACTIVE
+        model = None
+        try:
+            with model_storage.read_from(resource) as directory:
+                with open(directory / _FILE, "rb") as f:
+                    model = pickle.load(f)  # our own model file, written by train() above
+        except (ValueError, FileNotFoundError):
+            logger.warning("danger score: the model holds no trained score")
+        component = cls(config, model_storage, resource, model)
+        if component.scorer is not None:
+            _ACTIVE = component.scorer
+        return component
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self.scorer is None:
+            return messages
+        for message in messages:
+            text = message.get(TEXT)
+            if not isinstance(text, str) or text.startswith("/") or not re.search(r"\w", text):
+                continue
+            value = self.scorer.score(text)
+            message.set(DANGER_SCORE, {"score": round(value, 4), "band": self.scorer.band(value)}, add_to_output=True)
+        return messages

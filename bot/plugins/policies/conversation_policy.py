@@ -1,0 +1,175 @@
+"""Rasa policy that reads the conversation, not only the last message.
+
+The NLU pipeline (and its safety net) sees one message. Danger is often told over several: "my son is
+13", then "he's been talking to a man on a game", then "he's gone and we can't reach him". After each
+user message this policy reads the last few user turns of the conversation together:
+
+1. **Danger told over several turns.** The danger rules (bot/shared/safety/) and the learned danger
+   score (bot/plugins/nlu/danger_score.py) read the last turns as one text. When they find danger
+   that the earlier turns alone did not hold, so the new message completes it, the policy answers
+   with `action_emergency` (911 first) and says why in the `context_danger` slot. A message that says
+   the person is safe now, or tells of the past, is never turned into an emergency.
+2. **The need carries on.** When the new message names no need ("what should I do?", "ok", "il est à
+   la maison avec moi"), the need named in the turns just before is the one to answer:
+   `context_need` tells `action_respond`.
+3. **A safety check in the middle band.** When the score of the turns read together is in its middle
+   band, `action_respond` first names 911 and asks whether they are safe, then answers the need
+   (`danger_check`).
+
+Why a policy: a policy sees the tracker in the Rasa server, before any action runs, and can choose the
+action; the slots it sets are applied before the action reads them (see slot_keeper.py). An NLU
+component could not: it sees one message.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, Restarted, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.plugins.nlu.danger_score import CONTEXT_TURNS, HIGH, LOW, MIDDLE, join_turns, score_text
+from bot.plugins.policies.slot_keeper import just_heard_user
+from bot.shared.safety.danger import assess, long_ago, says_safe
+
+EMERGENCY_ACTION = "action_emergency"
+CONTEXT_DANGER_SLOT = "context_danger"
+CONTEXT_NEED_SLOT = "context_need"
+DANGER_CHECK_SLOT = "danger_check"
+# The answer to these is the intent itself: the conversation does not change it.
+DECIDED = ("emergency", "self_harm", "safety_exit", "switch_language", "greet", "goodbye", "thanks")
+# A message that names no need of its own: the need of the turns before carries on.
+NO_NEED_OF_ITS_OWN = ("nlu_fallback", "unclear", "user_safe")
+NEED_FLOOR = 0.1  # the classifier's best need is taken when the conversation is calm and it is at least this
+SHORT = 3  # "yes I'm safe", "oui": an answer to the question, not a follow-up that needs the answer again
+# Needs that carry on to a follow-up turn (not small talk, not a guided path's step).
+NOT_CARRIED = DECIDED + NO_NEED_OF_ITS_OWN + ("out_of_scope", "bot_challenge", "contact_person", "ask_call_police")
+
+
+def recent_user_turns(tracker: DialogueStateTracker, limit: int = CONTEXT_TURNS) -> List[UserUttered]:
+    """The last `limit` typed user messages of this conversation, oldest first (button payloads skipped)."""
+    turns: List[UserUttered] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, (SessionStarted, Restarted)):
+            break
+        if isinstance(event, UserUttered) and event.text and not event.text.startswith("/"):
+            turns.append(event)
+            if len(turns) == limit:
+                break
+    return turns[::-1]
+
+
+def intent_of(message: UserUttered) -> Optional[str]:
+    return (message.intent or {}).get("name")
+
+
+def conversation_danger(texts: List[str]) -> Optional[Tuple[str, str]]:
+    """(why, category) when the turns read together hold danger now that the earlier turns alone did not."""
+    if len(texts) < 2 or says_safe(texts[-1]) or long_ago(texts[-1]):
+        return None
+    joined, earlier = join_turns(texts), join_turns(texts[:-1])
+    found = assess(joined)
+    if found is not None and assess(earlier) is None:
+        return "rules", found.category
+    scored, before, alone = score_text(joined), score_text(earlier), score_text(texts[-1])
+    if scored and before and alone and scored[1] == HIGH and before[1] != HIGH and alone[1] != LOW:
+        return "score", "danger_score"
+    return None
+
+
+def carried_need(turns: List[UserUttered]) -> Optional[str]:
+    """The need named in the turns before the last one, the most recent first."""
+    for message in reversed(turns[:-1]):
+        intent = intent_of(message)
+        if intent in ("emergency", "self_harm"):
+            return None  # after danger, a follow-up is answered for itself
+        if intent and intent not in NOT_CARRIED:
+            return intent
+    return None
+
+
+def best_need(message: UserUttered, floor: float = NEED_FLOOR) -> Optional[str]:
+    """The classifier's best guess for this message that is a need, if it is at least `floor`."""
+    for ranked in (message.parse_data or {}).get("intent_ranking") or []:
+        if ranked.get("name") not in NOT_CARRIED + ("emergency", "self_harm"):
+            return ranked.get("name") if (ranked.get("confidence") or 0) >= floor else None
+    return None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
+class ConversationPolicy(Policy):
+    @staticmethod
+    def supported_data() -> SupportedData:
+        return SupportedData.ML_AND_RULE_DATA
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # above RulePolicy (6): when the conversation holds danger, 911 wins over the rule for the intent
+        return {"priority": 7}
+
+    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
+        return self._resource  # nothing to learn: the rules and the score are trained in the NLU pipeline
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        nothing = self._default_predictions(domain)
+        last = tracker.events[-1] if tracker.events else None
+        if (
+            isinstance(last, ActionExecuted)
+            and last.action_name == EMERGENCY_ACTION
+            and "Conversation" in (last.policy or "")
+        ):
+            return self._prediction(self._one(domain, ACTION_LISTEN_NAME))  # our answer is given: listen
+        message = just_heard_user(tracker)
+        if message is None or not message.text or message.text.startswith("/"):
+            return self._prediction(nothing)
+        danger, need, check = self.decide(tracker, message)
+        events = [
+            SlotSet(slot, value)
+            for slot, value in ((CONTEXT_DANGER_SLOT, danger), (CONTEXT_NEED_SLOT, need), (DANGER_CHECK_SLOT, check))
+            if tracker.get_slot(slot) != value
+        ]
+        if danger:
+            return self._prediction(self._one(domain, EMERGENCY_ACTION), events=events)
+        return self._prediction(nothing, events=events)
+
+    @staticmethod
+    def decide(tracker: DialogueStateTracker, message: UserUttered) -> Tuple[Optional[str], Optional[str], bool]:
+        """(danger category, carried need, safety check) after this message."""
+        intent = intent_of(message)
+        if intent in DECIDED:
+            return None, None, False
+        turns = recent_user_turns(tracker)
+        texts = [t.text for t in turns if t.text]
+        found = conversation_danger(texts)
+        if found:
+            return found[1], None, False
+        own_need = intent in NO_NEED_OF_ITS_OWN and len(message.text.split()) > SHORT
+        need = None
+        if own_need and any(says_safe(t) or long_ago(t) for t in texts):
+            # told safe, or told as the past, in this conversation: the classifier's best need for the
+            # question asked, rather than asking "are you safe?" again
+            need = best_need(message)
+        if own_need and not need:
+            need = carried_need(turns)
+        own = ((message.parse_data or {}).get("danger_score") or {}).get("band")
+        joined = score_text(join_turns(texts)) if len(texts) > 1 else None
+        calm = says_safe(message.text) or long_ago(message.text)
+        check = not calm and (own == MIDDLE or (joined is not None and joined[1] != LOW and own != LOW))
+        return None, need, bool(check and intent not in ("nlu_fallback", "unclear"))
+
+    def _one(self, domain: Domain, action: str) -> List[float]:
+        probabilities = self._default_predictions(domain)
+        probabilities[domain.index_for_action(action)] = 1.0
+        return probabilities

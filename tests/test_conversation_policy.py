@@ -1,0 +1,122 @@
+"""The conversation policy reads the last turns together (bot/plugins/policies/conversation_policy.py).
+
+Cases are whole conversations; each is a real DialogueStateTracker, as the Rasa server hands it to the
+policy. The danger score is not loaded here (no trained model): these cases are decided by the rules
+read over several turns, and by the need that carries on.
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional, Tuple
+
+import pytest
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.plugins.policies.conversation_policy import ConversationPolicy, best_need, carried_need, recent_user_turns
+
+Turn = Tuple[str, str]  # (text, intent the NLU gave it)
+
+
+def tracker(turns: List[Turn], ranking: Optional[list] = None) -> DialogueStateTracker:
+    events = [ActionExecuted("action_listen")]
+    for i, (text, intent) in enumerate(turns):
+        parse = {"text": text, "intent": {"name": intent, "confidence": 0.9}}
+        if ranking and i == len(turns) - 1:
+            parse["intent_ranking"] = ranking
+        events.append(UserUttered(text, intent={"name": intent, "confidence": 0.9}, parse_data=parse))
+        if i < len(turns) - 1:
+            events += [ActionExecuted("action_respond"), ActionExecuted("action_listen")]
+    return DialogueStateTracker.from_events("test", events)
+
+
+def decide(turns: List[Turn], ranking: Optional[list] = None):
+    t = tracker(turns, ranking)
+    return ConversationPolicy.decide(t, t.latest_message)
+
+
+DANGER_OVER_TURNS = [
+    # the parent of the issue: the age first, then the child is gone
+    [
+        ("my son is 13", "parent_worry"),
+        ("he's been talking to a man on a game", "online_exploitation"),
+        ("he's gone and we can't reach him", "nlu_fallback"),
+    ],
+    [("my daughter is 14", "parent_worry"), ("she didn’t come home last night and her phone is off", "nlu_fallback")],
+    [
+        ("ma fille a 14 ans", "parent_worry"),
+        ("elle est pas rentrée depuis hier soir pis son cell est fermé", "unclear"),
+    ],
+]
+
+
+@pytest.mark.parametrize("turns", DANGER_OVER_TURNS, ids=lambda t: t[-1][0][:40])
+def test_danger_told_over_several_turns_gets_911(turns):
+    danger, need, _ = decide(turns)
+    assert danger == "someone_else"
+
+
+CALM = [
+    # an earlier worry that is not danger now: no 911
+    [("my son is 13", "parent_worry"), ("he's been talking to some guy on a game", "online_exploitation")],
+    # safe now, then the question
+    [("my daughter is 14", "parent_worry"), ("she ran away last year but she's home and safe now", "user_safe")],
+    # the danger was in an earlier turn that was already answered: the follow-up is not a new alarm
+    [("he is outside my door right now", "emergency"), ("ok he left, i'm safe now", "user_safe")],
+]
+
+
+@pytest.mark.parametrize("turns", CALM, ids=lambda t: t[-1][0][:40])
+def test_no_alarm_from_the_conversation(turns):
+    danger, _, _ = decide(turns)
+    assert danger is None
+
+
+def test_a_follow_up_with_no_need_of_its_own_keeps_the_need_before():
+    turns = [
+        ("I think he's tracking my phone", "safety_plan_phone"),
+        ("ok but what should i do about it", "nlu_fallback"),
+    ]
+    _, need, _ = decide(turns)
+    assert need == "safety_plan_phone"
+
+
+def test_a_short_answer_does_not_repeat_the_need():
+    _, need, _ = decide([("my boss keeps my passport", "trafficking"), ("ok", "nlu_fallback")])
+    assert need is None
+
+
+def test_after_danger_a_follow_up_is_answered_for_itself():
+    assert (
+        carried_need(recent_user_turns(tracker([("he has a knife", "emergency"), ("what now", "nlu_fallback")])))
+        is None
+    )
+
+
+def test_told_safe_in_the_conversation_the_classifier_best_need_answers():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "friend_worry", "confidence": 0.3}]
+    turns = [
+        ("ma meilleure amie a été exploitée y’a deux ans", "trafficking"),
+        ("a l’est en sécurité astheure", "user_safe"),
+        ("mais a l’est encore vraiment affectée, comment je peux la soutenir?", "nlu_fallback"),
+    ]
+    _, need, _ = decide(turns, ranking)
+    assert need == "friend_worry"
+
+
+def test_best_need_skips_danger_and_small_talk():
+    message = UserUttered(
+        "x",
+        parse_data={
+            "intent_ranking": [
+                {"name": "emergency", "confidence": 0.4},
+                {"name": "greet", "confidence": 0.3},
+                {"name": "legal_help", "confidence": 0.2},
+            ]
+        },
+    )
+    assert best_need(message) == "legal_help"
+
+
+def test_decided_intents_are_left_alone():
+    assert decide([("my son is 13", "parent_worry"), ("quit", "safety_exit")]) == (None, None, False)
