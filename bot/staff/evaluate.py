@@ -43,6 +43,7 @@ FIGURES = {  # key: (English name, French name)
 }
 DEFAULT_ALLOWED_DROP = {"intent_f1": 0.02, "emergency_recall": 0.0, "language_accuracy": 0.01}
 KEEP_ACCEPTED = 5
+EMERGENCY_ACTION = "action_emergency"
 # Group of the behavioural contract -> the intents whose answer gives what the group needs (first:
 # the gold intent). Groups without an intent (sticky, switch: "merci" after a question) count for
 # language accuracy only.
@@ -123,22 +124,35 @@ def predict(model: Path, all_cases: List[Dict[str, Any]]) -> List[Dict[str, Any]
         logging.getLogger(name).setLevel(logging.ERROR)
 
     async def run() -> List[Dict[str, Any]]:
+        from rasa.core.channels.channel import UserMessage
+
         agent = await load_agent(model_path=str(model))
+        processor = agent.processor
         results = []
-        for case in all_cases:
-            language, parsed = None, {}
+        for number, case in enumerate(all_cases):
+            # the whole conversation, through the NLU and the policies (they read the turns before),
+            # in the agent's in-memory tracker store; no action runs
+            sender = f"evaluate-{number}"
+            language, parsed, tracker = None, {}, None
             for turn in case["turns"]:
-                parsed = await agent.parse_message(turn)
+                tracker = await processor.log_message(UserMessage(turn, sender_id=sender), should_save_tracker=True)
+                parsed = tracker.latest_message.parse_data
                 found = parsed.get("language_detection")
                 language = conversation_language(language, Detection(**found)) if found else (language or "en")
+            prediction = processor._predict_next_with_tracker(tracker)
+            action = processor.domain.action_names_or_texts[prediction.max_confidence_index]
             intent = parsed.get("intent") or {}
+            predicted = intent.get("name")
+            if action == EMERGENCY_ACTION and predicted not in EMERGENCY:
+                predicted = "emergency"  # the conversation read together holds danger: 911 first
             results.append(
                 {
                     **case,
-                    "predicted": intent.get("name"),
+                    "predicted": predicted,
                     "confidence": intent.get("confidence") or 0.0,
                     "language": language,
                     "scored": not case["turns"][-1].startswith("/"),
+                    "danger_band": (parsed.get("danger_score") or {}).get("band"),
                 }
             )
         return results
@@ -156,7 +170,7 @@ def macro_f1(gold: List[str], pred: List[str]) -> float:
     return float(f1_score(gold, pred, labels=labels, average="macro", zero_division=0)) if labels else 0.0
 
 
-def metrics(results: List[Dict[str, Any]]) -> Dict[str, Dict[str, float]]:
+def metrics(results: List[Dict[str, Any]], unseen: Tuple[str, ...] = ("sealed.jsonl",)) -> Dict[str, Dict[str, Any]]:
     out = {}
     for lang in LANGUAGES:
         mine = [r for r in results if r["lang"] == lang]
@@ -172,8 +186,35 @@ def metrics(results: List[Dict[str, Any]]) -> Dict[str, Dict[str, float]]:
             ),
             "emergency_cases": len(emergencies),
             "language_accuracy": round(sum(r["language"] == lang for r in mine) / max(len(mine), 1), 4),
+            **danger_score_figures(scored, unseen),
         }
     return out
+
+
+def unseen_by_danger_score(project: Project) -> Tuple[str, ...]:
+    """The held-out files the danger score does not learn from (its `exclude` in config.yml)."""
+    import yaml
+
+    config = yaml.safe_load((project.root / "config.yml").read_text(encoding="utf-8")) or {}
+    for component in config.get("pipeline") or []:
+        if str(component.get("name", "")).endswith("DangerScore"):
+            paths = [Path(p) for pattern in component.get("exclude") or [] for p in project.root.glob(pattern)]
+            return tuple(sorted(p.name for p in paths))
+    return ()
+
+
+def danger_score_figures(scored: List[Dict[str, Any]], unseen: Tuple[str, ...]) -> Dict[str, Any]:
+    """Recall and precision of the learned danger score's high band, and of high or middle, on the last
+    message of the cases it did not learn from (its `exclude` sets: the sealed set)."""
+    cases = [r for r in scored if r["set"] in unseen and r.get("danger_band")]
+    figures: Dict[str, Any] = {"danger_score_cases": len(cases)}
+    for name, bands in (("high", ("high",)), ("high_or_middle", ("high", "middle"))):
+        flagged = [r for r in cases if r["danger_band"] in bands]
+        hits = sum(r["intent"] in EMERGENCY for r in flagged)
+        danger = sum(r["intent"] in EMERGENCY for r in cases)
+        figures[f"danger_score_{name}_recall"] = round(hits / danger, 4) if danger else None
+        figures[f"danger_score_{name}_precision"] = round(hits / len(flagged), 4) if flagged else None
+    return figures
 
 
 def compare(current: Dict[str, Dict[str, float]], baseline: Optional[Dict[str, Any]]) -> List[Tuple[str, str, str]]:
@@ -202,6 +243,22 @@ def print_table(current: Dict[str, Dict[str, float]], baseline: Optional[Dict[st
             was_s = f"{was:.1%}" if was is not None else "-"
             print(f"  {en + ' / ' + fr:46}{m[key]:>9.1%}{was_s:>10}", file=out)
         print(f"  {'intent accuracy / exactitude des intentions':46}{m['intent_accuracy']:>9.1%}", file=out)
+        if m.get("danger_score_cases"):
+            print(
+                f"  danger score, on {m['danger_score_cases']} cases it did not learn from / "
+                f"score de danger, sur {m['danger_score_cases']} cas qu'il n'a pas appris:",
+                file=out,
+            )
+            for name, label in (
+                ("high", "high band / bande haute"),
+                ("high_or_middle", "high or middle / haute ou moyenne"),
+            ):
+                recall, precision = m[f"danger_score_{name}_recall"], m[f"danger_score_{name}_precision"]
+                shown = " ".join(
+                    f"{k} {v:.1%}" if v is not None else f"{k} -"
+                    for k, v in (("recall", recall), ("precision", precision))
+                )
+                print(f"    {label:44}{shown}", file=out)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -377,7 +434,7 @@ def evaluate(
         flush=True,
     )
     results = predict(model, all_cases)
-    current = metrics(results)
+    current = metrics(results, unseen_by_danger_score(project))
     baseline = load_baseline(project)
     drops = compare(current, baseline)
     print(file=out)
