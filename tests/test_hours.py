@@ -67,7 +67,7 @@ def test_the_directory_s_legal_support_has_hours():
         (
             "fr",
             at(2026, 12, 4, 21, 0),
-            "l'aiguillage vers les avocats ouvre lundi à 08 h 30. La ligne d'urgence, elle, est ouverte maintenant",
+            "l'aiguillage vers les avocats ouvre lundi à 08 h 30. La Ligne contre la traite, elle, est ouverte maintenant",
         ),
         ("en", at(2026, 12, 2, 7, 0), "open today at 08:30"),
         ("en", at(2026, 12, 2, 18, 0), "open tomorrow at 08:30"),

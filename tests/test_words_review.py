@@ -345,3 +345,38 @@ def test_the_reader_is_never_called_la_victime():
     bodies = [b for r in DOMAIN["responses"] for k, b in variations(r).items() if k != "en"]
     bodies += [r["text"]["fr"] for r in RESOURCES.values() if r.get("show")]
     assert [b for b in bodies if re.search(r"\bla victime\b", b, re.I)] == []
+
+
+# ------------------------------------------------------------------ 3. clearer, and French
+
+
+def french_bodies() -> List[str]:
+    return [b for r in DOMAIN["responses"] for k, b in variations(r).items() if k != "en"]
+
+
+def test_the_hotline_is_never_la_ligne_d_urgence_next_to_911():
+    """ "la ligne d'urgence" reads as 911: the hotline is "la Ligne contre la traite" (its full name is in the list)."""
+    assert [b for b in french_bodies() if re.search(r"\bligne d'urgence\b(?! canadienne)", b)] == []
+
+
+def test_directory_texts_say_neither_tu_nor_vous_even_as_a_verb():
+    """A directory text is shown in tu and vous answers alike: no "appelle", "envoie"."""
+    for entry in RESOURCES.values():
+        assert not re.search(r"\b(appelle|envoie|écris|texte)\b", entry["text"]["fr"]), entry["id"]
+
+
+@pytest.mark.parametrize(
+    "short, full",
+    [("PAVT", "Programme d'aide aux victimes et aux témoins"), ("PIRV+", "Programme d'intervention rapide+")],
+)
+def test_pavt_and_pirv_are_spelled_out(short, full):
+    for entry in RESOURCES.values():
+        if short in entry["text"]["fr"]:
+            assert full in entry["text"]["fr"], entry["id"]
+
+
+def test_no_calques():
+    texts = french_bodies() + [text(k, "fr") for k in ("telegram_start_exit", "telegram_privacy_tip")]
+    calques = r"menacer avec l'immigration|comme c'est le plus facile|minuterie d'autodestruction"
+    assert [b for b in texts if re.search(calques, b)] == []
+    assert all("suppression automatique" in b for b in texts if "Telegram" in b and "automati" in b)
