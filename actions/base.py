@@ -2,7 +2,9 @@
 
 - the conversation's language, from the `language` slot (set in the Rasa server before the action);
 - the audience (teen, parent, survivor, Indigenous), remembered in the `audience` slot;
-- the one-line "how to leave fast" hint after the first answer of a conversation.
+- the one-line "how to leave fast" hint after the first answer of a conversation;
+- once per conversation, after the first answer that shows a number to call or text: "if someone
+  checks your phone, delete the call or text afterwards" (never in an emergency answer: 911 first).
 
 The text itself is always a domain response (domain.yml, EN and FR) or resource data
 (data/resources.yml): no user-facing string is written in Python.
@@ -23,6 +25,10 @@ from bot.shared.audience import audience_from_text  # noqa: F401  (the one rule,
 # Placeholder -> directory entry, for the few numbers said inside a sentence ("call 911").
 INLINE_NUMBERS = {"emergency": "emergency", "hotline": "chth"}
 
+PHONE_TRACES = "utter_phone_traces"
+# Where Rasa records, in a bot event's metadata, the response it sent (not a response itself).
+SENT_RESPONSE_KEY = "utter_action"
+
 
 def language(tracker: Tracker) -> str:
     lang = tracker.get_slot("language")
@@ -33,6 +39,20 @@ def is_first_answer(tracker: Tracker) -> bool:
     return not any(e.get("event") == "bot" for e in tracker.events)
 
 
+def told_phone_traces(tracker: Tracker) -> bool:
+    """The conversation was already told how to delete a call or text (utter_phone_traces)."""
+    return any(
+        e.get("event") == "bot" and (e.get("metadata") or {}).get(SENT_RESPONSE_KEY) == PHONE_TRACES
+        for e in tracker.events
+    )
+
+
+def shows_a_number(entries) -> bool:
+    """Some of these services are reached by calling or texting a number (911 aside: an emergency answer
+    never carries more than what to do now)."""
+    return any(e.id != "emergency" and (e.contact.get("phone") or e.contact.get("text_number")) for e in entries)
+
+
 class HelpAction(Action, abc.ABC):
     """Base class: subclasses build the answer, this class adds what every answer needs."""
 
@@ -40,9 +60,14 @@ class HelpAction(Action, abc.ABC):
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> List[Dict[Text, Any]]:
         """Send the answer; return the events to apply."""
 
+    # An emergency answer says what to do now and nothing more (actions/emergency.py sets it False).
+    tells_phone_traces = True
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         first = is_first_answer(tracker)
         events = self.answer(dispatcher, tracker, language(tracker))
+        if self.tells_phone_traces and getattr(dispatcher, "shows_a_number", False) and not told_phone_traces(tracker):
+            dispatcher.utter_message(response=PHONE_TRACES)
         if first:
             dispatcher.utter_message(response="utter_exit_hint")
         return events
@@ -53,6 +78,8 @@ class HelpAction(Action, abc.ABC):
     ) -> None:
         entries = directory.showable(resource_ids)
         dispatcher.utter_message(response=response, resources=directory.render_list(entries, lang), **numbers())
+        if shows_a_number(entries):  # this turn's dispatcher: read by run() for utter_phone_traces
+            dispatcher.shows_a_number = True
 
 
 def numbers() -> Dict[str, str]:

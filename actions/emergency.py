@@ -44,6 +44,8 @@ def audience(tracker: Tracker):
 
 
 class ActionEmergency(HelpAction):
+    tells_phone_traces = False  # 911 first, and nothing that delays the call
+
     def name(self) -> Text:
         return "action_emergency"
 

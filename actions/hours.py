@@ -5,18 +5,24 @@
       days: [mon, tue, wed, thu, fri]
       from: "08:30"
       to: "17:30"
-      closed_on: ["2026-12-25"]      # holidays, YYYY-MM-DD (optional)
+      public_holidays: CA-ON         # closed on these public holidays (optional): country-subdivision
+      closed_on: ["2027-08-02"]      # the service's own closures, YYYY-MM-DD (optional)
 
-No hours are written in code: staff change them in the directory. `clock()` is the only source of
-"now", so tests can fix it.
+Public holidays come from the `holidays` library (Ontario: holidays.country_holidays("CA", subdiv="ON")),
+observed days included (Boxing Day 2026, a Saturday, is observed on Monday the 28th), for every year:
+nobody has to add them each year. No hours are written in code: staff change them in the directory.
+`clock()` is the only source of "now", so tests can fix it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Dict, Optional
 from zoneinfo import ZoneInfo
+
+import holidays
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -36,15 +42,26 @@ def _hm(value: str) -> dt.time:
     return dt.time(int(hours), int(minutes))
 
 
+@lru_cache(maxsize=8)
+def public_holidays(code: str) -> holidays.HolidayBase:
+    """The public holidays of "CA-ON" (country-subdivision; "CA" for the country's only). Unknown: ValueError."""
+    country, _, subdiv = str(code).partition("-")
+    try:
+        return holidays.country_holidays(country, subdiv=subdiv or None)
+    except NotImplementedError as exc:  # an unknown country or subdivision
+        raise ValueError(f"unknown public holidays {code!r}") from exc
+
+
 def availability(spec: Dict[str, Any], now: Optional[dt.datetime] = None) -> Availability:
     zone = ZoneInfo(spec.get("timezone") or "America/Toronto")
     local = (now or clock()).astimezone(zone)
     days = {DAYS.index(d) for d in spec.get("days") or ()}
     start, end = _hm(spec["from"]), _hm(spec["to"])
     closed = {dt.date.fromisoformat(str(d)) for d in spec.get("closed_on") or ()}
+    holiday = public_holidays(spec["public_holidays"]) if spec.get("public_holidays") else {}
 
     def open_on(day: dt.date) -> bool:
-        return day.weekday() in days and day not in closed
+        return day.weekday() in days and day not in closed and day not in holiday
 
     if open_on(local.date()) and start <= local.time() < end:
         return Availability(True, None)

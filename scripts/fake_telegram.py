@@ -451,7 +451,6 @@ class BridgeProcess:
             "RASA_URL": rasa_url,
             "TELEGRAM_MODE": mode,
             "TELEGRAM_ERASE_NOTE_SECONDS": "0.5",
-            "TELEGRAM_ERASE_TIP_SECONDS": "1",
             "TELEGRAM_POLL_TIMEOUT": "2",
             # The chats' state in this test's own file (not the repo's var/): a restart keeps it.
             "TELEGRAM_STATE_URL": f"sqlite:///{Path(self._tmp.name) / 'telegram.db'}",

@@ -16,7 +16,8 @@ SPEC = {
     "days": ["mon", "tue", "wed", "thu", "fri"],
     "from": "08:30",
     "to": "17:30",
-    "closed_on": ["2026-12-25"],
+    "public_holidays": "CA-ON",
+    "closed_on": ["2026-12-24"],  # the service's own closure
 }
 
 
@@ -33,9 +34,10 @@ def test_friday_night_opens_monday_morning():
     assert not found.open_now and found.next_open == at(2026, 12, 7, 8, 30)
 
 
-def test_a_holiday_listed_in_the_directory_is_closed():
-    found = availability(SPEC, at(2026, 12, 25, 10, 0))  # Christmas, a Friday
-    assert not found.open_now and found.next_open == at(2026, 12, 28, 8, 30)
+def test_a_public_holiday_and_the_service_s_own_closure_are_closed():
+    found = availability(SPEC, at(2026, 12, 24, 10, 0))  # the service's own closure, a Thursday
+    assert not found.open_now and found.next_open == at(2026, 12, 29, 8, 30)  # Christmas, then Boxing Day observed
+    assert availability({**SPEC, "public_holidays": None, "closed_on": []}, at(2026, 12, 25, 10, 0)).open_now
 
 
 def test_before_opening_opens_the_same_day_and_utc_clocks_are_read_in_toronto_time():
@@ -51,8 +53,12 @@ def test_the_directory_s_legal_support_has_hours():
 @pytest.mark.parametrize(
     "lang, now, expected",
     [
-        ("en", at(2026, 12, 2, 9, 0), "is open, so a lawyer can be reached today"),
-        ("fr", at(2026, 12, 2, 9, 0), "est ouvert, donc on peut vous diriger vers une ou un avocat aujourd'hui"),
+        ("en", at(2026, 12, 2, 9, 0), "is open, so the hotline can refer you to a lawyer today"),
+        (
+            "fr",
+            at(2026, 12, 2, 9, 0),
+            "est ouvert, donc la Ligne contre la traite peut vous diriger vers une ou un avocat",
+        ),
         (
             "en",
             at(2026, 12, 4, 21, 0),
@@ -61,7 +67,7 @@ def test_the_directory_s_legal_support_has_hours():
         (
             "fr",
             at(2026, 12, 4, 21, 0),
-            "l'aiguillage vers les avocats ouvre lundi à 08 h 30. La ligne d'urgence, elle, est ouverte maintenant",
+            "l'aiguillage vers les avocats ouvre lundi à 08 h 30. La Ligne contre la traite, elle, est ouverte maintenant",
         ),
         ("en", at(2026, 12, 2, 7, 0), "open today at 08:30"),
         ("en", at(2026, 12, 2, 18, 0), "open tomorrow at 08:30"),

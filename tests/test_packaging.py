@@ -21,7 +21,7 @@ DISTRIBUTIONS = {
     "sklearn": "scikit-learn",
 }
 # Installed with --no-deps from requirements-nodeps.txt (see the comment in pyproject.toml).
-NOT_DECLARED = {"limits"}
+NOT_DECLARED = {"limits", "holidays"}
 OURS = {"bot", "actions", "tests", "scripts"}
 
 

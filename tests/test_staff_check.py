@@ -240,7 +240,9 @@ def test_old_check_date_is_a_warning_naming_the_entry(project):
     today = datetime.date(2026, 11, 28) + datetime.timedelta(days=400)
     found = run_checks(project, ["resources"], today=today)
     assert found and all(f.level == WARNING for f in found)
-    assert any(f.en.startswith("Entry 'chth': was last checked on 2026-11-28, more than 12 months ago.") for f in found)
+    assert any(
+        f.en.startswith("Entry 'femaide': was last checked on 2026-11-28, more than 12 months ago.") for f in found
+    )
 
 
 def test_typed_phone_number_in_a_channel_text(project):

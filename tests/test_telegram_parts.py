@@ -15,7 +15,7 @@ import pytest
 from bot.channels.telegram import logs
 from bot.channels.telegram.assistant import Assistant, AssistantUnavailable
 from bot.channels.telegram.config import Config, ConfigError, sender_id
-from bot.channels.telegram.memory import DELETABLE_SECONDS, ChatMemory, TipMemory, open_store
+from bot.channels.telegram.memory import DELETABLE_SECONDS, ChatMemory, open_store
 from bot.channels.telegram.render import MAX_MESSAGE, Payloads, format_phones, inline_keyboard, split_text, tg_len
 from bot.shared.texts import text
 
@@ -176,13 +176,6 @@ def test_the_scaled_profile_needs_the_state_in_redis():
     with pytest.raises(ConfigError, match="TELEGRAM_STATE_URL must be"):
         Config.from_env({**GOOD_ENV, "TELEGRAM_STATE_URL": "postgresql://x/y"})
     assert Config.from_env({**GOOD_ENV, "ASSISTANT_PROFILE": "scaled", "TELEGRAM_STATE_URL": "redis://r:6379/2"})
-
-
-def test_tip_is_remembered_as_an_anonymous_bucket():
-    tips = TipMemory()
-    a = sender_id("secret" * 4, 123456789)
-    assert tips.first_time(a) is True and tips.first_time(a) is False
-    assert tips._told == {int(a[:4], 16)} and all(b < 2**16 for b in tips._told)
 
 
 def test_chat_lock_keeps_one_chats_order_and_cleans_up():

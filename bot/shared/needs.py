@@ -51,7 +51,7 @@ NEEDS: Dict[str, Need] = {
         ("kids_help_phone", "chth"),
         audience="teen",
         by_audience={
-            "parent": ("chth", "kids_help_phone"),
+            "parent": ("chth",),  # Kids Help Phone is for young people themselves
             "indigenous": ("kids_help_phone", "hope_for_wellness", "talk4healing"),
         },
     ),
@@ -82,10 +82,12 @@ NEEDS: Dict[str, Need] = {
     ),
     "shelter": Need("utter_shelter", ("ontario_211", "chth")),
     "friend_worry": Need("utter_friend_worry", ("chth",), by_audience={"teen": ("chth", "kids_help_phone")}),
-    "confidentiality": Need("utter_confidentiality", ("chth", "kids_help_phone")),
+    # Kids Help Phone only for a young person. The hotline has no text line: an adult reaches a person
+    # by the hotline's phone or chat, or by 988 (call or text) in a crisis.
+    "confidentiality": Need("utter_confidentiality", ("chth",), by_audience={"teen": ("chth", "kids_help_phone")}),
     "contact_person": Need(
         "utter_contact_person",
-        ("chth", "kids_help_phone"),
+        ("chth", "crisis_988"),
         by_audience={"teen": ("kids_help_phone", "chth"), "indigenous": ("chth", "hope_for_wellness")},
     ),
     "labour_exploitation": Need("utter_labour_exploitation", ("chth",), audience="survivor"),
@@ -140,7 +142,7 @@ SIGNS_STEPS: Dict[str, Need] = {
 HELPER_STEPS: Dict[str, Need] = {
     "say": Need("utter_helper_say", ("chth",)),
     "avoid": Need("utter_helper_avoid", ("chth",)),
-    "call": Need("utter_helper_call", ("chth", "kids_help_phone")),
+    "call": Need("utter_helper_call", ("chth",), by_audience={"teen": ("chth", "kids_help_phone")}),
 }
 
 STEPS: Dict[str, Dict[str, Need]] = {"signs_check": SIGNS_STEPS, "friend_worry": HELPER_STEPS}

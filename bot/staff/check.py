@@ -658,8 +658,10 @@ def check_resource(c: Checker, entry: Dict[str, Any], where: Where, seen_ids: Di
         except Exception:
             err(
                 "open_hours",
-                "`open_hours` needs timezone, days (mon..sun), from and to as HH:MM, and closed_on as YYYY-MM-DD dates.",
-                "`open_hours` doit avoir timezone, days (mon..sun), from et to en HH:MM, et closed_on en dates AAAA-MM-JJ.",
+                "`open_hours` needs timezone, days (mon..sun), from and to as HH:MM, closed_on as YYYY-MM-DD dates,"
+                " and public_holidays as a region such as CA-ON.",
+                "`open_hours` doit avoir timezone, days (mon..sun), from et to en HH:MM, closed_on en dates AAAA-MM-JJ,"
+                " et public_holidays comme une région, par exemple CA-ON.",
             )
 
     source = str(entry.get("source_url") or "").strip()

@@ -2,7 +2,8 @@
 
 Private chats only. Every message goes to the Rasa assistant as the sender HMAC(secret, chat id),
 with the user's Telegram `language_code` as a language hint. Commands (EN and FR):
-    /start     the assistant's greeting (/greet) and how to leave fast on Telegram
+    /start     the assistant's greeting (/greet), how to leave fast on Telegram (and what the exit cannot
+               delete), and the privacy tip: auto-delete, hiding previews, deleting the chat, passcode lock
     /help      the kinds of help (/more_options)
     /language  switches English <-> French (an explicit switch request to the assistant)
     /exit, /sortir, the "Exit / Sortir" button, a "Quick exit" button, or typing exit / quitter /
@@ -10,7 +11,8 @@ with the user's Telegram `language_code` as a language hint. Commands (EN and FR
 
 The erase deletes every message id the bridge kept for the chat (the user's and the bot's, at most
 48 hours old) with deleteMessages, 100 ids a call; forgets the ids; leaves one neutral line, deleted
-after a short delay; and, once, says how to turn on Telegram's auto-delete timer and passcode lock.
+after a short delay, and nothing else: people exit when someone is watching, so no tip that would show
+what the chat was about (the tip is given at /start).
 An exit the user asked for is recognised BEFORE the chat's lock: the screen is cleared at once even
 when an earlier message of the chat is still waiting for a slow or unreachable assistant. Then,
 in the chat's order (under the lock), whatever was shown meanwhile is deleted too, answers still on
@@ -50,7 +52,7 @@ from bot import startup
 from bot.channels.telegram import logs
 from bot.channels.telegram.assistant import SAFETY_EXIT, Assistant, AssistantUnavailable, reply_erased, reply_language
 from bot.channels.telegram.config import Config, ConfigError, sender_id
-from bot.channels.telegram.memory import ChatMemory, RedisStore, TipMemory, open_store
+from bot.channels.telegram.memory import ChatMemory, RedisStore, open_store
 from bot.channels.telegram.order import ChatOrder
 from bot.channels.telegram.render import (
     Payloads,
@@ -114,7 +116,6 @@ class Bridge:
         self.config = config
         self.assistant = Assistant(config.rasa_url, config.bridge_token, config.rasa_timeout)
         self.memory = ChatMemory()  # its store (TELEGRAM_STATE_URL) is opened when the application starts
-        self.tips = TipMemory()
         self.payloads = Payloads()
         self.exit_labels = {text("telegram_exit_button", lang).casefold() for lang in LANGUAGES}
         self.pending_erase: Set[str] = set()  # senders whose conversation the assistant has yet to delete
@@ -416,12 +417,10 @@ class Bridge:
         log.info("Erase: %d messages deleted in %d calls", len(ids), calls)
         if not assistant_done:
             await self.erase_in_assistant(sender)
-        note, delay = text("telegram_erased", lang), self.config.erase_note_seconds
-        if self.tips.first_time(sender):
-            note, delay = f"{note}\n\n{text('telegram_privacy_tip', lang)}", self.config.erase_tip_seconds
-        sent = await self.send(chat_id, None, note, ReplyKeyboardRemove())
+        # One neutral line, deleted soon: nothing that tells what the chat was about.
+        sent = await self.send(chat_id, None, text("telegram_erased", lang), ReplyKeyboardRemove())
         if sent is not None:
-            self._delete_later(chat_id, sent.message_id, delay)
+            self._delete_later(chat_id, sent.message_id, self.config.erase_note_seconds)
 
     def _delete_later(self, chat_id: int, message_id: int, delay: float) -> None:
         """Delete the neutral line after `delay` seconds (a PTB JobQueue job)."""
@@ -471,7 +470,8 @@ class Bridge:
         name = body.split()[0][1:].split("@")[0].lower()  # exit commands never get here (is_exit)
         if name == "start":
             lang = await self.converse(chat_id, sender, GREET, hint) or lang
-            await self.send(chat_id, sender, text("telegram_start_exit", lang), self.exit_keyboard(lang))
+            start = f"{text('telegram_start_exit', lang)}\n\n{text('telegram_privacy_tip', lang)}"
+            await self.send(chat_id, sender, start, self.exit_keyboard(lang))
         elif name == "language":
             await self.converse(chat_id, sender, SWITCH_TO["en" if lang == "fr" else "fr"], hint)
         else:  # /help, and any other command: what the assistant can help with

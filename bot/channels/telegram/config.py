@@ -40,7 +40,6 @@ class Config:
     webhook_port: int = 8443
     webhook_path: str = ""
     erase_note_seconds: float = 5.0
-    erase_tip_seconds: float = 45.0
     rasa_timeout: float = 30.0
     poll_timeout: int = 10
     log_level: str = "INFO"
@@ -113,7 +112,6 @@ class Config:
             webhook_port=number("TELEGRAM_WEBHOOK_PORT", 8443, int),
             webhook_path=(webhook_path or "").strip("/"),
             erase_note_seconds=number("TELEGRAM_ERASE_NOTE_SECONDS", 5.0),
-            erase_tip_seconds=number("TELEGRAM_ERASE_TIP_SECONDS", 45.0),
             rasa_timeout=number("TELEGRAM_RASA_TIMEOUT", 30.0),
             poll_timeout=number("TELEGRAM_POLL_TIMEOUT", 10, int),
             log_level=(get("TELEGRAM_LOG_LEVEL", "INFO") or "INFO").upper(),

@@ -19,12 +19,6 @@ ids, the times they were seen, and the language; everything expires 48 hours aft
 last activity (Redis: the keys' TTL; SQLite: pruned on every read and by the bridge's sweep).
 The erase forgets all of it. The store's calls are short and local (a file, or Redis on the
 private network); they run on the bridge's event loop.
-
-"Tell the user once" (the auto-delete / passcode tip after an erase) is remembered without
-remembering who: `TipMemory` keeps only 16 bits of the sender id (65,536 buckets). A bucket is
-shared by a vast number of possible chats, so it cannot tell which chat was told; the price is that
-a chat whose bucket is already taken by another chat may not get the tip (with 500 chats that ever
-erased, about 0.8% of them). It lasts as long as the process: after a restart, a chat may be told again.
 """
 
 from __future__ import annotations
@@ -36,7 +30,7 @@ import threading
 import time
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator, Callable, Dict, List, Optional, Set, Tuple
+from typing import AsyncIterator, Callable, Dict, List, Optional, Tuple
 from urllib.parse import unquote, urlsplit
 
 DELETABLE_SECONDS = 48 * 3600  # Telegram: a bot may delete a private chat's messages for 48 hours
@@ -308,25 +302,3 @@ class ChatMemory:
             if not self._waiting[sender]:
                 del self._waiting[sender]
                 self._locks.pop(sender, None)
-
-
-class TipMemory:
-    """Remembers that a chat was given the privacy tip, as one of 65,536 anonymous buckets."""
-
-    BITS = 16
-
-    def __init__(self) -> None:
-        self._told: Set[int] = set()
-
-    def bucket(self, sender: str) -> int:
-        return int(sender[: self.BITS // 4], 16)
-
-    def first_time(self, sender: str) -> bool:
-        """True the first time a chat's bucket asks; then False."""
-        b = self.bucket(sender)
-        if b in self._told:
-            return False
-        if len(self._told) >= 2 ** (self.BITS - 1):  # half full: start over rather than tell nobody
-            self._told.clear()
-        self._told.add(b)
-        return True
