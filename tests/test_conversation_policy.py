@@ -120,3 +120,23 @@ def test_best_need_skips_danger_and_small_talk():
 
 def test_decided_intents_are_left_alone():
     assert decide([("my son is 13", "parent_worry"), ("quit", "safety_exit")]) == (None, None, False)
+
+
+def test_after_its_own_emergency_answer_it_listens():
+    """The action it chose ran (its bubbles came after it): it listens, instead of letting the rule for
+    the message's intent answer again."""
+    from rasa.shared.core.events import BotUttered
+
+    t = tracker([("my son is 13", "parent_worry"), ("he's gone and we can't reach him", "user_safe")])
+    t.update(ActionExecuted("action_emergency", policy="ConversationPolicy"))
+    t.update(BotUttered("Call 911 now"))
+    assert ConversationPolicy._answered(t)
+    t.update(ActionExecuted("action_listen"))
+    t.update(UserUttered("ok", intent={"name": "affirm"}))
+    assert not ConversationPolicy._answered(t)
+
+
+def test_after_another_policy_answer_it_does_not_listen_for_it():
+    t = tracker([("hi", "greet")])
+    t.update(ActionExecuted("action_respond", policy="RulePolicy"))
+    assert not ConversationPolicy._answered(t)

@@ -124,12 +124,7 @@ class ConversationPolicy(Policy):
         **kwargs: Any,
     ) -> PolicyPrediction:
         nothing = self._default_predictions(domain)
-        last = tracker.events[-1] if tracker.events else None
-        if (
-            isinstance(last, ActionExecuted)
-            and last.action_name == EMERGENCY_ACTION
-            and "Conversation" in (last.policy or "")
-        ):
+        if self._answered(tracker):
             return self._prediction(self._one(domain, ACTION_LISTEN_NAME))  # our answer is given: listen
         message = just_heard_user(tracker)
         if message is None or not message.text or message.text.startswith("/"):
@@ -168,6 +163,16 @@ class ConversationPolicy(Policy):
         calm = says_safe(message.text) or long_ago(message.text)
         check = not calm and (own == MIDDLE or (joined is not None and joined[1] != LOW and own != LOW))
         return None, need, bool(check and intent not in ("nlu_fallback", "unclear"))
+
+    @staticmethod
+    def _answered(tracker: DialogueStateTracker) -> bool:
+        """This policy chose the action that ran after the latest user message (then it listens)."""
+        for event in reversed(tracker.events):
+            if isinstance(event, UserUttered):
+                return False
+            if isinstance(event, ActionExecuted) and event.action_name != ACTION_LISTEN_NAME:
+                return event.action_name == EMERGENCY_ACTION and "ConversationPolicy" in (event.policy or "")
+        return False
 
     def _one(self, domain: Domain, action: str) -> List[float]:
         probabilities = self._default_predictions(domain)
