@@ -96,12 +96,21 @@ def test_after_danger_a_follow_up_is_answered_for_itself():
 def test_told_safe_in_the_conversation_the_classifier_best_need_answers():
     ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "friend_worry", "confidence": 0.3}]
     turns = [
-        ("ma meilleure amie a été exploitée y’a deux ans", "trafficking"),
-        ("a l’est en sécurité astheure", "user_safe"),
+        ("allo", "greet"),
+        ("ma meilleure amie a été exploitée, elle est en sécurité maintenant", "user_safe"),
         ("mais a l’est encore vraiment affectée, comment je peux la soutenir?", "nlu_fallback"),
     ]
     _, need, _ = decide(turns, ranking)
     assert need == "friend_worry"
+
+
+def test_the_need_told_before_comes_before_a_weak_guess():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "safety_plan", "confidence": 0.3}]
+    turns = [
+        ("mon amie s’est fait blesser l’an passé par un gars pour qui elle travaillait", "friend_worry"),
+        ("est en sécurité maintenant mais a y parle encore, comment je l'aide", "nlu_fallback"),
+    ]
+    assert decide(turns, ranking)[1] == "friend_worry"
 
 
 def test_best_need_skips_danger_and_small_talk():

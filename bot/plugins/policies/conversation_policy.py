@@ -151,13 +151,11 @@ class ConversationPolicy(Policy):
         if found:
             return found[1], None, False
         own_need = intent in NO_NEED_OF_ITS_OWN and len(message.text.split()) > SHORT
-        need = None
-        if own_need and any(says_safe(t) or long_ago(t) for t in texts):
-            # told safe, or told as the past, in this conversation: the classifier's best need for the
-            # question asked, rather than asking "are you safe?" again
+        # the need of the turns before; or, when the conversation said the person is safe or told of the
+        # past, the classifier's best need for the question asked, rather than "are you safe?" again
+        need = carried_need(turns) if own_need else None
+        if own_need and not need and any(says_safe(t) or long_ago(t) for t in texts):
             need = best_need(message)
-        if own_need and not need:
-            need = carried_need(turns)
         own = ((message.parse_data or {}).get("danger_score") or {}).get("band")
         joined = score_text(join_turns(texts)) if len(texts) > 1 else None
         calm = says_safe(message.text) or long_ago(message.text)
