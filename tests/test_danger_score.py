@@ -11,8 +11,7 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-import bot.plugins.nlu.danger_score as danger_score
-from bot.plugins.nlu.danger_score import DANGER_SCORE, DangerScore, join_turns, labelled_cases
+from bot.plugins.nlu.danger_score import DANGER_SCORE, DangerScore, labelled_cases
 
 DANGER = [
     "he is at my door right now",
@@ -56,14 +55,12 @@ def test_trained_score_is_persisted_and_loaded_back(tmp_path):
     scored = messages[0].get(DANGER_SCORE)
     assert 0.0 <= scored["score"] <= 1.0 and scored["band"] in ("high", "middle", "low")
     assert messages[1].get(DANGER_SCORE) is None  # a button payload is not scored
-    # the loaded model is the one the conversation policy reads
-    assert danger_score.active_scorer() is loaded.scorer
     danger = loaded.scorer.score("he is at my door right now")
     calm = loaded.scorer.score("what is the hotline number")
     assert danger > calm
 
 
-def test_cases_are_read_as_the_conversation_and_the_sealed_set_is_left_out(tmp_path):
+def test_cases_give_their_last_message_and_the_sealed_set_is_left_out(tmp_path):
     dev, sealed = tmp_path / "dev.jsonl", tmp_path / "sealed.jsonl"
     dev.write_text(
         json.dumps({"id": "1", "group": "emergency", "turns": ["my son is 13", "he's gone"]})
@@ -73,10 +70,7 @@ def test_cases_are_read_as_the_conversation_and_the_sealed_set_is_left_out(tmp_p
     )
     sealed.write_text(json.dumps({"id": "3", "group": "emergency", "turns": ["help"]}) + "\n")
     pairs = labelled_cases([str(tmp_path / "*.jsonl")], exclude=[str(sealed)])
-    assert pairs == [
-        (join_turns(["my son is 13", "he's gone"]), 1),
-        (join_turns(["i'm safe now", "how do i get an order"]), 0),
-    ]
+    assert pairs == [("he's gone", 1), ("how do i get an order", 0)]
 
 
 def test_a_change_to_the_cases_retrains(tmp_path):

@@ -6,8 +6,9 @@ everything labelled:
 
 - every training example (`emergency` and `self_harm` are danger, every other intent is not);
 - the labelled conversations of the development sets (`cases`, JSON lines in the evaluation
-  contract's form): the last turns of each case, read together, are danger when its group is an
-  emergency. The sealed set is left out (`exclude`), so it still measures what nobody tuned on.
+  contract's form): the last message of each case is danger when its group is an emergency ("he's
+  gone and we can't reach him" after "my son is 13"), and not when it is calm. The sealed set is
+  left out (`exclude`), so it still measures what nobody tuned on.
 
 It is calibrated (Platt scaling over cross-validation folds), so the number reads as a probability,
 and cut into three bands that the safety net and the conversation policy act on:
@@ -17,9 +18,8 @@ and cut into three bands that the safety net and the conversation policy act on:
   right now?";
 - low (< `low`): the need's answer.
 
-It scores each message as `danger_score` in the parse data. The conversation policy scores the
-last few messages read together with the same model (`score_text`): the loaded model registers
-itself as the one this process uses.
+It scores each message as `danger_score` in the parse data, which the safety net and the conversation
+policy (bot/plugins/policies/conversation_policy.py) read.
 """
 
 from __future__ import annotations
@@ -50,13 +50,7 @@ DANGER_SCORE = "danger_score"
 DANGER_INTENTS = ("emergency", "self_harm")
 DANGER_GROUPS = ("emergency", "sticky_emergency")
 HIGH, MIDDLE, LOW = "high", "middle", "low"
-CONTEXT_TURNS = 3  # how many of the last user turns are read together
 _FILE = "danger_score.pkl"
-
-
-def join_turns(turns: Iterable[str]) -> str:
-    """The last turns of a conversation as one text, the way the model reads them."""
-    return " | ".join(t for t in list(turns)[-CONTEXT_TURNS:] if t)
 
 
 def labelled_cases(patterns: Iterable[str], exclude: Iterable[str] = ()) -> List[Tuple[str, int]]:
@@ -71,7 +65,9 @@ def labelled_cases(patterns: Iterable[str], exclude: Iterable[str] = ()) -> List
                 for line in f:
                     if line.strip():
                         case = json.loads(line)
-                        pairs.append((join_turns(case["turns"]), int(case["group"] in DANGER_GROUPS)))
+                        turns = [t for t in case["turns"] if not t.startswith("/")]
+                        if turns:
+                            pairs.append((turns[-1], int(case["group"] in DANGER_GROUPS)))
     return pairs
 
 
@@ -105,22 +101,6 @@ class Scorer:
 
     def band(self, score: float) -> str:
         return HIGH if score >= self.high else MIDDLE if score >= self.low else LOW
-
-
-_ACTIVE: Optional[Scorer] = None
-
-
-def active_scorer() -> Optional[Scorer]:
-    """The scorer of the model this process loaded last (the conversation policy reads it)."""
-    return _ACTIVE
-
-
-def score_text(text: str) -> Optional[Tuple[float, str]]:
-    scorer = _ACTIVE
-    if scorer is None or not text:
-        return None
-    value = scorer.score(text)
-    return value, scorer.band(value)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -189,7 +169,6 @@ class DangerScore(GraphComponent, IntentClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "DangerScore":
-        global _ACTIVE
         model = None
         try:
             with model_storage.read_from(resource) as directory:
@@ -197,10 +176,7 @@ class DangerScore(GraphComponent, IntentClassifier):
                     model = pickle.load(f)  # our own model file, written by train() above
         except (ValueError, FileNotFoundError):
             logger.warning("danger score: the model holds no trained score")
-        component = cls(config, model_storage, resource, model)
-        if component.scorer is not None:
-            _ACTIVE = component.scorer
-        return component
+        return cls(config, model_storage, resource, model)
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self.scorer is None:

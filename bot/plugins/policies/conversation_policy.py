@@ -4,17 +4,17 @@ The NLU pipeline (and its safety net) sees one message. Danger is often told ove
 13", then "he's been talking to a man on a game", then "he's gone and we can't reach him". After each
 user message this policy reads the last few user turns of the conversation together:
 
-1. **Danger told over several turns.** The danger rules (bot/shared/safety/) and the learned danger
-   score (bot/plugins/nlu/danger_score.py) read the last turns as one text. When they find danger
-   that the earlier turns alone did not hold, so the new message completes it, the policy answers
-   with `action_emergency` (911 first) and says why in the `context_danger` slot. A message that says
+1. **Danger told over several turns.** The danger rules (bot/shared/safety/) read the last turns as
+   one text. When they find danger that the earlier turns alone did not hold, so the new message
+   completes it, the policy answers with `action_emergency` (911 first) and says why in the
+   `context_danger` slot. A message that says
    the person is safe now, or tells of the past, is never turned into an emergency.
 2. **The need carries on.** When the new message names no need ("what should I do?", "ok", "il est à
    la maison avec moi"), the need named in the turns just before is the one to answer:
    `context_need` tells `action_respond`.
-3. **A safety check in the middle band.** When the score of the turns read together is in its middle
-   band, `action_respond` first names 911 and asks whether they are safe, then answers the need
-   (`danger_check`).
+3. **A safety check in the middle band.** When the learned danger score of the message
+   (bot/plugins/nlu/danger_score.py) is in its middle band, `action_respond` first names 911 and asks
+   whether they are safe, then answers the need (`danger_check`).
 
 Why a policy: a policy sees the tracker in the Rasa server, before any action runs, and can choose the
 action; the slots it sets are applied before the action reads them (see slot_keeper.py). An NLU
@@ -34,11 +34,13 @@ from rasa.shared.core.events import ActionExecuted, Restarted, SessionStarted, S
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.plugins.nlu.danger_score import CONTEXT_TURNS, HIGH, LOW, MIDDLE, join_turns, score_text
+from bot.plugins.nlu.danger_score import MIDDLE
 from bot.plugins.policies.slot_keeper import just_heard_user
+from bot.shared.audience import audience_from_text
 from bot.shared.safety.danger import assess, long_ago, says_safe
 
 EMERGENCY_ACTION = "action_emergency"
+CONTEXT_TURNS = 3  # how many of the last user turns are read together
 CONTEXT_DANGER_SLOT = "context_danger"
 CONTEXT_NEED_SLOT = "context_need"
 DANGER_CHECK_SLOT = "danger_check"
@@ -46,10 +48,16 @@ DANGER_CHECK_SLOT = "danger_check"
 DECIDED = ("emergency", "self_harm", "safety_exit", "switch_language", "greet", "goodbye", "thanks")
 # A message that names no need of its own: the need of the turns before carries on.
 NO_NEED_OF_ITS_OWN = ("nlu_fallback", "unclear", "user_safe")
+CARRY_FLOOR = 0.6  # a need of an earlier turn carries on only if the classifier was at least this sure of it
 NEED_FLOOR = 0.1  # the classifier's best need is taken when the conversation is calm and it is at least this
 SHORT = 3  # "yes I'm safe", "oui": an answer to the question, not a follow-up that needs the answer again
 # Needs that carry on to a follow-up turn (not small talk, not a guided path's step).
 NOT_CARRIED = DECIDED + NO_NEED_OF_ITS_OWN + ("out_of_scope", "bot_challenge", "contact_person", "ask_call_police")
+
+
+def join_turns(turns: List[str]) -> str:
+    """The last turns of a conversation as one text, the way the rules read them."""
+    return " | ".join(t for t in turns[-CONTEXT_TURNS:] if t)
 
 
 def recent_user_turns(tracker: DialogueStateTracker, limit: int = CONTEXT_TURNS) -> List[UserUttered]:
@@ -69,17 +77,19 @@ def intent_of(message: UserUttered) -> Optional[str]:
     return (message.intent or {}).get("name")
 
 
-def conversation_danger(texts: List[str]) -> Optional[Tuple[str, str]]:
-    """(why, category) when the turns read together hold danger now that the earlier turns alone did not."""
+def conversation_danger(texts: List[str]) -> Optional[str]:
+    """The danger rule's category when the turns read together hold danger now that the earlier turns
+    alone did not (the new message completes it), else None.
+
+    Only the rules read across turns. The learned score was tried on the turns read together too: it
+    learned that a parent's worry told before ("my son is 13", "he talks to a man on a game") comes
+    before danger in the labelled conversations, and it gave 911 for the worry itself.
+    """
     if len(texts) < 2 or says_safe(texts[-1]) or long_ago(texts[-1]):
         return None
-    joined, earlier = join_turns(texts), join_turns(texts[:-1])
-    found = assess(joined)
-    if found is not None and assess(earlier) is None:
-        return "rules", found.category
-    scored, before, alone = score_text(joined), score_text(earlier), score_text(texts[-1])
-    if scored and before and alone and scored[1] == HIGH and before[1] != HIGH and alone[1] != LOW:
-        return "score", "danger_score"
+    found = assess(join_turns(texts))
+    if found is not None and assess(join_turns(texts[:-1])) is None:
+        return found.category
     return None
 
 
@@ -90,7 +100,8 @@ def carried_need(turns: List[UserUttered]) -> Optional[str]:
         if intent in ("emergency", "self_harm"):
             return None  # after danger, a follow-up is answered for itself
         if intent and intent not in NOT_CARRIED:
-            return intent
+            # only a need the classifier was sure of: a guess carried on would answer twice wrong
+            return intent if ((message.intent or {}).get("confidence") or 0) >= CARRY_FLOOR else None
     return None
 
 
@@ -149,18 +160,20 @@ class ConversationPolicy(Policy):
         texts = [t.text for t in turns if t.text]
         found = conversation_danger(texts)
         if found:
-            return found[1], None, False
+            return found, None, False
         own_need = intent in NO_NEED_OF_ITS_OWN and len(message.text.split()) > SHORT
         # the need of the turns before; or, when the conversation said the person is safe or told of the
         # past, the classifier's best need for the question asked, rather than "are you safe?" again
         need = carried_need(turns) if own_need else None
         if own_need and not need and any(says_safe(t) or long_ago(t) for t in texts):
-            need = best_need(message)
+            # a parent whose child is safe now is still a worried parent
+            parent = "parent_worry" if any(audience_from_text(t) == "parent" for t in texts) else None
+            need = best_need(message) or parent
+        # the score's middle band on this message: 911 and one question first, then the need
         own = ((message.parse_data or {}).get("danger_score") or {}).get("band")
-        joined = score_text(join_turns(texts)) if len(texts) > 1 else None
         calm = says_safe(message.text) or long_ago(message.text)
-        check = not calm and (own == MIDDLE or (joined is not None and joined[1] != LOW and own != LOW))
-        return None, need, bool(check and intent not in ("nlu_fallback", "unclear"))
+        check = own == MIDDLE and not calm and intent not in ("nlu_fallback", "unclear")
+        return None, need, check
 
     @staticmethod
     def _answered(tracker: DialogueStateTracker) -> bool:
