@@ -103,6 +103,7 @@ NEEDS: Dict[str, Need] = {
     "other_language": Need("utter_other_language", ("chth",)),
     "user_safe": Need("utter_user_safe", ("chth",)),
     "bot_challenge": Need("utter_bot_challenge", ("chth",)),
+    "who_it_helps": Need("utter_who_it_helps", ("chth",), by_audience={"teen": ("chth", "kids_help_phone")}),
     "out_of_scope": Need("utter_out_of_scope", ("chth",)),
     # Never a dead end: a vague message, or one the classifier is unsure of, gets a question.
     "unclear": Need("utter_clarify", ("chth",)),
