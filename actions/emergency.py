@@ -53,7 +53,8 @@ class ActionEmergency(HelpAction):
 
 def emergency_response(tracker: Tracker) -> str:
     """The answer that speaks to a parent or a friend when the rules found danger to someone else."""
-    rule = (tracker.latest_message.get("safety_net") or {}).get("rule")
-    if rule == "someone_else":
+    found = tracker.latest_message.get("safety_net") or {}
+    # the category of the rule that fired (models trained before the rules were data put it in "rule")
+    if (found.get("category") or found.get("rule")) == "someone_else":
         return EMERGENCY_OTHER_RESPONSE
     return SELF_HARM_RESPONSE if is_self_harm(tracker) else EMERGENCY_RESPONSE
