@@ -96,8 +96,10 @@ def _scenario(net: Any, text: str, intent: str, ranking: List[Tuple[str, float]]
         }
     )
     net.process([msg])
-    rule = (msg.get("safety_net") or {}).get("rule")
-    return [msg.get("intent")["name"], rule, (msg.get("safety_net") or {}).get("classifier_intent")]
+    found = msg.get("safety_net") or {}
+    # the category of the rule that fired (before the rules were data, `rule` held the category)
+    rule = found.get("category") or found.get("rule")
+    return [msg.get("intent")["name"], rule, found.get("classifier_intent")]
 
 
 def decisions(texts: List[str]) -> Dict[str, Dict[str, Any]]:

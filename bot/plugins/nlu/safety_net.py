@@ -127,14 +127,10 @@ def fits_writer(intent: str, text: str, book: Optional[Rulebook] = None) -> bool
 
 
 def plain_needs_all(text: str, book: Optional[Rulebook] = None) -> List[str]:
-    """Every plain need whose words are in the text, in rule order (repeated intents once)."""
+    """The intent of every plain-need rule whose words are in the text, in rule order."""
     book = _book(book)
     norm = book.normalise(text)
-    out: List[str] = []
-    for r in book.category("plain_need"):
-        if r.regex.search(norm) and r.intent not in out:
-            out.append(r.intent or "")
-    return out
+    return [r.intent or "" for r in book.category("plain_need") if r.regex.search(norm)]
 
 
 def plain_need(text: str, book: Optional[Rulebook] = None) -> Optional[str]:

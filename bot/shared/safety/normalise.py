@@ -21,7 +21,7 @@ import re
 from functools import lru_cache
 from typing import Callable, FrozenSet, Iterable, List, Sequence, Tuple
 
-from bot.shared.language import is_word, strip_accents
+from bot.shared.language import is_dictionary_word, strip_accents
 
 _REPEATS = re.compile(r"(.)\1{2,}")
 _NOT_A_WORD = re.compile(r"[^\w]+|_")
@@ -55,7 +55,7 @@ class Normaliser:
         vocabulary: Iterable[str],
         apostrophes: Iterable[str] = ("’", "‘", "‛", "ʼ", "´", "`"),
         quotes: Iterable[str] = ("“", "”", "«", "»"),
-        is_a_word: Callable[[str], bool] = is_word,
+        is_a_word: Callable[[str], bool] = is_dictionary_word,
         keep: Iterable[str] = (),
     ) -> None:
         self.contractions: List[Tuple["re.Pattern", str]] = [(re.compile(p), r) for p, r in contractions]

@@ -38,6 +38,11 @@ _LIST_REF = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 _GAP = r" (?:\w+ ){0,4}"
 
 
+# These categories run on the normalised text without typo correction (Rulebook.plain): the channels and
+# the action server use them without loading a dictionary. Every other rule sees Rulebook.normalise.
+PLAIN_CATEGORIES = frozenset({"audience", "leaving_now"})
+
+
 class RulebookError(ValueError):
     """A rule file that cannot be used: its name, and what is wrong."""
 
@@ -78,24 +83,17 @@ _ESCAPE = re.compile(r"\\.")
 _CLASS = re.compile(r"\[(\^?)([^\]]*)\]")
 _GROUP_START = re.compile(r"\(\?(?:[:=!]|<[=!])")
 _COUNT = re.compile(r"\{\d*,?\d*\}")
-_WORD = re.compile(r"[a-z]+(\??)")
+_WORD = re.compile(r"[a-z]+")
 
 
 def literal_words(pattern: str) -> Set[str]:
-    """The words a pattern is written with: not its escapes (\\b, \\w) nor its syntax. An optional last
-    letter ("suivie?") gives both words."""
+    """The words a pattern is written with: not its escapes (\\b, \\w) nor its syntax ("\\bjust" is
+    "just", not "bjust")."""
     text = strip_accents(pattern.lower())
     text = _ESCAPE.sub(" ", text)
     text = _CLASS.sub(lambda m: " " if m.group(1) else (m.group(2)[:1] if m.group(2)[:1].isalpha() else " "), text)
     text = _GROUP_START.sub("(", _COUNT.sub(" ", text))
-    words = set()
-    for m in _WORD.finditer(text):
-        word = m.group(0).rstrip("?")
-        if len(word) >= 2:
-            words.add(word)
-        if m.group(1) and len(word) >= 3:
-            words.add(word[:-1])
-    return words
+    return {w for w in _WORD.findall(text) if len(w) >= 2}
 
 
 class Rule:
@@ -147,6 +145,7 @@ class Rulebook:
     def __init__(self, files: Dict[str, Any], schema: Optional[Path] = DEFAULT_DIR / SCHEMA_NAME) -> None:
         """`files`: file name (danger.yml, ...) -> its parsed YAML."""
         self.files = copy.deepcopy(files)
+        self.lines: Dict[str, List[str]] = {}  # file name -> its lines (from_dir only): where a rule is
         if schema is not None:
             for name, doc in sorted(self.files.items()):
                 problems = schema_errors(name, doc, schema)
@@ -224,7 +223,9 @@ class Rulebook:
         if not files:
             raise RulebookError(str(path), "no rule files (*.yml) here")
         schema = path / SCHEMA_NAME
-        return cls(files, schema if schema.is_file() else DEFAULT_DIR / SCHEMA_NAME)
+        book = cls(files, schema if schema.is_file() else DEFAULT_DIR / SCHEMA_NAME)
+        book.lines = {f.name: f.read_text(encoding="utf-8").splitlines() for f in sorted(path.glob("*.yml"))}
+        return book
 
     @classmethod
     def from_dict(cls, data: Dict[str, Any]) -> "Rulebook":
@@ -323,6 +324,27 @@ class Rulebook:
     def first(self, name: str, text: str) -> Optional[Rule]:
         """The first rule of the category that matches `text` (already normalised)."""
         return next((r for r in self._categories.get(name, ()) if r.regex.search(text)), None)
+
+    def text_for(self, rule: Rule, text: str) -> str:
+        """The message as `rule` sees it."""
+        if rule.category == "contraction":
+            # contractions apply in order, before accents are removed
+            return self.normaliser.contract(self.normaliser.spaced(text), self.contractions.index(rule))
+        return self.plain(text) if rule.category in PLAIN_CATEGORIES else self.normalise(text)
+
+    def fires(self, rule: Rule, text: str) -> bool:
+        """The rule's pattern is found in the message (alone: whatever the other rules say)."""
+        return bool(rule.regex.search(self.text_for(rule, text)))
+
+    def line_of(self, rule_id: str) -> Optional[int]:
+        """The line of `- id: <rule_id>` in its file, when the rulebook was read from a folder."""
+        rule = self.rules.get(rule_id)
+        lines = self.lines.get(rule.file) if rule else None
+        if not lines:
+            return None
+        return next(
+            (i for i, line in enumerate(lines, 1) if line.strip() in (f"- id: {rule_id}", f"id: {rule_id}")), None
+        )
 
     def plain_exit_words(self) -> FrozenSet[str]:
         """The exit words as the normaliser writes them ("sortie d'urgence" -> "sortie d urgence")."""
