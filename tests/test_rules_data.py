@@ -122,3 +122,59 @@ def test_a_french_need_hint_written_with_spaces_now_sees_the_apostrophe_as_one()
     from bot.plugins.nlu.safety_net import need_hint
 
     assert need_hint("c'est fini, mais à qui j'en parle?") == "report_crime"
+
+
+def test_a_trained_safety_net_keeps_its_rules_in_the_model(tmp_path):
+    """train() reads data/safety (or `rules_path`), the model storage keeps the copy, load() uses it: a
+    model and its rules roll back together, whatever the files say later."""
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    for f in DEFAULT_DIR.glob("*"):
+        (rules / f.name).write_bytes(f.read_bytes())
+    phrases = rules / "phrases.yml"
+    phrases.write_text(
+        phrases.read_text(encoding="utf-8").replace(
+            "    - he has a gun\n", "    - the purple van is back\n    - he has a gun\n"
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "model").mkdir()
+    storage = LocalModelStorage(tmp_path / "model")
+    resource = Resource("safety_net")
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = {**SafetyNet.get_default_config(), "rules_path": str(rules)}
+    fingerprint = SafetyNet.fingerprint_addon(config)
+    trained = SafetyNet.create(config, storage, resource, context)
+    assert trained.train(TrainingData()) == resource
+    phrases.write_text("not: [valid", encoding="utf-8")  # the files change after training...
+    assert SafetyNet.fingerprint_addon(config) != fingerprint  # ...so `rasa train` would retrain
+    loaded = SafetyNet.load(config, storage, resource, context)
+    m = Message(data={"text": "the purple van is back", "intent": {"name": "greet", "confidence": 0.9}})
+    loaded.process([m])
+    assert m.get("intent")["name"] == "emergency" and m.get("safety_net")["rule"] == "phrase.always_911"
+    plain = Message(data={"text": "the purple van is back", "intent": {"name": "greet", "confidence": 0.9}})
+    SafetyNet().process([plain])  # untrained: the rules of data/safety/, without that phrase
+    assert plain.get("intent")["name"] == "greet"
+
+
+def test_the_pipeline_with_a_trainable_safety_net_is_a_valid_rasa_graph():
+    from rasa.engine import validation
+    from rasa.engine.recipes.recipe import Recipe
+    from rasa.shared.data import TrainingType
+    from rasa.shared.importers.importer import TrainingDataImporter
+
+    from tests.conftest import ROOT
+
+    importer = TrainingDataImporter.load_from_config(str(ROOT / "config.yml"), str(ROOT / "domain.yml"), [])
+    config = importer.get_config()
+    recipe = Recipe.recipe_for_name(config.get("recipe"))
+    model_config = recipe.graph_config_for_recipe(config, {}, training_type=TrainingType.BOTH)
+    validation.validate(model_config)
+    assert any(
+        "SafetyNet" in node.uses.__name__ for node in model_config.train_schema.nodes.values()
+    )  # trained, so it is in the training graph

@@ -980,7 +980,7 @@ ENTITY = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
 def check_safety_rules(c: Checker) -> None:
-    from bot.shared.safety.danger import SELF_HARM, assess
+    from bot.shared.safety.danger import SELF_HARM, assess, forces_emergency
     from bot.shared.safety.rulebook import Rulebook, RulebookError
 
     folder = c.project.root / "data" / "safety"
@@ -1038,29 +1038,13 @@ def check_safety_rules(c: Checker) -> None:
                         f"'{phrase}' is under never_911 but still gets the emergency answer ({found.rule}).",
                         f"« {phrase} » est sous never_911 mais obtient encore la réponse d'urgence ({found.rule}).",
                     )
-    from rasa.shared.nlu.training_data.message import Message
-
-    from bot.plugins.nlu.safety_net import SAFETY_NET, SafetyNet
-
-    net = SafetyNet(book=book)
     quiet = Checker(c.project)  # the examples' own problems are reported by the examples section
     for lang in LANGUAGES:
         for intent, text, path, line in nlu_examples(quiet, lang):
             if intent in DANGER_INTENTS:
                 continue
-            # what the assistant does with this example when the classifier has learned it perfectly
-            plain_text = ENTITY.sub(r"\1", text)
-            message = Message(
-                data={
-                    "text": plain_text,
-                    "intent": {"name": intent, "confidence": 1.0},
-                    "intent_ranking": [{"name": intent, "confidence": 1.0}],
-                }
-            )
-            net.process([message])
-            decided = (message.get("intent") or {}).get("name")
-            rule = (message.get(SAFETY_NET) or {}).get("rule")
-            found = assess(plain_text, book) if decided in DANGER_INTENTS and rule else None
+            # what the safety net does with this example, whatever the classifier says
+            found = forces_emergency(ENTITY.sub(r"\1", text), book)
             if found is not None:
                 c.error(
                     path,

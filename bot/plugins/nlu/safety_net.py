@@ -34,7 +34,7 @@ import hashlib
 import json
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -205,10 +205,9 @@ class SafetyNet(GraphComponent, IntentClassifier):
             "ambiguous_need_floor": 0.4,
         }
 
-    @classmethod
-    def required_components(cls) -> List[Type]:
-        # the classifier's ranking is what the net checks and overrides
-        return [IntentClassifier]
+    # No required_components(): the net reads the classifier's ranking when there is one, and Rasa checks
+    # requirements in the training graph too, where a trained node only sees the training data (asking for
+    # an IntentClassifier there fails `rasa train`; tests/test_rules_data.py validates the graph).
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:

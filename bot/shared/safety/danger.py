@@ -123,3 +123,14 @@ def assess(text: str, book: Optional[Rulebook] = None) -> Optional[Danger]:
     if phrase == ALWAYS_911_RULE:
         return Danger(PHRASE, "", norm, ALWAYS_911_RULE)
     return None
+
+
+def forces_emergency(text: str, book: Optional[Rulebook] = None) -> Optional[Danger]:
+    """The danger the safety net acts on (bot/plugins/nlu/safety_net.py): assess(), except that a short
+    "I have to go now" with someone coming is the quick exit ("faut que je ferme ça vite il arrive")."""
+    from bot.shared.safety.quick_exit import leaving_now
+
+    found = assess(text, book)
+    if found is not None and found.category == "intruder" and leaving_now(text, book):
+        return None
+    return found
