@@ -56,8 +56,10 @@ class ActionEmergency(HelpAction):
 
 def emergency_response(tracker: Tracker) -> str:
     """The answer that speaks to a parent or a friend when the rules found danger to someone else."""
-    # the rule that fired on this message, or on the last turns read together (conversation_policy.py)
-    rule = (tracker.latest_message.get("safety_net") or {}).get("rule") or tracker.get_slot("context_danger")
-    if rule == "someone_else":
+    found = tracker.latest_message.get("safety_net") or {}
+    # the category of the rule that fired on this message (models trained before the rules were data put
+    # it in "rule"), or on the last turns read together (bot/plugins/policies/conversation_policy.py)
+    category = found.get("category") or found.get("rule") or tracker.get_slot("context_danger")
+    if category == "someone_else":
         return EMERGENCY_OTHER_RESPONSE
     return SELF_HARM_RESPONSE if is_self_harm(tracker) else EMERGENCY_RESPONSE

@@ -149,7 +149,9 @@ def test_component_overrides_a_wrong_or_unsure_classifier():
     for m in (wrong, unsure):
         assert m.get("intent") == {"name": "emergency", "confidence": 1.0}
         assert m.get("intent_ranking")[0]["name"] == "emergency"
-    assert wrong.get("safety_net") == {"rule": "intruder", "classifier_intent": "greet"}
+    found = wrong.get("safety_net")
+    assert found["category"] == "intruder" and found["classifier_intent"] == "greet"
+    assert found["rule"].startswith("intruder.")  # the id of the rule in data/safety/danger.yml
     assert "safety_net" in wrong.as_dict(only_output_properties=True)
 
 
@@ -255,7 +257,9 @@ def test_danger_to_someone_else_is_told_to_the_emergency_answer():
     m = _ranked("ma fille de 14 ans est partie avec un homme plus vieux et elle répond pas", ("parent_worry", 0.8))
     SafetyNet().process([m])
     assert m.get("intent")["name"] == "emergency"
-    assert m.get("safety_net") == {"rule": "someone_else", "classifier_intent": "parent_worry"}
+    found = m.get("safety_net")
+    assert found["category"] == "someone_else" and found["classifier_intent"] == "parent_worry"
+    assert found["rule"].startswith("someone_else.")
 
 
 @pytest.mark.parametrize(

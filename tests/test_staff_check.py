@@ -306,3 +306,34 @@ def test_every_directory_entry_matches_the_schema():
 
     entries = yaml.safe_load((ROOT / "data" / "resources.yml").read_text(encoding="utf-8"))["resources"]
     assert [e for entry in entries for e in entry_schema_errors(entry, ROOT / "data" / "resources.schema.json")] == []
+
+
+def test_a_danger_rule_that_fires_on_a_training_example_is_a_rule_conflict(project):
+    """A staff phrase (or rule) that would send 911 to a message the model learns as something else."""
+    phrases = project.root / "data" / "safety" / "phrases.yml"
+    edit(phrases, "    - he has a gun\n", "    - he has a gun\n    - a safety plan\n")
+    examples = project.root / "data" / "nlu" / "en" / "needs.yml"
+    path, line = next(
+        (examples, i)
+        for i, l in enumerate(examples.read_text(encoding="utf-8").splitlines(), 1)
+        if "safety plan" in l.lower() and l.strip().startswith("- ")
+    )
+    found = [f for f in run_checks(project, ["safety_rules"]) if f.level == ERROR]
+    conflicts = [f for f in found if f.en.startswith("Rule conflict")]
+    assert conflicts, found
+    first = next(f for f in conflicts if f.file == "data/nlu/en/needs.yml" and f.line == line)
+    assert "phrase.always_911" in first.en and "Conflit de règle" in first.fr
+    assert path.exists()
+
+
+def test_a_rule_that_misses_its_own_example_is_reported_with_its_line(project):
+    danger = project.root / "data" / "safety" / "danger.yml"
+    edit(danger, "    examples:\n", "    examples:\n      - \"the weather is nice today\"\n")
+    found = [f for f in run_checks(project, ["safety_rules"]) if f.level == ERROR]
+    assert any("does not fire on its own example 'the weather is nice today'" in f.en for f in found), found
+    first = next(f for f in found if "the weather is nice today" in f.en)
+    assert first.file == "data/safety/danger.yml" and first.line is not None
+
+
+def test_the_committed_safety_rules_pass(project):
+    assert [f for f in run_checks(project, ["safety_rules"]) if f.level == ERROR] == []

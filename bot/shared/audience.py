@@ -14,32 +14,9 @@ a button keep it.
 
 from __future__ import annotations
 
-import re
 from typing import Optional, Text
 
-_AUDIENCE_CUES = [
-    (
-        "parent",
-        re.compile(
-            r"\b(my|our) \d{1,2} ?(yo|y/o|year old|years old|yr old)\b|\b(ma|mon|notre) (fille|fils|gars|garcon|garçon|enfant|ado|petite?) de \d{1,2} ans\b|\b(my|our) (daughter|son|kid|kids|child|children|teen|teenager|stepdaughter|stepson|niece|nephew|granddaughter|grandson)\b|\b(ma|notre) (fille|belle-fille|nièce|niece|petite-fille)\b|\b(mon|notre) (fils|enfant|ado|adolescent|neveu|petit-fils)\b|\bmes enfants\b|\b(sommes|suis|est|on est) (une )?famille d'?accueil\b|\bnotre (jeune|ado)\b|\bfoster (parent|family|mom|dad|mother|father)\b|\bour (foster )?(kid|teen|youth)\b|\bi'?m a (parent|mom|dad|mother|father)\b|\bje suis (la |le |une |un )?(m[èe]re|maman|p[èe]re|papa|parent)\b",
-            re.I,
-        ),
-    ),
-    (
-        "indigenous",
-        re.compile(
-            r"\b(indigenous|first nations?|m[ée]tis|inuk|inuit|native|on reserve|rez|autochtones?|premi[èe]res? nations?|anishinaabe|anishnaabe|cree|cri|ojibwe?|oji-cree|algonquine?|algonquin|mohawk|haudenosaunee|innue?|atikamekw|mi'?kmaq|wendat|huronne?|abénakise?|abenaki|dene|réserve|reserve|two-spirit|bispirituel(le)?)\b",
-            re.I,
-        ),
-    ),
-    (
-        "teen",
-        re.compile(
-            r"\b(i'?m|i am|im|j'?ai|jai) (1[0-7]|[89])\b|\b(1[0-7]|[89]) (years old|yo|y/o|ans)\b|\b(high school|my teacher|my parents|mes parents|secondaire|école|ecole|grade \d+)\b",
-            re.I,
-        ),
-    ),
-]
+from bot.shared.safety.rulebook import Rulebook, current
 
 ADDRESSES = ("tu", "vous")
 DEFAULT_ADDRESS = "vous"
@@ -47,12 +24,14 @@ DEFAULT_ADDRESS = "vous"
 ADDRESS_OF = {"teen": "tu", "parent": "vous"}
 
 
-def audience_from_text(text: Optional[Text]) -> Optional[str]:
-    """The audience the words themselves name ("my daughter", "j'ai 15 ans"), or None."""
-    for audience, rx in _AUDIENCE_CUES:
-        if text and rx.search(text):
-            return audience
-    return None
+def audience_from_text(text: Optional[Text], book: Optional[Rulebook] = None) -> Optional[str]:
+    """The audience the words themselves name ("my daughter", "j'ai 15 ans"), or None. The words are in
+    data/safety/audience.yml, tried in file order on the normalised text (no typo correction)."""
+    if not text:
+        return None
+    book = book if book is not None else current()
+    plain = book.plain(text)
+    return next((rule.audience for rule in book.category("audience") if rule.regex.search(plain)), None)
 
 
 def intent_audience(intent: Optional[Text], step: Optional[Text] = None) -> Optional[str]:

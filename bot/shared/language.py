@@ -142,6 +142,24 @@ def is_word(token: str) -> bool:
     return token in lemmas or token in COMMON_WORDS or any(token in t for t in tables)
 
 
+@lru_cache(maxsize=1)
+def _all_lemmas() -> frozenset:
+    """Every lemma of the lookup tables. (The French table's values are lists: `_lookup_tables` keeps their
+    text, "['tomber']", so it misses French infinitives; this set does not.)"""
+    tables, _ = _lookup_tables()
+    out = set()
+    for t in tables:
+        for v in t.values():
+            for lemma in v if isinstance(v, (list, tuple)) else [v]:
+                out.add(str(lemma).lower())
+    return frozenset(out | {strip_accents(w) for w in out})
+
+
+def is_dictionary_word(token: str) -> bool:
+    """is_word, or a lemma of either table ("tomber", "sauver"): what the safety normaliser never corrects."""
+    return is_word(token) or token in _all_lemmas()
+
+
 _FRENCH_LETTERS = re.compile(r"[éèêëàâçîïôûùœ]")
 
 # Explicit requests name the TARGET language, whatever language they are written in.

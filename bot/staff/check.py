@@ -9,6 +9,8 @@ This is the one implementation of these rules: `bot check`, `bot resources impor
 - Channel texts (data/channel_texts.yml): English and French for every key, numbers only from the directory.
 - Training examples (data/nlu/en, data/nlu/fr): at least N per intent per language, no example
   twice, none under two intents, none copied from the held-out test sets.
+- The safety rules (data/safety/*.yml): the schema, every rule on its examples and near misses, the
+  staff phrases, and no danger rule firing on a training example of another intent ("rule conflict").
 - The service directory (data/resources.yml): complete in both languages, phone numbers and web
   addresses well formed, a source, a check date no more than 12 months old (older: a warning).
 """
@@ -972,6 +974,96 @@ def check_training_examples(c: Checker) -> None:
 
 
 # --------------------------------------------------------------------------------------------------
+# Safety rules (data/safety/*.yml): the schema, every rule on its examples and near misses, the staff
+# phrases, and the danger rules over the training examples.
+
+DANGER_INTENTS = ("emergency", "self_harm")
+ENTITY = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def check_safety_rules(c: Checker) -> None:
+    from bot.shared.safety.danger import SELF_HARM, assess, forces_emergency
+    from bot.shared.safety.rulebook import Rulebook, RulebookError
+
+    folder = c.project.root / "data" / "safety"
+    try:
+        book = Rulebook.from_dir(folder)
+    except RulebookError as e:
+        c.error(
+            folder / e.file if not Path(e.file).is_absolute() else Path(e.file),
+            None,
+            f"The safety rules cannot be read: {e.message}{f' (rule {e.rule})' if e.rule else ''}.",
+            f"Les règles de sécurité ne peuvent pas être lues : {e.message}{f' (règle {e.rule})' if e.rule else ''}.",
+        )
+        return
+    for rule in book.rules.values():
+        path, line = folder / rule.file, book.line_of(rule.id)
+        for text in rule.examples:
+            if not book.fires(rule, text):
+                c.error(
+                    path,
+                    line,
+                    f"The rule {rule.id} does not fire on its own example '{text}'. Fix the pattern, or the example.",
+                    f"La règle {rule.id} ne se déclenche pas sur son propre exemple « {text} ». "
+                    "Corrigez le motif, ou l'exemple.",
+                )
+        for text in rule.near_misses:
+            if book.fires(rule, text):
+                c.error(
+                    path,
+                    line,
+                    f"The rule {rule.id} fires on '{text}', listed as a near miss (a text it must not fire on). "
+                    "Fix the pattern, or move the text to its examples.",
+                    f"La règle {rule.id} se déclenche sur « {text} », listé comme quasi-exemple (un texte où elle ne "
+                    "doit pas se déclencher). Corrigez le motif, ou déplacez le texte dans ses exemples.",
+                )
+    phrases_path = folder / "phrases.yml"
+    phrase_lines = book.lines.get("phrases.yml", [])
+    for kind, by_lang in book.phrases.items():
+        for phrases in by_lang.values():
+            for phrase in phrases:
+                line = next((i for i, l in enumerate(phrase_lines, 1) if phrase in l), None)
+                found = assess(phrase, book)
+                if kind == "always_911" and found is None:
+                    c.error(
+                        phrases_path,
+                        line,
+                        f"'{phrase}' is under always_911 but does not get the emergency answer. "
+                        "Is it also under never_911?",
+                        f"« {phrase} » est sous always_911 mais n'obtient pas la réponse d'urgence. "
+                        "Est-elle aussi sous never_911 ?",
+                    )
+                elif kind == "never_911" and found is not None and found.category != SELF_HARM:
+                    c.error(
+                        phrases_path,
+                        line,
+                        f"'{phrase}' is under never_911 but still gets the emergency answer ({found.rule}).",
+                        f"« {phrase} » est sous never_911 mais obtient encore la réponse d'urgence ({found.rule}).",
+                    )
+    quiet = Checker(c.project)  # the examples' own problems are reported by the examples section
+    for lang in LANGUAGES:
+        for intent, text, path, line in nlu_examples(quiet, lang):
+            if intent in DANGER_INTENTS:
+                continue
+            # what the safety net does with this example, whatever the classifier says
+            found = forces_emergency(ENTITY.sub(r"\1", text), book)
+            if found is not None:
+                c.error(
+                    path,
+                    line,
+                    f"Rule conflict: the danger rule {found.rule} fires on '{text}', an example of {intent}, so the "
+                    "assistant would answer it with 911. If it is an emergency, move the example to emergency; if not, "
+                    f"give the rule an exception (in data/safety/{book.rules[found.rule].file if found.rule in book.rules else 'phrases.yml'}, "
+                    "or a never_911 phrase in data/safety/phrases.yml).",
+                    f"Conflit de règle : la règle de danger {found.rule} se déclenche sur « {text} », un exemple de "
+                    f"{intent} : l'assistant y répondrait par le 911. Si c'est une urgence, déplacez l'exemple vers "
+                    "emergency ; sinon, donnez une exception à la règle (dans data/safety/"
+                    f"{book.rules[found.rule].file if found.rule in book.rules else 'phrases.yml'}, ou une phrase "
+                    "never_911 dans data/safety/phrases.yml).",
+                )
+
+
+# --------------------------------------------------------------------------------------------------
 # Wiring: every intent has a rule, every intent answered by action_respond has a row in
 # bot/shared/needs.py, and every row names a response that exists.
 
@@ -1060,6 +1152,7 @@ SECTIONS = {
     "resources": check_resources,
     "channel_texts": check_channel_texts,
     "examples": check_training_examples,
+    "safety_rules": check_safety_rules,
     "wiring": check_wiring,
     "rasa": check_rasa_validate,
 }

@@ -15,13 +15,25 @@ Danger first. In this order:
 A request to leave the chat that the classifier is sure of ("my mom is walking in, bye") is a quick
 exit, even if the classifier also gives danger some weight; a danger rule still wins over it.
 
+Staff phrases (data/safety/phrases.yml): always_911 is danger when no rule fired; never_911 keeps the
+danger rules (but self-harm) and the classifier's emergency guess from deciding.
+
 What the classifier understood of the rest of the message (its best other intent) is kept in
-`safety_net.classifier_intent`, so the emergency answer can add the one service that fits.
+`safety_net.classifier_intent`, so the emergency answer can add the one service that fits;
+`safety_net.rule` names the rule that decided (its id in data/safety/, or phrase.always_911 /
+phrase.never_911) and `safety_net.category` its category (intruder, someone_else, ...).
+
+Every word and pattern is data (data/safety/*.yml, bot/shared/safety/rulebook.py). The component is
+trained: the model keeps a copy of the rules it was trained with, so a model and its rules roll back
+together.
 """
 
 from __future__ import annotations
 
-import re
+import hashlib
+import json
+import logging
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -31,12 +43,16 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.plugins.nlu.danger_score import DANGER_SCORE, HIGH, LOW
 from bot.shared.audience import audience_from_text
-from bot.shared.language import strip_accents
-from bot.shared.safety.danger import assess, long_ago, says_safe
+from bot.shared.safety.danger import NEVER_911_RULE, assess, long_ago, says_safe, staff_phrase
 from bot.shared.safety.quick_exit import is_exit_request, leaving_now
+from bot.shared.safety.rulebook import DEFAULT_DIR, Rulebook, RulebookError, current
+
+logger = logging.getLogger(__name__)
+RULES_FILE = "rules.json"
 
 SAFETY_NET = "safety_net"
 EMERGENCY_INTENT = "emergency"
@@ -62,260 +78,90 @@ GENERAL = (
 )
 
 
-# When reassurance ("I'm safe now") outweighs everything in the classifier, these words still name
-# the need of the rest of the message.
-NEED_HINTS = [
-    ("legal_help", re.compile(r"\b(?:restraining order|protection order|court order|peace bond|ordonnance)\b")),
-    (
-        "report_crime",
-        re.compile(
-            r"\b(?:report|reporting|tip|signaler|signalement|denoncer|porter plainte|tell the (?:police|cops)|dire a la police|"
-            r"who (?:do|should|can) i tell|a qui (?:j en parle|je (?:le )?dis|je peux (?:le )?dire|en parler|le dire)|sans qu (?:il|elle) sache)\b"
-        ),
-    ),
-    (
-        "shelter",
-        re.compile(
-            r"\b(?:shelter|place to (?:stay|sleep)|(?:find|need|get) (?:me )?a bed|where (?:can|do) i (?:sleep|stay)|(?:nowhere|no place) to (?:go|stay|sleep)|"
-            r"where to (?:sleep|stay|go tonight)|can(?:no|')?t stay (?:here|there)|"
-            r"refuge|hebergement|dormir|nulle part ou aller|pas de place pour (?:ce soir|dormir|rester)|motel|hotel|"
-            r"where do i go(?: tonight)?|je vais ou|ou (?:je vais|aller) (?:a soir|ce soir|dormir|rester))\b"
-        ),
-    ),
-    (
-        "victim_services",
-        re.compile(r"\b(?:counsell?(?:ing|or)|therapy|therapist|therapie|psychologique|conseillere?)\b"),
-    ),
-    (
-        "trafficking",
-        re.compile(
-            r"\b(?:forced (?:me )?to|made me (?:work|sell|see|sleep with)|pimp|proxenete|forcee? a (?:faire|travailler|me prostituer)|"
-            r"passport|passeport|my papers|mes papiers|a debt|une dette|owe (?:him|them)|lui dois|leur dois|"
-            r"(?:m a|me) fait travailler|gardait (?:tout )?(?:l argent|mon argent)|kept (?:all )?(?:the|my) money|took all (?:the|my) money|massage)\b"
-        ),
-    ),
-]
+# The words are data (data/safety/needs.yml, exit.yml, audience.yml): these functions only combine them.
+# Each takes the rulebook to use (a loaded model's own copy); without one, the rules of data/safety/.
 
-
-_SAFETY_PLAN = re.compile(r"safety plan|plan de s[ée]curit[ée]|plan pour (?:partir|m en aller)")
-
-
-def need_hint(text: str) -> Optional[str]:
-    plain = strip_accents(text.lower())
-    return next((intent for intent, rx in NEED_HINTS if rx.search(plain) and fits_writer(intent, text)), None)
-
-
-def fits_writer(intent: str, text: str) -> bool:
-    """Therapy for an adult is victim services; a teen's counsellor is Kids Help Phone, an Indigenous
-    person's is Indigenous-led."""
-    return intent != "victim_services" or audience_from_text(text) not in ("teen", "indigenous")
-
-
-# Words that name one need so plainly that they win over the classifier's other guesses (not over
-# danger): "how do I get a restraining order against the man who trafficked me" asks about the order.
-PLAIN_NEEDS = [
-    (
-        "legal_help",
-        re.compile(
-            r"\b(?:restraining order|protection order|no contact order|peace bond|ordonnance (?:interdictive|de protection|de non communication|d interdiction|du tribunal|de la cour|judiciaire|speciale|restrictive))\b"
-            r"|\b(?:judge|court|juge|tribunal|cour) (?:\w+ ){0,5}(?:stay away|keep (?:him |her |them )?away|rester loin|s eloigner|pas (?:m|nous) approcher)\b"
-            r"|\bcourt order (?:to keep|against|so (?:he|she|they))\b|\bordonnance (?:\w+ ){0,3}pour (?:la traite|le trafiquant|mon|lui|l exploiteur|mon ex)\b"
-            r"|\b(?:veux|veut|voulons|veulent|voudrais|voudrait|souhaite|besoin d|avoir|obtenir|demander) (?:une )?ordonnance\b"
-            r"|\b(?:papier|document|ordre) (?:du|de la|d un|d une) (?:tribunal|cour|juge)\b|\bpaper from (?:the |a )?(?:court|judge)\b"
-        ),
-    ),
-    (
-        "shelter",
-        re.compile(
-            r"\b(?:(?:nowhere|no place|no where) to (?:go|stay|sleep) tonight|where (?:can|do) i (?:sleep|stay) tonight|(?:find|need|get) (?:me )?a bed|"
-            r"(?:trouver|besoin d|avoir) un lit|(?:sleeping|sleep|slept) in (?:my|a|the|our) (?:car|truck|van)|(?:dormir|dors|dormi) dans (?:mon |ma |l |une? )?(?:char|auto|voiture|car)\b|"
-            r"(?:nulle part|pas de place|pas d autre place) (?:ou )?(?:aller|dormir|rester)(?: \w+){0,3} (?:ce soir|a soir|demain))\b"
-        ),
-    ),
-    # "c'est-tu de la traite ça?": the trafficking answer
-    (
-        "trafficking",
-        re.compile(
-            r"\b(?:is (?:this|it|that|what happened) (?:\w+ )?(?:human )?(?:trafficking|exploitation)|c est(?: tu| ti)? (?:ca )?(?:encore )?de (?:la traite|l exploitation)"
-            r"|est ce (?:que c est )?(?:encore )?de (?:la traite|l exploitation))\b"
-        ),
-    ),
-    # "is this an AI?": the assistant says what it is
-    (
-        "bot_challenge",
-        re.compile(
-            r"^(?:\w+ ){0,3}(?:is this|am i talking to|am i chatting with|are you) (?:an? )?(?:ai|bot|robot|real person|real human|human|person|chatbot)\b"
-            r"|^(?:\w+ ){0,3}(?:c est|est ce|es tu|t es|tes|vous etes|etes vous|je parle a) (?:un |une )?(?:ia|robot|bot|vraie personne|humain|humaine|personne reelle)\b"
-        ),
-    ),
-    # "I want to speak to a real person": the hotline's people (not "am I talking to a real person?")
-    (
-        "contact_person",
-        re.compile(
-            r"\b(?:want|need|like|prefer|rather) to (?:speak|talk|chat) (?:to|with) (?:a |an )?(?:real |live |actual )?(?:person|human|someone real)\b"
-            r"|\b(?:parler|jaser) (?:a|avec) (?:une |un )?(?:vraie |vrai )?(?:personne|humain|humaine|intervenante?)(?: aujourd hui| maintenant| en francais)\b"
-        ),
-    ),
-    # "Indigenous-led support": Talk4Healing, Hope for Wellness
-    (
-        "indigenous_support",
-        re.compile(
-            r"\bindigenous led\b|\b(?:indigenous|native|first nations|metis|inuit|inuk) (?:support|help|counsell?(?:ing|or)|services?|helpline|line|worker|elder)\b"
-            r"|\b(?:aide|soutien|services?|ligne|intervenante?|aine) (?:pour (?:les )?)?autochtones?\b|\bpar et pour (?:les )?autochtones\b"
-        ),
-    ),
-    # "how can I help her?": what a friend, sibling or coworker can do (a parent gets the parent's answer)
-    (
-        "friend_worry",
-        re.compile(
-            r"\bhow (?:can|do|should|could) i help (?:her|him|them|my (?:friend|coworker|co worker|sister|brother|cousin|roommate|student))\b"
-            r"|\bcomment (?:(?:je peux|puis je|pourrais je|est ce que je peux|faire pour) (?:l |les )?|l |les )aider\b|\bhow (?:to|do i|can we) help (?:her|him|them)\b"
-        ),
-    ),
-    # a child asked for pictures online: Cybertip, whatever else the message says
-    (
-        "online_exploitation",
-        re.compile(
-            r"^(?=.*\b(?:game|games|gaming|jeu|jeux|snap|snapchat|instagram|insta|discord|roblox|fortnite|minecraft|tiktok|chat|en ligne|online|xbox|playstation|ps4|ps5|switch|twitch|whatsapp|messenger|facebook)\b).*"
-            r"\b(?:asked|asking|ask|asks|demande|demandait|demander|demandent) (?:\w+ ){0,9}(?:for )?(?:des |ses )?(?:pictures|pics|photos|nudes|nude pics|videos?|vids?|filmer|film (?:himself|herself|themselves)|cam|camera|webcam)\b"
-            r"|^(?=.*\b(?:discord|snap|snapchat|instagram|insta|tiktok|roblox|fortnite|minecraft|xbox|game|jeu|en ligne|online|whatsapp|messenger|facebook)\b).*"
-            r"\b(?:send|sending|envoyer|envoie|envoyes) (?:\w+ ){0,2}(?:nudes|pics|vids|videos?|photos|selfies|nus)\b"
-            r"|\b(?:intimate|nude|naked|sexual|explicit|sex) (?:video|videos|vid|vids|pics?|pictures?|photos?|images?)\b"
-            r"|\b(?:videos?|photos?|images?) (?:intimes?|sexuelles?|de (?:moi|elle|lui|ma fille|mon fils) (?:nue?|toute? nue?))\b"
-        ),
-    ),
-    # "will the cops find out? im 16": who is told
-    (
-        "confidentiality",
-        re.compile(
-            r"\b(?:do|does|will|would) (?:they|the \w+|you|the person on the phone|the helpline|the hotline) (?:have to |need to |)?(?:tell|report|call|inform)\b"
-            r"|\b(?:will|would) (?:the )?(?:cops|police|my (?:mom|dad|parents)|cas|children s aid) (?:find out|know|be told|be called|get called|get involved|be involved)\b"
-            r"|\b(?:mom|dad|parents|cas) finding out\b"
-            r"|\b(?:will|would) (?:anyone|anybody|someone|you|you guys|they) (?:call|tell|contact|inform|report (?:me )?to) (?:my (?:mom|dad|parents|mother|father|school)|cas|children s aid|the police|some agency)\b"
-            r"|\b(?:vont|va|doivent|doit|devez|allez) (?:tu )?(?:le )?(?:dire|appeler|avertir|prevenir|rapporter) (?:ca )?(?:a )?(?:aux? )?(?:mes parents|ma mere|mon pere|la dpj|la police|la sae|la cas|les services (?:a|de protection de) l enfance|services (?:a|de protection de) l enfance|l aide a l enfance|la societe d aide a l enfance|la protection (?:de l enfance|de la jeunesse))\b"
-            r"|\b(?:ca|ce que je dis) va (?:tu )?(?:aller|etre dit|etre rapporte) (?:a|aux?) (?:ma mere|mon pere|mes parents|la police|la dpj|la societe|l aide|la cas|la sae|la protection)\b"
-            r"|^(?=.*\b(?:si j en parle|si je parle|si j appelle|si je le dis|si je dis|if i (?:tell|talk|call|say|reach out))\b).*"
-            r"\b(?:aide a l enfance|services a l enfance|protection de l enfance|protection de la jeunesse|dpj|children s aid|childrens aid|child protection|cas)\b"
-            r"|\b(?:mes parents|ma mere|mon pere|la dpj|la protection de l enfance|la sae|l aide a l enfance|la police) (?:\w+ ){0,2}(?:soient|seront|vont etre|seraient|soit|sera) (?:avertie?s?|prevenue?s?|informee?s?|au courant|appelee?s?)\b"
-            r"|\b(?:my parents|my mom|my dad|cas|children s aid|the police|the cops) (?:\w+ ){0,2}(?:will|would|could) (?:be|get) (?:told|notified|called|informed)\b"
-            r"|\b(?:mes parents|ma mere|mon pere|la police|la dpj|les flics|la cas|la sae)\b(?: \w+){0,4} (?:vont|va)(?: tu)? (?:le |l )?(?:savoir|apprendre|etre au courant|etre avertie?s?)\b"
-        ),
-    ),
-    (
-        "victim_services",
-        re.compile(
-            r"\b(?:court support|testify|testifying|go to court with me|money (?:to help|for) victims|financial help for victims|"
-            r"temoigner|m accompagner (?:au|a la) (?:tribunal|cour)|aide financiere (?:pour les )?victimes?)\b"
-        ),
-    ),
-    # therapy for an adult; a teen's counsellor is Kids Help Phone, an Indigenous person's is Indigenous-led
-    (
-        "victim_services",
-        re.compile(
-            r"\b(?:suivi psychologique|un psychologue|une psychologue|(?:a|see a|find a|talk to a) (?:therapist|counsell?or)|therapy|counsell?ing|therapie)\b"
-        ),
-    ),
-]
 # A need that only narrows these (legal_for_me is legal help) is kept.
 NARROWER = {
     "legal_help": ("legal_help", "legal_for_me", "legal_for_child", "legal_next_steps"),
     "trafficking": ("trafficking", "labour_exploitation"),
 }
-
-# "I can't sleep", "des cauchemars": the aftermath of a crime, not a bed for tonight.
-_CANT_SLEEP = re.compile(
-    r"\b(?:can ?t|cant|cannot|can not|couldn t|unable to|trouble|hard to|struggling to) (?:\w+ )?sleep(?:ing)?\b(?! (?:at|in|there|here|home|tonight|anywhere|outside|on))"
-    r"|\bnightmares?\b|\bcauchemars?\b|\b(?:dors|dort|dormir) (?:plus|pu|pas|mal)\b(?! (?:chez|ici|la bas|ce soir|a soir|dehors))"
-    r"|\b(?:peux|arrive|reussis) (?:pas|plus|pu) a dormir\b(?! (?:chez|ici|la bas|ce soir|a soir|dehors))"
-)
-_NEEDS_A_BED = re.compile(
-    r"\b(?:shelter|a bed|place to (?:stay|sleep|go)|somewhere to (?:stay|sleep|go)|nowhere to|no place to|kicked out|homeless|on the street"
-    r"|refuge|hebergement|un lit|une place (?:pour|ou) (?:dormir|rester)|nulle part|pas de place|a la rue|dans la rue|mise? dehors)\b"
-)
-# Online exploitation is always told with something of the online world: a picture, an app, a message,
-# money asked. Without any of it ("stuff went down last night and im freaking out"), the classifier
-# guessed from the feeling, and a question serves better than the sextortion answer.
-_ONLINE_CUES = re.compile(
-    r"pic|photo|image|nude|\bnue?s?\b|naked|video|\bvids?\b|film|\bcam|snap|insta|\big\b|tiktok|discord|roblox|fortnite|minecraft|"
-    r"game|\bjeu|online|en ligne|internet|\bapps?\b|appli|site|\bdms?\b|message|texto|text|sext|leak|post|publi|partag|share|send|sent|"
-    r"envoy|envoi|screenshot|capture|chat|facebook|\bfb\b|messenger|whatsapp|telegram|twitch|omegle|onlyfans|account|compte|profil|"
-    r"follower|abonn|cyber|groom|chantage|blackmail|expos|web|phone|cell|\btel\b|selfie|stor(?:y|ies)|stream|gamer|lien|link|deepfake|"
-    r"facetime|record|enregistr|show|montr|\bpa(?:y|id|yer)\b|argent|money|talking to|who (?:they|he|she) said|catfish|fake"
-)
-# "the police took a report", "j'ai porté plainte": the report is made; what they ask is what comes next.
-_ALREADY_REPORTED = re.compile(
-    r"\b(?:police|cops|officer|they) (?:already )?(?:took|has|have|made|filed|opened) (?:a |my |the )?(?:report|file|statement)\b"
-    r"|\b(?:i|we|she|he|they) (?:already )?(?:reported|filed a report|made a report|made a statement|pressed charges|went to the police)\b"
-    r"|\b(?:he|she|they) (?:was|were|got|has been|is) (?:arrested|charged|convicted|locked up|in jail)\b"
-    r"|\b(?:j ai|on a|elle a|il a|ils ont) (?:deja )?(?:porte plainte|fait une plainte|fait un rapport|fait une declaration|appele la police)\b"
-    r"|\bla police (?:a|l a|les a) (?:arrete|arretee?s?|pris ma plainte|fait un rapport|ouvert un dossier)\b"
-)
-_REPORT_AGAIN = re.compile(
-    r"\b(?:report|reporting|signaler|denoncer) (?:\w+ ){0,3}(?:again|else|elsewhere|too|also|ailleurs|aussi|encore|other)\b"
-    r"|\b(?:where|who) else\b|\bnothing (?:happened|was done)\b|\bd autres? (?:victimes|filles|femmes|travailleurs)\b|\bother (?:girls|women|victims|workers)\b"
-)
 UNSURE_OR_GENERAL_FOR_TEENS = (
     "parent_worry",
     "victim_services",
     "report_crime",
     "safety_plan",
 )  # a teen is not a parent; KHP first
-
-
-# A young person (an age under 18, a school grade) who wants someone to talk to: Kids Help Phone,
-# when the classifier was unsure or only heard reassurance.
-_TEEN = re.compile(
-    r"\b(?:i am|im|i m|j ai|jai) (?:1[0-7]|[89])\b|\b(?:1[0-7]|[89]) ?(?:yo|y o|years old|year old|ans|f|m)\b"
-    r"|\bgrade (?:[6-9]|1[0-2])\b|\b(?:[6-9]|1[0-2])e annee\b|\ben (?:[6-9]|1[0-2])e\b"
-)
-_TALK_TO_SOMEONE = re.compile(
-    r"\b(?:talk|speak|chat) (?:\w+ ){0,3}(?:someone|somebody|a person|a counsell?or|anyone)\b"
-    r"|\b(?:someone|somebody|a person|anyone|a counsell?or) (?:\w+ ){0,3}(?:talk|speak) to\b|\bcounsell?or\b|\bwho else is there\b"
-    r"|\b(?:parler|jaser|jasser|placoter) (?:\w+ ){0,3}(?:a|avec) (?:quelqu un|quelquun|qqn|quelqu une|personne|une? intervenante?)\b"
-    r"|\b(?:personne|quelqu un|quelquun|qqn) (?:a|avec) qui (?:je )?(?:peux |pourrais |peut )?(?:parler|jaser)\b"
-)
-_TEEN_WRITING = re.compile(
-    r"\b(?:je suis|chu|jsuis|i am|im) (?:une? )?(?:a )?mineure?\b|\bi am a minor\b|"
-    r"\b(?:i am|im|i m|j ai|jai) (?:1[0-7]|[89])(?: years old| yo| ans| yrs)?\b(?! (?:year|yr|y) ?o?l?d? ?(?:daughter|son|kid))"
-)
 SAFE_WITHOUT_WORDS_MAX = 10  # "je suis chez une amie, ça va" is reassurance without the usual words
 UNSURE_OR_GENERAL = (FALLBACK_INTENT, SAFE_INTENT, "unclear", "out_of_scope", "contact_person")
-
-
-_CULTURE = re.compile(
-    r"\b(?:culture|cultural|culturel(?:le)?|traditions?|elders?|aine(?:e|s)?|ceremon(?:y|ies|ie)|autochtones?|indigenous|native|first nations?|premieres nations)\b"
-)
-
-
-def indigenous_person_wants_to_talk(text: str) -> bool:
-    plain = strip_accents(text.lower()).replace("'", " ")
-    return audience_from_text(text) == "indigenous" and bool(_TALK_TO_SOMEONE.search(plain) or _CULTURE.search(plain))
-
-
-def young_person_wants_to_talk(text: str) -> bool:
-    plain = strip_accents(text.lower()).replace("'", " ")
-    return bool(_TEEN.search(plain) and _TALK_TO_SOMEONE.search(plain))
-
-
-def plain_need(text: str) -> Optional[str]:
-    plain = re.sub(r"['-]", " ", strip_accents(text.lower()))
-    for intent, rx in PLAIN_NEEDS:
-        if rx.search(plain) and fits_writer(intent, text):
-            return intent
-    return None
-
-
-# A request to leave the chat is short, or says what to close, erase or hide.
-_LEAVING_CUES = re.compile(
-    r"\b(?:chat|conversation|convo|close|closing|erase|delete|hide|exit|quit|bye|gtg|screen|page|app|"
-    r"fermer|ferme|effacer|efface|supprimer|cacher|quitter|quitte|ecran|y aller|partir|go)\b"
-)
 LEAVING_MAX_WORDS = 8
 
 
-def looks_like_leaving(text: str, sure: bool) -> bool:
+def _book(book: Optional[Rulebook]) -> Rulebook:
+    return book if book is not None else current()
+
+
+def _has(book: Rulebook, category: str, text: str) -> bool:
+    """A rule of `category` matches the normalised text."""
+    return bool(book.matcher(category).search(book.normalise(text)))
+
+
+def need_hint(text: str, book: Optional[Rulebook] = None) -> Optional[str]:
+    """When reassurance ("I'm safe now") outweighs everything in the classifier, the words that still
+    name the need of the rest of the message (data/safety/needs.yml, category need_hint)."""
+    book = _book(book)
+    norm = book.normalise(text)
+    return next(
+        (
+            r.intent
+            for r in book.category("need_hint")
+            if r.regex.search(norm) and fits_writer(r.intent or "", text, book)
+        ),
+        None,
+    )
+
+
+def fits_writer(intent: str, text: str, book: Optional[Rulebook] = None) -> bool:
+    """Therapy for an adult is victim services; a teen's counsellor is Kids Help Phone, an Indigenous
+    person's is Indigenous-led."""
+    return intent != "victim_services" or audience_from_text(text, book) not in ("teen", "indigenous")
+
+
+def plain_needs_all(text: str, book: Optional[Rulebook] = None) -> List[str]:
+    """The intent of every plain-need rule whose words are in the text, in rule order."""
+    book = _book(book)
+    norm = book.normalise(text)
+    return [r.intent or "" for r in book.category("plain_need") if r.regex.search(norm)]
+
+
+def plain_need(text: str, book: Optional[Rulebook] = None) -> Optional[str]:
+    """Words that name one need so plainly that they win over the classifier's other guesses (not over
+    danger): "how do I get a restraining order against the man who trafficked me" asks about the order."""
+    book = _book(book)
+    norm = book.normalise(text)
+    for r in book.category("plain_need"):
+        if r.regex.search(norm) and fits_writer(r.intent or "", text, book):
+            return r.intent
+    return None
+
+
+def indigenous_person_wants_to_talk(text: str, book: Optional[Rulebook] = None) -> bool:
+    book = _book(book)
+    return audience_from_text(text, book) == "indigenous" and (
+        _has(book, "talk_to_someone", text) or _has(book, "culture", text)
+    )
+
+
+def young_person_wants_to_talk(text: str, book: Optional[Rulebook] = None) -> bool:
+    """A young person (an age under 18, a school grade) who wants someone to talk to: Kids Help Phone,
+    when the classifier was unsure or only heard reassurance."""
+    book = _book(book)
+    return _has(book, "teen", text) and _has(book, "talk_to_someone", text)
+
+
+def looks_like_leaving(text: str, sure: bool, book: Optional[Rulebook] = None) -> bool:
     """Short, or the classifier is sure and the message says what to close, erase or hide."""
-    return len(text.split()) <= LEAVING_MAX_WORDS or (sure and bool(_LEAVING_CUES.search(strip_accents(text.lower()))))
+    return len(text.split()) <= LEAVING_MAX_WORDS or (sure and _has(_book(book), "leaving_cues", text))
 
 
 def force_intent(message: Message, intent: str) -> None:
@@ -333,11 +179,24 @@ def _understood(ranking: List[Dict[str, Any]], floor: float, skip=NOT_A_NEED) ->
     return None
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+def rules_path(config: Dict[Text, Any]) -> Path:
+    """The folder of rule files a model is trained with: `rules_path` (default data/safety), relative to
+    where `rasa train` runs, or to this project."""
+    path = Path(config.get("rules_path") or "data/safety")
+    if not path.is_absolute() and not path.is_dir():
+        path = DEFAULT_DIR.parents[1] / path
+    return path
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class SafetyNet(GraphComponent, IntentClassifier):
+    """Trained: `train()` reads the rule files (data/safety/*.yml) and the model keeps its own copy, so a
+    model and its rules roll back together. Untrained (tests), the rules of data/safety/ are used."""
+
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
+            "rules_path": "data/safety",
             "ml_danger_threshold": 0.2,
             "follow_up_floor": 0.1,
             "specific_need_floor": 0.1,
@@ -347,8 +206,35 @@ class SafetyNet(GraphComponent, IntentClassifier):
             "ambiguous_need_floor": 0.4,
         }
 
-    def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
+    # No required_components(): the net reads the classifier's ranking when there is one, and Rasa checks
+    # requirements in the training graph too, where a trained node only sees the training data (asking for
+    # an IntentClassifier there fails `rasa train`; tests/test_rules_data.py validates the graph).
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """Editing a rule file retrains this component (Rasa would otherwise reuse the cached one)."""
+        digest = hashlib.sha256()
+        folder = rules_path(config)
+        for path in sorted(folder.glob("*.yml")) + sorted(folder.glob("*.json")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        return digest.hexdigest()
+
+    def __init__(
+        self,
+        config: Optional[Dict[Text, Any]] = None,
+        model_storage: Optional[ModelStorage] = None,
+        resource: Optional[Resource] = None,
+        book: Optional[Rulebook] = None,
+    ) -> None:
         self.config = {**self.get_default_config(), **(config or {})}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._book = book
+
+    @property
+    def book(self) -> Rulebook:
+        """The rules this component decides with: the model's copy, else those of data/safety/."""
+        return self._book if self._book is not None else current()
 
     @classmethod
     def create(
@@ -358,7 +244,41 @@ class SafetyNet(GraphComponent, IntentClassifier):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "SafetyNet":
-        return cls(config)
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Reads and checks the rule files; the model keeps the copy."""
+        self._book = Rulebook.from_dir(rules_path(self.config))
+        self.persist()
+        return self._resource
+
+    def persist(self) -> None:
+        if self._model_storage is None or self._resource is None or self._book is None:
+            return
+        with self._model_storage.write_to(self._resource) as model_dir:
+            (Path(model_dir) / RULES_FILE).write_text(
+                json.dumps(self._book.to_dict(), ensure_ascii=False, sort_keys=True), encoding="utf-8"
+            )
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "SafetyNet":
+        """The rules the model was trained with. A model trained before the rules were data has none:
+        then the rules of data/safety/ (with a warning)."""
+        try:
+            with model_storage.read_from(resource) as model_dir:
+                data = json.loads((Path(model_dir) / RULES_FILE).read_text(encoding="utf-8"))
+            book: Optional[Rulebook] = Rulebook.from_dict(data)
+        except (ValueError, OSError, RulebookError) as e:
+            logger.warning(f"SafetyNet: no rules in the model ({e}); using those of data/safety/.")
+            book = None
+        return cls(config, model_storage, resource, book)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -369,51 +289,62 @@ class SafetyNet(GraphComponent, IntentClassifier):
             self._second_look(message, text)
         return messages
 
-    @staticmethod
-    def _second_look(message: Message, text: str) -> None:
+    def _second_look(self, message: Message, text: str) -> None:
         """Needs the words of the message rule out, whichever way they were chosen."""
         chosen = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        plain = strip_accents(text.lower()).replace("'", " ")
+        book = self.book
+
+        def has(category: str) -> bool:
+            return _has(book, category, text)
+
         # "I can't sleep since it happened": support after a crime, not a bed for tonight
-        if chosen == "shelter" and _CANT_SLEEP.search(plain) and not _NEEDS_A_BED.search(plain):
+        if chosen == "shelter" and has("cant_sleep") and not has("needs_a_bed"):
             force_intent(message, "victim_services")
         # "the police took a report, is there help for that?": what comes after reporting
-        elif chosen == "report_crime" and _ALREADY_REPORTED.search(plain) and not _REPORT_AGAIN.search(plain):
+        elif chosen == "report_crime" and has("already_reported") and not has("report_again"):
             force_intent(message, "victim_services")
         # "j'ai 13 ans...": a teen who writes is not a parent
-        elif chosen == "parent_worry" and _TEEN_WRITING.search(plain):
+        elif chosen == "parent_worry" and has("teen_writing"):
             force_intent(message, "youth_support")
-        elif chosen == "online_exploitation" and not _ONLINE_CUES.search(plain):
+        # Online exploitation is always told with something of the online world: a picture, an app, a
+        # message, money asked. Without any of it, a question serves better than the sextortion answer.
+        elif chosen == "online_exploitation" and not has("online_cues"):
             force_intent(message, FALLBACK_INTENT)
         # A long message the classifier took for reassurance, with no word of safety in it ("my brother
         # has been gone since last night, mom is freaking out"): ask whether they are safe.
-        elif chosen == SAFE_INTENT and len(text.split()) > SAFE_WITHOUT_WORDS_MAX and not says_safe(text):
+        elif chosen == SAFE_INTENT and len(text.split()) > SAFE_WITHOUT_WORDS_MAX and not says_safe(text, book):
             force_intent(message, FALLBACK_INTENT)
 
     def _check(self, message: Message, text: str) -> None:
+        book = self.book
         ranking = message.get(INTENT_RANKING_KEY) or []
         previous = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         understood = _understood(ranking, self.config["follow_up_floor"])
 
         scores = {r.get(INTENT_NAME_KEY): r.get(PREDICTED_CONFIDENCE_KEY) or 0 for r in ranking}
         if previous == EXIT_INTENT and not looks_like_leaving(
-            text, scores.get(EXIT_INTENT, 0) >= self.config["exit_sure"]
+            text, scores.get(EXIT_INTENT, 0) >= self.config["exit_sure"], book
         ):
             # "Je suis sortie de ça y a un an..." is a need, not a request to erase the conversation
             previous = _understood(ranking, 0.0, skip=NOT_A_NEED + (EXIT_INTENT,)) or FALLBACK_INTENT
             force_intent(message, previous)
         sure_exit = previous == EXIT_INTENT and scores.get(EXIT_INTENT, 0) >= self.config["exit_sure"]
-        danger = assess(text)
+        danger = assess(text, book)
+        phrase = staff_phrase(text, book)
         # "faut que je ferme ça vite il arrive": someone is coming and the person says they must close
         # the chat. Clearing the screen is what they asked for; other danger still gets 911.
-        if leaving_now(text) and (danger is None or danger.category == "intruder"):
+        if leaving_now(text, book) and (danger is None or danger.category == "intruder"):
             force_intent(message, EXIT_INTENT)
             return
         if danger is not None:
             forced = SELF_HARM_INTENT if danger.self_harm else EMERGENCY_INTENT
             # the one service added after 911: what the words plainly name, else the classifier's need
-            followup = plain_need(text) or understood
-            message.set(SAFETY_NET, {"rule": danger.category, "classifier_intent": followup}, add_to_output=True)
+            followup = plain_need(text, book) or understood
+            message.set(
+                SAFETY_NET,
+                {"rule": danger.rule, "category": danger.category, "classifier_intent": followup},
+                add_to_output=True,
+            )
             force_intent(message, forced)
             return
         # Unsure, but leaving ("i have to go NOW"): erasing is the safe way to leave.
@@ -421,20 +352,29 @@ class SafetyNet(GraphComponent, IntentClassifier):
             previous == FALLBACK_INTENT
             and scores.get(EXIT_INTENT, 0) + scores.get("goodbye", 0) >= self.config["leaving"]
         )
-        if is_exit_request(text) or sure_exit or leaving:
+        if is_exit_request(text, book) or sure_exit or leaving:
             force_intent(message, EXIT_INTENT)
             return
-        plain = plain_need(text)
+        plain = plain_need(text, book)
+        # Staff said this message is never an emergency (data/safety/phrases.yml, never_911): the
+        # classifier's danger guess gives way to its best need, or to a question.
+        if phrase == NEVER_911_RULE and previous == EMERGENCY_INTENT:
+            choice = plain or _understood(ranking, 0.0) or FALLBACK_INTENT
+            message.set(
+                SAFETY_NET, {"rule": NEVER_911_RULE, "category": None, "classifier_intent": choice}, add_to_output=True
+            )
+            force_intent(message, choice)
+            previous = choice
         if plain and previous not in DANGER_INTENTS + (EXIT_INTENT,) and previous not in NARROWER.get(plain, (plain,)):
             force_intent(message, plain)
             return
         # "chu innue... j'aimerais parler à quelqu'un qui comprend ma culture": Indigenous-led help
         if previous in UNSURE_OR_GENERAL + ("victim_services", "youth_support") and indigenous_person_wants_to_talk(
-            text
+            text, book
         ):
             force_intent(message, "indigenous_support")
             return
-        if previous in UNSURE_OR_GENERAL + UNSURE_OR_GENERAL_FOR_TEENS and young_person_wants_to_talk(text):
+        if previous in UNSURE_OR_GENERAL + UNSURE_OR_GENERAL_FOR_TEENS and young_person_wants_to_talk(text, book):
             force_intent(message, "youth_support")
             return
         # Two needs almost tied ("will the cops find out? im 16"): the FallbackClassifier gives up on
@@ -446,10 +386,10 @@ class SafetyNet(GraphComponent, IntentClassifier):
                 return
         # "I'm safe now, but..." / "it happened last year": the need in the rest of the message,
         # or, when the classifier was unsure, its best need if it is fair enough.
-        hint = need_hint(text)
+        hint = need_hint(text, book)
         specific = plain or _understood(ranking, self.config["specific_need_floor"], skip=NOT_SPECIFIC) or hint
         likely = _understood(ranking, self.config["unsure_need_floor"], skip=NOT_SPECIFIC)
-        safe, past = says_safe(text), long_ago(text)
+        safe, past = says_safe(text, book), long_ago(text, book)
         if safe or past:
             if previous in DANGER_INTENTS + (SAFE_INTENT,) and specific:
                 force_intent(message, specific)
@@ -460,7 +400,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
                 hint
                 and previous in GENERAL
                 and previous != hint
-                and not (previous == "safety_plan" and _SAFETY_PLAN.search(text.lower()))
+                and not (previous == "safety_plan" and _has(book, "safety_plan", text))
             ):
                 force_intent(message, hint)
                 return
@@ -468,7 +408,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
                 # a word that names the need beats a general guess ("l'argent pour le motel finit à soir")
                 choice = hint if hint and (not likely or likely in GENERAL) else likely
                 # a parent whose child is safe now, unsure what else: the parent's answer, not 911's
-                if choice in GENERAL and audience_from_text(text) == "parent":
+                if choice in GENERAL and audience_from_text(text, book) == "parent":
                     choice = "parent_worry"
                 if choice != "ask_call_police":
                     force_intent(message, choice)
@@ -477,7 +417,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
             # They just said they are safe: "are you safe right now?" is not the question to ask back.
             if previous in DANGER_INTENTS or previous == FALLBACK_INTENT:
                 # a parent whose child is safe now is still a worried parent
-                parent = "parent_worry" if audience_from_text(text) == "parent" else None
+                parent = "parent_worry" if audience_from_text(text, book) == "parent" else None
                 force_intent(message, specific or parent or SAFE_INTENT)
             return
         best = max(DANGER_INTENTS, key=lambda i: scores.get(i, 0))
@@ -485,6 +425,8 @@ class SafetyNet(GraphComponent, IntentClassifier):
         # need: a weaker danger guess does not put 911 first. The danger rules still ran above.
         if past and previous not in NOT_SPECIFIC + GENERAL:
             return
+        if phrase == NEVER_911_RULE and best == EMERGENCY_INTENT:
+            return  # staff's "never 911" phrase (data/safety/phrases.yml)
         # The learned danger score (bot/plugins/nlu/danger_score.py) and the classifier's danger guess:
         # both, or the score alone when it is high, give 911 first; the score's low band overrules a
         # weak danger guess of the classifier ("does the hotline help guys too?").

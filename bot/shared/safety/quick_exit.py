@@ -1,75 +1,43 @@
 """Typed quick-exit requests: a message that is only "exit", "quitter", "sortir", ... ends the chat.
 
-Only whole messages count, so "je veux sortir de cette situation" is not an exit request.
+Only whole messages count, so "je veux sortir de cette situation" is not an exit request. The words
+and the "I have to go now" rules are in data/safety/exit.yml; both run on the normalised text without
+typo correction (`Rulebook.plain`), which needs no dictionary: the channels call it before Rasa does.
 """
 
 from __future__ import annotations
 
-import re
+from typing import Any, FrozenSet, Optional
 
-from bot.shared.safety.danger import strip_accents
+from bot.shared.safety.rulebook import Rulebook, current
 
-EXIT_WORDS = {
-    "exit",
-    "quit",
-    "quick exit",
-    "exit chat",
-    "exit now",
-    "leave",
-    "leave now",
-    "stop",
-    "close",
-    "delete",
-    "delete this",
-    "delete chat",
-    "erase",
-    "erase this",
-    "clear",
-    "quitter",
-    "sortir",
-    "sortie",
-    "sortie rapide",
-    "quitte",
-    "quitter maintenant",
-    "fermer",
-    "effacer",
-    "efface",
-    "efface tout",
-    "supprimer",
-    "arrete",
-    "arreter",
-    "emergency exit",
-    "sortie d urgence",
-    "sortie d'urgence",
-}
-
-
-def _plain(text: str, keep: str) -> str:
-    """Lower case, no accents, every character but `keep` (a regex class body) a space, spaces single."""
-    return re.sub(r"\s+", " ", re.sub(rf"[^{keep} ]+", " ", strip_accents((text or "").lower()))).strip()
-
-
-def is_exit_request(text: str) -> bool:
-    return _plain(text, "a-z") in EXIT_WORDS
-
-
-# "gtg someone just walked in", "je dois partir vite": a short message that says the person has to
-# leave or close the chat now. The classifier often reads these as vague or as danger; the safe
-# answer is the quick exit, which clears the screen.
-_LEAVING_NOW = re.compile(
-    r"\b(?:gtg|g2g|got to go|gotta go|gota go|have to go|need to go|must go|have to leave|need to leave|gotta leave|"
-    r"(?:have to|need to|gotta|got to|must) (?:close|shut|delete|hide|clear|erase) (?:this|the chat|it|everything)|"
-    r"close (?:this|the chat) (?:now|fast|quick)|bye bye|brb|"
-    r"(?:leave|close|exit|quit|get off|hide) (?:this|the) (?:page|site|website|chat|app|screen|window|tab) (?:fast|quick|quickly|now|right now))\b"
-    r"|\b(?:quitter|fermer|cacher|sortir de) (?:cette|la) (?:page|fenetre|conversation|app|application) (?:vite|rapidement|maintenant|tout de suite)\b"
-    r"|\b(?:je dois|j dois|jdois|jdoit|je doit|faut que je|faut que j|il faut que je|il faut que j|faut j|je vais devoir) (?:vite )?"
-    r"(?:partir|parte|y aller|aille|m en aller|quitter|fermer|effacer|cacher|raccrocher|te laisser|vous laisser|decrocher|go)\b"
-    r"|\b(?:je pars|je ferme|jy vais|j y vais|je dois y aller|faut j y aille|faut que j y aille|je te laisse|je vous laisse)\b"
-)
 LEAVING_NOW_MAX_WORDS = 10
 
 
-def leaving_now(text: str) -> bool:
+def _book(book: Optional[Rulebook]) -> Rulebook:
+    return book if book is not None else current()
+
+
+def exit_words(book: Optional[Rulebook] = None) -> FrozenSet[str]:
+    """The quick-exit words as written in data/safety/exit.yml."""
+    return _book(book).exit_words
+
+
+def __getattr__(name: str) -> Any:
+    # EXIT_WORDS, read when asked for (scripts/widget_texts.py): importing this module reads no file
+    if name == "EXIT_WORDS":
+        return set(exit_words())
+    raise AttributeError(name)
+
+
+def is_exit_request(text: str, book: Optional[Rulebook] = None) -> bool:
+    book = _book(book)
+    return book.plain(text) in book.plain_exit_words()
+
+
+def leaving_now(text: str, book: Optional[Rulebook] = None) -> bool:
     """A short message saying the person must leave or close the chat now ("gtg someone just walked in")."""
-    norm = _plain(text, "a-z0-9")  # digits kept: "g2g"
-    return len(norm.split()) <= LEAVING_NOW_MAX_WORDS and bool(_LEAVING_NOW.search(norm))
+    book = _book(book)
+    # words counted as typed ("im" is one word), matched once contractions are expanded
+    words = len(book.normaliser.spaced(text).split())
+    return words <= LEAVING_NOW_MAX_WORDS and bool(book.matcher("leaving_now").search(book.plain(text)))
