@@ -93,6 +93,31 @@ def parser() -> argparse.ArgumentParser:
         "models/assistant.tar.gz ; le précédent est gardé.",
     )
 
+    t = sub.add_parser(
+        "try",
+        formatter_class=_formatter,
+        help="the answer it would give, and why / la réponse qu'il donnerait, et pourquoi",
+        description="Send one message, or several as one conversation, to the trained model on this "
+        "computer (no running assistant needed) and show the answer as a person would see it, then why: "
+        "language, intent and scores, the safety net, the danger score, the conversation policy.\n"
+        "Envoie un message, ou plusieurs comme une conversation, au modèle entraîné et montre la "
+        "réponse telle qu'une personne la verrait, puis pourquoi.\n\n"
+        'Example / exemple:  bot try "my son is 13" "he\'s gone, we can\'t reach him"\n'
+        "                    bot try --service chth",
+    )
+    t.add_argument("messages", nargs="*", metavar="MESSAGE", help="what a person types / ce qu'une personne écrit")
+    t.add_argument(
+        "--service",
+        metavar="ID",
+        help="show a service's text in English and French / montrer le texte d'un service en anglais et en français",
+    )
+    t.add_argument(
+        "--language",
+        choices=("en", "fr"),
+        help="the web page's language button / le bouton de langue de la page web",
+    )
+    t.add_argument("--model", type=Path, help="model file (default models/assistant.tar.gz) / fichier du modèle")
+
     e = sub.add_parser(
         "evaluate",
         formatter_class=_formatter,
@@ -228,6 +253,15 @@ def main(argv: Optional[List[str]] = None) -> int:
         from bot.staff.train import train
 
         return 0 if train(project) else 1
+
+    if args.command == "try":
+        from bot.staff.preview import preview_service, try_messages
+
+        if args.service:
+            return preview_service(project, args.service)
+        if not args.messages:
+            parser().parse_args(["try", "--help"])
+        return try_messages(project, args.messages, model=args.model, language=args.language)
 
     if args.command == "evaluate":
         from bot.staff.evaluate import evaluate
