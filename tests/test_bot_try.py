@@ -57,7 +57,7 @@ def test_bot_try_answers_a_conversation_and_says_why():
             "-m",
             "bot.cli",
             "try",
-            "does the hotline help boys too?",
+            "how do i get a restraining order?",
             "ma fille de 14 ans est partie avec un gars plus vieux pis elle répond pu",
         ],
         cwd=ROOT,
@@ -69,11 +69,14 @@ def test_bot_try_answers_a_conversation_and_says_why():
     assert run.returncode == 0, run.stderr[-3000:]
     out = run.stdout
     first, second = out.split("You / Vous 2/2:")
-    # the first answer, rendered from domain.yml, with the services filled in, and no 911 first
+    # the first answer, rendered from domain.yml, with the services filled in
     answer = first.split("Answer / Réponse")[1].split("Why / Pourquoi:")[0]
-    assert "[1] " in answer and "{resources}" not in answer and "{" not in answer
-    assert "911" not in answer.split("[1] ")[1].splitlines()[0]
-    assert "intent / intention:" in first and "best scores / meilleurs scores:" in first
+    assert "[1] " in answer and "[2] " in answer and "{" not in answer
+    assert (
+        "language / langue: en" in first
+        and "intent / intention:" in first
+        and "best scores / meilleurs scores:" in first
+    )
     assert "safety net / filet de sécurité:" in first and "danger score / score de danger:" in first
     # the second: French, "vous" (a parent), 911 first, and the reason
     answer = second.split("Answer / Réponse")[1].split("Why / Pourquoi:")[0]

@@ -833,7 +833,7 @@ def accept_first(project: Project, model: Path, results: List[Dict[str, Any]], o
 
 def check_installed_model(project: Project, out: TextIO = STDOUT) -> None:
     """Before `bot train` replaces the model: with no accepted model on this computer yet, measure the installed
-    one against the committed figures, so that it becomes the first accepted model (once, about a minute)."""
+    one against the committed figures, so that it becomes the first accepted model (once, a few minutes)."""
     if registry.last_accepted(project) is not None or not project.model.is_file() or not project.baseline.is_file():
         return
     entry = registry.status_of(project, project.model)
@@ -841,9 +841,9 @@ def check_installed_model(project: Project, out: TextIO = STDOUT) -> None:
         return
     print(
         "No model is accepted on this computer yet. First, measuring the installed model against the committed\n"
-        "figures, so that `bot rollback` can always come back to it (once, about a minute).\n"
+        "figures, so that `bot rollback` can always come back to it (once, a few minutes).\n"
         "Aucun modèle n'est encore accepté sur cet ordinateur. D'abord, mesure du modèle installé face aux chiffres\n"
-        "validés, pour que `bot rollback` puisse toujours y revenir (une fois, environ une minute).\n",
+        "validés, pour que `bot rollback` puisse toujours y revenir (une fois, quelques minutes).\n",
         file=out,
         flush=True,
     )

@@ -15,7 +15,9 @@ safety net's decision, the danger score and its band, and the conversation polic
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import difflib
+import io
 import inspect
 import logging
 import os
@@ -135,8 +137,15 @@ async def converse(model: Path, messages: List[str], language: Optional[str] = N
     agent = await load_agent(model_path=str(model))
     processor = agent.processor
     actions = {name: _wrap(a) for name, a in in_process_actions().items()}
-    original = processor._get_action
-    processor._get_action = lambda name: actions.get(name) or original(name)
+    # the actions the action server would run, run here instead (the rest are Rasa's own)
+    get_action, predict_next = processor._get_action, processor.predict_next_with_tracker_if_should
+
+    def predict_here(tracker):
+        action, prediction = predict_next(tracker)
+        return actions.get(action.name(), action), prediction
+
+    processor._get_action = lambda name: actions.get(name) or get_action(name)
+    processor.predict_next_with_tracker_if_should = predict_here
     sender = f"bot-try-{uuid.uuid4().hex[:8]}"
     turns = []
     for text in messages:
@@ -202,8 +211,10 @@ def why(turn: Dict[str, Any], out: TextIO) -> None:
     elif net.get("rule"):
         decision = f"danger rule / règle de danger: {net['rule']} -> 911 first / le 911 d'abord"
     else:
+        band = (parse.get("danger_score") or {}).get("band")
         decision = (
-            "danger from the classifier and the danger score -> 911 first / danger selon le classificateur et le score"
+            f"no danger rule; the classifier's danger guess is kept (danger score band: {band}) -> 911 first / "
+            f"aucune règle de danger ; la supposition de danger du classificateur est gardée -> le 911 d'abord"
         )
     if net.get("classifier_intent"):
         decision += f" (rest of the message / reste du message: {net['classifier_intent']})"
@@ -242,9 +253,15 @@ def try_messages(
         f"Loading {project.rel(model)} (about 20 s)... / Chargement du modèle (environ 20 s)...", file=out, flush=True
     )
     _quiet()
-    with warnings.catch_warnings():
+    noise = io.StringIO()  # libraries' notices while loading; shown only if something went wrong
+    with warnings.catch_warnings(), contextlib.redirect_stderr(noise):
         warnings.simplefilter("ignore")
         turns = asyncio.run(converse(model, messages, language))
+    problems = [line for line in noise.getvalue().splitlines() if "Error" in line or "Exception" in line]
+    if problems:
+        print("\nProblems while running / problèmes pendant l'exécution:", file=out)
+        for line in problems[-10:]:
+            print(f"  {line}", file=out)
     for n, turn in enumerate(turns, 1):
         number = f" {n}/{len(turns)}" if len(turns) > 1 else ""
         print(f"\nYou / Vous{number}: {turn['text']}", file=out)
