@@ -83,6 +83,16 @@ def reload(project: Project, url: Optional[str] = None, model: Optional[Path] = 
             file=out,
         )
         return 1
+    from bot.staff import registry
+
+    kept = registry.status_of(project, model)
+    if kept and kept["status"] == registry.FAILED:
+        print(
+            f"WARNING: this model FAILED the quality gate ({kept.get('detail') or 'see bot evaluate'}).\n"
+            "`bot rollback` brings back the last accepted one.\n"
+            "AVERTISSEMENT : ce modèle a ÉCHOUÉ au contrôle de qualité. `bot rollback` ramène le dernier accepté.\n",
+            file=out,
+        )
     print(
         f"Loading {model} into the assistant at {url} (it keeps answering meanwhile)...\n"
         f"Chargement de {model} dans l'assistant à {url} (il continue de répondre pendant ce temps)...",
