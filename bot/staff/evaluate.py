@@ -450,7 +450,9 @@ def print_table(current: Dict[str, Dict[str, float]], baseline: Optional[Dict[st
             was = before.get(lang, {}).get(key)
             was_s = f"{was:.1%}" if was is not None else "-"
             print(f"  {en + ' / ' + fr:46}{m[key]:>9.1%}{was_s:>10}", file=out)
-        print(f"  {'intent accuracy / exactitude des intentions':46}{m['intent_accuracy']:>9.1%}", file=out)
+        was = before.get(lang, {}).get("intent_accuracy")
+        was_s = f"{was:.1%}" if was is not None else "-"
+        print(f"  {'intent accuracy / exactitude des intentions':46}{m['intent_accuracy']:>9.1%}{was_s:>10}", file=out)
         if m.get("danger_score_cases"):
             print(
                 f"  danger score, on {m['danger_score_cases']} cases it did not learn from / "
@@ -665,7 +667,10 @@ def load_accepted_results(project: Project) -> Optional[Dict[str, Dict[str, Any]
 def write_accepted_results(project: Project, digest: str, results: List[Dict[str, Any]]) -> None:
     """One case per line, so that a commit shows which cases changed."""
     cases_now = per_case(results)
-    lines = [f"    {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in sorted(cases_now.items())]
+    lines = [
+        f"    {json.dumps(k)}: {json.dumps({f: x for f, x in v.items() if x is not None}, ensure_ascii=False)}"
+        for k, v in sorted(cases_now.items())
+    ]
     head = {"model_sha256": digest, "accepted_on": datetime.date.today().isoformat()}
     text = "{\n" + "".join(f"  {json.dumps(k)}: {json.dumps(v)},\n" for k, v in head.items())
     text += '  "cases": {\n' + ",\n".join(lines) + "\n  }\n}\n"
