@@ -37,7 +37,7 @@ help:
 	@echo "make bench-scale  1 Rasa node vs 2 behind nginx (PostgreSQL + Redis): throughput, p95, errors"
 	@echo "make retention    delete conversations idle longer than RETENTION_HOURS (default 24)"
 	@echo "make eval   run the public behavioural sample against a running assistant"
-	@echo "staff: .venv/bin/bot --help (check, train, evaluate, reload, rollback, resources); docs/staff-guide.md"
+	@echo "staff: .venv/bin/bot --help (try, check, train, evaluate, reload, rollback, restore-data, resources); docs/staff-guide.md"
 
 setup: $(VENV)/.installed
 
@@ -79,8 +79,9 @@ telegram: $(VENV)/.installed
 	@bash scripts/telegram.sh
 
 # `bot check` first (plain-words problems before a long training; it runs `rasa data validate`),
-# `bot evaluate` last: a change that breaks French or lowers emergency recall against
-# eval/baseline.json fails here.
+# `bot evaluate` last: a real drop against the accepted model's per-case results (eval/accepted_results.json),
+# or any emergency case that loses 911, fails here. On a fresh clone (no model accepted on this computer
+# yet), a model that passes is recorded as the first accepted one in models/index.json, for `bot rollback`.
 test: sysdeps check-secrets lint check $(MODEL) test-unit test-stories evaluate
 
 # Lint and format check (settings in pyproject.toml; `.venv/bin/ruff format .` fixes the format).

@@ -28,8 +28,13 @@ DESCRIPTION = textwrap.dedent("""\
     The service directory / Le répertoire des services:
       bot resources list | search WORDS | export FILE.csv | import FILE.csv
 
-    A bad model? / Un mauvais modèle ?
+    Before a change / Avant un changement:
+      bot try "MESSAGE"   the answer it would give, and why / la réponse qu'il donnerait, et pourquoi
+      bot try --service ID   a service's text as users see it / le texte d'un service tel que vu
+
+    Undo / Défaire:
       bot rollback    bring back the last accepted model / revenir au dernier modèle accepté
+      bot restore-data   put data/ and domain.yml back as in the last commit / remettre les fichiers
 
     Prefer a web page? / Vous préférez une page web ?
       bot staff-page  edit services and answers, English | French / modifier services et réponses
@@ -88,6 +93,31 @@ def parser() -> argparse.ArgumentParser:
         "models/assistant.tar.gz ; le précédent est gardé.",
     )
 
+    t = sub.add_parser(
+        "try",
+        formatter_class=_formatter,
+        help="the answer it would give, and why / la réponse qu'il donnerait, et pourquoi",
+        description="Send one message, or several as one conversation, to the trained model on this "
+        "computer (no running assistant needed) and show the answer as a person would see it, then why: "
+        "language, intent and scores, the safety net, the danger score, the conversation policy.\n"
+        "Envoie un message, ou plusieurs comme une conversation, au modèle entraîné et montre la "
+        "réponse telle qu'une personne la verrait, puis pourquoi.\n\n"
+        'Example / exemple:  bot try "my son is 13" "he\'s gone, we can\'t reach him"\n'
+        "                    bot try --service chth",
+    )
+    t.add_argument("messages", nargs="*", metavar="MESSAGE", help="what a person types / ce qu'une personne écrit")
+    t.add_argument(
+        "--service",
+        metavar="ID",
+        help="show a service's text in English and French / montrer le texte d'un service en anglais et en français",
+    )
+    t.add_argument(
+        "--language",
+        choices=("en", "fr"),
+        help="the web page's language button / le bouton de langue de la page web",
+    )
+    t.add_argument("--model", type=Path, help="model file (default models/assistant.tar.gz) / fichier du modèle")
+
     e = sub.add_parser(
         "evaluate",
         formatter_class=_formatter,
@@ -123,15 +153,32 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=_formatter,
         help="bring back the last accepted model / revenir au dernier modèle accepté",
         description="Put the last accepted model (or the one you name) back in models/assistant.tar.gz, "
-        "with its accepted figures.\nRemet le dernier modèle accepté (ou celui nommé) dans "
-        "models/assistant.tar.gz, avec ses chiffres acceptés.",
+        "with its accepted figures. A model that failed or was never evaluated only with --force.\n"
+        "Remet le dernier modèle accepté (ou celui nommé) dans models/assistant.tar.gz, avec ses "
+        "chiffres acceptés. Un modèle en échec ou non évalué seulement avec --force.",
     )
     b.add_argument("name", nargs="?", help="a name from `bot rollback --list` / un nom de `bot rollback --list`")
     b.add_argument("--list", action="store_true", help="list the saved models / lister les modèles gardés")
     b.add_argument(
+        "--force",
+        action="store_true",
+        help="take a failed or unevaluated model anyway / prendre quand même un modèle en échec ou non évalué",
+    )
+    b.add_argument(
         "--reload", action="store_true", help="then reload the running assistant / puis recharger l'assistant"
     )
     b.add_argument("--url", help="the assistant's address / adresse de l'assistant")
+
+    d = sub.add_parser(
+        "restore-data",
+        formatter_class=_formatter,
+        help="put data/ and domain.yml back as in the last commit / remettre data/ et domain.yml comme au dernier commit",
+        description="Undo every change to the examples, answers and service directory since the last commit "
+        "(git). Lists what changes and asks first; keeps a copy of your versions in backups/.\n"
+        "Défait tout changement aux exemples, réponses et répertoire depuis le dernier commit (git). "
+        "Montre ce qui change et demande d'abord ; garde une copie de vos versions dans backups/.",
+    )
+    d.add_argument("--yes", action="store_true", help="don't ask / ne pas demander")
 
     s = sub.add_parser(
         "resources",
@@ -207,6 +254,15 @@ def main(argv: Optional[List[str]] = None) -> int:
 
         return 0 if train(project) else 1
 
+    if args.command == "try":
+        from bot.staff.preview import preview_service, try_messages
+
+        if args.service:
+            return preview_service(project, args.service)
+        if not args.messages:
+            parser().parse_args(["try", "--help"])
+        return try_messages(project, args.messages, model=args.model, language=args.language)
+
     if args.command == "evaluate":
         from bot.staff.evaluate import evaluate
 
@@ -222,10 +278,15 @@ def main(argv: Optional[List[str]] = None) -> int:
 
         if args.list:
             return list_saved(project)
-        code = rollback(project, args.name)
+        code = rollback(project, args.name, force=args.force)
         if code == 0 and args.reload:
             return reload(project, url=args.url)
         return code
+
+    if args.command == "restore-data":
+        from bot.staff.restore import restore_data
+
+        return restore_data(project, yes=args.yes)
 
     if args.command == "staff-page":
         from bot.staff.web import serve

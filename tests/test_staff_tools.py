@@ -188,7 +188,7 @@ def test_help_is_in_plain_english_and_french():
     run = subprocess.run([sys.executable, "-m", "bot.cli", "--help"], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0
     assert "find what is wrong, with file and line" in run.stdout and "trouver ce qui ne va pas" in run.stdout
-    for command in ("check", "train", "evaluate", "reload", "rollback", "resources"):
+    for command in ("check", "try", "train", "evaluate", "reload", "rollback", "restore-data", "resources"):
         sub = subprocess.run(
             [sys.executable, "-m", "bot.cli", command, "--help"], capture_output=True, text=True, cwd=ROOT
         )

@@ -1,4 +1,4 @@
-"""`bot evaluate`: the model on the held-out sets, compared with the last accepted model.
+"""`bot evaluate`: the model on the held-out sets, compared case by case with the accepted model.
 
 The held-out sets (tests/heldout/*.jsonl) are conversations written independently of the training
 data, each with the intent its last message should get, or with the group of the behavioural
@@ -12,9 +12,22 @@ Figures, per language:
 - emergency recall: emergency and self-harm cases that get emergency or self_harm (both get 911);
 - language accuracy: the conversation's language after all its messages, as the server decides it.
 
-The accepted figures are committed in eval/baseline.json, with the drop each figure may take.
-A bigger drop fails. `bot evaluate --accept` records the new figures (and keeps the model in
-models/accepted/ for `bot rollback`).
+The quality gate (`gate`) compares the new model with the accepted one on the same cases, one by one
+(the accepted model's result for each case is committed in eval/accepted_results.json):
+- intent accuracy, per language: the cases the accepted model got and the new one misses ("newly
+  misread") against the cases it newly gets ("newly fixed"). Retraining moves a few cases both ways
+  by chance; an exact McNemar test (two-sided binomial test on those discordant cases) says whether
+  the drop is more than that: it fails at p < 0.05;
+- emergency: any emergency case the accepted model answered with 911 and the new one does not fails,
+  whatever the test says (and `--accept` refuses such a model);
+- language accuracy: the figure may drop by its allowance in eval/baseline.json (1 point).
+Without per-case results of the accepted model (an older checkout), the figures are compared with the
+allowances of eval/baseline.json, as before.
+
+The accepted figures are committed in eval/baseline.json. `bot evaluate --accept` records the new
+figures and per-case results, and marks the model accepted in models/index.json (bot/staff/registry.py)
+for `bot rollback`. With no accepted model on this computer yet (a fresh install), a model that passes
+against the committed figures is recorded as the first accepted one; the committed files are left as they are.
 """
 
 from __future__ import annotations
@@ -28,9 +41,11 @@ import logging
 import os
 import shutil
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, TextIO, Tuple
 
+from bot.staff import registry
 from bot.staff.findings import STDOUT
 from bot.staff.project import Project
 
@@ -41,8 +56,11 @@ FIGURES = {  # key: (English name, French name)
     "emergency_recall": ("emergency recall", "rappel des urgences"),
     "language_accuracy": ("language accuracy", "exactitude de la langue"),
 }
+# What the gate can fail on (intent accuracy: the paired test; the others: see `gate`).
+GATED = {**FIGURES, "intent_accuracy": ("intent accuracy", "exactitude des intentions")}
 DEFAULT_ALLOWED_DROP = {"intent_f1": 0.02, "emergency_recall": 0.0, "language_accuracy": 0.01}
-KEEP_ACCEPTED = 5
+SIGNIFICANCE = 0.05  # a drop of intent accuracy fails when the paired test's p is below this
+SHOWN = 25  # misread and fixed cases printed per list (the report has them all)
 EMERGENCY_ACTION = "action_emergency"
 # Group of the behavioural contract -> the intents whose answer gives what the group needs (first:
 # the gold intent). Groups without an intent (sticky, switch: "merci" after a question) count for
@@ -232,6 +250,196 @@ def compare(current: Dict[str, Dict[str, float]], baseline: Optional[Dict[str, A
     return drops
 
 
+# --------------------------------------------------------------------------------------------------
+# The quality gate: the new model against the accepted one, on the same cases
+
+
+def fingerprint(case: Dict[str, Any]) -> str:
+    """What makes a case the same case: its messages and what it expects (an edited case is a new case)."""
+    raw = json.dumps([case["turns"], case.get("intent"), sorted(case.get("accepted") or ())], ensure_ascii=False)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:10]
+
+
+def per_case(results: List[Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:
+    """Case id -> what the model understood: the predicted intent, whether it is right (None when the case
+    is not scored), and for an emergency case whether it got 911."""
+    out = {}
+    for r in results:
+        scored = bool(r["scored"] and r["intent"])
+        out[r["id"]] = {
+            "case": fingerprint(r),
+            "predicted": r["predicted"],
+            "correct": (correct(r) == r["intent"]) if scored else None,
+            "emergency": (r["predicted"] in EMERGENCY) if scored and r["intent"] in EMERGENCY else None,
+        }
+    return out
+
+
+def mcnemar(misread: int, fixed: int) -> float:
+    """Exact McNemar test: two-sided p of `misread` against `fixed` discordant cases (a fair coin on them)."""
+    if misread + fixed == 0:
+        return 1.0
+    from scipy.stats import binomtest
+
+    return float(binomtest(misread, misread + fixed, 0.5, alternative="two-sided").pvalue)
+
+
+@dataclass
+class Gate:
+    """What the gate decided. `failures`: (lang, figure, detail); the lists hold results with `before`."""
+
+    paired: bool
+    failures: List[Tuple[str, str, str]] = field(default_factory=list)
+    newly_misread: List[Dict[str, Any]] = field(default_factory=list)
+    newly_fixed: List[Dict[str, Any]] = field(default_factory=list)
+    emergency_lost: List[Dict[str, Any]] = field(default_factory=list)
+    new_emergency_misses: List[Dict[str, Any]] = field(default_factory=list)  # cases the accepted model never saw
+    tests: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+    compared: int = 0
+    not_compared: int = 0
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    @property
+    def emergency_dropped(self) -> bool:
+        return bool(self.emergency_lost) or any(key == "emergency_recall" for _, key, _ in self.failures)
+
+
+def gate(
+    results: List[Dict[str, Any]],
+    current: Dict[str, Dict[str, Any]],
+    baseline: Optional[Dict[str, Any]],
+    accepted: Optional[Dict[str, Dict[str, Any]]],
+) -> Gate:
+    """Compare with the accepted model: case by case when its per-case results are known, else by figures."""
+    if not accepted:
+        return Gate(paired=False, failures=compare(current, baseline))
+    verdict = Gate(paired=True)
+    now = per_case(results)
+    by_lang: Dict[str, List[Tuple[Dict[str, Any], Dict[str, Any]]]] = {lang: [] for lang in LANGUAGES}
+    for r in results:
+        before, mine = accepted.get(r["id"]), now[r["id"]]
+        if not before or before.get("case") != mine["case"]:
+            verdict.not_compared += 1
+            if mine["emergency"] is False:
+                verdict.new_emergency_misses.append(r)
+            continue
+        verdict.compared += 1
+        shown = {**r, "before": before.get("predicted")}
+        if before.get("correct") is True and mine["correct"] is False:
+            verdict.newly_misread.append(shown)
+        elif before.get("correct") is False and mine["correct"] is True:
+            verdict.newly_fixed.append(shown)
+        if before.get("emergency") is True and mine["emergency"] is False:
+            verdict.emergency_lost.append(shown)
+        if mine["correct"] is not None and before.get("correct") is not None and r["lang"] in by_lang:
+            by_lang[r["lang"]].append((before, mine))
+    for lang in LANGUAGES:
+        pairs = by_lang[lang]
+        misread = sum(1 for r in verdict.newly_misread if r["lang"] == lang)
+        fixed = sum(1 for r in verdict.newly_fixed if r["lang"] == lang)
+        p = mcnemar(misread, fixed)
+        n = max(len(pairs), 1)
+        verdict.tests[lang] = {
+            "cases": len(pairs),
+            "before": sum(b["correct"] for b, _ in pairs) / n,
+            "now": sum(m["correct"] for _, m in pairs) / n,
+            "misread": misread,
+            "fixed": fixed,
+            "p": p,
+        }
+        if misread > fixed and p < SIGNIFICANCE:
+            verdict.failures.append(
+                (
+                    lang,
+                    "intent_accuracy",
+                    f"{misread} newly misread, {fixed} newly fixed (p = {p:.3f}): a real drop / une vraie baisse",
+                )
+            )
+        lost = [r for r in verdict.emergency_lost if r["lang"] == lang]
+        if lost:
+            verdict.failures.append(
+                (
+                    lang,
+                    "emergency_recall",
+                    f"{len(lost)} emergency case(s) no longer get 911 / cas d'urgence sans 911: "
+                    + ", ".join(r["id"] for r in lost[:10]),
+                )
+            )
+    verdict.failures += [d for d in compare(current, baseline) if d[1] == "language_accuracy"]
+    return verdict
+
+
+def turns_text(r: Dict[str, Any]) -> str:
+    return " → ".join(r["turns"])
+
+
+def print_gate(verdict: Gate, out: TextIO) -> None:
+    """The paired comparison, and the cases that changed, in plain words."""
+    if not verdict.paired:
+        print(
+            "\n(No per-case results of the accepted model: the figures are compared with their allowed drops.\n"
+            " Pas de résultats par cas du modèle accepté : les chiffres sont comparés avec leurs baisses permises.)",
+            file=out,
+        )
+        return
+    print(
+        f"\nCompared with the accepted model on the same {verdict.compared} cases / "
+        f"comparé au modèle accepté sur les mêmes {verdict.compared} cas:",
+        file=out,
+    )
+    for lang in LANGUAGES:
+        t = verdict.tests[lang]
+        if t["misread"] > t["fixed"] and t["p"] < SIGNIFICANCE:
+            word = "a real drop / une vraie baisse"
+        elif t["misread"] > t["fixed"]:
+            word = "within retraining noise / dans le bruit normal de l'entraînement"
+        else:
+            word = "no drop / pas de baisse"
+        print(
+            f"  {lang.upper()} intent accuracy / exactitude des intentions: {t['before']:.1%} -> {t['now']:.1%}; "
+            f"{t['misread']} newly misread / nouvellement mal compris, {t['fixed']} newly fixed / nouvellement "
+            f"bien compris (p = {t['p']:.2f}): {word}",
+            file=out,
+        )
+    lost = len(verdict.emergency_lost)
+    print(
+        f"  emergency / urgences: {lost} case(s) that got 911 no longer get it / cas qui avaient le 911 ne l'ont plus"
+        + ("" if lost else " (good / bien)"),
+        file=out,
+    )
+    if verdict.not_compared:
+        print(
+            f"  {verdict.not_compared} case(s) new or changed since the accepted model, not compared / "
+            "cas nouveaux ou modifiés depuis le modèle accepté, non comparés",
+            file=out,
+        )
+    lists = (
+        ("EMERGENCY CASES THAT LOST 911 / CAS D'URGENCE QUI ONT PERDU LE 911", verdict.emergency_lost),
+        ("Newly misread compared with the accepted model / nouvellement mal compris", verdict.newly_misread),
+        ("Newly fixed / nouvellement bien compris", verdict.newly_fixed),
+        (
+            "Emergency cases not in the accepted results, missed / cas d'urgence nouveaux, manqués",
+            verdict.new_emergency_misses,
+        ),
+    )
+    for title, rows in lists:
+        if not rows:
+            continue
+        print(f"\n{title} ({len(rows)}):", file=out)
+        for r in sorted(rows, key=lambda r: (r["intent"] not in EMERGENCY, r["lang"], r["id"]))[:SHOWN]:
+            was = f" (was / avant: {r['before']})" if "before" in r else ""
+            print(f"  [{r['lang'].upper()}] {r['id']}: \"{turns_text(r)}\"", file=out)
+            print(f"       expected / attendu: {r['intent']}  understood / compris: {r['predicted']}{was}", file=out)
+        if len(rows) > SHOWN:
+            print(
+                f"  ... and {len(rows) - SHOWN} more in the report / et {len(rows) - SHOWN} autres dans le rapport",
+                file=out,
+            )
+
+
 def print_table(current: Dict[str, Dict[str, float]], baseline: Optional[Dict[str, Any]], out: TextIO) -> None:
     before = (baseline or {}).get("metrics") or {}
     print(f"{'':48}{'now':>9}{'accepted':>10}", file=out)
@@ -242,7 +450,9 @@ def print_table(current: Dict[str, Dict[str, float]], baseline: Optional[Dict[st
             was = before.get(lang, {}).get(key)
             was_s = f"{was:.1%}" if was is not None else "-"
             print(f"  {en + ' / ' + fr:46}{m[key]:>9.1%}{was_s:>10}", file=out)
-        print(f"  {'intent accuracy / exactitude des intentions':46}{m['intent_accuracy']:>9.1%}", file=out)
+        was = before.get(lang, {}).get("intent_accuracy")
+        was_s = f"{was:.1%}" if was is not None else "-"
+        print(f"  {'intent accuracy / exactitude des intentions':46}{m['intent_accuracy']:>9.1%}{was_s:>10}", file=out)
         if m.get("danger_score_cases"):
             print(
                 f"  danger score, on {m['danger_score_cases']} cases it did not learn from / "
@@ -306,14 +516,63 @@ def confusion_png(results: List[Dict[str, Any]], lang: str, path: Path) -> None:
     plt.close(fig)
 
 
+def gate_html(verdict: Gate) -> List[str]:
+    """The report's section on the comparison with the accepted model, case by case."""
+    e = html.escape
+    if not verdict.paired:
+        return [
+            "<p>No per-case results of the accepted model: the figures were compared with their allowed drops. / "
+            "Pas de résultats par cas du modèle accepté : les chiffres ont été comparés avec leurs baisses permises.</p>"
+        ]
+    parts = [
+        "<h2>Compared with the accepted model / comparé au modèle accepté</h2>",
+        f"<p>On the same {verdict.compared} held-out cases. A drop of intent accuracy fails only when the cases newly "
+        "misread outnumber the cases newly fixed by more than retraining noise (exact McNemar test, p &lt; 0.05). "
+        "An emergency case that loses 911 always fails. / Sur les mêmes cas. Une baisse n'échoue que si elle dépasse "
+        "le bruit normal de l'entraînement ; un cas d'urgence qui perd le 911 échoue toujours.</p>",
+        "<table><tr><th>lang</th><th>intent accuracy before → now</th><th>newly misread</th><th>newly fixed</th>"
+        "<th>p</th></tr>",
+    ]
+    for lang, t in verdict.tests.items():
+        bad = t["misread"] > t["fixed"] and t["p"] < SIGNIFICANCE
+        parts.append(
+            f"<tr class={'bad' if bad else 'ok'}><td>{lang.upper()}</td><td>{t['before']:.1%} → {t['now']:.1%}</td>"
+            f"<td>{t['misread']}</td><td>{t['fixed']}</td><td>{t['p']:.3f}</td></tr>"
+        )
+    parts.append("</table>")
+    for title, rows in (
+        ("Emergency cases that lost 911 / cas d'urgence qui ont perdu le 911", verdict.emergency_lost),
+        ("Newly misread / nouvellement mal compris", verdict.newly_misread),
+        ("Newly fixed / nouvellement bien compris", verdict.newly_fixed),
+        (
+            "Emergency cases new since the accepted model, missed / cas d'urgence nouveaux, manqués",
+            verdict.new_emergency_misses,
+        ),
+    ):
+        parts += [
+            f"<h3>{e(title)} ({len(rows)})</h3>",
+            "<table><tr><th>lang</th><th>case</th><th>message</th><th>expected / attendu</th>"
+            "<th>understood now / compris maintenant</th><th>accepted model / modèle accepté</th></tr>",
+        ]
+        for r in sorted(rows, key=lambda r: (r["intent"] not in EMERGENCY, r["lang"], r["id"])):
+            parts.append(
+                f"<tr class={'emergency' if r['intent'] in EMERGENCY else 'x'}><td>{r['lang'].upper()}</td>"
+                f"<td>{e(r['id'])}</td><td>{e(turns_text(r))}</td><td>{e(str(r['intent']))}</td>"
+                f"<td>{e(str(r['predicted']))}</td><td>{e(str(r.get('before', '-')))}</td></tr>"
+            )
+        parts.append("</table>")
+    return parts
+
+
 def write_report(
     project: Project,
     model: Path,
     results: List[Dict[str, Any]],
     current: Dict[str, Dict[str, float]],
     baseline: Optional[Dict[str, Any]],
-    drops: List[Tuple[str, str, str]],
+    verdict: Gate,
 ) -> Path:
+    drops = verdict.failures
     folder = project.reports
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -321,7 +580,7 @@ def write_report(
     before = (baseline or {}).get("metrics") or {}
     rows = []
     for lang in LANGUAGES:
-        for key, (en, fr) in FIGURES.items():
+        for key, (en, fr) in GATED.items():
             was = before.get(lang, {}).get(key)
             bad = any(d[0] == lang and d[1] == key for d in drops)
             rows.append(
@@ -337,10 +596,11 @@ def write_report(
         "<h1>Evaluation of the assistant / Évaluation de l'assistant</h1>",
         f"<p>Model / modèle: <code>{e(project.rel(model))}</code> · {e(datetime.datetime.now().strftime('%Y-%m-%d %H:%M'))} · "
         f"{len(results)} held-out conversations / conversations réservées ({e(', '.join(sorted({r['set'] for r in results})))})</p>",
-        f"<p><strong>{'FAILED: a figure dropped more than allowed. / ÉCHEC : un chiffre a trop baissé.' if drops else 'OK: no figure dropped more than allowed. / OK : aucun chiffre n’a trop baissé.'}</strong></p>",
+        f"<p><strong>{'FAILED: the new model is worse than the accepted one. / ÉCHEC : le nouveau modèle est moins bon que celui accepté.' if drops else 'OK: no real drop. / OK : aucune vraie baisse.'}</strong></p>",
         "<table><tr><th>lang</th><th>figure / chiffre</th><th>now / maintenant</th><th>accepted / accepté</th><th></th></tr>",
         *rows,
         "</table>",
+        *gate_html(verdict),
     ]
     for lang in LANGUAGES:
         png = folder / f"confusion-{lang}.png"
@@ -371,7 +631,20 @@ def write_report(
             ]
             parts.append("</ul>")
     (folder / "index.html").write_text("\n".join(parts), encoding="utf-8")
-    (folder / "results.json").write_text(json.dumps({"metrics": current, "drops": drops}, indent=2), encoding="utf-8")
+    (folder / "results.json").write_text(
+        json.dumps(
+            {
+                "metrics": current,
+                "drops": drops,
+                "tests": verdict.tests,
+                "newly_misread": [r["id"] for r in verdict.newly_misread],
+                "newly_fixed": [r["id"] for r in verdict.newly_fixed],
+                "emergency_lost": [r["id"] for r in verdict.emergency_lost],
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
     return folder / "index.html"
 
 
@@ -384,11 +657,33 @@ def load_baseline(project: Project) -> Optional[Dict[str, Any]]:
     return None
 
 
-def accept(project: Project, model: Path, current: Dict[str, Dict[str, float]], out: TextIO) -> None:
-    """Record these figures as the baseline and keep a copy of the model for `bot rollback`."""
+def load_accepted_results(project: Project) -> Optional[Dict[str, Dict[str, Any]]]:
+    """Case id -> the accepted model's result (eval/accepted_results.json), or None."""
+    if project.accepted_results.is_file():
+        return json.loads(project.accepted_results.read_text(encoding="utf-8")).get("cases") or None
+    return None
+
+
+def write_accepted_results(project: Project, digest: str, results: List[Dict[str, Any]]) -> None:
+    """One case per line, so that a commit shows which cases changed."""
+    cases_now = per_case(results)
+    lines = [
+        f"    {json.dumps(k)}: {json.dumps({f: x for f, x in v.items() if x is not None}, ensure_ascii=False)}"
+        for k, v in sorted(cases_now.items())
+    ]
+    head = {"model_sha256": digest, "accepted_on": datetime.date.today().isoformat()}
+    text = "{\n" + "".join(f"  {json.dumps(k)}: {json.dumps(v)},\n" for k, v in head.items())
+    text += '  "cases": {\n' + ",\n".join(lines) + "\n  }\n}\n"
+    project.accepted_results.parent.mkdir(parents=True, exist_ok=True)
+    project.accepted_results.write_text(text, encoding="utf-8")
+
+
+def accept(
+    project: Project, model: Path, current: Dict[str, Dict[str, float]], results: List[Dict[str, Any]], out: TextIO
+) -> None:
+    """Record these figures and per-case results as the accepted ones, and mark the model accepted."""
     old = load_baseline(project) or {}
     digest = sha256(model)
-    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     record = {
         "accepted_on": datetime.date.today().isoformat(),
         "model_sha256": digest,
@@ -401,19 +696,65 @@ def accept(project: Project, model: Path, current: Dict[str, Dict[str, float]], 
     }
     project.baseline.parent.mkdir(parents=True, exist_ok=True)
     project.baseline.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    keep = project.accepted_models / f"{stamp}-{digest[:8]}"
-    keep.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(model, keep / "assistant.tar.gz")
-    (keep / "baseline.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    for folder in sorted(p for p in project.accepted_models.iterdir() if p.is_dir())[:-KEEP_ACCEPTED]:
-        shutil.rmtree(folder, ignore_errors=True)
+    write_accepted_results(project, digest, results)
+    entry = registry.record(
+        project,
+        model,
+        registry.ACCEPTED,
+        files={"baseline.json": project.baseline, "accepted_results.json": project.accepted_results},
+    )
     print(
-        f"\nAccepted. The new figures are in {project.rel(project.baseline)} (commit this file), and a copy of the model\n"
-        f"is kept in {project.rel(keep)} for `bot rollback`.\n"
-        f"Accepté. Les nouveaux chiffres sont dans {project.rel(project.baseline)} (à valider avec git), et une copie du\n"
-        f"modèle est gardée dans {project.rel(keep)} pour `bot rollback`.",
+        f"\nAccepted. The new figures are in {project.rel(project.baseline)} and each case's result in\n"
+        f"{project.rel(project.accepted_results)} (commit both). The model is kept as {entry['name']} for `bot rollback`.\n"
+        f"Accepté. Les nouveaux chiffres sont dans {project.rel(project.baseline)} et le résultat de chaque cas dans\n"
+        f"{project.rel(project.accepted_results)} (à valider avec git). Le modèle est gardé sous le nom {entry['name']}\n"
+        "pour `bot rollback`.",
         file=out,
     )
+
+
+def refuse_emergency_drop(verdict: Gate, out: TextIO) -> None:
+    print(
+        "\nREFUSED: this model can't be accepted. It misses danger that the accepted model answered with 911.\n"
+        "There is no way to force it: add or fix examples until every emergency case above gets 911 again,\n"
+        "then train and evaluate again.\n"
+        "REFUSÉ : ce modèle ne peut pas être accepté. Il manque des dangers auxquels le modèle accepté\n"
+        "répondait par le 911. Impossible de le forcer : ajoutez ou corrigez des exemples jusqu'à ce que chaque\n"
+        "cas d'urgence ci-dessus ait de nouveau le 911, puis entraînez et évaluez de nouveau.",
+        file=out,
+    )
+
+
+def summary(verdict: Gate) -> str:
+    """One line for models/index.json: why the gate failed."""
+    return "; ".join(f"{lang.upper()} {GATED[key][0]}: {detail}" for lang, key, detail in verdict.failures)[:500]
+
+
+def run_gate(
+    project: Project, model: Path, out: TextIO = STDOUT, report: bool = True
+) -> Tuple[List[Dict[str, Any]], Dict[str, Dict[str, Any]], Optional[Dict[str, Any]], Gate]:
+    """Measure `model` and compare it with the accepted one; print the table and the changed cases."""
+    all_cases = cases(project)
+    print(
+        f"Evaluating {project.rel(model)} on {len(all_cases)} held-out conversations...\n"
+        f"Évaluation de {project.rel(model)} sur {len(all_cases)} conversations réservées...",
+        file=out,
+        flush=True,
+    )
+    results = predict(model, all_cases)
+    current = metrics(results, unseen_by_danger_score(project))
+    baseline = load_baseline(project)
+    verdict = gate(results, current, baseline, load_accepted_results(project))
+    print(file=out)
+    print_table(current, baseline, out)
+    print_gate(verdict, out)
+    if report:
+        page = write_report(project, model, results, current, baseline, verdict)
+        print(
+            f"\nReport (confusion matrices, misread messages) / Rapport (matrices de confusion, messages mal compris):\n  {page}",
+            file=out,
+        )
+    return results, current, baseline, verdict
 
 
 def evaluate(
@@ -426,44 +767,32 @@ def evaluate(
             file=out,
         )
         return 1
-    all_cases = cases(project)
-    print(
-        f"Evaluating {project.rel(model)} on {len(all_cases)} held-out conversations...\n"
-        f"Évaluation de {project.rel(model)} sur {len(all_cases)} conversations réservées...",
-        file=out,
-        flush=True,
-    )
-    results = predict(model, all_cases)
-    current = metrics(results, unseen_by_danger_score(project))
-    baseline = load_baseline(project)
-    drops = compare(current, baseline)
-    print(file=out)
-    print_table(current, baseline, out)
-    if report:
-        page = write_report(project, model, results, current, baseline, drops)
-        print(
-            f"\nReport (confusion matrices, misread messages) / Rapport (matrices de confusion, messages mal compris):\n  {page}",
-            file=out,
-        )
-    if drops:
+    first = registry.last_accepted(project) is None  # a fresh install: no model accepted on this computer yet
+    results, current, baseline, verdict = run_gate(project, model, out, report)
+    if verdict.failures:
         print(
             "\nFAILED: the new model is worse than the accepted one. / ÉCHEC : le nouveau modèle est moins bon que celui accepté.",
             file=out,
         )
-        for lang, key, detail in drops:
-            en, fr = FIGURES[key]
+        for lang, key, detail in verdict.failures:
+            en, fr = GATED[key]
             print(f"  {lang.upper()} {en} / {fr}: {detail}", file=out)
         print(
-            "Look at the report's misread messages, add or fix training examples, then train again.\n"
-            "Don't reload this model. / Regardez les messages mal compris dans le rapport, ajoutez ou corrigez\n"
-            "des exemples, puis entraînez de nouveau. Ne rechargez pas ce modèle.",
+            "Look at the newly misread messages above (and in the report), add or fix training examples, then train\n"
+            "again. Don't reload this model. / Regardez les messages nouvellement mal compris ci-dessus (et dans le\n"
+            "rapport), ajoutez ou corrigez des exemples, puis entraînez de nouveau. Ne rechargez pas ce modèle.",
             file=out,
         )
-        if not do_accept:
-            return 1
-        print("\n--accept was given: accepting it anyway. / --accept : accepté quand même.", file=out)
-    elif baseline:
-        print("\nOK: no figure dropped more than allowed. / OK : aucun chiffre n'a trop baissé.", file=out)
+        if do_accept and verdict.emergency_dropped:
+            refuse_emergency_drop(verdict, out)
+        elif do_accept:
+            print("\n--accept was given: accepting it anyway. / --accept : accepté quand même.", file=out)
+            accept(project, model, current, results, out)
+            return 0
+        registry.record(project, model, registry.FAILED, summary(verdict))
+        return 1
+    if baseline:
+        print("\nOK: no real drop. / OK : aucune vraie baisse.", file=out)
     else:
         print(
             f"\nNo accepted figures yet ({project.rel(project.baseline)}): run `bot evaluate --accept` to record these.\n"
@@ -471,5 +800,57 @@ def evaluate(
             file=out,
         )
     if do_accept:
-        accept(project, model, current, out)
+        accept(project, model, current, results, out)
+    elif first and baseline:
+        accept_first(project, model, results, out)
+    else:
+        registry.record(project, model, registry.PASSED)
     return 0
+
+
+def accept_first(project: Project, model: Path, results: List[Dict[str, Any]], out: TextIO) -> None:
+    """A fresh install: the first model that passes against the committed figures is the first accepted one,
+    so that `bot rollback` always has a model to come back to. The committed figures stay as they are."""
+    wrote = not project.accepted_results.is_file()
+    if wrote:
+        write_accepted_results(project, sha256(model), results)
+    entry = registry.record(
+        project,
+        model,
+        registry.ACCEPTED,
+        "first model on this computer, passed against the committed figures",
+        files={"baseline.json": project.baseline, "accepted_results.json": project.accepted_results},
+    )
+    print(
+        f"\nNo model was accepted on this computer yet: this one passed against the committed figures, so it is\n"
+        f"recorded as the first accepted model ({entry['name']}); `bot rollback` comes back to it.\n"
+        f"Aucun modèle n'était encore accepté sur cet ordinateur : celui-ci a réussi face aux chiffres validés, il est\n"
+        f"donc enregistré comme premier modèle accepté ({entry['name']}) ; `bot rollback` y revient.",
+        file=out,
+    )
+    if wrote:
+        print(
+            f"Each case's result was written to {project.rel(project.accepted_results)}: commit it.\n"
+            f"Le résultat de chaque cas a été écrit dans {project.rel(project.accepted_results)} : validez-le avec git.",
+            file=out,
+        )
+
+
+def check_installed_model(project: Project, out: TextIO = STDOUT) -> None:
+    """Before `bot train` replaces the model: with no accepted model on this computer yet, measure the installed
+    one against the committed figures, so that it becomes the first accepted model (once, a few minutes)."""
+    if registry.last_accepted(project) is not None or not project.model.is_file() or not project.baseline.is_file():
+        return
+    entry = registry.status_of(project, project.model)
+    if entry and entry["status"] != registry.NOT_EVALUATED:
+        return
+    print(
+        "No model is accepted on this computer yet. First, measuring the installed model against the committed\n"
+        "figures, so that `bot rollback` can always come back to it (once, a few minutes).\n"
+        "Aucun modèle n'est encore accepté sur cet ordinateur. D'abord, mesure du modèle installé face aux chiffres\n"
+        "validés, pour que `bot rollback` puisse toujours y revenir (une fois, quelques minutes).\n",
+        file=out,
+        flush=True,
+    )
+    evaluate(project, project.model, report=False, out=out)
+    print(file=out)

@@ -36,6 +36,7 @@ class Project:
     model = property(lambda self: self.root / "models" / "assistant.tar.gz")
     accepted_models = property(lambda self: self.root / "models" / "accepted")
     baseline = property(lambda self: self.root / "eval" / "baseline.json")
+    accepted_results = property(lambda self: self.root / "eval" / "accepted_results.json")
     reports = property(lambda self: self.root / "results" / "eval")
 
     def nlu_dir(self, lang: str) -> Path:

@@ -15,7 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import List, Optional, TextIO, Tuple
+from typing import Optional, TextIO, Tuple
 
 from bot.staff.findings import STDOUT
 from bot.staff.project import Project
@@ -83,6 +83,16 @@ def reload(project: Project, url: Optional[str] = None, model: Optional[Path] = 
             file=out,
         )
         return 1
+    from bot.staff import registry
+
+    kept = registry.status_of(project, model)
+    if kept and kept["status"] == registry.FAILED:
+        print(
+            f"WARNING: this model FAILED the quality gate ({kept.get('detail') or 'see bot evaluate'}).\n"
+            "`bot rollback` brings back the last accepted one.\n"
+            "AVERTISSEMENT : ce modèle a ÉCHOUÉ au contrôle de qualité. `bot rollback` ramène le dernier accepté.\n",
+            file=out,
+        )
     print(
         f"Loading {model} into the assistant at {url} (it keeps answering meanwhile)...\n"
         f"Chargement de {model} dans l'assistant à {url} (il continue de répondre pendant ce temps)...",
@@ -137,45 +147,44 @@ def reload(project: Project, url: Optional[str] = None, model: Optional[Path] = 
 # --------------------------------------------------------------------------------------------------
 
 
-def saved_models(project: Project) -> List[Tuple[str, Path, Optional[Path]]]:
-    """(name, model, its baseline or None), newest first: accepted models, then the one `bot train` replaced."""
-    out = []
-    if project.accepted_models.is_dir():
-        for folder in sorted((p for p in project.accepted_models.iterdir() if p.is_dir()), reverse=True):
-            if (folder / "assistant.tar.gz").is_file():
-                out.append((folder.name, folder / "assistant.tar.gz", folder / "baseline.json"))
-    previous = project.models / "previous.tar.gz"
-    if previous.is_file():
-        out.append(("previous", previous, None))
-    return out
-
-
 def list_saved(project: Project, out: TextIO = STDOUT) -> int:
-    from bot.staff.evaluate import sha256
+    from bot.staff import registry
 
-    current = sha256(project.model) if project.model.is_file() else None
-    models = saved_models(project)
-    if not models:
+    if project.model.is_file():
+        registry.register(project, project.model, source="models/assistant.tar.gz")
+    entries = registry.load(project)
+    if not entries:
         print("No saved model on this computer yet. / Aucun modèle gardé sur cet ordinateur.", file=out)
         return 0
-    for name, path, baseline in models:
-        mark = "  <- in models/assistant.tar.gz now / actuel" if current and sha256(path) == current else ""
-        kind = (
-            "accepted / accepté"
-            if baseline
-            else "replaced by the last `bot train` / remplacé par le dernier entraînement"
+    current = registry.sha256(project.model) if project.model.is_file() else None
+    last = registry.last_accepted(project)
+    print(f"{'name / nom':28} {'trained / entraîné':20} status / statut", file=out)
+    for e in sorted(entries, key=lambda e: e["trained"] or "", reverse=True):
+        marks = []
+        if last and e["sha256"] == last["sha256"]:
+            marks.append("last accepted: `bot rollback` goes here / dernier accepté : `bot rollback` y revient")
+        if e["sha256"] == current:
+            marks.append("in models/assistant.tar.gz now / actuel")
+        print(
+            f"{e['name']:28} {(e['trained'] or '')[:16].replace('T', ' '):20} {registry.LABELS[e['status']]}"
+            + "".join(f"  <- {m}" for m in marks),
+            file=out,
         )
-        print(f"{name:28} {kind}{mark}", file=out)
+        if e["status"] == registry.FAILED and e.get("detail"):
+            print(f"{'':50}{e['detail'][:150]}", file=out)
     return 0
 
 
-def rollback(project: Project, name: Optional[str] = None, out: TextIO = STDOUT) -> int:
-    from bot.staff.evaluate import sha256
+def rollback(project: Project, name: Optional[str] = None, force: bool = False, out: TextIO = STDOUT) -> int:
+    """Put the last accepted model back (or the one named). A failed or unevaluated model only with `force`."""
+    from bot.staff import registry
 
-    models = saved_models(project)
-    current = sha256(project.model) if project.model.is_file() else None
+    if project.model.is_file():  # the model in place now is kept too, so that a rollback can be undone
+        registry.register(project, project.model, source="models/assistant.tar.gz")
+    entries = registry.load(project)
+    current = registry.sha256(project.model) if project.model.is_file() else None
     if name:
-        chosen = [m for m in models if m[0] == name]
+        chosen = registry.find(entries, name)
         if not chosen:
             print(
                 f"No saved model named {name}. See `bot rollback --list`.\n"
@@ -184,19 +193,61 @@ def rollback(project: Project, name: Optional[str] = None, out: TextIO = STDOUT)
             )
             return 1
     else:
-        chosen = [m for m in models if sha256(m[1]) != current]
+        chosen = registry.last_accepted(project)
         if not chosen:
-            print("No other saved model to go back to. / Aucun autre modèle gardé vers lequel revenir.", file=out)
+            print(
+                "No model has been accepted on this computer yet, so there is nothing safe to go back to.\n"
+                "`bot evaluate` records the first model that passes; `bot rollback --list` shows the saved models.\n"
+                "To take one of them anyway: `bot rollback NAME --force`.\n"
+                "Aucun modèle n'a encore été accepté sur cet ordinateur : rien de sûr vers quoi revenir.\n"
+                "`bot evaluate` enregistre le premier modèle qui réussit ; `bot rollback --list` montre les modèles\n"
+                "gardés. Pour en prendre un quand même : `bot rollback NOM --force`.",
+                file=out,
+            )
             return 1
-    label, path, baseline = chosen[0]
-    shutil.copy2(path, project.model)
-    if baseline and baseline.is_file():
-        project.baseline.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(baseline, project.baseline)
+        if chosen["sha256"] == current:
+            print(
+                f"models/assistant.tar.gz is already the last accepted model ({chosen['name']}): nothing to undo.\n"
+                "To go further back, name an older one from `bot rollback --list`.\n"
+                f"models/assistant.tar.gz est déjà le dernier modèle accepté ({chosen['name']}) : rien à défaire.\n"
+                "Pour revenir plus loin, nommez-en un plus ancien de `bot rollback --list`.",
+                file=out,
+            )
+            return 0
+    status = chosen["status"]
+    if status in (registry.FAILED, registry.NOT_EVALUATED):
+        why = f" ({chosen['detail']})" if chosen.get("detail") else ""
+        what_en = "FAILED the quality gate" + why if status == registry.FAILED else "was never evaluated"
+        what_fr = "a ÉCHOUÉ au contrôle de qualité" if status == registry.FAILED else "n'a jamais été évalué"
+        if not force:
+            print(
+                f"Refused: {chosen['name']} {what_en}. It may miss danger or misread people.\n"
+                f"`bot rollback` alone brings back the last accepted model. If you really mean this one:\n"
+                f"  bot rollback {chosen['name']} --force\n"
+                f"Refusé : {chosen['name']} {what_fr}. Il peut manquer un danger ou mal comprendre.\n"
+                f"`bot rollback` seul ramène le dernier modèle accepté. Si c'est vraiment celui-ci :\n"
+                f"  bot rollback {chosen['name']} --force",
+                file=out,
+            )
+            return 1
+        print(
+            f"WARNING: {chosen['name']} {what_en}; putting it back because --force was given.\n"
+            f"AVERTISSEMENT : {chosen['name']} {what_fr} ; remis en place car --force a été donné.",
+            file=out,
+        )
+    registry.install(project, chosen)
+    restored = []
+    folder = project.root / chosen["folder"]
+    if status == registry.ACCEPTED:  # its accepted figures and per-case results come back with it
+        for kept, target in (("baseline.json", project.baseline), ("accepted_results.json", project.accepted_results)):
+            if (folder / kept).is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(folder / kept, target)
+                restored.append(project.rel(target))
     print(
-        f"models/assistant.tar.gz is now the model {label}"
-        f"{' and ' + project.rel(project.baseline) + ' its accepted figures' if baseline else ''}.\n"
-        f"models/assistant.tar.gz est maintenant le modèle {label}.\n"
+        f"models/assistant.tar.gz is now the model {chosen['name']} ({registry.LABELS[status]})"
+        f"{' and ' + ', '.join(restored) + ' its accepted figures' if restored else ''}.\n"
+        f"models/assistant.tar.gz est maintenant le modèle {chosen['name']}.\n"
         "Next: `bot reload` puts it in the running assistant. / Ensuite : `bot reload` le met en service.",
         file=out,
     )

@@ -1,8 +1,10 @@
 """`bot train`: `rasa train` with a progress display; the new model replaces models/assistant.tar.gz.
 
 The model is trained into models/training/ first: if training fails, the model in use is untouched.
-The model it replaces is kept as models/previous.tar.gz (and accepted models in models/accepted/),
-so `bot rollback` can bring it back.
+Every model is kept in models/kept/ with its status in models/index.json (bot/staff/registry.py), the
+one it replaces too, so `bot rollback` can bring back the last accepted one. With no accepted model on
+this computer yet (a fresh install), the installed model is first measured against the committed
+figures, so that it becomes the first accepted model.
 """
 
 from __future__ import annotations
@@ -96,6 +98,12 @@ class Progress:
 
 def train(project: Project, out: TextIO = STDOUT) -> Optional[Path]:
     """Train; on success return the model's path (models/assistant.tar.gz)."""
+    from bot.staff import registry
+    from bot.staff.evaluate import check_installed_model
+
+    if project.model.is_file():
+        check_installed_model(project, out)
+        registry.register(project, project.model, source="models/assistant.tar.gz")
     staging = project.models / "training"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -148,15 +156,15 @@ def train(project: Project, out: TextIO = STDOUT) -> Optional[Path]:
             file=out,
         )
         return None
-    if project.model.is_file():
-        shutil.copy2(project.model, project.models / "previous.tar.gz")
+    entry = registry.register(project, new, source="bot train")
     new.replace(project.model)
     shutil.rmtree(staging, ignore_errors=True)
     minutes, seconds = divmod(int(time.time() - progress.started), 60)
     print(
         f"\nDone in {minutes} min {seconds} s. The new model is {project.model}\n"
         f"Terminé en {minutes} min {seconds} s. Le nouveau modèle est {project.model}\n"
-        f"(The one it replaced is kept as {project.rel(project.models / 'previous.tar.gz')}.)\n\n"
+        f"(Kept as {entry['name']}, not evaluated yet; the one it replaced is kept too: `bot rollback --list`.)\n"
+        f"(Gardé sous le nom {entry['name']}, pas encore évalué ; celui qu'il remplace aussi : `bot rollback --list`.)\n\n"
         "Next: `bot evaluate`, then `bot reload`. / Ensuite : `bot evaluate`, puis `bot reload`.",
         file=out,
     )
