@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.shared import directory
 from bot.shared.directory import LANGUAGES
-from bot.shared.audience import audience_from_text  # noqa: F401  (the one rule, shared with the Rasa server)
+from bot.shared.audience import audience_from_text, said_audience  # noqa: F401  (the one rule, shared with the Rasa server)
 
 # Placeholder -> directory entry, for the few numbers said inside a sentence ("call 911").
 INLINE_NUMBERS = {"emergency": "emergency", "hotline": "chth"}

@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import HelpAction, audience_from_text
+from actions.base import HelpAction, said_audience
 from bot.shared.needs import (
     EMERGENCY_DEFAULT_FOLLOW_UP,
     EMERGENCY_FOLLOW_UP,
@@ -40,7 +40,7 @@ def is_self_harm(tracker: Tracker) -> bool:
 
 
 def audience(tracker: Tracker):
-    return audience_from_text(tracker.latest_message.get("text")) or tracker.get_slot("audience")
+    return said_audience(tracker.latest_message, tracker.latest_message.get("text")) or tracker.get_slot("audience")
 
 
 class ActionEmergency(HelpAction):

@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import HelpAction, audience_from_text, numbers
+from actions.base import HelpAction, numbers, said_audience
 from actions.hours import utter_opening
 from bot.shared.needs import ASKS_IF_SAFE, FOR_PARENTS, NEEDS, STEPS, Need
 
@@ -25,7 +25,7 @@ class ActionRespond(HelpAction):
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        said = audience_from_text(tracker.latest_message.get("text"))
+        said = said_audience(tracker.latest_message, tracker.latest_message.get("text"))
         if said == "parent":
             intent = FOR_PARENTS.get(intent, intent)
         if intent in NEEDS_AN_EARLIER_ANSWER and not any(e.get("event") == "bot" for e in tracker.events):

@@ -19,6 +19,7 @@ from typing import Optional, Text
 from bot.shared.safety.rulebook import Rulebook, current
 
 ADDRESSES = ("tu", "vous")
+ADULT = "adult"  # data/safety/audience.yml: an adult's own age; it only rules out "teen"
 DEFAULT_ADDRESS = "vous"
 # Only these audiences say how old the reader is; the others keep the conversation's address.
 ADDRESS_OF = {"teen": "tu", "parent": "vous"}
@@ -31,7 +32,11 @@ def audience_from_text(text: Optional[Text], book: Optional[Rulebook] = None) ->
         return None
     book = book if book is not None else current()
     plain = book.plain(text)
-    return next((rule.audience for rule in book.category("audience") if rule.regex.search(plain)), None)
+    rules = book.category("audience")
+    # a writer who gives an adult age is not a teen, whatever else they name ("my parents are worried")
+    adult = any(rule.audience == ADULT and rule.regex.search(plain) for rule in rules)
+    skip = (ADULT, "teen") if adult else (ADULT,)
+    return next((rule.audience for rule in rules if rule.audience not in skip and rule.regex.search(plain)), None)
 
 
 def intent_audience(intent: Optional[Text], step: Optional[Text] = None) -> Optional[str]:
@@ -43,14 +48,28 @@ def intent_audience(intent: Optional[Text], step: Optional[Text] = None) -> Opti
     return need.audience if need else None
 
 
-def message_audience(text: Optional[Text], intent: Optional[Text], step: Optional[Text] = None) -> Optional[str]:
+def said_audience(parse_data: Optional[dict], text: Optional[Text]) -> Optional[str]:
+    """The audience the message's words name, as the NLU worked it out once for this message
+    (`audience` in the parse data, set by the safety net); from the text for older models."""
+    if parse_data and "audience" in parse_data:
+        return parse_data["audience"]
+    return audience_from_text(text)
+
+
+def message_audience(
+    text: Optional[Text], intent: Optional[Text], step: Optional[Text] = None, parse_data: Optional[dict] = None
+) -> Optional[str]:
     """Who this message says is writing: the words first, then the need, else None."""
-    return audience_from_text(text) or intent_audience(intent, step)
+    return said_audience(parse_data, text) or intent_audience(intent, step)
 
 
 def address_after(
-    current: Optional[str], text: Optional[Text], intent: Optional[Text], step: Optional[Text] = None
+    current: Optional[str],
+    text: Optional[Text],
+    intent: Optional[Text],
+    step: Optional[Text] = None,
+    parse_data: Optional[dict] = None,
 ) -> str:
     """The conversation's French address after this message: tu or vous."""
-    found = ADDRESS_OF.get(message_audience(text, intent, step) or "")
+    found = ADDRESS_OF.get(message_audience(text, intent, step, parse_data) or "")
     return found or (current if current in ADDRESSES else DEFAULT_ADDRESS)

@@ -55,6 +55,7 @@ logger = logging.getLogger(__name__)
 RULES_FILE = "rules.json"
 
 SAFETY_NET = "safety_net"
+AUDIENCE = "audience"  # in the parse data: the audience the words of the message name, or None
 EMERGENCY_INTENT = "emergency"
 SELF_HARM_INTENT = "self_harm"
 EXIT_INTENT = "safety_exit"
@@ -287,6 +288,8 @@ class SafetyNet(GraphComponent, IntentClassifier):
                 continue  # "/intent" payloads from buttons are handled by Rasa itself
             self._check(message, text)
             self._second_look(message, text)
+            # who is writing, from the words, worked out once here: the policies and the actions read it
+            message.set(AUDIENCE, audience_from_text(text, self.book), add_to_output=True)
         return messages
 
     def _second_look(self, message: Message, text: str) -> None:

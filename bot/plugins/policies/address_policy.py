@@ -34,7 +34,7 @@ def address_for(tracker: DialogueStateTracker) -> Optional[str]:
     step = next(
         (e.get("value") for e in (parse.get("entities") or message.entities or []) if e.get("entity") == "step"), None
     )
-    return address_after(tracker.get_slot(ADDRESS_SLOT), message.text, intent, step)
+    return address_after(tracker.get_slot(ADDRESS_SLOT), message.text, intent, step, parse)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)

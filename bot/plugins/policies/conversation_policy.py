@@ -36,7 +36,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.plugins.nlu.danger_score import MIDDLE
 from bot.plugins.policies.slot_keeper import just_heard_user
-from bot.shared.audience import audience_from_text
+from bot.shared.audience import said_audience
 from bot.shared.safety.danger import assess, long_ago, says_safe
 
 EMERGENCY_ACTION = "action_emergency"
@@ -167,7 +167,8 @@ class ConversationPolicy(Policy):
         need = carried_need(turns) if own_need else None
         if own_need and not need and any(says_safe(t) or long_ago(t) for t in texts):
             # a parent whose child is safe now is still a worried parent
-            parent = "parent_worry" if any(audience_from_text(t) == "parent" for t in texts) else None
+            said = [said_audience(t.parse_data, t.text) for t in turns]
+            parent = "parent_worry" if "parent" in said else None
             need = best_need(message) or parent
         # the score's middle band on this message: 911 and one question first, then the need
         own = ((message.parse_data or {}).get("danger_score") or {}).get("band")
