@@ -83,7 +83,7 @@ def test_a_broken_rule_file_is_refused_with_its_name(tmp_path):
     for f in DEFAULT_DIR.glob("*"):
         (tmp_path / f.name).write_bytes(f.read_bytes())
     danger = yaml.safe_load((tmp_path / "danger.yml").read_text(encoding="utf-8"))
-    del danger["rules"][0]["id"]
+    del danger["safety_rules"][0]["id"]
     (tmp_path / "danger.yml").write_text(yaml.safe_dump(danger, allow_unicode=True), encoding="utf-8")
     with pytest.raises(RulebookError, match="danger.yml"):
         Rulebook.from_dir(tmp_path)

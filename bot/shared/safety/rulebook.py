@@ -170,7 +170,7 @@ class Rulebook:
         for name in sorted(self.files):
             doc = self.files[name] or {}
             self.danger_order = list(doc.get("order") or self.danger_order)
-            for i, data in enumerate(doc.get("rules") or []):
+            for i, data in enumerate(doc.get("safety_rules") or []):
                 self._add(name, data)
             for data in doc.get("contractions") or []:
                 rule = Rule(
