@@ -368,6 +368,20 @@ class SafetyNet(GraphComponent, IntentClassifier):
             )
             force_intent(message, choice)
             previous = choice
+        # The classifier's danger guess that no rule and not the learned danger score share
+        # (bot/plugins/nlu/danger_score.py, low band): read the message as unsure, so the needs below
+        # still get their chance. On the development sets, no emergency was ever in this case, and
+        # every false alarm of the classifier alone was ("does the hotline help guys too?").
+        band = (message.get(DANGER_SCORE) or {}).get("band")
+        overruled = previous in DANGER_INTENTS and band == LOW
+        if overruled:
+            message.set(
+                SAFETY_NET,
+                {"rule": None, "category": None, "classifier_intent": understood, "overruled": "danger_score"},
+                add_to_output=True,
+            )
+            force_intent(message, FALLBACK_INTENT)
+            previous = FALLBACK_INTENT
         if plain and previous not in DANGER_INTENTS + (EXIT_INTENT,) and previous not in NARROWER.get(plain, (plain,)):
             force_intent(message, plain)
             return
@@ -384,7 +398,10 @@ class SafetyNet(GraphComponent, IntentClassifier):
         # ambiguity, but either need answers better than a clarifying question.
         if previous == FALLBACK_INTENT:
             tied = _understood(ranking, self.config["ambiguous_need_floor"], skip=NOT_SPECIFIC + ("ask_call_police",))
-            if tied and max(scores.get(i, 0) for i in DANGER_INTENTS) < self.config["ml_danger_threshold"]:
+            weak_danger = (
+                overruled or max(scores.get(i, 0) for i in DANGER_INTENTS) < self.config["ml_danger_threshold"]
+            )
+            if tied and weak_danger:
                 force_intent(message, tied)
                 return
         # "I'm safe now, but..." / "it happened last year": the need in the rest of the message,
@@ -433,17 +450,15 @@ class SafetyNet(GraphComponent, IntentClassifier):
         # The learned danger score (bot/plugins/nlu/danger_score.py) and the classifier's danger guess:
         # both, or the score alone when it is high, give 911 first; the score's low band overrules a
         # weak danger guess of the classifier ("does the hotline help guys too?").
-        band = (message.get(DANGER_SCORE) or {}).get("band")
         guessed = scores.get(best, 0) >= self.config["ml_danger_threshold"]
         if band == HIGH or (guessed and band != LOW):
             message.set(SAFETY_NET, {"rule": None, "classifier_intent": plain or understood}, add_to_output=True)
             if previous != best:
                 force_intent(message, best)
-        elif guessed:
-            # the classifier's danger guess, which no rule and not the score share: the need's answer
-            # (on the development sets, no emergency was ever in this case, and every false alarm of
-            # the classifier alone was)
-            overruled = {"rule": None, "classifier_intent": understood, "overruled": "danger_score"}
-            message.set(SAFETY_NET, overruled, add_to_output=True)
-            if previous in DANGER_INTENTS:
-                force_intent(message, understood or FALLBACK_INTENT)
+        elif guessed and not overruled:
+            # a weaker danger guess of the classifier that the score does not share: the need's answer
+            message.set(
+                SAFETY_NET,
+                {"rule": None, "category": None, "classifier_intent": understood, "overruled": "danger_score"},
+                add_to_output=True,
+            )
