@@ -359,6 +359,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
             force_intent(message, EXIT_INTENT)
             return
         plain = plain_need(text, book)
+        band = (message.get(DANGER_SCORE) or {}).get("band")
         # Staff said this message is never an emergency (data/safety/phrases.yml, never_911): the
         # classifier's danger guess gives way to its best need, or to a question.
         if phrase == NEVER_911_RULE and previous == EMERGENCY_INTENT:
@@ -368,11 +369,21 @@ class SafetyNet(GraphComponent, IntentClassifier):
             )
             force_intent(message, choice)
             previous = choice
+        # The learned danger score's high band is danger now, like a rule, unless the message says the
+        # person is safe or tells of the past (then the checks below decide).
+        if band == HIGH and phrase != NEVER_911_RULE and not (says_safe(text, book) or long_ago(text, book)):
+            forced = max(DANGER_INTENTS, key=lambda i: scores.get(i, 0))
+            message.set(
+                SAFETY_NET,
+                {"rule": None, "category": "danger_score", "classifier_intent": plain or understood},
+                add_to_output=True,
+            )
+            force_intent(message, forced)
+            return
         # The classifier's danger guess that no rule and not the learned danger score share
         # (bot/plugins/nlu/danger_score.py, low band): read the message as unsure, so the needs below
         # still get their chance. On the development sets, no emergency was ever in this case, and
         # every false alarm of the classifier alone was ("does the hotline help guys too?").
-        band = (message.get(DANGER_SCORE) or {}).get("band")
         overruled = previous in DANGER_INTENTS and band == LOW
         if overruled:
             message.set(
