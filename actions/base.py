@@ -16,6 +16,7 @@ import abc
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.shared import directory
@@ -26,8 +27,6 @@ from bot.shared.audience import audience_from_text, said_audience  # noqa: F401 
 INLINE_NUMBERS = {"emergency": "emergency", "hotline": "chth"}
 
 PHONE_TRACES = "utter_phone_traces"
-# Where Rasa records, in a bot event's metadata, the response it sent (not a response itself).
-SENT_RESPONSE_KEY = "utter_action"
 
 
 def language(tracker: Tracker) -> str:
@@ -39,12 +38,13 @@ def is_first_answer(tracker: Tracker) -> bool:
     return not any(e.get("event") == "bot" for e in tracker.events)
 
 
+PHONE_TRACES_SLOT = "phone_traces_told"
+
+
 def told_phone_traces(tracker: Tracker) -> bool:
-    """The conversation was already told how to delete a call or text (utter_phone_traces)."""
-    return any(
-        e.get("event") == "bot" and (e.get("metadata") or {}).get(SENT_RESPONSE_KEY) == PHONE_TRACES
-        for e in tracker.events
-    )
+    """The conversation was already told how to delete a call or text (utter_phone_traces). A slot, not a
+    look through the events: the action server gets only the last events of a long conversation."""
+    return bool(tracker.get_slot(PHONE_TRACES_SLOT))
 
 
 def shows_a_number(entries) -> bool:
@@ -68,6 +68,7 @@ class HelpAction(Action, abc.ABC):
         events = self.answer(dispatcher, tracker, language(tracker))
         if self.tells_phone_traces and getattr(dispatcher, "shows_a_number", False) and not told_phone_traces(tracker):
             dispatcher.utter_message(response=PHONE_TRACES)
+            events = [*events, SlotSet(PHONE_TRACES_SLOT, True)]
         if first:
             dispatcher.utter_message(response="utter_exit_hint")
         return events
