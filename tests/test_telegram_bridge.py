@@ -126,7 +126,11 @@ def test_survivors_whole_path_in_french(polling, assistant):
     assert exit_line.reply_markup["keyboard"] == [[{"text": "Exit / Sortir"}]]
     assert exit_line.reply_markup["is_persistent"] is True
 
-    (answer,) = talk(fake, chat, "mon patron garde mon passeport et dit que je lui dois de l'argent", "fr")
+    # the first answer with a number to call also says, once, how to delete the call (a bubble of its own)
+    answer, traces = talk(
+        fake, chat, "mon patron garde mon passeport et dit que je lui dois de l'argent", "fr", count=2
+    )
+    assert "efface" in traces.text
     assert "ce n'est pas de votre faute" in answer.text  # an adult: vous
     assert "+1-833-900-1010" in answer.text  # tappable format
     assert "Aide juridique" in buttons_of(answer) and "Sortie rapide" in buttons_of(answer)
@@ -145,7 +149,8 @@ def test_survivors_whole_path_in_french(polling, assistant):
     assert not user_events(assistant.tracker(str(chat))), "the raw chat id is never a sender"
 
     every_id = {m.message_id for m in fake.visible(chat)}
-    assert len(every_id) == 8  # /start + 3 answers, the question + its answer, the button's 2 answers (legal, hours)
+    # /start + 3 answers, the question + its answer and how to delete a call, the button's 2 answers (legal, hours)
+    assert len(every_id) == 9
     note_mid = fake.user_says(chat, "/sortir", "fr")
     (note,) = fake.wait_bot_messages(chat, after=note_mid)
     assert note.text == text("telegram_erased", "fr")  # one neutral line: nothing about what the chat was
@@ -163,7 +168,8 @@ def test_safety_plan_walked_with_its_buttons_in_french_then_erased(polling, assi
     fake, _ = polling
     chat = next(ids)
     said = "peux-tu m'aider à faire un plan de sécurité"
-    step1, hint = talk(fake, chat, said, "fr", count=2)
+    step1, traces, hint = talk(fake, chat, said, "fr", count=3)
+    assert "efface" in traces.text  # once: how to delete a call to a number it shows
     assert "Étape 1 sur 3" in step1.text
     assert "+1-833-900-1010" in step1.text  # the hotline, in tappable format
     assert "quitter" in hint.text  # the first answer says how to leave
@@ -185,7 +191,7 @@ def test_safety_plan_walked_with_its_buttons_in_french_then_erased(polling, assi
 
     every_id = {m.message_id for m in fake.visible(chat)}
     assert {step1.message_id, hint.message_id, step2.message_id, step3.message_id} <= every_id
-    assert len(every_id) == 5  # the question, step 1 and how to leave, steps 2 and 3
+    assert len(every_id) == 6  # the question, step 1, how to delete a call and how to leave, steps 2 and 3
     note_mid = fake.user_says(chat, "/sortir", "fr")
     (note,) = fake.wait_bot_messages(chat, after=note_mid)
     assert note.text.startswith(text("telegram_erased", "fr"))
@@ -238,7 +244,8 @@ def test_language_and_help_commands(polling):
     assert switched.text.startswith("D'accord, on continue en français")
     (back,) = talk(fake, chat, "/language", "en")
     assert back.text.startswith("Sure, let's continue in English")
-    (help_,) = talk(fake, chat, "/help", "en")
+    help_, traces = talk(fake, chat, "/help", "en", count=2)
+    assert "delete" in traces.text  # once: how to delete a call to a number it shows
     assert help_.text.startswith("Here are other places that can help")
     assert "Quick exit" in buttons_of(help_)
 
