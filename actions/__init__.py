@@ -1,7 +1,7 @@
 """The rasa-sdk action server: `rasa run actions --actions actions`.
 
 bot/shared/directory.py  the service directory (data/resources.yml)
-bot/shared/needs.py      which answer and which resources each need gets
+data/needs.yml           which answer and which resources each need gets (bot/shared/needs.py reads it)
 actions/base.py       what every answer shares (language, audience, exit hint)
 actions/respond.py    action_respond: every non-emergency need
 actions/emergency.py  action_emergency: 911 first

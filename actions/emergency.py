@@ -10,13 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import HelpAction, said_audience
-from bot.shared.needs import (
-    EMERGENCY_DEFAULT_FOLLOW_UP,
-    EMERGENCY_FOLLOW_UP,
-    EMERGENCY_OTHER_RESPONSE,
-    EMERGENCY_RESPONSE,
-    SELF_HARM_RESPONSE,
-)
+from bot.shared.needs import EMERGENCY_OTHER_RESPONSE, EMERGENCY_RESPONSE, SELF_HARM_RESPONSE, table
 
 
 def emergency_resource_ids(tracker: Tracker) -> List[str]:
@@ -28,8 +22,9 @@ def emergency_resource_ids(tracker: Tracker) -> List[str]:
         ids.append("crisis_988")
         if audience(tracker) == "teen":  # a young person: Kids Help Phone, not the trafficking hotline
             return ids + ["kids_help_phone"]
-    ids.append(EMERGENCY_FOLLOW_UP.get(understood, EMERGENCY_DEFAULT_FOLLOW_UP))
-    ids.append(EMERGENCY_DEFAULT_FOLLOW_UP)  # the 24/7 hotline always, for when the danger has passed
+    needs = table()
+    ids.append(needs.emergency_follow_up.get(understood, needs.emergency_default_follow_up))
+    ids.append(needs.emergency_default_follow_up)  # the 24/7 hotline always, for when the danger has passed
     return list(dict.fromkeys(ids))
 
 

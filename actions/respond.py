@@ -1,4 +1,4 @@
-"""action_respond: answers every need that is not an emergency, from the table in bot/shared/needs.py."""
+"""action_respond: answers every need that is not an emergency, from the table in data/needs.yml."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import HelpAction, numbers, said_audience
 from actions.hours import utter_opening
-from bot.shared.needs import ASKS_IF_SAFE, FOR_PARENTS, NEEDS, STEPS, Need
+from bot.shared.needs import Need, table
 
 
 # "Other options" only makes sense after a first answer.
@@ -25,23 +25,24 @@ class ActionRespond(HelpAction):
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        needs = table()
         said = said_audience(tracker.latest_message, tracker.latest_message.get("text"))
         if said == "parent":
-            intent = FOR_PARENTS.get(intent, intent)
+            intent = needs.for_parents.get(intent, intent)
         if intent in NEEDS_AN_EARLIER_ANSWER and not any(e.get("event") == "bot" for e in tracker.events):
             # "who else can I ask?" as the first message: nothing was answered yet, so ask first
             intent = "nlu_fallback"
         # a message that names no need of its own ("what should I do?"): the need of the turns before it
         # (set by bot/plugins/policies/conversation_policy.py)
         carried = tracker.get_slot("context_need")
-        if carried in NEEDS and not tracker.latest_message.get("entities"):
+        if carried in needs.needs and not tracker.latest_message.get("entities"):
             intent = carried
         asked = bool(tracker.get_slot("asked_safe"))
-        if intent in ASKS_IF_SAFE and asked:
+        if intent in needs.asks_if_safe and asked:
             intent = "still_unsure"  # ask once: never the same question twice in a row
-        need = path_step(tracker, intent) or typed_answer(tracker) or NEEDS.get(intent) or NEEDS["nlu_fallback"]
+        need = path_step(tracker, intent) or typed_answer(tracker) or needs.answer(intent)
         audience = said or need.audience or tracker.get_slot("audience")
-        if tracker.get_slot("danger_check") and need.response != NEEDS["nlu_fallback"].response:
+        if tracker.get_slot("danger_check") and need.response != needs.answer("nlu_fallback").response:
             # the danger score's middle band: 911 and one question first, then the answer
             dispatcher.utter_message(response="utter_danger_check", **numbers())
         if need.resources or need.by_audience:
@@ -51,7 +52,7 @@ class ActionRespond(HelpAction):
         if need.hours_of:
             utter_opening(dispatcher, need.hours_of, lang)
         events = []
-        asking = need.response == NEEDS["nlu_fallback"].response
+        asking = need.response == needs.answer("nlu_fallback").response
         if asking != asked:
             events.append(SlotSet("asked_safe", asking))
         if audience and audience != tracker.get_slot("audience"):
@@ -62,8 +63,8 @@ class ActionRespond(HelpAction):
 def path_step(tracker: Tracker, intent: str):
     """The step of a guided path a button asked for (/signs_check{"step":"me_2"}), or None."""
     for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == "step" and entity.get("value") in STEPS.get(intent, {}):
-            return STEPS[intent][entity["value"]]
+        if entity.get("entity") == "step" and table().step(intent, entity.get("value")):
+            return table().step(intent, entity.get("value"))
     return None
 
 
@@ -87,7 +88,7 @@ def typed_answer(tracker: Tracker) -> Optional[Need]:
     if len(steps) < 2 or None in steps or not steps[0][1].endswith("_sign") or steps[0][0] != steps[1][0]:
         return None
     path, step = steps[answer]
-    return STEPS.get(path, {}).get(step)
+    return table().step(path, step)
 
 
 def _step_of(payload: Any) -> Optional[tuple]:

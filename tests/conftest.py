@@ -119,6 +119,4 @@ def project(tmp_path):
         shutil.copy(ROOT / name, tmp_path / name)
     for folder in ("data", "actions", "tests/heldout"):
         shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (tmp_path / "bot" / "shared").mkdir(parents=True)
-    shutil.copy(ROOT / "bot" / "shared" / "needs.py", tmp_path / "bot" / "shared" / "needs.py")  # the needs table
     return Project(tmp_path)

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from actions import ActionEmergency, ActionRespond, ActionSafetyExit
-from bot.shared.needs import NEEDS
+from bot.shared.needs import table
 from tests.conftest import make_tracker
 
 DIGITS = lambda s: re.sub(r"\D", "", s)
@@ -122,7 +122,7 @@ def test_more_options_in_french_adds_a_french_language_service(dispatcher, domai
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_other_options_as_the_first_message_asks_first(lang, dispatcher, domain, render):
     run(ActionRespond(), make_tracker("more_options", "dont know who else to ask", language=lang), dispatcher, domain)
-    assert dispatcher.messages[0]["response"] == NEEDS["nlu_fallback"].response
+    assert dispatcher.messages[0]["response"] == table().needs["nlu_fallback"].response
     assert "911" in texts(render(dispatcher.messages, lang))
 
 
@@ -142,7 +142,7 @@ def test_first_answer_says_how_to_leave_fast_and_later_answers_do_not_repeat_it(
 def test_every_need_in_the_table_renders_in_both_languages(domain, render):
     from rasa_sdk.executor import CollectingDispatcher
 
-    for intent in NEEDS:
+    for intent in table().needs:
         for lang in ("en", "fr"):
             d = CollectingDispatcher()
             run(ActionRespond(), make_tracker(intent, "x", language=lang), d, domain)

@@ -6,7 +6,7 @@ The validity rules live in bot/staff/check.py (`bot check`); these tests run the
 import re
 
 from bot.shared import directory
-from bot.shared.needs import EMERGENCY_DEFAULT_FOLLOW_UP, EMERGENCY_FOLLOW_UP, NEEDS
+from bot.shared import needs as needs_table
 from bot.staff.check import run_checks
 from bot.staff.findings import errors
 from bot.staff.project import Project
@@ -25,10 +25,10 @@ def test_every_entry_is_complete_valid_and_sourced_in_both_languages():
 def test_hidden_entries_are_never_shown():
     hidden = {e.id for e in ENTRIES if not e.showable}
     assert {"old_ontario_helpline", "awhl"} <= hidden  # do not show / number unverified
-    every_id = [
-        r for need in NEEDS.values() for ids in [need.resources, *need.by_audience.values(), need.fr_extra] for r in ids
-    ]
-    every_id += list(EMERGENCY_FOLLOW_UP.values()) + [EMERGENCY_DEFAULT_FOLLOW_UP, "emergency", "crisis_988"]
+    table = needs_table.table()
+    steps = [need for path in table.steps.values() for need in path.values()]
+    every_id = [r for need in [*table.needs.values(), *steps] for r in need.all_resource_ids()]
+    every_id += list(table.emergency_follow_up.values()) + [table.emergency_default_follow_up, "emergency", "crisis_988"]
     assert not hidden & set(every_id)
     assert directory.showable(["old_ontario_helpline", "awhl", "chth"]) == [directory.directory()["chth"]]
 

@@ -268,9 +268,31 @@ def test_new_intent_without_rule_or_answer(project):
     )
     messages = [f.en for f in run_checks(project, ["wiring"]) if f.level == ERROR]
     assert messages == [
-        "The intent 'housing_help' is answered by action_respond but has no row in NEEDS: add "
-        '"housing_help": Need("utter_housing_help", ("chth",)),'
+        "The intent 'housing_help' is answered by action_respond but has no line under `needs:`: add "
+        "`housing_help: {response: utter_housing_help, resources: [chth]}`"
     ]
+    # the staff member adds the line the finding gives, in data/needs.yml, and the wiring is complete
+    edit(project.needs, "needs:\n", "needs:\n  housing_help: {response: utter_greet, resources: [ontario_211, chth]}\n")
+    assert [f.en for f in run_checks(project, ["wiring"]) if f.level == ERROR] == []
+
+
+def test_needs_table_mistakes_are_named_with_their_line(project):
+    # a misspelt field, five services in one answer, an unknown audience, a service not in the directory
+    edit(project.needs, "  shelter: {response: utter_shelter, resources: [ontario_211, chth]}",
+         "  shelter: {response: utter_shelter, resource: [ontario_211, chth]}")
+    edit(project.needs, "resources: [victim_support_line, vqrp, vwap, chth]}",
+         "resources: [victim_support_line, vqrp, vwap, chth, ontario_211]}")
+    found = [f for f in run_checks(project, ["wiring"]) if f.level == ERROR]
+    assert {f.file for f in found} == {"data/needs.yml"}
+    text = "\n".join(f.en for f in found)
+    assert "`needs.shelter` has a field this table does not know" in text
+    assert "`needs.victim_services.resources` lists more than 4 services" in text
+    assert all(f.line for f in found)
+    assert all("needs" in f.fr and "service" not in f.fr.split("`")[-1][:0] for f in found)
+    edit(project.needs, "resource: [ontario_211, chth]}", "resources: [ontario_211, youth_line]}")
+    edit(project.needs, "vwap, chth, ontario_211]}", "vwap, chth]}")
+    found = [f for f in run_checks(project, ["resources"]) if f.level == ERROR]
+    assert any("shelter" in f.en and "'youth_line'" in f.en and f.file == "data/needs.yml" for f in found), found
 
 
 def test_broken_domain_is_one_finding_not_a_crash(project):

@@ -287,10 +287,10 @@ FOR_A_YOUNG_PERSON = {"work_sign", "work_clear"}  # a professional asks about a 
 
 
 def test_adults_are_not_shown_kids_help_phone():
-    from bot.shared.needs import NEEDS, STEPS
+    from bot.shared.needs import table
 
-    needs = dict(NEEDS)
-    for steps in STEPS.values():
+    needs = dict(table().needs)
+    for steps in table().steps.values():
         needs.update(steps)
     for name, need in needs.items():
         for audience in ADULTS:
@@ -301,10 +301,10 @@ def test_adults_are_not_shown_kids_help_phone():
 
 
 def test_a_person_now_for_an_adult_is_the_hotline_or_988_and_never_the_hotline_by_text():
-    from bot.shared.needs import NEEDS
+    from bot.shared.needs import table
 
-    assert NEEDS["contact_person"].resource_ids(None, "en") == ["chth", "crisis_988"]
-    assert "kids_help_phone" in NEEDS["contact_person"].resource_ids("teen", "en")
+    assert table().needs["contact_person"].resource_ids(None, "en") == ["chth", "crisis_988"]
+    assert "kids_help_phone" in table().needs["contact_person"].resource_ids("teen", "en")
     assert "text_number" not in RESOURCES["chth"]["contact"]  # the hotline: phone or chat
     assert RESOURCES["crisis_988"]["contact"]["text_number"] == "988"  # 988: call or text
     for response in ("utter_contact_person", "utter_helper_call", "utter_youth_support"):

@@ -40,11 +40,12 @@ def audience_from_text(text: Optional[Text], book: Optional[Rulebook] = None) ->
 
 
 def intent_audience(intent: Optional[Text], step: Optional[Text] = None) -> Optional[str]:
-    """The audience a need reveals by itself (bot/shared/needs.py: youth_support is a teen's; the signs
+    """The audience a need reveals by itself (data/needs.yml: youth_support is a teen's; the signs
     check's step "child_1", chosen with "About my child", is a parent's)."""
-    from bot.shared.needs import NEEDS, STEPS
+    from bot.shared.needs import table
 
-    need = STEPS.get(intent or "", {}).get(step or "") or NEEDS.get(intent or "")
+    needs = table()
+    need = needs.step(intent, step) or needs.needs.get(intent or "")
     return need.audience if need else None
 
 

@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import datetime
 import functools
-import importlib.util
 import json
 import re
 import string
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
@@ -729,29 +727,25 @@ def check_resources(c: Checker, entries: Optional[List[Tuple[Dict[str, Any], Whe
 
 
 def needs_table(project: Project):
-    """bot/shared/needs.py of this project, loaded from its file (not from the installed package)."""
-    spec = importlib.util.spec_from_file_location(f"_needs_{abs(hash(str(project.root)))}", project.needs)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.modules.pop(spec.name, None)
-    return module
+    """data/needs.yml of this project (bot/shared/needs.py reads it)."""
+    from bot.shared import needs
+
+    return needs.load(project.needs)
 
 
 def used_resource_ids(project: Project) -> Dict[str, List[str]]:
     """Resource id -> the needs (or emergency rules) that show it."""
     needs = needs_table(project)
     used: Dict[str, List[str]] = {}
-    steps = {f"{path} ({k})": v for path, table in getattr(needs, "STEPS", {}).items() for k, v in table.items()}
-    for name, need in {**needs.NEEDS, **steps}.items():
-        for ids in [need.resources, *need.by_audience.values(), need.fr_extra]:
-            for rid in ids:
-                used.setdefault(rid, []).append(name)
-    for name, rid in needs.EMERGENCY_FOLLOW_UP.items():
+    steps = {f"{path} ({k})": v for path, table in needs.steps.items() for k, v in table.items()}
+    for name, need in {**needs.needs, **steps}.items():
+        for rid in need.all_resource_ids():
+            used.setdefault(rid, []).append(name)
+        if need.hours_of:
+            used.setdefault(need.hours_of, []).append(f"{name} (hours_of)")
+    for name, rid in needs.emergency_follow_up.items():
         used.setdefault(rid, []).append(f"emergency ({name})")
-    used.setdefault(needs.EMERGENCY_DEFAULT_FOLLOW_UP, []).append("emergency")
+    used.setdefault(needs.emergency_default_follow_up, []).append("emergency")
     for rid in ("emergency", "crisis_988"):  # actions/emergency.py: 911 first, 988 for self-harm
         used.setdefault(rid, []).append("emergency")
     return used
@@ -760,7 +754,7 @@ def used_resource_ids(project: Project) -> Dict[str, List[str]]:
 def check_resource_use(c: Checker, by_id: Dict[str, Dict[str, Any]]) -> None:
     try:
         used = used_resource_ids(c.project)
-    except Exception as e:  # a broken needs.py is a finding, not a crash
+    except Exception as e:  # a broken needs.yml is a finding, not a crash
         c.error(c.project.needs, None, f"Could not read this file: {e}", f"Impossible de lire ce fichier : {e}")
         return
     for rid, where in sorted(used.items()):
@@ -1070,6 +1064,33 @@ def check_safety_rules(c: Checker) -> None:
 SPECIAL_ACTIONS = {"action_emergency", "action_safety_exit"}
 
 
+def check_needs_file(c: Checker) -> bool:
+    """data/needs.yml against data/needs.schema.json; True when it can be used."""
+    data = c.readable(c.project.needs)
+    if data is None:
+        return False
+    schema = c.project.needs.with_name("needs.schema.json")
+    validator = _schema_validator(schema, schema.stat().st_mtime)
+    errors = sorted(validator.iter_errors(plain(data)), key=lambda e: [str(p) for p in e.path])
+    for e in errors:
+        where = ".".join(map(str, e.path)) or "the file"
+        line = key_line(data, e.path[0]) if e.path else None
+        if e.validator == "maxItems":
+            en, fr = "lists more than 4 services: keep an answer focused", "affiche plus de 4 services : une réponse doit rester ciblée"
+        elif e.validator == "required":
+            missing = ", ".join(k for k in e.validator_value if k not in e.instance)
+            en, fr = f"needs `{missing}`", f"doit avoir `{missing}`"
+        elif e.validator in ("additionalProperties", "propertyNames"):
+            en, fr = "has a field this table does not know (check the spelling)", "contient un champ inconnu (vérifiez l'orthographe)"
+        elif e.validator == "enum":
+            allowed = ", ".join(map(str, e.validator_value))
+            en, fr = f"must be one of: {allowed}", f"doit être l'une de ces valeurs : {allowed}"
+        else:
+            en, fr = "is not written the way this table expects (see the examples above it)", "n'est pas écrit comme prévu (voir les exemples au-dessus)"
+        c.error(c.project.needs, line, f"`{where}` {en}.", f"`{where}` {fr}.")
+    return not errors
+
+
 def check_wiring(c: Checker) -> None:
     domain = quiet_load(c.project.domain)
     if not domain:
@@ -1084,11 +1105,10 @@ def check_wiring(c: Checker) -> None:
             for first, then in zip(steps, steps[1:]):
                 if "intent" in first and "action" in then:
                     answered.setdefault(str(first["intent"]), str(then["action"]))
-    try:
-        needs = needs_table(c.project).NEEDS
-    except Exception as e:
-        c.error(c.project.needs, None, f"Could not read this file: {e}", f"Impossible de lire ce fichier : {e}")
+    if not check_needs_file(c):
         return
+    table = needs_table(c.project)
+    needs = {**table.needs, **{f"{p} ({k})": v for p, steps in table.steps.items() for k, v in steps.items()}}
     for intent in intents:
         if intent not in answered:
             c.error(
@@ -1099,22 +1119,22 @@ def check_wiring(c: Checker) -> None:
                 f"L'intention « {intent} » n'a pas de règle : ajoutez-en une dans data/rules/help.yml "
                 f"(- rule: answer {intent} / steps: - intent: {intent} - action: action_respond).",
             )
-        elif answered[intent] == "action_respond" and intent not in needs:
+        elif answered[intent] == "action_respond" and intent not in table.needs:
             c.error(
                 c.project.needs,
                 None,
-                f"The intent '{intent}' is answered by action_respond but has no row in NEEDS: add "
-                f"\"{intent}\": Need(\"utter_{intent}\", (\"chth\",)),",
-                f"L'intention « {intent} » est traitée par action_respond mais n'a pas de ligne dans NEEDS : ajoutez "
-                f"\"{intent}\": Need(\"utter_{intent}\", (\"chth\",)),",
+                f"The intent '{intent}' is answered by action_respond but has no line under `needs:`: add "
+                f"`{intent}: {{response: utter_{intent}, resources: [chth]}}`",
+                f"L'intention « {intent} » est traitée par action_respond mais n'a pas de ligne sous `needs:` : ajoutez "
+                f"`{intent}: {{response: utter_{intent}, resources: [chth]}}`",
             )
     for intent, need in needs.items():
         if need.response not in responses:
             c.error(
                 c.project.needs,
                 None,
-                f"NEEDS['{intent}'] answers with {need.response}, which is not in domain.yml.",
-                f"NEEDS['{intent}'] répond avec {need.response}, qui n'est pas dans domain.yml.",
+                f"The need '{intent}' answers with {need.response}, which is not in domain.yml.",
+                f"Le besoin « {intent} » répond avec {need.response}, qui n'est pas dans domain.yml.",
             )
 
 

@@ -30,7 +30,7 @@ class Project:
     config = property(lambda self: self.root / "config.yml")
     resources = property(lambda self: self.root / "data" / "resources.yml")
     channel_texts = property(lambda self: self.root / "data" / "channel_texts.yml")
-    needs = property(lambda self: self.root / "bot" / "shared" / "needs.py")
+    needs = property(lambda self: self.root / "data" / "needs.yml")
     heldout = property(lambda self: self.root / "tests" / "heldout")
     models = property(lambda self: self.root / "models")
     model = property(lambda self: self.root / "models" / "assistant.tar.gz")

@@ -50,9 +50,6 @@ def _project_copy(project: Project) -> Path:
     for folder in ("data", "actions", "tests/heldout"):
         if (project.root / folder).is_dir():
             shutil.copytree(project.root / folder, tmp / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    needs = tmp / project.needs.relative_to(project.root)  # the needs table (bot/shared/needs.py)
-    needs.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(project.needs, needs)
     return tmp
 
 
