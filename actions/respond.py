@@ -41,7 +41,9 @@ class ActionRespond(HelpAction):
         if intent in needs.asks_if_safe and asked:
             intent = "still_unsure"  # ask once: never the same question twice in a row
         need = path_step(tracker, intent) or typed_answer(tracker) or needs.answer(intent)
-        audience = said or need.audience or tracker.get_slot("audience")
+        earlier = tracker.get_slot("audience")
+        # an Indigenous person said so earlier: the need's guess ("teen" for youth_support) does not undo it
+        audience = said or (earlier if earlier == "indigenous" else None) or need.audience or earlier
         if tracker.get_slot("danger_check") and need.response != needs.answer("nlu_fallback").response:
             # the danger score's middle band: 911 and one question first, then the answer
             dispatcher.utter_message(response="utter_danger_check", **numbers())

@@ -149,3 +149,49 @@ def test_after_another_policy_answer_it_does_not_listen_for_it():
     t = tracker([("hi", "greet")])
     t.update(ActionExecuted("action_respond", policy="RulePolicy"))
     assert not ConversationPolicy._answered(t)
+
+
+def tracker_after(first: Turn, answer: str, then: Turn, category: Optional[str] = "confined") -> DialogueStateTracker:
+    """One message answered by `answer`, then the next message."""
+    text, intent = first
+    parse = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "safety_net": {"category": category}}
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered(text, intent=parse["intent"], parse_data=parse),
+        ActionExecuted(answer),
+        ActionExecuted("action_listen"),
+        UserUttered(then[0], intent={"name": then[1], "confidence": 0.9}, parse_data={"text": then[0]}),
+    ]
+    return DialogueStateTracker.from_events("test", events)
+
+
+PINGS_AFTER_DANGER = [("hello?? are you there", "greet"), ("allo???", "greet"), ("hii", "greet"), ("?", "nlu_fallback")]
+
+
+@pytest.mark.parametrize("ping", PINGS_AFTER_DANGER, ids=lambda p: p[0])
+def test_a_ping_right_after_the_emergency_answer_gets_it_again(ping):
+    # someone told of danger, got 911 first, and writes again: still waiting in danger, not a new hello
+    t = tracker_after(("they locked us in the barn and took our phones", "emergency"), "action_emergency", ping)
+    danger, _, _ = ConversationPolicy.decide(t, t.latest_message)
+    assert danger == "confined"
+    t = tracker_after(("my friend is being choked next door", "emergency"), "action_emergency", ping, "someone_else")
+    assert ConversationPolicy.decide(t, t.latest_message)[0] == "someone_else"  # the answer for someone else
+
+
+@pytest.mark.parametrize(
+    "then",
+    [
+        ("thanks", "thanks"),  # not a ping
+        ("hi im safe now", "greet"),  # says safe
+        ("hello, my friend said this chat can help me find a lawyer", "greet"),  # not short: a message of its own
+    ],
+    ids=lambda p: p[0],
+)
+def test_after_the_emergency_answer_other_messages_are_answered_for_themselves(then):
+    t = tracker_after(("they locked us in the barn", "emergency"), "action_emergency", then)
+    assert ConversationPolicy.decide(t, t.latest_message)[0] is None
+
+
+def test_a_greeting_after_another_answer_is_a_greeting():
+    t = tracker_after(("what is a restraining order", "legal_help"), "action_respond", ("hello??", "greet"), None)
+    assert ConversationPolicy.decide(t, t.latest_message)[0] is None

@@ -28,7 +28,11 @@ def test_hidden_entries_are_never_shown():
     table = needs_table.table()
     steps = [need for path in table.steps.values() for need in path.values()]
     every_id = [r for need in [*table.needs.values(), *steps] for r in need.all_resource_ids()]
-    every_id += list(table.emergency_follow_up.values()) + [table.emergency_default_follow_up, "emergency", "crisis_988"]
+    every_id += list(table.emergency_follow_up.values()) + [
+        table.emergency_default_follow_up,
+        "emergency",
+        "crisis_988",
+    ]
     assert not hidden & set(every_id)
     assert directory.showable(["old_ontario_helpline", "awhl", "chth"]) == [directory.directory()["chth"]]
 

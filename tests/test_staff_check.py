@@ -278,10 +278,16 @@ def test_new_intent_without_rule_or_answer(project):
 
 def test_needs_table_mistakes_are_named_with_their_line(project):
     # a misspelt field, five services in one answer, an unknown audience, a service not in the directory
-    edit(project.needs, "  shelter: {response: utter_shelter, resources: [ontario_211, chth]}",
-         "  shelter: {response: utter_shelter, resource: [ontario_211, chth]}")
-    edit(project.needs, "resources: [victim_support_line, vqrp, vwap, chth]}",
-         "resources: [victim_support_line, vqrp, vwap, chth, ontario_211]}")
+    edit(
+        project.needs,
+        "  shelter: {response: utter_shelter, resources: [ontario_211, chth]}",
+        "  shelter: {response: utter_shelter, resource: [ontario_211, chth]}",
+    )
+    edit(
+        project.needs,
+        "resources: [victim_support_line, vqrp, vwap, chth]}",
+        "resources: [victim_support_line, vqrp, vwap, chth, ontario_211]}",
+    )
     found = [f for f in run_checks(project, ["wiring"]) if f.level == ERROR]
     assert {f.file for f in found} == {"data/needs.yml"}
     text = "\n".join(f.en for f in found)

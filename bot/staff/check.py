@@ -1076,17 +1076,26 @@ def check_needs_file(c: Checker) -> bool:
         where = ".".join(map(str, e.path)) or "the file"
         line = key_line(data, e.path[0]) if e.path else None
         if e.validator == "maxItems":
-            en, fr = "lists more than 4 services: keep an answer focused", "affiche plus de 4 services : une réponse doit rester ciblée"
+            en, fr = (
+                "lists more than 4 services: keep an answer focused",
+                "affiche plus de 4 services : une réponse doit rester ciblée",
+            )
         elif e.validator == "required":
             missing = ", ".join(k for k in e.validator_value if k not in e.instance)
             en, fr = f"needs `{missing}`", f"doit avoir `{missing}`"
         elif e.validator in ("additionalProperties", "propertyNames"):
-            en, fr = "has a field this table does not know (check the spelling)", "contient un champ inconnu (vérifiez l'orthographe)"
+            en, fr = (
+                "has a field this table does not know (check the spelling)",
+                "contient un champ inconnu (vérifiez l'orthographe)",
+            )
         elif e.validator == "enum":
             allowed = ", ".join(map(str, e.validator_value))
             en, fr = f"must be one of: {allowed}", f"doit être l'une de ces valeurs : {allowed}"
         else:
-            en, fr = "is not written the way this table expects (see the examples above it)", "n'est pas écrit comme prévu (voir les exemples au-dessus)"
+            en, fr = (
+                "is not written the way this table expects (see the examples above it)",
+                "n'est pas écrit comme prévu (voir les exemples au-dessus)",
+            )
         c.error(c.project.needs, line, f"`{where}` {en}.", f"`{where}` {fr}.")
     return not errors
 

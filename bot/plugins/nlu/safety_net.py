@@ -62,6 +62,7 @@ EXIT_INTENT = "safety_exit"
 SAFE_INTENT = "user_safe"
 DANGER_INTENTS = (EMERGENCY_INTENT, SELF_HARM_INTENT)
 FALLBACK_INTENT = "nlu_fallback"
+CALL_POLICE_INTENT = "ask_call_police"  # "can you call the police for me": answered with 911 first
 NOT_A_NEED = DANGER_INTENTS + (FALLBACK_INTENT,)
 # Reassurance and small talk: when a message also holds a specific need, the need wins.
 NOT_SPECIFIC = NOT_A_NEED + (SAFE_INTENT, EXIT_INTENT, "greet", "goodbye", "thanks", "affirm", "unclear")
@@ -309,6 +310,9 @@ class SafetyNet(GraphComponent, IntentClassifier):
         # "j'ai 13 ans...": a teen who writes is not a parent
         elif chosen == "parent_worry" and has("teen_writing"):
             force_intent(message, "youth_support")
+        # "I was exploited on a farm, I need a counsellor": the writer's own story, with no parent's words
+        elif chosen == "parent_worry" and has("own_story") and audience_from_text(text, book) != "parent":
+            force_intent(message, need_hint(text, book) or "victim_services")
         # Online exploitation is always told with something of the online world: a picture, an app, a
         # message, money asked. Without any of it, a question serves better than the sextortion answer.
         elif chosen == "online_exploitation" and not has("online_cues"):
@@ -445,10 +449,15 @@ class SafetyNet(GraphComponent, IntentClassifier):
                     force_intent(message, choice)
                     return
         if safe:
-            # They just said they are safe: "are you safe right now?" is not the question to ask back.
-            if previous in DANGER_INTENTS or previous == FALLBACK_INTENT:
+            # They just said they are safe: "are you safe right now?" is not the question to ask back,
+            # and "call the police for me" (answered with 911 first) is not what they asked.
+            if previous in DANGER_INTENTS + (FALLBACK_INTENT, CALL_POLICE_INTENT):
                 # a parent whose child is safe now is still a worried parent
                 parent = "parent_worry" if audience_from_text(text, book) == "parent" else None
+                if specific == CALL_POLICE_INTENT:
+                    specific = hint or _understood(
+                        ranking, self.config["specific_need_floor"], skip=NOT_SPECIFIC + (CALL_POLICE_INTENT,)
+                    )
                 force_intent(message, specific or parent or SAFE_INTENT)
             return
         best = max(DANGER_INTENTS, key=lambda i: scores.get(i, 0))

@@ -12,7 +12,9 @@ user message this policy reads the last few user turns of the conversation toget
 2. **The need carries on.** When the new message names no need ("what should I do?", "ok", "il est à
    la maison avec moi"), the need named in the turns just before is the one to answer:
    `context_need` tells `action_respond`.
-3. **A safety check in the middle band.** When the learned danger score of the message
+3. **Still in danger.** Right after the emergency answer, a short ping ("hello?? are you there",
+   "allo???", "hii") is a person waiting in danger, not a new greeting: the emergency answer again.
+4. **A safety check in the middle band.** When the learned danger score of the message
    (bot/plugins/nlu/danger_score.py) is in its middle band, `action_respond` first names 911 and asks
    whether they are safe, then answers the need (`danger_check`).
 
@@ -51,6 +53,9 @@ NO_NEED_OF_ITS_OWN = ("nlu_fallback", "unclear", "user_safe")
 CARRY_FLOOR = 0.6  # a need of an earlier turn carries on only if the classifier was at least this sure of it
 NEED_FLOOR = 0.1  # the classifier's best need is taken when the conversation is calm and it is at least this
 SHORT = 3  # "yes I'm safe", "oui": an answer to the question, not a follow-up that needs the answer again
+# Right after the emergency answer, a short message of these is someone still waiting in danger.
+PINGS = ("greet", "nlu_fallback", "unclear")
+PING_WORDS = 5
 # Needs that carry on to a follow-up turn (not small talk, not a guided path's step).
 NOT_CARRIED = DECIDED + NO_NEED_OF_ITS_OWN + ("out_of_scope", "bot_challenge", "contact_person", "ask_call_police")
 
@@ -90,6 +95,24 @@ def conversation_danger(texts: List[str]) -> Optional[str]:
     found = assess(join_turns(texts))
     if found is not None and assess(join_turns(texts[:-1])) is None:
         return found.category
+    return None
+
+
+def danger_just_answered(tracker: DialogueStateTracker) -> Optional[str]:
+    """The danger the answer to the previous user message was for (911 first), else None."""
+    heard, answered = 0, False
+    for event in reversed(tracker.events):
+        if isinstance(event, (SessionStarted, Restarted)):
+            return None
+        if isinstance(event, UserUttered):
+            heard += 1
+            if heard == 2:
+                if not answered:
+                    return None
+                net = (event.parse_data or {}).get("safety_net") or {}
+                return net.get("category") or tracker.get_slot(CONTEXT_DANGER_SLOT) or "danger"
+        elif heard == 1 and isinstance(event, ActionExecuted) and event.action_name == EMERGENCY_ACTION:
+            answered = True
     return None
 
 
@@ -154,6 +177,10 @@ class ConversationPolicy(Policy):
     def decide(tracker: DialogueStateTracker, message: UserUttered) -> Tuple[Optional[str], Optional[str], bool]:
         """(danger category, carried need, safety check) after this message."""
         intent = intent_of(message)
+        if intent in PINGS and len(message.text.split()) <= PING_WORDS and not says_safe(message.text):
+            earlier = danger_just_answered(tracker)
+            if earlier:
+                return earlier, None, False
         if intent in DECIDED:
             return None, None, False
         turns = recent_user_turns(tracker)
