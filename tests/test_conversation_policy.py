@@ -195,3 +195,13 @@ def test_after_the_emergency_answer_other_messages_are_answered_for_themselves(t
 def test_a_greeting_after_another_answer_is_a_greeting():
     t = tracker_after(("what is a restraining order", "legal_help"), "action_respond", ("hello??", "greet"), None)
     assert ConversationPolicy.decide(t, t.latest_message)[0] is None
+
+
+@pytest.mark.parametrize(
+    "text,check", [("he keeps asking where i live", True), ("does the hotline help boys too", False)]
+)
+def test_the_middle_band_asks_first_unless_staff_said_never_911(text, check):
+    parse = {"text": text, "intent": {"name": "trafficking", "confidence": 0.9}, "danger_score": {"band": "middle"}}
+    events = [ActionExecuted("action_listen"), UserUttered(text, intent=parse["intent"], parse_data=parse)]
+    t = DialogueStateTracker.from_events("test", events)
+    assert ConversationPolicy.decide(t, t.latest_message)[2] is check

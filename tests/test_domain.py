@@ -87,3 +87,16 @@ def test_button_payloads_with_an_entity_survive_rasas_interpolation():
                 shown = interpolate_text(payload, {})
                 assert _json.loads(shown[shown.index("{") :]), (name, shown)
     assert found > 0
+
+
+def test_the_first_bubble_of_every_answer_is_short():
+    """Issue #18: the web widget shows each paragraph as a bubble; the first fits a 360 px phone screen
+    (measured in tests/test_widget_browser.py). 450 characters is about 15 lines at that width."""
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    long = [
+        (name, len(first))
+        for name, variations in domain["responses"].items()
+        for v in variations
+        if len(first := re.split(r"\n\s*\n", v.get("text") or "")[0]) > 450
+    ]
+    assert not long, long

@@ -104,6 +104,18 @@ def test_change_hours_and_examples_then_check_train_evaluate_reload(project):
         assert head in content
         nlu.write_text(content.replace(head, head + "".join(f"    - {t}\n" for t in NEW_EXAMPLES)), encoding="utf-8")
 
+        # 2b. An always-911 and a never-911 phrase, in plain words (data/safety/phrases.yml): "It missed
+        # a danger" and "It raised a false alarm" in the staff guide.
+        phrases = project / "data" / "safety" / "phrases.yml"
+        content = phrases.read_text(encoding="utf-8")
+        content = content.replace("    - he has a gun\n", "    - he has a gun\n    - the van is here for me\n", 1)
+        content = content.replace(
+            "    - can i call the hotline for a friend\n",
+            "    - can i call the hotline for a friend\n    - is it normal to be scared after the police came\n",
+            1,
+        )
+        phrases.write_text(content, encoding="utf-8")
+
         # 3. bot check, bot train, bot evaluate, bot reload.
         check = bot(project, "check")
         assert check.returncode == 0 and "All good" in check.stdout
@@ -115,6 +127,17 @@ def test_change_hours_and_examples_then_check_train_evaluate_reload(project):
         assert "OK: no real drop." in evaluate.stdout
         assert (project / "results" / "eval" / "index.html").is_file()
         assert (project / "results" / "eval" / "confusion-fr.png").stat().st_size > 1000
+
+        # Both phrases hold in `bot try` (no running assistant): 911 first, and not 911, with the reason.
+        tried = bot(project, "try", "omg the van is here for me")
+        assert tried.returncode == 0
+        answer = tried.stdout.split("Answer / Réponse")[1].split("Why / Pourquoi:")[0]
+        assert "911" in answer.split("[1] ")[1].splitlines()[0]
+        assert "always_911" in tried.stdout
+        tried = bot(project, "try", "is it normal to be scared after the police came")
+        assert tried.returncode == 0
+        answer = tried.stdout.split("Answer / Réponse")[1].split("Why / Pourquoi:")[0]
+        assert "911" not in answer.split("\n\n")[0] and "action_emergency" not in tried.stdout
 
         answered, failed, stop = [], [], threading.Event()
 

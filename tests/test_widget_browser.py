@@ -179,6 +179,11 @@ def say(page: Page, text: str) -> None:
     expect(page.locator(".hw-typing")).to_be_hidden()
 
 
+def with_next_bubbles(bubble):
+    """A bot bubble and the bubbles after it: an answer's paragraphs are bubbles of their own."""
+    return bubble.locator("xpath=self::div | following-sibling::div[contains(@class, 'hw-bot')]")
+
+
 def last_reply(page: Page) -> str:
     return page.locator(".hw-bot").last.inner_text()
 
@@ -267,7 +272,7 @@ def test_french_page_speaks_french_and_the_toggle_switches_the_conversation(assi
     say(page, "mon patron garde mon passeport et je dois payer une dette")
     answer = page.locator(".hw-bot", has_text="ce n'est pas de votre faute")
     expect(answer).to_have_count(1)
-    assert answer.locator(f'a[href="tel:{HOTLINE.replace("-", "")}"]').count() >= 1
+    assert with_next_bubbles(answer).locator(f'a[href="tel:{HOTLINE.replace("-", "")}"]').count() >= 1
     assert t.webhook_bodies()[0]["metadata"] == {"language": "fr"}
 
     # EN|FR toggle: the labels change and the conversation switches language.
@@ -458,13 +463,15 @@ def test_safety_plan_walked_with_its_buttons_in_french_then_the_quick_exit_butto
     say(page, said)
     expect(page.locator(".hw-bot", has_text="Étape 1 sur 3")).to_have_count(1)
     expect(
-        page.locator(".hw-bot", has_text="Étape 1 sur 3").locator(f'a[href="tel:{HOTLINE.replace("-", "")}"]').first
+        with_next_bubbles(page.locator(".hw-bot", has_text="Étape 1 sur 3"))
+        .locator(f'a[href="tel:{HOTLINE.replace("-", "")}"]')
+        .first
     ).to_have_text(HOTLINE)
 
     for title, step in [("Suite : papiers et argent", "Étape 2 sur 3"), ("Suite : votre téléphone", "Étape 3 sur 3")]:
         press_choice(page, title)
-        expect(page.locator(".hw-bot").last).to_contain_text(step)
-    expect(page.locator(".hw-bot").last).to_contain_text("Telegram")
+        expect(page.locator(".hw-bot", has_text=step)).to_have_count(1)
+    expect(page.locator(".hw-bot", has_text="Telegram").last).to_be_visible()
     # Every step offered the quick exit as a button of its own kind.
     expect(page.locator(".hw-buttons .hw-choice-exit", has_text="Sortie rapide")).to_have_count(3)
 
@@ -502,7 +509,7 @@ def test_signs_check_walked_with_its_buttons(assistant, site, tab, lang, said, t
     # the answer's own bubble (after it, once, comes how to delete a call from the phone's history)
     reply = page.locator(".hw-bot").filter(has_text=answer).last
     expect(reply).to_contain_text(answer)
-    expect(reply.locator(f'a[href="tel:{HOTLINE.replace("-", "")}"]').first).to_have_text(HOTLINE)
+    expect(with_next_bubbles(reply).locator(f'a[href="tel:{HOTLINE.replace("-", "")}"]').first).to_have_text(HOTLINE)
     expect(page.locator(".hw-buttons").last.locator(".hw-choice-exit")).to_have_count(1)
     reply.evaluate(  # the answer from its start, the panel unmoved
         "el => { const log = el.closest('.hw-log'); log.scrollTop += el.getBoundingClientRect().top"
@@ -783,3 +790,40 @@ def test_layout_quick_exit_is_never_covered_and_nothing_overflows(site, tab, wid
     expect(page.locator(".hw-launch")).to_be_visible()
     assert exit_is_uncovered(page)
     t.check_origins()
+
+
+FIRST_MESSAGES = [
+    ("en", "the man who brought me here keeps my passport and i owe him money"),
+    ("en", "how do i get a restraining order against my trafficker"),
+    ("en", "my 14 year old daughter has a 25 year old boyfriend who buys her stuff"),
+    ("en", "i need a place to sleep tonight"),
+    ("en", "he is outside my door right now and says he will hurt me"),
+    ("fr", "mon patron garde mon passeport pis y me paye pas"),
+    ("fr", "comment avoir une ordonnance interdictive contre mon trafiquant"),
+    ("fr", "je m'inquiète pour mon amie, son chum contrôle tout"),
+]
+
+
+@pytest.mark.parametrize("lang,text", FIRST_MESSAGES, ids=lambda v: v if len(v) < 4 else v[:30])
+def test_the_first_bubble_of_an_answer_fits_a_360px_phone_screen(assistant, site, tab, lang, text):
+    # Issue #18: the first bubble of an answer is read without scrolling on a small phone.
+    t = tab(width=360, height=640)
+    page = t.open(f"{site.origin}/index{'.fr' if lang == 'fr' else ''}.html")
+    before = page.locator(".hw-bot").count()
+    say(page, text)
+    first = page.locator(".hw-bot").nth(before).bounding_box()
+    log = page.locator(".hw-log").bounding_box()
+    assert first["height"] <= log["height"], (text, first["height"], log["height"])
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_page_says_it_is_automated_before_the_first_message(site, tab, lang):
+    # Issue #18: before anything is typed, the launcher and the welcome say it is not a person.
+    page = tab().open(f"{site.origin}/index{'.fr' if lang == 'fr' else ''}.html")
+    welcome = page.locator(".hw-log").inner_text().lower()
+    assert (
+        "automated assistant, not a person" if lang == "en" else "assistant automatisé, pas une personne"
+    ) in welcome
+    page.locator(".hw-hide").click()
+    launcher = page.locator(".hw-launch").inner_text().lower()
+    assert ("automated" if lang == "en" else "automatisé") in launcher

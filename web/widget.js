@@ -239,7 +239,13 @@
           if (l && l !== lang) setLang(l);
           if (told(r).erase === true) erased = true;
           if (!r.text && !(r.buttons && r.buttons.length)) return;
-          shown.push({ who: "bot", text: r.text || "", buttons: r.buttons || [], lang: l || lang });
+          // One bubble per paragraph, the buttons under the last: the first bubble fits a phone screen.
+          var parts = (r.text || "").split(/\n\s*\n/).filter(function (p) { return p.trim(); });
+          if (!parts.length) parts = [""];
+          parts.forEach(function (p, i) {
+            var last = i === parts.length - 1;
+            shown.push({ who: "bot", text: p, buttons: last ? r.buttons || [] : [], lang: l || lang });
+          });
         });
         if (erased) return erasedByServer(shown);
         shown.forEach(add);

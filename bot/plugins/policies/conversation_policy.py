@@ -39,7 +39,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.plugins.nlu.danger_score import MIDDLE
 from bot.plugins.policies.slot_keeper import just_heard_user
 from bot.shared.audience import said_audience
-from bot.shared.safety.danger import assess, long_ago, says_safe
+from bot.shared.safety.danger import NEVER_911_RULE, assess, long_ago, says_safe, staff_phrase
 
 EMERGENCY_ACTION = "action_emergency"
 CONTEXT_TURNS = 3  # how many of the last user turns are read together
@@ -200,7 +200,13 @@ class ConversationPolicy(Policy):
         # the score's middle band on this message: 911 and one question first, then the need
         own = ((message.parse_data or {}).get("danger_score") or {}).get("band")
         calm = says_safe(message.text) or long_ago(message.text)
-        check = own == MIDDLE and not calm and intent not in ("nlu_fallback", "unclear")
+        # staff's never_911 phrases (data/safety/phrases.yml): no 911 first, not even as a question
+        check = (
+            own == MIDDLE
+            and not calm
+            and intent not in ("nlu_fallback", "unclear")
+            and staff_phrase(message.text) != NEVER_911_RULE
+        )
         return None, need, check
 
     @staticmethod
