@@ -182,3 +182,34 @@ def test_saving_without_a_session_is_refused(project, page):
         opener.open(req, timeout=10)
     assert refused.value.code == 303 and refused.value.headers["Location"] == "/login"
     assert project.resources.read_bytes() == before
+
+
+def test_staff_page_tries_a_message_and_shows_a_service_as_users_see_it(project, page, browser):
+    # Issue #20: `bot try` on the staff page, with the installed model and no running assistant.
+    from tests.conftest import ROOT
+
+    (project.root / "models").mkdir(exist_ok=True)
+    (project.root / "models" / "assistant.tar.gz").symlink_to(ROOT / "models" / "assistant.tar.gz")
+    browser.go(page + "/")
+    browser.type("#password", PASSWORD)
+    browser.submit("#login")
+    browser.wait_for_url(page + "/")
+
+    browser.type("#try-messages", "he is outside my door right now and says he will hurt me")
+    browser.submit("#try", seconds=180)  # the model loads at the first try
+    tried = browser.text("#tried")
+    answer = tried.split("Answer / Réponse")[1].split("Why / Pourquoi:")[0]
+    assert "911" in answer.split("[1] ")[1].splitlines()[0]  # 911 first
+    assert "action_emergency" in tried and "danger score / score de danger:" in tried
+
+    # a plain question, as a conversation of two messages: not 911 first, and the reason shown
+    browser.type("#try-messages", "hi\ndoes the hotline help boys too?")
+    browser.submit("#try", seconds=60)
+    tried = browser.text("#tried")
+    second = tried.split("You / Vous 2/2:")[1]
+    assert "911" not in second.split("Answer / Réponse")[1].split("[2] ")[0]
+    assert "intent / intention:" in second
+
+    browser.submit("#try-service")  # the first service of the list: a hidden one, and the page says so
+    shown = browser.text("#tried")
+    assert "English:" in shown and "Français:" in shown and "Hidden: users never see this entry" in shown

@@ -127,14 +127,16 @@ def _quiet() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-async def converse(model: Path, messages: List[str], language: Optional[str] = None) -> List[Dict[str, Any]]:
+async def converse(
+    model: Path, messages: List[str], language: Optional[str] = None, agent: Any = None
+) -> List[Dict[str, Any]]:
     """Each message through the model and the actions; per turn: the user's text, what was sent back (as
     the web chat receives it), the parse data, the actions run and the slots after the turn."""
     from rasa.core.agent import load_agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.shared.core.events import ActionExecuted, UserUttered
 
-    agent = await load_agent(model_path=str(model))
+    agent = agent or await load_agent(model_path=str(model))
     processor = agent.processor
     actions = {name: _wrap(a) for name, a in in_process_actions().items()}
     # the actions the action server would run, run here instead (the rest are Rasa's own)
@@ -144,8 +146,10 @@ async def converse(model: Path, messages: List[str], language: Optional[str] = N
         action, prediction = predict_next(tracker)
         return actions.get(action.name(), action), prediction
 
-    processor._get_action = lambda name: actions.get(name) or get_action(name)
-    processor.predict_next_with_tracker_if_should = predict_here
+    if not getattr(processor, "_bot_try", False):  # once per loaded model
+        processor._get_action = lambda name: actions.get(name) or get_action(name)
+        processor.predict_next_with_tracker_if_should = predict_here
+        processor._bot_try = True
     sender = f"bot-try-{uuid.uuid4().hex[:8]}"
     turns = []
     for text in messages:
@@ -262,6 +266,12 @@ def try_messages(
         print("\nProblems while running / problèmes pendant l'exécution:", file=out)
         for line in problems[-10:]:
             print(f"  {line}", file=out)
+    report(turns, out)
+    return 0
+
+
+def report(turns: List[Dict[str, Any]], out: TextIO) -> None:
+    """Each turn: what was said, the answer as the web chat shows it, and why."""
     for n, turn in enumerate(turns, 1):
         number = f" {n}/{len(turns)}" if len(turns) > 1 else ""
         print(f"\nYou / Vous{number}: {turn['text']}", file=out)
@@ -269,4 +279,44 @@ def try_messages(
         show_answer(turn["sent"], out)
         print("Why / Pourquoi:", file=out)
         why(turn, out)
-    return 0
+
+
+class Tryer:
+    """`bot try` for the staff page: the model is loaded once (again when the model file changes), in
+    one event loop of its own, and each try is a new conversation."""
+
+    def __init__(self, project: Project):
+        import threading
+
+        self.project = project
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, daemon=True, name="bot-try").start()
+        self._agent: Any = None
+        self._loaded: Optional[tuple] = None
+
+    async def _agent_for(self, model: Path) -> Any:
+        from rasa.core.agent import load_agent
+
+        stamp = (str(model), model.stat().st_mtime_ns)
+        if self._loaded != stamp:
+            self._agent, self._loaded = await load_agent(model_path=str(model)), stamp
+        return self._agent
+
+    async def _converse(self, model: Path, messages: List[str], language: Optional[str]):
+        return await converse(model, messages, language, agent=await self._agent_for(model))
+
+    def run(self, messages: List[str], language: Optional[str] = None, timeout: float = 300) -> str:
+        """The same text as `bot try`, for these messages (one conversation)."""
+        out = io.StringIO()
+        model = Path(self.project.model).resolve()
+        if not model.is_file():
+            return f"No model at {model}. Run `bot train` first. / Aucun modèle : lancez d'abord `bot train`."
+        os.environ.setdefault("RESOURCES_FILE", str(self.project.resources))
+        os.environ.setdefault("CHANNEL_TEXTS_FILE", str(self.project.channel_texts))
+        _quiet()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            future = asyncio.run_coroutine_threadsafe(self._converse(model, messages, language), self.loop)
+            turns = future.result(timeout)
+        report(turns, out)
+        return out.getvalue()

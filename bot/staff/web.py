@@ -6,12 +6,15 @@
   nothing is written and the page shows what is wrong. Files are replaced in one step.
 - Directory changes are live at once (the action server reads the file when it changes); answer
   changes need `bot train`, `bot evaluate` and `bot reload`, as the page says.
+- "Try it" (the staff guide's `bot try`, here): what the assistant would answer to a message, and why,
+  with the installed model and no running assistant; or a service's text as users see it.
 """
 
 from __future__ import annotations
 
 import hmac
 import html
+import io
 import os
 import secrets
 import shutil
@@ -139,11 +142,42 @@ class Editor:
                 shutil.rmtree(scratch, ignore_errors=True)
 
 
-def page(project: Project, values: Dict[str, str], csrf: str, problems: List[Finding] = (), saved: int = 0) -> str:
+def try_forms(values: Dict[str, str], csrf: str, tried: str = "") -> List[str]:
+    """ "Try it": a message (one per line: a conversation) or a service, shown as users see it, and why."""
+    e = html.escape
+    services = sorted({k.split(".")[1] for k in values if k.startswith("r.")})
+    options = "".join(f"<option>{e(rid)}</option>" for rid in services)
+    parts = [
+        "<h2>Try it / Essayer</h2>",
+        f"<form method=post action=/try><input type=hidden name=csrf value='{e(csrf)}'>"
+        "<label for=try-messages>A message, or a conversation (one message per line) / Un message, ou une "
+        "conversation (un message par ligne)</label><textarea id=try-messages name=messages rows=3></textarea>"
+        "<label>Language / Langue <select name=language><option value=''>as written / selon le texte</option>"
+        "<option>en</option><option>fr</option></select></label> "
+        "<button type=submit id=try>Try / Essayer</button> (about 20 s the first time / environ 20 s la première fois)"
+        "</form>",
+        f"<form method=post action=/try-service><input type=hidden name=csrf value='{e(csrf)}'>"
+        f"<label>Service <select name=service>{options}</select></label> "
+        "<button type=submit id=try-service>Show as users see it / Afficher comme le public le voit</button></form>",
+    ]
+    if tried:
+        parts.append(f"<pre id=tried>{e(tried)}</pre>")
+    return parts
+
+
+def page(
+    project: Project,
+    values: Dict[str, str],
+    csrf: str,
+    problems: List[Finding] = (),
+    saved: int = 0,
+    tried: str = "",
+) -> str:
     e = html.escape
     parts = [
         f"<!doctype html><html lang=en><meta charset=utf-8><title>Staff / Personnel</title><style>{STYLE}</style>",
         "<header>Staff page / Page du personnel · <a style='color:#fff' href='/logout'>log out / déconnexion</a></header><main>",
+        *try_forms(values, csrf, tried),
     ]
     if problems:
         parts.append(
@@ -214,7 +248,11 @@ LOGIN = """<!doctype html><html lang=en><meta charset=utf-8><title>Staff login /
 
 
 def make_handler(project: Project, password: str):
+    from bot.staff.preview import Tryer, preview_service
+
     editor = Editor(project)
+    tryer: List[Tryer] = []  # made at the first try: loading the model is slow
+    trying = threading.Lock()
     sessions: Dict[str, Tuple[float, str]] = {}  # session id -> (expiry, csrf token)
     failures: List[float] = []
 
@@ -297,6 +335,24 @@ def make_handler(project: Project, password: str):
             found = self._session()
             if not found or not hmac.compare_digest(form.get("csrf", ""), found[1]):
                 return self._send(303, headers={"Location": "/login"})
+            if path == "/try":
+                messages = [m.strip() for m in form.get("messages", "").splitlines() if m.strip()][:10]
+                language = form.get("language") if form.get("language") in LANGUAGES else None
+                if not messages:
+                    tried = "Write a message first. / Écrivez d'abord un message."
+                else:
+                    with trying:  # one try at a time: one model in memory
+                        if not tryer:
+                            tryer.append(Tryer(project))
+                        try:
+                            tried = tryer[0].run(messages, language)
+                        except Exception as err:  # noqa: BLE001 - shown to staff, never logged
+                            tried = f"The try failed / L'essai a échoué : {type(err).__name__}"
+                return self._send(200, page(project, editor.values(), found[1], tried=tried))
+            if path == "/try-service":
+                buffer = io.StringIO()
+                preview_service(project, form.get("service", ""), out=buffer)
+                return self._send(200, page(project, editor.values(), found[1], tried=buffer.getvalue()))
             if path != "/save":
                 return self._send(404, "not found")
             problems, changed = editor.save(form)
