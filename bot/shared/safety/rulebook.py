@@ -111,6 +111,11 @@ class Rule:
         self.examples: List[str] = list(data.get("examples") or [])
         self.near_misses: List[str] = list(data.get("near_misses") or [])
         self.note: str = data.get("note", "")
+        # "(?=.*A)(?=.*B)": A and B anywhere, in any order. Searched unanchored, each lookahead would scan
+        # the rest of the message from every position (time grows with the square of its length); from
+        # the start alone it finds the same (the normalised text has no line breaks for `.` to stop at).
+        if source.startswith("(?=.*"):
+            source = "^" + source
         self.source = source  # the regular expression, lists expanded
         try:
             self.regex = re.compile(source)
