@@ -25,6 +25,7 @@ found expired when it is read is deleted at that moment, so it is never continue
 from __future__ import annotations
 
 import asyncio
+import itertools
 import contextlib
 import logging
 import os
@@ -317,8 +318,29 @@ class ErasingSQLTrackerStore(ErasingTrackerStore, SQLTrackerStore):
         elif self.backend == "sqlite":
             session.execute(sa.text("BEGIN IMMEDIATE"))
 
+    # Saving a turn: Rasa counts the stored events of the session (a query that reads every row of the
+    # conversation, so each turn costs more than the last) to know which events are new. The tracker
+    # was read from this store at the start of the turn, under the conversation's lock: it remembers how
+    # many events it was read with and the id of the last stored one. If that last id is still the last
+    # (one indexed lookup), the new events are the ones after those; otherwise Rasa counts, as before.
+    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool):
+        tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        if tracker is not None and not fetch_events_from_all_sessions:
+            with self.session_scope() as session:
+                tracker._stored_as = (len(tracker.events), self._last_id(session, sender_id))
+        return tracker
+
+    def _last_id(self, session, sender_id: Text) -> Optional[int]:
+        from sqlalchemy import func
+
+        return session.query(func.max(self.SQLEvent.id)).filter(self.SQLEvent.sender_id == sender_id).scalar()
+
     def _additional_events(self, session, tracker: DialogueStateTracker):
         self._lock(session, tracker.sender_id)  # first statement of save()'s transaction
+        stored_as = getattr(tracker, "_stored_as", None)
+        tracker._stored_as = None  # valid for one save: the turn's
+        if stored_as is not None and stored_as[1] == self._last_id(session, tracker.sender_id):
+            return itertools.islice(tracker.events, stored_as[0], len(tracker.events))
         return super()._additional_events(session, tracker)
 
     def delete(self, sender_id: Text) -> None:
