@@ -462,3 +462,62 @@ def test_saving_a_turn_stores_each_new_event_once_without_counting_the_conversat
         assert user_texts(run(store.retrieve("dana"))) == ["first", "second", "third"]
         assert backend.rows("dana") == len(tracker.events)
     store.close()
+
+
+def test_a_conversation_continues_from_memory_only_while_the_database_still_ends_where_it_did(backend, domain):
+    """SQL: the tracker saved by this process is handed back for the next turn without reading every event
+    back; another node's turn, a quick exit or the retention sweep make it read from the database."""
+    if backend.kind not in ("sqlite", "postgresql"):
+        pytest.skip("the SQL stores")
+    import sqlalchemy as sa
+
+    store, other_node = ErasingTrackerStore(domain), ErasingTrackerStore(domain)
+    saved = conversation(domain, "erin", ["first", "second"])
+    run(store.save(saved))
+    statements = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda *a: statements.append(a[2].lower()))
+    again = run(store.retrieve("erin"))
+    assert again is saved and not any("events.data" in s for s in statements)  # no event read back
+
+    # another Rasa node saves a turn: this process reads the conversation from the database
+    run(store.save(again))
+    theirs = run(other_node.retrieve("erin"))
+    theirs.update(UserUttered("from the other node", timestamp=time.time()))
+    run(other_node.save(theirs))
+    mine = run(store.retrieve("erin"))
+    assert mine is not again and user_texts(mine) == ["first", "second", "from the other node"]
+
+    # a quick exit (an erase) forgets it here too, whichever node erased it
+    run(store.save(mine))
+    run(other_node.erase("erin"))
+    assert run(store.retrieve("erin")) is None
+    run(store.save(conversation(domain, "erin", ["new start"])))
+    store.delete("erin")
+    assert run(store.retrieve("erin")) is None
+
+    # the retention sweep drops what it deletes
+    run(store.save(conversation(domain, "finn", ["old"], at=time.time() - 3 * DAY)))
+    assert store.sweep() == 1 and run(store.retrieve("finn")) is None
+    assert "finn" not in store._recent._items
+    store.close()
+    other_node.close()
+
+
+def test_recent_trackers_forget_after_a_few_idle_minutes_and_keep_a_bounded_number(domain):
+    from bot.plugins.tracker_store import RecentTrackers
+
+    recent = RecentTrackers(size=2, seconds=60)
+    trackers = {s: conversation(domain, s, ["hi"]) for s in ("a", "b", "c")}
+    for s, t in trackers.items():
+        recent.put(s, t, 7)
+    assert list(recent._items) == ["b", "c"]  # the oldest went first
+    assert recent.take("c", 8) is None  # the database ends elsewhere: read it from there
+    assert recent.take("b", 7) is trackers["b"] and recent.take("b", 7) is None  # handed out once
+    recent.put("a", trackers["a"], 7)
+    recent._items["a"] = (time.monotonic() - 61, *recent._items["a"][1:])
+    assert recent.take("a", 7) is None  # idle too long
+    trackers["c"].update(UserUttered("a turn that failed before it was saved"))
+    recent.put("c", conversation(domain, "c", ["hi"]), 7)
+    stale = recent._items["c"][1]
+    stale.update(UserUttered("not saved"))
+    assert recent.take("c", 7) is None  # events added but never saved: read it from the database

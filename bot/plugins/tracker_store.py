@@ -29,15 +29,17 @@ import itertools
 import contextlib
 import logging
 import os
+import threading
 import time
+from collections import OrderedDict
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Set, Text
+from typing import Any, Dict, Iterator, List, Optional, Set, Text, Tuple
 from urllib.parse import unquote, urlsplit
 
 from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, SQLTrackerStore, TrackerStore
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.shared import settings
@@ -278,6 +280,50 @@ class ErasingTrackerStore(TrackerStore):
             await asyncio.sleep(self._sweep_every)
 
 
+class RecentTrackers:
+    """Conversations this process saved in the last few minutes, to continue them without reading every
+    event back from the database and replaying it (the cost that grew with every turn).
+
+    A conversation is handed out once (taken out of here) and put back when its turn is saved, only if
+    the database still ends with the event this process wrote last (one indexed lookup): a turn saved
+    by another Rasa node, a deletion or a failed turn make it read from the database, as before. A quick
+    exit and the retention sweep drop it at once; any other entry goes after `seconds` idle. Memory
+    only: nothing is written anywhere.
+    """
+
+    def __init__(self, size: int = 256, seconds: float = 300) -> None:
+        self.size, self.seconds = size, seconds
+        self._items: "OrderedDict[str, Tuple[float, DialogueStateTracker, int, Optional[int]]]" = OrderedDict()
+        self._lock = threading.Lock()  # the retention sweep runs in a worker thread
+
+    def put(self, sender_id: Text, tracker: DialogueStateTracker, last_id: Optional[int]) -> None:
+        if self.size <= 0 or last_id is None:
+            return
+        with self._lock:
+            self._items[sender_id] = (time.monotonic(), tracker, len(tracker.events), last_id)
+            self._items.move_to_end(sender_id)
+            self._trim()
+
+    def take(self, sender_id: Text, last_id: Optional[int]) -> Optional[DialogueStateTracker]:
+        with self._lock:
+            self._trim()
+            entry = self._items.pop(sender_id, None)
+        if entry is None or last_id is None or entry[3] != last_id or len(entry[1].events) != entry[2]:
+            return None
+        return entry[1]
+
+    def drop(self, sender_id: Text) -> None:
+        with self._lock:
+            self._items.pop(sender_id, None)
+
+    def _trim(self) -> None:
+        now = time.monotonic()
+        while self._items and (
+            len(self._items) > self.size or now - next(iter(self._items.values()))[0] > self.seconds
+        ):
+            self._items.popitem(last=False)
+
+
 class ErasingSQLTrackerStore(ErasingTrackerStore, SQLTrackerStore):
     """SQLite (the default, one process) or PostgreSQL (shared by every Rasa node).
 
@@ -308,6 +354,7 @@ class ErasingSQLTrackerStore(ErasingTrackerStore, SQLTrackerStore):
         # SQL errors must never carry message text into the logs (Rasa logs them on failure).
         self.engine.hide_parameters = True
         self.backend = self.engine.dialect.name
+        self._recent = RecentTrackers(settings.number("TRACKER_CACHE_SIZE", 256, kind=int))
         logger.debug("Tracker store: %s", redacted(url))
 
     def _lock(self, session, sender_id: Text) -> None:
@@ -324,11 +371,26 @@ class ErasingSQLTrackerStore(ErasingTrackerStore, SQLTrackerStore):
     # many events it was read with and the id of the last stored one. If that last id is still the last
     # (one indexed lookup), the new events are the ones after those; otherwise Rasa counts, as before.
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool):
-        tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
-        if tracker is not None and not fetch_events_from_all_sessions:
-            with self.session_scope() as session:
-                tracker._stored_as = (len(tracker.events), self._last_id(session, sender_id))
+        if fetch_events_from_all_sessions:
+            return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        with self.session_scope() as session:
+            last_id = self._last_id(session, sender_id)
+        # the conversation as this process saved it, if the database still ends where it did (RecentTrackers)
+        tracker = self._recent.take(sender_id, last_id)
+        if tracker is None:
+            tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        if tracker is not None:
+            tracker._stored_as = (len(tracker.events), last_id)
         return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        self._recent.drop(tracker.sender_id)
+        await super().save(tracker)
+        # kept for its next turn, unless it was erased or a new session began in it (a new session is read
+        # back from its start, as Rasa does)
+        if not erase_requested(tracker) and sum(isinstance(e, SessionStarted) for e in tracker.events) <= 1:
+            with self.session_scope() as session:
+                self._recent.put(tracker.sender_id, tracker, self._last_id(session, tracker.sender_id))
 
     def _last_id(self, session, sender_id: Text) -> Optional[int]:
         from sqlalchemy import func
@@ -344,6 +406,7 @@ class ErasingSQLTrackerStore(ErasingTrackerStore, SQLTrackerStore):
         return super()._additional_events(session, tracker)
 
     def delete(self, sender_id: Text) -> None:
+        self._recent.drop(sender_id)
         with self.session_scope() as session:
             self._lock(session, sender_id)
             session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete(synchronize_session=False)
@@ -369,6 +432,7 @@ class ErasingSQLTrackerStore(ErasingTrackerStore, SQLTrackerStore):
                     # Checked again under the lock: a turn may have been saved since.
                     last = session.query(func.max(E.timestamp)).filter(E.sender_id == sender_id).scalar()
                     if last is not None and last < cutoff:
+                        self._recent.drop(sender_id)
                         session.query(E).filter(E.sender_id == sender_id).delete(synchronize_session=False)
                         deleted += 1
                     session.commit()
@@ -384,6 +448,7 @@ class ErasingSQLTrackerStore(ErasingTrackerStore, SQLTrackerStore):
         return deleted
 
     def close(self) -> None:
+        self._recent = RecentTrackers(0)
         super().close()
         self.engine.dispose()
 
