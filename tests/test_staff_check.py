@@ -5,6 +5,7 @@ is skipped here: it is slow and catches none of these; `make test` runs the full
 """
 
 import datetime
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -337,3 +338,19 @@ def test_a_rule_that_misses_its_own_example_is_reported_with_its_line(project):
 
 def test_the_committed_safety_rules_pass(project):
     assert [f for f in run_checks(project, ["safety_rules"]) if f.level == ERROR] == []
+
+
+def test_every_finding_text_is_in_the_catalogue_in_both_languages():
+    from bot.staff.check.core import MESSAGES, catalogue
+
+    texts = catalogue()
+    for key, value in texts.items():
+        assert set(value) == {"en", "fr"} and all(str(v).strip() for v in value.values()), key
+    used = set()
+    for path in MESSAGES.parent.glob("*.py"):
+        used |= set(re.findall(r"say\(\s*f?\"([^\"]+)\"", path.read_text(encoding="utf-8")))
+    for key in used:
+        if "{" in key:  # say(f"who.{miss}"): some key with that start
+            assert any(k.startswith(key.split("{")[0]) for k in texts), key
+        else:
+            assert key in texts, key

@@ -1,0 +1,259 @@
+"""The service directory (data/resources.yml) and the channel texts (data/channel_texts.yml).
+
+An entry: the structure of data/resources.schema.json (bot/staff/check/schema.py), then what a schema
+can't say: phone numbers and web addresses well formed, ids used once, texts that show exactly the
+numbers of `contact` and say neither "tu" nor "vous", a source page, a check date no more than 12
+months old (older: a warning).
+
+Channel texts: English and French for every key, numbers only from the directory.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+
+from bot.shared.directory import fill
+from bot.staff.check.core import (
+    LANGUAGES,
+    MAX_AGE_DAYS,
+    Checker,
+    EnFr,
+    key_line,
+    lang_name,
+    place,
+    placeholders,
+    plain,
+    quiet_load,
+    say,
+)
+from bot.staff.check.responses import address_words
+from bot.staff.check.schema import SCHEMA, Problem, schema_problems
+from bot.staff.findings import ERROR, WARNING
+from bot.staff.project import Project
+
+# Phone numbers as dialled: 911, 988, 211; 1-800-555-0123; 416-555-0123; 6-digit text numbers.
+PHONE = re.compile(r"^(?:911|988|211|1-8\d\d-\d{3}-\d{4}|\d{3}-\d{3}-\d{4}|\d{6})$")
+HOST = r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}"
+WEB = re.compile(rf"^{HOST}(?:/[^\s]*)?$", re.I)  # contact.web: no https://
+URL = re.compile(rf"^https://{HOST}(?:/[^\s]*)?$", re.I)  # source_url
+NUMBER_IN_TEXT = re.compile(r"\b\d[\d-]{2,}\d\b")
+
+Where = Callable[[str], Tuple[Path, Optional[int]]]
+
+
+def yaml_where(path: Path, entry: Any) -> Where:
+    def where(field: str) -> Tuple[Path, Optional[int]]:
+        return path, key_line(entry, field) or key_line(entry, "id")
+
+    return where
+
+
+def check_resource(c: Checker, entry: Dict[str, Any], where: Where, seen_ids: Dict[str, EnFr]) -> None:
+    """One directory entry. `where(field)` gives the file and line to point at."""
+    rid = str(entry.get("id") or "").strip()
+    label = say("entry", id=rid) if rid else say("entry.no_id")
+    schema = c.project.root / SCHEMA
+    if not schema.is_file():
+        c.error(schema, None, *say("file.missing"))
+        return
+    problems = schema_problems(entry, schema)
+    wrong = {p.field for p in problems}  # a field the schema refuses is not checked further
+    problems += list(_id(c, rid, where, seen_ids, wrong))
+    problems += list(_contact(entry))
+    problems += list(_address(entry))
+    problems += list(_texts(entry, wrong))
+    problems += list(_dates_and_source(c, entry, wrong))
+    for p in problems:
+        path, line = where(p.field)
+        level = WARNING if p.warning else ERROR
+        c.add(level, path, line, *say("entry.finding", entry=label, text=p.text))
+
+
+def _id(c: Checker, rid: str, where: Where, seen_ids: Dict[str, EnFr], wrong: set) -> Iterator[Problem]:
+    if "id" in wrong:
+        return
+    if rid in seen_ids:
+        yield Problem(("id",), say("resource.id_twice", where=seen_ids[rid]))
+    else:
+        path, line = where("id")
+        seen_ids[rid] = place(c.project, path, line)
+
+
+def _contact(entry: Dict[str, Any]) -> Iterator[Problem]:
+    contact = entry.get("contact")
+    if not isinstance(contact, dict):
+        return  # the schema says what `contact` must be
+    for key, value in contact.items():
+        value = str(value).strip()
+        if key.startswith("phone") or key == "text_number":
+            if not PHONE.match(value):
+                yield Problem(("contact", key), say("resource.phone_format", value=value, key=key))
+        elif key == "web" and not WEB.match(value):
+            yield Problem(("contact", key), say("resource.web_format", value=value))
+
+
+def _address(entry: Dict[str, Any]) -> Iterator[Problem]:
+    """Directory texts are shown in "tu" and "vous" answers alike: they say neither."""
+    for field in ("text", "hours"):
+        value = entry.get(field)
+        said = address_words(str(value.get("fr") or "")) if isinstance(value, dict) else {}
+        form = next((f for f in ("tu", "vous") if said.get(f)), None)
+        if form:
+            yield Problem((field, "fr"), say("resource.says_address", field=field, form=form, word=said[form][0]))
+
+
+def _texts(entry: Dict[str, Any], wrong: set) -> Iterator[Problem]:
+    """What people read: placeholders this entry can fill, and exactly the numbers of `contact`."""
+    text, contact = entry.get("text"), entry.get("contact")
+    if not isinstance(text, dict) or not isinstance(contact, dict) or "contact" in wrong:
+        return
+    hours = entry.get("hours") if isinstance(entry.get("hours"), dict) else {}
+    name = entry.get("name") if isinstance(entry.get("name"), dict) else {}
+    numbers = [str(v).strip() for k, v in contact.items() if k.startswith("phone") or k == "text_number"]
+    digits = {n.replace("-", "") for n in numbers}
+    known = set(contact) | {"hours", "name"}
+    for lang in LANGUAGES:
+        raw = str(text.get(lang) or "")
+        if not raw.strip():
+            continue  # the schema says it is missing
+        unknown = placeholders(raw) - known
+        if unknown:
+            yield Problem(
+                ("text", lang), say("resource.unknown_placeholder", lang=lang_name(lang), names=sorted(unknown))
+            )
+        shown = fill(raw, contact, {k: str(v) for k, v in hours.items() if v}, name, lang)
+        for found in NUMBER_IN_TEXT.findall(shown):
+            if found.replace("-", "") not in digits:
+                yield Problem(("text", lang), say("resource.number_not_in_contact", lang=lang_name(lang), number=found))
+        for d in sorted(digits):
+            if d not in shown.replace("-", ""):
+                yield Problem(("text", lang), say("resource.number_not_shown", lang=lang_name(lang), number=d))
+
+
+def _dates_and_source(c: Checker, entry: Dict[str, Any], wrong: set) -> Iterator[Problem]:
+    if entry.get("show") is True and entry.get("status") == "unverified":
+        if not str(entry.get("show_reason") or "").strip():
+            yield Problem(("show_reason",), say("resource.show_reason"))
+    if entry.get("open_hours") is not None and "open_hours" not in wrong:
+        try:
+            from actions.hours import availability
+
+            availability(entry["open_hours"])
+        except Exception:
+            yield Problem(("open_hours",), say("resource.open_hours"))
+    source = str(entry.get("source_url") or "").strip()
+    if "source_url" not in wrong and not URL.match(source):  # the schema lets http:// through
+        yield Problem(("source_url",), say("resource.source_format", value=source))
+    if "checked_on" in wrong:
+        return
+    checked = str(entry.get("checked_on") or "").strip()
+    try:
+        date = datetime.date.fromisoformat(checked)
+    except ValueError:
+        yield Problem(("checked_on",), say("resource.checked_on_format", value=checked))
+        return
+    if date > c.today:
+        yield Problem(("checked_on",), say("resource.checked_on_future", value=checked))
+    elif (c.today - date).days > MAX_AGE_DAYS:
+        yield Problem(("checked_on",), say("resource.checked_on_old", value=checked), warning=True)
+
+
+def check_resources(c: Checker, entries: Optional[List[Tuple[Dict[str, Any], Where]]] = None) -> None:
+    """Every directory entry, and the ids the actions use. `entries` replaces the file (CSV import)."""
+    path = c.project.resources
+    if entries is None:
+        data = c.readable(path)
+        if data is None:
+            return
+        items = (data or {}).get("resources") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            c.error(path, None, *say("resources.not_a_list"))
+            return
+        entries = [(plain(item), yaml_where(path, item)) for item in items]
+    seen: Dict[str, EnFr] = {}
+    for entry, where in entries:
+        check_resource(c, entry, where, seen)
+    check_resource_use(c, {str(e.get("id")): e for e, _ in entries})
+
+
+def needs_table(project: Project):
+    """bot/shared/needs.py of this project, loaded from its file (not from the installed package)."""
+    spec = importlib.util.spec_from_file_location(f"_needs_{abs(hash(str(project.root)))}", project.needs)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.modules.pop(spec.name, None)
+    return module
+
+
+def used_resource_ids(project: Project) -> Dict[str, List[str]]:
+    """Resource id -> the needs (or emergency rules) that show it."""
+    needs = needs_table(project)
+    used: Dict[str, List[str]] = {}
+    steps = {f"{path} ({k})": v for path, table in getattr(needs, "STEPS", {}).items() for k, v in table.items()}
+    for name, need in {**needs.NEEDS, **steps}.items():
+        for ids in [need.resources, *need.by_audience.values(), need.fr_extra]:
+            for rid in ids:
+                used.setdefault(rid, []).append(name)
+    for name, rid in needs.EMERGENCY_FOLLOW_UP.items():
+        used.setdefault(rid, []).append(f"emergency ({name})")
+    used.setdefault(needs.EMERGENCY_DEFAULT_FOLLOW_UP, []).append("emergency")
+    for rid in ("emergency", "crisis_988"):  # actions/emergency.py: 911 first, 988 for self-harm
+        used.setdefault(rid, []).append("emergency")
+    return used
+
+
+def check_resource_use(c: Checker, by_id: Dict[str, Dict[str, Any]]) -> None:
+    try:
+        used = used_resource_ids(c.project)
+    except Exception as e:  # a broken needs.py is a finding, not a crash
+        c.error(c.project.needs, None, *say("file.unreadable", error=e))
+        return
+    for rid, where in sorted(used.items()):
+        entry = by_id.get(rid)
+        if entry is None:
+            c.error(c.project.needs, None, *say("resources.missing_id", where=", ".join(sorted(set(where))), id=rid))
+        elif rid in ("emergency", "chth") and not (entry.get("show") is True and entry.get("status") != "do_not_show"):
+            c.error(c.project.resources, None, *say("resources.must_stay_shown", id=rid))
+
+
+def check_channel_texts(c: Checker, resources: Optional[Dict[str, Dict[str, Any]]] = None) -> None:
+    path = c.project.channel_texts
+    data = c.readable(path)
+    if data is None:
+        return
+    if resources is None:
+        raw = quiet_load(c.project.resources)
+        if not isinstance(raw, dict):
+            return
+        resources = {str(e.get("id")): plain(e) for e in raw.get("resources") or []}
+    contacts = {
+        rid: {k: str(v) for k, v in (e.get("contact") or {}).items()}
+        for rid, e in resources.items()
+        if e.get("show") is True and e.get("status") != "do_not_show"
+    }
+    for key, value in (data or {}).items():
+        line = key_line(data, key)
+        if not isinstance(value, dict) or set(value) != set(LANGUAGES):
+            c.error(path, line, *say("channel.needs_both", key=key))
+            continue
+        for lang in LANGUAGES:
+            text = str(value.get(lang) or "")
+            tline = key_line(value, lang) or line
+            if not text.strip():
+                c.error(path, tline, *say("channel.empty", key=key, lang=lang_name(lang)))
+            if re.search(r"\d{3}", text):
+                c.error(path, tline, *say("channel.typed_number", key=key))
+            try:
+                text.format(**contacts)
+            except (KeyError, IndexError, ValueError, AttributeError) as e:
+                c.error(path, tline, *say("channel.placeholder", key=key, error=e))
+        if placeholders(str(value["en"])) != placeholders(str(value["fr"])):
+            c.error(path, line, *say("channel.placeholders", key=key))
