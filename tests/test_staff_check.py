@@ -340,6 +340,54 @@ def test_the_committed_safety_rules_pass(project):
     assert [f for f in run_checks(project, ["safety_rules"]) if f.level == ERROR] == []
 
 
+# -- bot check for people -----------------------------------------------------------------------------
+
+
+def test_rasa_s_warnings_and_colour_codes_stay_off_the_screen(project, monkeypatch, capsys):
+    """`rasa data validate` prints colour codes and many warnings: only its error reaches the staff member."""
+    from bot.staff.check import wiring
+    from bot.staff.findings import report
+
+    stdout = (
+        "\x1b[93m/venv/rasa/shared/utils/io.py:100: UserWarning: The intent 'x' is not used in any story or rule.\n"
+        "  More info at https://rasa.com/docs/rasa/\n\x1b[0m"
+        "/venv/rasa/core/tracker_store.py:1044: MovedIn20Warning: Deprecated API features detected! (SQLAlchemy)\n"
+        "  Base: DeclarativeMeta = declarative_base()\n"
+        "2026-12-07 16:15:49.853599: I tensorflow/core/util/port.cc:110] oneDNN custom operations are on.\n"
+    )
+    stderr = (
+        "\x1b[91mYamlValidationException: Failed to validate 'data/stories.yml'. Here are the errors found during "
+        "validation:\n  in data/stories.yml:6:\n      Key 'acton' was not defined. Path: '/stories/0/steps/1'\x1b[0m\n"
+    )
+    monkeypatch.setattr(
+        wiring.subprocess, "run", lambda cmd, **kw: subprocess.CompletedProcess(cmd, 1, stdout=stdout, stderr=stderr)
+    )
+    found = run_checks(project, ["rasa"])
+    report(found)
+    shown = capsys.readouterr()
+    screen = shown.out + shown.err
+    assert len(found) == 1 and "Key 'acton' was not defined" in screen and "YamlValidationException" in screen
+    assert "\x1b[" not in screen and "UserWarning" not in screen and "Warning" not in screen
+    assert "tensorflow" not in screen and "More info" not in screen
+    assert "en anglais" in found[0].fr  # the French line says Rasa's message is in English
+
+
+def test_bot_check_shows_no_library_warnings(project):
+    """Loading the actions brings in Sanic, which turns deprecation warnings back on, and the safety rules
+    bring in TensorFlow: none of it reaches a staff member's terminal."""
+    env = {k: v for k, v in project.env().items() if k not in ("PYTHONWARNINGS", "TF_CPP_MIN_LOG_LEVEL")}
+    run = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "check", "--skip-rasa"],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONPATH": str(ROOT)},
+    )
+    assert run.returncode == 0, run.stdout
+    assert "Warning" not in run.stdout + run.stderr and "\x1b[" not in run.stdout + run.stderr, run.stderr
+    assert run.stderr == ""
+
+
 def test_every_finding_text_is_in_the_catalogue_in_both_languages():
     from bot.staff.check.core import MESSAGES, catalogue
 

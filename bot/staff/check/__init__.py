@@ -35,6 +35,7 @@ from bot.staff.check.core import (
     load_yaml,
     placeholders,
     plain,
+    quiet,
     quiet_load,
     say,
     yaml_rt,
@@ -66,7 +67,7 @@ from bot.staff.check.training import (
     normalise_example,
     nlu_examples,
 )
-from bot.staff.check.wiring import check_rasa_validate, check_wiring
+from bot.staff.check.wiring import check_rasa_validate, check_wiring, rasa_errors
 from bot.staff.findings import Finding
 from bot.staff.project import Project
 
@@ -88,8 +89,9 @@ def run_checks(
     min_examples: int = MIN_EXAMPLES,
 ) -> List[Finding]:
     c = Checker(project, today=today, min_examples=min_examples)
-    for name in sections:
-        SECTIONS[name](c)
+    with quiet():
+        for name in sections:
+            SECTIONS[name](c)
     return c.findings
 
 
@@ -125,7 +127,9 @@ __all__ = [
     "normalise_example",
     "placeholders",
     "plain",
+    "quiet",
     "quiet_load",
+    "rasa_errors",
     "run_checks",
     "say",
     "used_resource_ids",

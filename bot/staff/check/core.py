@@ -10,12 +10,16 @@ A check says what it found with a key of messages.yml and its values:
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
+import logging
+import os
 import re
 import string
+import warnings
 from pathlib import Path
-from typing import Any, Dict, List, NamedTuple, Optional
+from typing import Any, Dict, Iterator, List, NamedTuple, Optional
 
 from ruamel.yaml import YAML
 
@@ -163,3 +167,27 @@ class Checker:
             line = mark.line + 1 if mark else None
             self.error(path, line, *say("file.not_yaml", problem=getattr(e, "problem", e)))
             return None
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """No library's warnings on the staff member's screen while the checks run.
+
+    Loading the action code brings in Sanic, which turns deprecation warnings back on; the safety
+    rules bring in spaCy and TensorFlow. Their notices are for developers: Python warnings are not
+    shown, library log messages below ERROR are dropped, and TensorFlow's own log is silenced (it reads
+    the setting when it is first imported, so the setting stays).
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    disabled = logging.root.manager.disable
+    logging.disable(max(disabled, logging.WARNING))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            # a library that adds its own filter (Sanic: "once" for DeprecationWarning) still prints nothing
+            warnings.showwarning = lambda *args, **kwargs: None
+            yield
+    finally:
+        logging.disable(disabled)

@@ -2,13 +2,15 @@
 
 - Wiring: every intent has a rule, every intent answered by action_respond has a row in
   bot/shared/needs.py, and every row names a response that exists.
-- `rasa data validate`, run in its own process: its errors, in a finding.
+- `rasa data validate`: run in its own process, its output kept from the staff member's screen; only
+  its errors reach them, in a finding (no warnings, no colour codes).
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
-from typing import Dict
+from typing import Dict, List
 
 from bot.staff.check.core import Checker, key_line, quiet_load, say
 from bot.staff.check.directory import needs_table
@@ -49,6 +51,29 @@ def check_wiring(c: Checker) -> None:
 # --------------------------------------------------------------------------------------------------
 # Rasa's own validator
 
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+# The first line of what Rasa and its libraries say that is not an error: Python warnings
+# ("...py:100: UserWarning: ..."), log lines at WARNING or below, TensorFlow's, SQLAlchemy's and
+# setuptools' notices. Their indented lines go with them.
+NOT_AN_ERROR = re.compile(
+    r"Warning\b|\bWARNING\b|\b(?:INFO|DEBUG)\b|tensorflow|TensorFlow|sqlalchemy|SQLAlchemy|sqlalche\.me|pkg_resources"
+    r"|declare_namespace|namespace packages|oneDNN|cuda|TensorRT|AVX|absl"
+)
+
+
+def rasa_errors(output: str) -> List[str]:
+    """The lines of Rasa's output that say what is wrong: colour codes removed, and warnings (with the
+    lines under them) left out."""
+    records: List[List[str]] = []
+    for line in ANSI.sub("", output).splitlines():
+        if not line.strip():
+            continue
+        if line[:1].isspace() and records:
+            records[-1].append(line.rstrip())
+        else:
+            records.append([line.rstrip()])
+    return [line for record in records if not NOT_AN_ERROR.search(record[0]) for line in record]
+
 
 def check_rasa_validate(c: Checker) -> None:
     proc = subprocess.run(
@@ -58,11 +83,11 @@ def check_rasa_validate(c: Checker) -> None:
         capture_output=True,
         text=True,
     )
-    if proc.returncode != 0:
-        lines = [
-            l
-            for l in (proc.stdout + proc.stderr).splitlines()
-            if l.strip() and "warn" not in l.lower()[:40] and "tensorflow" not in l.lower()
-        ]
-        detail = "\n      " + "\n      ".join(lines[-12:])
-        c.error(c.project.root / "data", None, *say("rasa.failed", detail=detail))
+    if proc.returncode == 0:
+        return
+    lines = rasa_errors(proc.stdout + "\n" + proc.stderr)
+    if not lines:
+        c.error(c.project.root / "data", None, *say("rasa.failed_silently"))
+        return
+    detail = "".join(f"\n      {line}" for line in lines[-12:])
+    c.error(c.project.root / "data", None, *say("rasa.failed", detail=detail))
