@@ -340,7 +340,81 @@ def test_the_committed_safety_rules_pass(project):
     assert [f for f in run_checks(project, ["safety_rules"]) if f.level == ERROR] == []
 
 
-# -- bot check for people -----------------------------------------------------------------------------
+# -- bot check for people: plain words, one cause per problem, French lines in French -----------------
+
+
+def test_a_misspelt_field_gets_did_you_mean_and_what_follows_from_it_once(project):
+    edit(project.resources, '    checked_on: "2026-11-28"\n', '    checkd_on: "2026-11-28"\n')  # the first entry
+    found = [f for f in run_checks(project, ["resources"]) if f.level == ERROR]
+    assert len(found) == 1, found  # not also "checked_on must be the date..." or "checked_on is missing"
+    (f,) = found
+    assert (f.file, f.line) == ("data/resources.yml", line_of(project.resources, "checkd_on"))
+    assert f.en == (
+        "Entry 'emergency': `checkd_on` is not a field of a directory entry (data/resources.schema.json). "
+        "Did you mean `checked_on`? Because of it: `checked_on` is missing."
+    )
+    assert f.fr == (
+        "L'entrée « emergency » : `checkd_on` n'est pas un champ d'une entrée du répertoire "
+        "(data/resources.schema.json). Vouliez-vous dire `checked_on` ? Conséquence : `checked_on` manque."
+    )
+    # inside a field too: `fnr` for `fr` leaves the French name missing, said once
+    edit(project.resources, "checkd_on", "checked_on")
+    edit(project.resources, 'fr: "Services d\'urgence"}', 'fnr: "Services d\'urgence"}')
+    found = [f for f in run_checks(project, ["resources"]) if f.level == ERROR]
+    assert [f.en for f in found] == [
+        "Entry 'emergency': `name` has languages other than en and fr: ['fnr']. Did you mean `fr`? "
+        "Because of it: `name.fr` is missing."
+    ]
+
+
+ENGLISH_WORDS = set(
+    "is the of not must missing unknown field fields found expected but got required property should were "
+    "unexpected too short match".split()
+)
+
+
+def english_words(fr: str) -> set:
+    """English words in a French line, outside what it quotes (`field`, « example », 'value', "value")."""
+    fr = re.sub(r"`[^`]*`|«[^»]*»|'[^']*'|\"[^\"]*\"|\[[^\]]*\]", " ", fr)
+    return {w for w in re.findall(r"[a-zA-Z]+", fr) if w.lower() in ENGLISH_WORDS}
+
+
+def test_the_french_line_of_a_finding_is_fully_french(project):
+    # what the schema finds (missing, unknown field, wrong type, pattern, enum) and a YAML syntax error
+    resources = project.resources
+    edit(resources, '    contact: {phone: "1-866-863-0511"}\n', "")  # required
+    edit(resources, "  - id: awhl\n", "  - id: awhl\n    notes: hidden for now\n")  # unknown field
+    edit(resources, 'show_reason: "Issue #2 requires', 'show_reason: 12\n    # "Issue #2 requires')  # type
+    edit(resources, 'checked_on: "2026-12-07"', 'checked_on: "7 December 2026"')  # pattern
+    edit(
+        resources,
+        "status: verified\n    show: true\n    source_url: \"https://www.ontario.ca\"",
+        "status: checked\n    show: true\n    source_url: \"https://www.ontario.ca\"",
+    )  # enum
+    edit(project.channel_texts, '  fr: "Désolé, je n\'arrive pas', '  fr: Désolé: "je n\'arrive pas')  # YAML
+    found = run_checks(project, ["resources", "channel_texts"])
+    messages = "\n".join(f.en for f in found)
+    for plain_words in (
+        "Entry 'awhl': `contact` is missing.",
+        "Entry 'awhl': `notes` is not a field of a directory entry (data/resources.schema.json). The fields are: id,",
+        "Entry 'crisis_988': `show_reason` must be text (found '12').",
+        "Entry 'chth': `checked_on` must be the date you checked the source, as YYYY-MM-DD (found '7 December 2026').",
+        "Entry 'emergency': `status` must be one of verified, unverified, do_not_show (found 'checked').",
+        "This file is not valid YAML (mapping values are not allowed here).",
+    ):
+        assert plain_words in messages, messages
+    assert "L'entrée « awhl » : `contact` manque." in [f.fr for f in found]
+    for f in found:
+        assert not english_words(f.fr), (english_words(f.fr), f.fr)
+        for validator_words in (
+            "is a required property",
+            "is not of type",
+            "does not match",
+            "is not one of",
+            "Additional properties",
+            "mapping values",
+        ):
+            assert validator_words not in f.fr, f.fr
 
 
 def test_rasa_s_warnings_and_colour_codes_stay_off_the_screen(project, monkeypatch, capsys):
@@ -393,7 +467,8 @@ def test_every_finding_text_is_in_the_catalogue_in_both_languages():
 
     texts = catalogue()
     for key, value in texts.items():
-        assert set(value) == {"en", "fr"} and all(str(v).strip() for v in value.values()), key
+        wanted = {"fr"} if key.startswith("yaml.") else {"en", "fr"}  # the reader's own words are the English
+        assert set(value) == wanted and all(str(v).strip() for v in value.values()), key
     used = set()
     for path in MESSAGES.parent.glob("*.py"):
         used |= set(re.findall(r"say\(\s*f?\"([^\"]+)\"", path.read_text(encoding="utf-8")))

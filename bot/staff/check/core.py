@@ -137,6 +137,27 @@ def plain(value: Any) -> Any:
     return value
 
 
+# What YAML's reader says (in English), told in French: (words of its message, key of messages.yml).
+YAML_PROBLEMS = (
+    ("'\\t'", "yaml.tab"),
+    ("mapping values are not allowed", "yaml.colon"),
+    ("could not find expected ':'", "yaml.no_colon"),
+    ("expected <block end>", "yaml.indent"),
+    ("expected <block mapping key>", "yaml.indent"),
+    ("expected ',' or '}'", "yaml.brace"),
+    ("expected ',' or ']'", "yaml.bracket"),
+    ("unexpected end of stream", "yaml.quote"),
+    ("duplicate key", "yaml.duplicate"),
+    ("undefined alias", "yaml.alias"),
+)
+
+
+def yaml_problem(problem: str) -> EnFr:
+    """The reader's own words in English, a French sentence for the French line."""
+    key = next((k for words, k in YAML_PROBLEMS if words in problem), "yaml.other")
+    return EnFr(problem, say(key).fr)
+
+
 class Checker:
     """Collects findings for one project."""
 
@@ -165,7 +186,7 @@ class Checker:
         except Exception as e:  # a YAML syntax error names its line
             mark = getattr(e, "problem_mark", None)
             line = mark.line + 1 if mark else None
-            self.error(path, line, *say("file.not_yaml", problem=getattr(e, "problem", e)))
+            self.error(path, line, *say("file.not_yaml", problem=yaml_problem(str(getattr(e, "problem", e)))))
             return None
 
 

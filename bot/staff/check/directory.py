@@ -32,7 +32,7 @@ from bot.staff.check.core import (
     say,
 )
 from bot.staff.check.responses import address_words
-from bot.staff.check.schema import SCHEMA, Problem, schema_problems
+from bot.staff.check.schema import SCHEMA, Problem, group, schema_problems
 from bot.staff.findings import ERROR, WARNING
 from bot.staff.project import Project
 
@@ -68,9 +68,9 @@ def check_resource(c: Checker, entry: Dict[str, Any], where: Where, seen_ids: Di
     problems += list(_address(entry))
     problems += list(_texts(entry, wrong))
     problems += list(_dates_and_source(c, entry, wrong))
-    for p in problems:
+    for p in group(problems, entry):
         path, line = where(p.field)
-        level = WARNING if p.warning else ERROR
+        level = WARNING if p.warning and all(e.warning for e in p.effects) else ERROR
         c.add(level, path, line, *say("entry.finding", entry=label, text=p.text))
 
 
@@ -220,8 +220,10 @@ def check_resource_use(c: Checker, by_id: Dict[str, Dict[str, Any]]) -> None:
         entry = by_id.get(rid)
         if entry is None:
             c.error(c.project.needs, None, *say("resources.missing_id", where=", ".join(sorted(set(where))), id=rid))
-        elif rid in ("emergency", "chth") and not (entry.get("show") is True and entry.get("status") != "do_not_show"):
-            c.error(c.project.resources, None, *say("resources.must_stay_shown", id=rid))
+        elif rid in ("emergency", "chth") and isinstance(entry.get("show"), bool) and "status" in entry:
+            # (a missing or misspelt `show` or `status` is reported with the entry)
+            if not (entry["show"] is True and entry["status"] != "do_not_show"):
+                c.error(c.project.resources, None, *say("resources.must_stay_shown", id=rid))
 
 
 def check_channel_texts(c: Checker, resources: Optional[Dict[str, Dict[str, Any]]] = None) -> None:
