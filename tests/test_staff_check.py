@@ -462,6 +462,83 @@ def test_bot_check_shows_no_library_warnings(project):
     assert run.stderr == ""
 
 
+def test_hours_a_text_never_shows_are_a_warning(project):
+    chth = "Gratuite, confidentielle, {hours}, interprètes"
+    edit(project.resources, chth, "Gratuite, confidentielle, interprètes")
+    found = [f for f in run_checks(project, ["resources"]) if f.en.startswith("Entry 'chth'")]
+    lines = project.resources.read_text(encoding="utf-8").splitlines()
+    text_line = max(
+        i for i, l in enumerate(lines[: line_of(project.resources, "Gratuite, conf")], 1) if l == "    text:"
+    )
+    assert [(f.level, f.line) for f in found] == [(WARNING, text_line)]  # the text to add {hours} to
+    assert found[0].en == (
+        "Entry 'chth': `hours` is set ('24 h/24, 7 j/7') but the French text has no {hours}, so this field is never "
+        "shown. Add {hours} where the text should show the hours."
+    )
+    assert found[0].fr.startswith(
+        "L'entrée « chth » : `hours` est rempli (« 24 h/24, 7 j/7 ») mais le texte en version française n'a pas {hours}"
+    )
+
+
+def test_a_number_or_web_address_in_one_language_only_is_a_warning(project):
+    before = [f for f in run_checks(project, ["resources"]) if "text doesn't" in f.en or "n'ont pas" in f.fr]
+    assert before == []  # the committed directory says the same in both languages
+    resources = project.resources
+    edit(resources, "ou clavardage sur canadianhumantraffickinghotline.ca.", "ou clavardage en ligne.")
+    edit(resources, '"Call 911 now if you can.', '"Call 911 now if you can, or 988 if you might hurt yourself.')
+    edit(
+        resources,
+        'en: "Assaulted Women\'s Helpline: 1-866-863-0511, 24/7."',
+        'en: "Assaulted Women\'s Helpline: 1-866-863-0511, {hours}."',
+    )
+    found = [f for f in run_checks(project, ["resources"]) if f.level == WARNING and "text doesn't:" in f.en]
+    assert [f.en for f in found] == [
+        "Entry 'emergency': the English text shows the phone number 988 but the French text doesn't: people reading "
+        "French don't get it. Add it to the French text.",
+        "Entry 'chth': the English text shows the web address canadianhumantraffickinghotline.ca but the French "
+        "text doesn't: people reading French don't get it. Add it to the French text.",
+        "Entry 'awhl': the English text shows the hours ({hours}) but the French text doesn't: people reading French "
+        "don't get it. Add it to the French text.",
+    ]
+    assert found[0].fr == (
+        "L'entrée « emergency » : le texte en version anglaise affiche le numéro 988, mais pas le texte en version "
+        "française : les personnes qui lisent en français ne l'ont pas. Ajoutez cette information au texte en "
+        "version française."
+    )
+
+
+def test_a_training_example_in_the_other_language_is_a_warning(project):
+    def flagged():
+        return [f for f in run_checks(project, ["examples"]) if "rather than" in f.en]
+
+    assert flagged() == []  # short, mixed and "can you speak english" examples are not flagged
+    fr, en = project.nlu_dir("fr") / "trafficking.yml", project.nlu_dir("en") / "trafficking.yml"
+    edit(
+        fr,
+        "- intent: job_offer_check\n  examples: |\n",
+        "- intent: job_offer_check\n  examples: |\n    - my new boss wants to keep my passport for me\n",
+    )
+    edit(
+        en,
+        "- intent: job_offer_check\n  examples: |\n",
+        "- intent: job_offer_check\n  examples: |\n    - mon nouveau patron veut garder mon passeport\n",
+    )
+    found = flagged()
+    assert [(f.level, f.file, f.line) for f in found] == [
+        (WARNING, "data/nlu/en/trafficking.yml", line_of(en, "mon nouveau patron")),
+        (WARNING, "data/nlu/fr/trafficking.yml", line_of(fr, "my new boss")),
+    ]
+    assert found[1].en == (
+        "'my new boss wants to keep my passport for me' looks English rather than French, in the French examples. "
+        "Was it pasted into the wrong file? Put it in data/nlu/en/ (or write it in French)."
+    )
+    assert found[1].fr == (
+        "« my new boss wants to keep my passport for me » semble être en anglais et non en français, parmi les "
+        "exemples en français. A-t-il été collé dans le mauvais fichier ? Mettez-le dans data/nlu/en/ (ou "
+        "écrivez-le en français)."
+    )
+
+
 def test_every_finding_text_is_in_the_catalogue_in_both_languages():
     from bot.staff.check.core import MESSAGES, catalogue
 

@@ -9,11 +9,11 @@ One module per thing it checks:
                 typed in, the quick-exit button wherever a resource shows.
 - directory.py  the service directory (data/resources.yml), through its schema (schema.py):
                 complete in both languages, phone numbers and web addresses well formed, a source, a
-                check date no more than 12 months old (older: a warning); the channel texts
-                (data/channel_texts.yml).
+                check date no more than 12 months old (older: a warning), the same numbers, web
+                addresses and hours in both languages; the channel texts (data/channel_texts.yml).
 - training.py   training examples (data/nlu/en, data/nlu/fr): at least N per intent per language,
-                no example twice, none under two intents, none copied from the held-out test sets;
-                the safety rules (data/safety/*.yml).
+                no example twice, none under two intents, none copied from the held-out test sets,
+                none in the other language; the safety rules (data/safety/*.yml).
 - wiring.py     every intent has a rule and an answer; Rasa's own validator (`rasa data validate`).
 - core.py       the Checker, YAML reading, and `say`: every finding's English and French text is in
                 messages.yml.

@@ -3,7 +3,8 @@
 An entry: the structure of data/resources.schema.json (bot/staff/check/schema.py), then what a schema
 can't say: phone numbers and web addresses well formed, ids used once, texts that show exactly the
 numbers of `contact` and say neither "tu" nor "vous", a source page, a check date no more than 12
-months old (older: a warning).
+months old (older: a warning). Warnings: a text that never shows the entry's hours, and a number, a
+web address or {hours} in one language's text and not in the other's.
 
 Channel texts: English and French for every key, numbers only from the directory.
 """
@@ -25,6 +26,7 @@ from bot.staff.check.core import (
     EnFr,
     key_line,
     lang_name,
+    lang_noun,
     place,
     placeholders,
     plain,
@@ -42,6 +44,8 @@ HOST = r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}"
 WEB = re.compile(rf"^{HOST}(?:/[^\s]*)?$", re.I)  # contact.web: no https://
 URL = re.compile(rf"^https://{HOST}(?:/[^\s]*)?$", re.I)  # source_url
 NUMBER_IN_TEXT = re.compile(r"\b\d[\d-]{2,}\d\b")
+PHONE_IN_TEXT = re.compile(r"(?<![\d-])(?:911|988|211|1-8\d\d-\d{3}-\d{4}|\d{3}-\d{3}-\d{4}|\d{6})(?![\d-])")
+WEB_IN_TEXT = re.compile(rf"(?<![\w@/.-])(?:https?://)?{HOST}(?:/[^\s,;:)»\"]*[^\s,;:)»\".])?", re.I)
 
 Where = Callable[[str], Tuple[Path, Optional[int]]]
 
@@ -108,7 +112,8 @@ def _address(entry: Dict[str, Any]) -> Iterator[Problem]:
 
 
 def _texts(entry: Dict[str, Any], wrong: set) -> Iterator[Problem]:
-    """What people read: placeholders this entry can fill, and exactly the numbers of `contact`."""
+    """What people read: placeholders this entry can fill, exactly the numbers of `contact`, the same
+    things in both languages, and the hours shown where the entry has some."""
     text, contact = entry.get("text"), entry.get("contact")
     if not isinstance(text, dict) or not isinstance(contact, dict) or "contact" in wrong:
         return
@@ -117,22 +122,86 @@ def _texts(entry: Dict[str, Any], wrong: set) -> Iterator[Problem]:
     numbers = [str(v).strip() for k, v in contact.items() if k.startswith("phone") or k == "text_number"]
     digits = {n.replace("-", "") for n in numbers}
     known = set(contact) | {"hours", "name"}
+    shown: Dict[str, str] = {}
     for lang in LANGUAGES:
         raw = str(text.get(lang) or "")
         if not raw.strip():
             continue  # the schema says it is missing
-        unknown = placeholders(raw) - known
+        try:
+            unknown = placeholders(raw) - known
+            shown[lang] = fill(raw, contact, {k: str(v) for k, v in hours.items() if v}, name, lang)
+        except (ValueError, IndexError, KeyError, AttributeError, TypeError):
+            yield Problem(("text", lang), say("resource.bad_braces", lang=lang_name(lang)))
+            continue
         if unknown:
             yield Problem(
                 ("text", lang), say("resource.unknown_placeholder", lang=lang_name(lang), names=sorted(unknown))
             )
-        shown = fill(raw, contact, {k: str(v) for k, v in hours.items() if v}, name, lang)
-        for found in NUMBER_IN_TEXT.findall(shown):
+        for found in NUMBER_IN_TEXT.findall(shown[lang]):
             if found.replace("-", "") not in digits:
                 yield Problem(("text", lang), say("resource.number_not_in_contact", lang=lang_name(lang), number=found))
         for d in sorted(digits):
-            if d not in shown.replace("-", ""):
+            if d not in shown[lang].replace("-", ""):
                 yield Problem(("text", lang), say("resource.number_not_shown", lang=lang_name(lang), number=d))
+    if len(shown) < 2 or not all(shown.values()):
+        return
+    yield from _hours_shown(entry, text, hours)
+    yield from _same_in_both(text, shown, digits, hours_warned=_showable(entry))
+
+
+def _showable(entry: Dict[str, Any]) -> bool:
+    return entry.get("show") is True and entry.get("status") != "do_not_show"
+
+
+def _hours_shown(entry: Dict[str, Any], text: Dict[str, Any], hours: Dict[str, Any]) -> Iterator[Problem]:
+    """A shown entry with hours whose text has no {hours}: the hours never reach anyone."""
+    if not _showable(entry) or "hours" not in entry:
+        return
+    silent = [lang for lang in LANGUAGES if str(hours.get(lang) or "").strip() and "{hours}" not in str(text[lang])]
+    value = EnFr(str(hours.get("en") or ""), str(hours.get("fr") or ""))
+    if len(silent) == 2:
+        yield Problem(("text",), say("resource.hours_not_shown_both", value=value), warning=True)
+    elif silent:
+        lang = silent[0]
+        yield Problem(
+            ("text", lang), say("resource.hours_not_shown", value=str(hours[lang]), lang=lang_name(lang)), warning=True
+        )
+
+
+def _web_addresses(text: str) -> set:
+    found = set()
+    for address in WEB_IN_TEXT.findall(text):
+        address = re.sub(r"^(?:https?://)?(?:www\.)?", "", address.lower()).rstrip("/")
+        found.add(address)
+    return found
+
+
+def _same_in_both(text: Dict[str, Any], shown: Dict[str, str], digits: set, hours_warned: bool) -> Iterator[Problem]:
+    """{hours}, a phone number or a web address that one language's text shows and the other's doesn't.
+
+    A number of `contact` missing from a text, or a number that is not in `contact`, is already an error
+    above. Web addresses may differ by language (a service may have a French name for its site): an
+    address counts as missing when the other text has fewer addresses of its own."""
+
+    def warn(has: str, lacks: str, what: EnFr) -> Problem:
+        values = dict(has=lang_name(has), lacks=lang_name(lacks), lacks_noun=lang_noun(lacks), what=what)
+        return Problem(("text", lacks), say("resource.only_in_one_language", **values), warning=True)
+
+    en, fr = LANGUAGES
+    has_hours = {lang for lang in LANGUAGES if "{hours}" in str(text[lang])}
+    if len(has_hours) == 1 and not hours_warned:
+        (has,) = has_hours
+        yield warn(has, fr if has == en else en, say("what.hours"))
+    phones = {lang: {n for n in PHONE_IN_TEXT.findall(shown[lang])} for lang in LANGUAGES}
+    for has, lacks in ((en, fr), (fr, en)):
+        for number in sorted(phones[has] - phones[lacks]):
+            if number.replace("-", "") not in digits and not NUMBER_IN_TEXT.fullmatch(number):
+                yield warn(has, lacks, say("what.number", value=number))
+    web = {lang: _web_addresses(shown[lang]) for lang in LANGUAGES}
+    only = {lang: web[lang] - web[other] for lang, other in ((en, fr), (fr, en))}
+    for has, lacks in ((en, fr), (fr, en)):
+        if len(only[has]) > len(only[lacks]):
+            yield warn(has, lacks, say("what.web", value=", ".join(sorted(only[has]))))
 
 
 def _dates_and_source(c: Checker, entry: Dict[str, Any], wrong: set) -> Iterator[Problem]:

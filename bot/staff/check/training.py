@@ -1,7 +1,7 @@
 """Training examples (data/nlu/en, data/nlu/fr) and the safety rules (data/safety/*.yml).
 
 - Examples: at least N per intent per language, no example twice, none under two intents, none copied
-  from the held-out test sets.
+  from the held-out test sets; a warning for an example that is clearly in the other language.
 - Safety rules: the schema, every rule on its examples and near misses, the staff phrases, and no
   danger rule firing on a training example of another intent ("rule conflict").
 """
@@ -19,6 +19,10 @@ from bot.staff.project import Project
 # Intents that an NLU component sets, never learned from examples (bot/plugins/nlu/other_language.py).
 SET_BY_PIPELINE = {"other_language"}
 HELDOUT_MIN_WORDS = 4  # "hi", "ok", "merci" are everyone's words, not a copy
+# An example in the other language: only sentences long enough for the detector to be sure, and only
+# when it is (bot/shared/language.py; "ok", "merci" and "can you speak english" are not flagged).
+WRONG_LANGUAGE_MIN_WORDS = 4
+WRONG_LANGUAGE_CONFIDENCE = 0.9
 DANGER_INTENTS = ("emergency", "self_harm")
 ENTITY = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
@@ -65,6 +69,20 @@ def heldout_messages(project: Project) -> Dict[str, str]:
     return out
 
 
+def example_language(text: str):
+    """The language an example is clearly written in, or None (short, mixed, or a request to switch:
+    "can you speak english" names English, it is not written in it)."""
+    from bot.shared.language import detect
+
+    plain_text = ENTITY.sub(r"\1", text)
+    if len(plain_text.split()) < WRONG_LANGUAGE_MIN_WORDS:
+        return None
+    found = detect(plain_text)
+    if found.explicit or found.words < WRONG_LANGUAGE_MIN_WORDS or found.confidence < WRONG_LANGUAGE_CONFIDENCE:
+        return None
+    return found.language
+
+
 def check_training_examples(c: Checker) -> None:
     domain = quiet_load(c.project.domain) or {}
     intents = [str(i) if not isinstance(i, dict) else str(next(iter(i))) for i in (domain or {}).get("intents") or []]
@@ -81,6 +99,19 @@ def check_training_examples(c: Checker) -> None:
             key = normalise_example(text)
             if key in heldout:
                 c.error(path, line, *say("examples.heldout", text=text, case=heldout[key]))
+            written_in = example_language(text)
+            if written_in and written_in != lang:
+                c.warning(
+                    path,
+                    line,
+                    *say(
+                        "examples.wrong_language",
+                        text=text,
+                        lang=lang_noun(written_in),
+                        folder=lang_noun(lang),
+                        code=written_in,
+                    ),
+                )
             if key in first_seen:
                 other_intent, other_path, other_line, other_lang = first_seen[key]
                 where = place(c.project, other_path, other_line)
