@@ -1,6 +1,6 @@
 """Two languages, one quality: every response, button and error exists in EN and FR.
 
-The rules themselves live in bot/staff/check.py (`bot check`); these tests run them on the project.
+The rules themselves live in bot/staff/check/ (`bot check`); these tests run them on the project.
 """
 
 import re

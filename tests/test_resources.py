@@ -1,6 +1,6 @@
 """The service directory is complete and valid, and hidden entries never reach a user.
 
-The validity rules live in bot/staff/check.py (`bot check`); these tests run them on the project.
+The validity rules live in bot/staff/check/ (`bot check`); these tests run them on the project.
 """
 
 import re

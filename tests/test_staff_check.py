@@ -5,6 +5,7 @@ is skipped here: it is slow and catches none of these; `make test` runs the full
 """
 
 import datetime
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -365,3 +366,225 @@ def test_a_rule_that_misses_its_own_example_is_reported_with_its_line(project):
 
 def test_the_committed_safety_rules_pass(project):
     assert [f for f in run_checks(project, ["safety_rules"]) if f.level == ERROR] == []
+
+
+# -- bot check for people: plain words, one cause per problem, French lines in French -----------------
+
+
+def test_a_misspelt_field_gets_did_you_mean_and_what_follows_from_it_once(project):
+    edit(project.resources, '    checked_on: "2026-11-28"\n', '    checkd_on: "2026-11-28"\n')  # the first entry
+    found = [f for f in run_checks(project, ["resources"]) if f.level == ERROR]
+    assert len(found) == 1, found  # not also "checked_on must be the date..." or "checked_on is missing"
+    (f,) = found
+    assert (f.file, f.line) == ("data/resources.yml", line_of(project.resources, "checkd_on"))
+    assert f.en == (
+        "Entry 'emergency': `checkd_on` is not a field of a directory entry (data/resources.schema.json). "
+        "Did you mean `checked_on`? Because of it: `checked_on` is missing."
+    )
+    assert f.fr == (
+        "L'entrée « emergency » : `checkd_on` n'est pas un champ d'une entrée du répertoire "
+        "(data/resources.schema.json). Vouliez-vous dire `checked_on` ? Conséquence : `checked_on` manque."
+    )
+    # inside a field too: `fnr` for `fr` leaves the French name missing, said once
+    edit(project.resources, "checkd_on", "checked_on")
+    edit(project.resources, 'fr: "Services d\'urgence"}', 'fnr: "Services d\'urgence"}')
+    found = [f for f in run_checks(project, ["resources"]) if f.level == ERROR]
+    assert [f.en for f in found] == [
+        "Entry 'emergency': `name` has languages other than en and fr: ['fnr']. Did you mean `fr`? "
+        "Because of it: `name.fr` is missing."
+    ]
+
+
+ENGLISH_WORDS = set(
+    "is the of not must missing unknown field fields found expected but got required property should were "
+    "unexpected too short match".split()
+)
+
+
+def english_words(fr: str) -> set:
+    """English words in a French line, outside what it quotes (`field`, « example », 'value', "value")."""
+    fr = re.sub(r"`[^`]*`|«[^»]*»|'[^']*'|\"[^\"]*\"|\[[^\]]*\]", " ", fr)
+    return {w for w in re.findall(r"[a-zA-Z]+", fr) if w.lower() in ENGLISH_WORDS}
+
+
+def test_the_french_line_of_a_finding_is_fully_french(project):
+    # what the schema finds (missing, unknown field, wrong type, pattern, enum) and a YAML syntax error
+    resources = project.resources
+    edit(resources, '    contact: {phone: "1-866-863-0511"}\n', "")  # required
+    edit(resources, "  - id: awhl\n", "  - id: awhl\n    notes: hidden for now\n")  # unknown field
+    edit(resources, 'show_reason: "Issue #2 requires', 'show_reason: 12\n    # "Issue #2 requires')  # type
+    edit(resources, 'checked_on: "2026-12-07"', 'checked_on: "7 December 2026"')  # pattern
+    edit(
+        resources,
+        "status: verified\n    show: true\n    source_url: \"https://www.ontario.ca\"",
+        "status: checked\n    show: true\n    source_url: \"https://www.ontario.ca\"",
+    )  # enum
+    edit(project.channel_texts, '  fr: "Désolé, je n\'arrive pas', '  fr: Désolé: "je n\'arrive pas')  # YAML
+    found = run_checks(project, ["resources", "channel_texts"])
+    messages = "\n".join(f.en for f in found)
+    for plain_words in (
+        "Entry 'awhl': `contact` is missing.",
+        "Entry 'awhl': `notes` is not a field of a directory entry (data/resources.schema.json). The fields are: id,",
+        "Entry 'crisis_988': `show_reason` must be text (found '12').",
+        "Entry 'chth': `checked_on` must be the date you checked the source, as YYYY-MM-DD (found '7 December 2026').",
+        "Entry 'emergency': `status` must be one of verified, unverified, do_not_show (found 'checked').",
+        "This file is not valid YAML (mapping values are not allowed here).",
+    ):
+        assert plain_words in messages, messages
+    assert "L'entrée « awhl » : `contact` manque." in [f.fr for f in found]
+    for f in found:
+        assert not english_words(f.fr), (english_words(f.fr), f.fr)
+        for validator_words in (
+            "is a required property",
+            "is not of type",
+            "does not match",
+            "is not one of",
+            "Additional properties",
+            "mapping values",
+        ):
+            assert validator_words not in f.fr, f.fr
+
+
+def test_rasa_s_warnings_and_colour_codes_stay_off_the_screen(project, monkeypatch, capsys):
+    """`rasa data validate` prints colour codes and many warnings: only its error reaches the staff member."""
+    from bot.staff.check import wiring
+    from bot.staff.findings import report
+
+    stdout = (
+        "\x1b[93m/venv/rasa/shared/utils/io.py:100: UserWarning: The intent 'x' is not used in any story or rule.\n"
+        "  More info at https://rasa.com/docs/rasa/\n\x1b[0m"
+        "/venv/rasa/core/tracker_store.py:1044: MovedIn20Warning: Deprecated API features detected! (SQLAlchemy)\n"
+        "  Base: DeclarativeMeta = declarative_base()\n"
+        "2026-12-07 16:15:49.853599: I tensorflow/core/util/port.cc:110] oneDNN custom operations are on.\n"
+    )
+    stderr = (
+        "\x1b[91mYamlValidationException: Failed to validate 'data/stories.yml'. Here are the errors found during "
+        "validation:\n  in data/stories.yml:6:\n      Key 'acton' was not defined. Path: '/stories/0/steps/1'\x1b[0m\n"
+    )
+    monkeypatch.setattr(
+        wiring.subprocess, "run", lambda cmd, **kw: subprocess.CompletedProcess(cmd, 1, stdout=stdout, stderr=stderr)
+    )
+    found = run_checks(project, ["rasa"])
+    report(found)
+    shown = capsys.readouterr()
+    screen = shown.out + shown.err
+    assert len(found) == 1 and "Key 'acton' was not defined" in screen and "YamlValidationException" in screen
+    assert "\x1b[" not in screen and "UserWarning" not in screen and "Warning" not in screen
+    assert "tensorflow" not in screen and "More info" not in screen
+    assert "en anglais" in found[0].fr  # the French line says Rasa's message is in English
+
+
+def test_bot_check_shows_no_library_warnings(project):
+    """Loading the actions brings in Sanic, which turns deprecation warnings back on, and the safety rules
+    bring in TensorFlow: none of it reaches a staff member's terminal."""
+    env = {k: v for k, v in project.env().items() if k not in ("PYTHONWARNINGS", "TF_CPP_MIN_LOG_LEVEL")}
+    run = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "check", "--skip-rasa"],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONPATH": str(ROOT)},
+    )
+    assert run.returncode == 0, run.stdout
+    assert "Warning" not in run.stdout + run.stderr and "\x1b[" not in run.stdout + run.stderr, run.stderr
+    assert run.stderr == ""
+
+
+def test_hours_a_text_never_shows_are_a_warning(project):
+    # the committed directory shows every time it has; "See cybertip.ca" says where to look, not a time
+    assert not [f for f in run_checks(project, ["resources"]) if "never shown" in f.en]
+    chth = "Gratuite, confidentielle, {hours}, interprètes"
+    edit(project.resources, chth, "Gratuite, confidentielle, interprètes")
+    found = [f for f in run_checks(project, ["resources"]) if f.en.startswith("Entry 'chth'")]
+    lines = project.resources.read_text(encoding="utf-8").splitlines()
+    text_line = max(
+        i for i, l in enumerate(lines[: line_of(project.resources, "Gratuite, conf")], 1) if l == "    text:"
+    )
+    assert [(f.level, f.line) for f in found] == [(WARNING, text_line)]  # the text to add {hours} to
+    assert found[0].en == (
+        "Entry 'chth': `hours` is set ('24 h/24, 7 j/7') but the French text has no {hours}, so this field is never "
+        "shown. Add {hours} where the text should show the hours."
+    )
+    assert found[0].fr.startswith(
+        "L'entrée « chth » : `hours` est rempli (« 24 h/24, 7 j/7 ») mais le texte en version française n'a pas {hours}"
+    )
+
+
+def test_a_number_or_web_address_in_one_language_only_is_a_warning(project):
+    before = [f for f in run_checks(project, ["resources"]) if "text doesn't" in f.en or "n'ont pas" in f.fr]
+    assert before == []  # the committed directory says the same in both languages
+    resources = project.resources
+    edit(resources, "ou clavardage sur canadianhumantraffickinghotline.ca.", "ou clavardage en ligne.")
+    edit(
+        resources,
+        '"Call 911 now if you can ({hours}).',
+        '"Call 911 now if you can ({hours}), or 988 if you might hurt yourself.',
+    )
+    edit(
+        resources,
+        'en: "Assaulted Women\'s Helpline: 1-866-863-0511, 24/7."',
+        'en: "Assaulted Women\'s Helpline: 1-866-863-0511, {hours}."',
+    )
+    found = [f for f in run_checks(project, ["resources"]) if f.level == WARNING and "text doesn't:" in f.en]
+    assert [f.en for f in found] == [
+        "Entry 'emergency': the English text shows the phone number 988 but the French text doesn't: people reading "
+        "French don't get it. Add it to the French text.",
+        "Entry 'chth': the English text shows the web address canadianhumantraffickinghotline.ca but the French "
+        "text doesn't: people reading French don't get it. Add it to the French text.",
+        "Entry 'awhl': the English text shows the hours ({hours}) but the French text doesn't: people reading French "
+        "don't get it. Add it to the French text.",
+    ]
+    assert found[0].fr == (
+        "L'entrée « emergency » : le texte en version anglaise affiche le numéro 988, mais pas le texte en version "
+        "française : les personnes qui lisent en français ne l'ont pas. Ajoutez cette information au texte en "
+        "version française."
+    )
+
+
+def test_a_training_example_in_the_other_language_is_a_warning(project):
+    def flagged():
+        return [f for f in run_checks(project, ["examples"]) if "rather than" in f.en]
+
+    assert flagged() == []  # short, mixed and "can you speak english" examples are not flagged
+    fr, en = project.nlu_dir("fr") / "trafficking.yml", project.nlu_dir("en") / "trafficking.yml"
+    edit(
+        fr,
+        "- intent: job_offer_check\n  examples: |\n",
+        "- intent: job_offer_check\n  examples: |\n    - my new boss wants to keep my passport for me\n",
+    )
+    edit(
+        en,
+        "- intent: job_offer_check\n  examples: |\n",
+        "- intent: job_offer_check\n  examples: |\n    - mon nouveau patron veut garder mon passeport\n",
+    )
+    found = flagged()
+    assert [(f.level, f.file, f.line) for f in found] == [
+        (WARNING, "data/nlu/en/trafficking.yml", line_of(en, "mon nouveau patron")),
+        (WARNING, "data/nlu/fr/trafficking.yml", line_of(fr, "my new boss")),
+    ]
+    assert found[1].en == (
+        "'my new boss wants to keep my passport for me' looks English rather than French, in the French examples. "
+        "Was it pasted into the wrong file? Put it in data/nlu/en/ (or write it in French)."
+    )
+    assert found[1].fr == (
+        "« my new boss wants to keep my passport for me » semble être en anglais et non en français, parmi les "
+        "exemples en français. A-t-il été collé dans le mauvais fichier ? Mettez-le dans data/nlu/en/ (ou "
+        "écrivez-le en français)."
+    )
+
+
+def test_every_finding_text_is_in_the_catalogue_in_both_languages():
+    from bot.staff.check.core import MESSAGES, catalogue
+
+    texts = catalogue()
+    for key, value in texts.items():
+        wanted = {"fr"} if key.startswith("yaml.") else {"en", "fr"}  # the reader's own words are the English
+        assert set(value) == wanted and all(str(v).strip() for v in value.values()), key
+    used = set()
+    for path in MESSAGES.parent.glob("*.py"):
+        used |= set(re.findall(r"say\(\s*f?\"([^\"]+)\"", path.read_text(encoding="utf-8")))
+    for key in used:
+        if "{" in key:  # say(f"who.{miss}"): some key with that start
+            assert any(k.startswith(key.split("{")[0]) for k in texts), key
+        else:
+            assert key in texts, key

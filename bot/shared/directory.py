@@ -47,9 +47,15 @@ class Resource:
     def render(self, lang: str) -> str:
         """The text in `lang`, with {phone}, {web}, {hours}, {name}... filled from this entry."""
         lang = lang if lang in self.text else "en"
-        values = dict(self.contact)
-        values.update(hours=self.hours.get(lang, ""), name=self.name.get(lang, ""))
-        return self.text[lang].format_map(_Keep(values))
+        return fill(self.text[lang], self.contact, self.hours, self.name, lang)
+
+
+def fill(text: str, contact: Dict[str, Any], hours: Dict[str, str], name: Dict[str, str], lang: str) -> str:
+    """An entry's `text` in `lang` as people read it: {phone}, {web}, ... from `contact`, {hours} and
+    {name} in the same language (`bot check` reads the file's entries through this too)."""
+    values = {k: str(v) for k, v in contact.items()}
+    values.update(hours=hours.get(lang, ""), name=name.get(lang, ""))
+    return text.format_map(_Keep(values))
 
 
 class _Keep(dict):

@@ -1,6 +1,6 @@
 """`bot resources`: list, search, export (CSV for review) and import the service directory.
 
-An import goes through the same checks as `bot check` (bot/staff/check.py) before anything is
+An import goes through the same checks as `bot check` (bot/staff/check/) before anything is
 written; with any problem, nothing changes. The YAML file keeps its comments, order and layout;
 it is replaced in one step, so the running assistant never reads half a file.
 """

@@ -2,7 +2,7 @@
 
 - Behind a password (STAFF_PASSWORD in .env), on this computer only (127.0.0.1), on its own port:
   never on the public widget's address.
-- Saving runs the same checks as `bot check` (bot/staff/check.py) on a copy first; with any problem
+- Saving runs the same checks as `bot check` (bot/staff/check/) on a copy first; with any problem
   nothing is written and the page shows what is wrong. Files are replaced in one step.
 - Directory changes are live at once (the action server reads the file when it changes); answer
   changes need `bot train`, `bot evaluate` and `bot reload`, as the page says.
