@@ -13,15 +13,15 @@ The text itself is always a domain response (domain.yml, EN and FR) or resource 
 from __future__ import annotations
 
 import abc
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.shared import directory
-from bot.shared.directory import LANGUAGES
 from bot.shared.audience import audience_from_text, said_audience  # noqa: F401  (the one rule, shared with the Rasa server)
+from bot.shared.directory import LANGUAGES
 
 # Placeholder -> directory entry, for the few numbers said inside a sentence ("call 911").
 INLINE_NUMBERS = {"emergency": "emergency", "hotline": "chth"}
@@ -57,13 +57,13 @@ class HelpAction(Action, abc.ABC):
     """Base class: subclasses build the answer, this class adds what every answer needs."""
 
     @abc.abstractmethod
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> List[Dict[Text, Any]]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> list[dict[str, Any]]:
         """Send the answer; return the events to apply."""
 
     # An emergency answer says what to do now and nothing more (actions/emergency.py sets it False).
     tells_phone_traces = True
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
         first = is_first_answer(tracker)
         events = self.answer(dispatcher, tracker, language(tracker))
         if self.tells_phone_traces and getattr(dispatcher, "shows_a_number", False) and not told_phone_traces(tracker):
@@ -75,7 +75,7 @@ class HelpAction(Action, abc.ABC):
 
     @staticmethod
     def utter_with_resources(
-        dispatcher: CollectingDispatcher, response: str, resource_ids: List[str], lang: str
+        dispatcher: CollectingDispatcher, response: str, resource_ids: list[str], lang: str
     ) -> None:
         entries = directory.showable(resource_ids)
         dispatcher.utter_message(response=response, resources=directory.render_list(entries, lang), **numbers())
@@ -83,7 +83,7 @@ class HelpAction(Action, abc.ABC):
             dispatcher.shows_a_number = True
 
 
-def numbers() -> Dict[str, str]:
+def numbers() -> dict[str, str]:
     """The numbers an answer may name inside its sentence ({emergency_number}, {hotline_number}),
     from the directory, like every other number."""
     return {f"{key}_number": directory.phone(rid) for key, rid in INLINE_NUMBERS.items()}

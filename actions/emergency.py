@@ -3,7 +3,7 @@ fits the rest of the message, and the 24/7 hotline."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -13,7 +13,7 @@ from actions.base import HelpAction, said_audience
 from bot.shared.needs import EMERGENCY_OTHER_RESPONSE, EMERGENCY_RESPONSE, SELF_HARM_RESPONSE, table
 
 
-def emergency_resource_ids(tracker: Tracker) -> List[str]:
+def emergency_resource_ids(tracker: Tracker) -> list[str]:
     message = tracker.latest_message
     # What the classifier understood of the rest of the message (see bot/plugins/nlu/safety_net.py).
     understood = (message.get("safety_net") or {}).get("classifier_intent")
@@ -41,10 +41,10 @@ def audience(tracker: Tracker):
 class ActionEmergency(HelpAction):
     tells_phone_traces = False  # 911 first, and nothing that delays the call
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_emergency"
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> List[Dict[Text, Any]]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> list[dict[str, Any]]:
         self.utter_with_resources(dispatcher, emergency_response(tracker), emergency_resource_ids(tracker), lang)
         return [SlotSet("asked_safe", False)] if tracker.get_slot("asked_safe") else []
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Dict, Optional
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -34,7 +34,7 @@ def clock() -> dt.datetime:
 @dataclass(frozen=True)
 class Availability:
     open_now: bool
-    next_open: Optional[dt.datetime]  # local time of the next opening, when closed now
+    next_open: dt.datetime | None  # local time of the next opening, when closed now
 
 
 def _hm(value: str) -> dt.time:
@@ -52,7 +52,7 @@ def public_holidays(code: str) -> holidays.HolidayBase:
         raise ValueError(f"unknown public holidays {code!r}") from exc
 
 
-def availability(spec: Dict[str, Any], now: Optional[dt.datetime] = None) -> Availability:
+def availability(spec: dict[str, Any], now: dt.datetime | None = None) -> Availability:
     zone = ZoneInfo(spec.get("timezone") or "America/Toronto")
     local = (now or clock()).astimezone(zone)
     days = {DAYS.index(d) for d in spec.get("days") or ()}
@@ -73,11 +73,11 @@ def availability(spec: Dict[str, Any], now: Optional[dt.datetime] = None) -> Ava
     return Availability(False, None)
 
 
-def utter_opening(dispatcher, resource_id: str, lang: str, now: Optional[dt.datetime] = None) -> None:
+def utter_opening(dispatcher, resource_id: str, lang: str, now: dt.datetime | None = None) -> None:
     """Say whether the service `resource_id` answers now, or when it opens (utter_open_now /
     utter_opens_at in domain.yml), in the service's own time zone."""
-    from bot.shared import directory
     from actions.base import numbers
+    from bot.shared import directory
     from bot.shared.texts import text
 
     entry = directory.directory().get(resource_id)

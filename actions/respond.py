@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -14,16 +14,15 @@ from actions.base import HelpAction, numbers, said_audience
 from actions.hours import utter_opening
 from bot.shared.needs import Need, table
 
-
 # "Other options" only makes sense after a first answer.
 NEEDS_AN_EARLIER_ANSWER = ("more_options",)
 
 
 class ActionRespond(HelpAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_respond"
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> List[Dict[Text, Any]]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         needs = table()
         said = said_audience(tracker.latest_message, tracker.latest_message.get("text"))
@@ -77,7 +76,7 @@ _NO = re.compile(r"^\s*(?:no+|nope|nah|not really|non+|nan|pas vraiment|ben non)
 _STEP_PAYLOAD = re.compile(r"^/(\w+)(\{.*\})$")
 
 
-def typed_answer(tracker: Tracker) -> Optional[Need]:
+def typed_answer(tracker: Tracker) -> Need | None:
     """After a yes/no question of a guided path, a typed "yes" or "no": the step its button leads to."""
     text = tracker.latest_message.get("text") or ""
     answer = 0 if _YES.match(text) else 1 if _NO.match(text) else None
@@ -93,7 +92,7 @@ def typed_answer(tracker: Tracker) -> Optional[Need]:
     return table().step(path, step)
 
 
-def _step_of(payload: Any) -> Optional[tuple]:
+def _step_of(payload: Any) -> tuple | None:
     """'/signs_check{"step":"me_2"}' -> ("signs_check", "me_2"); None for any other payload."""
     found = _STEP_PAYLOAD.match(str(payload or ""))
     try:

@@ -6,7 +6,7 @@ the action server cannot reach the tracker store.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -14,11 +14,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 
 class ActionSafetyExit(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_safety_exit"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         dispatcher.utter_message(response="utter_safety_exit")
         return [SlotSet("erase_conversation", True)]

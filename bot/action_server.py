@@ -20,14 +20,14 @@ import logging
 import os
 import sys
 import zlib
-from typing import Any, List, Optional
+from typing import Any
 
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.shared import redaction
 from bot import startup
+from bot.shared import redaction
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def personal_values(call: Any) -> tuple:
         return [], []
     tracker = call.get("tracker") if isinstance(call.get("tracker"), dict) else {}
     senders = [call.get("sender_id"), tracker.get("sender_id")]
-    texts: List[Any] = [(tracker.get("latest_message") or {}).get("text")]
+    texts: list[Any] = [(tracker.get("latest_message") or {}).get("text")]
     for event in tracker.get("events") or []:
         if isinstance(event, dict) and event.get("event") in ("user", "bot"):
             texts.append(event.get("text"))
@@ -64,7 +64,7 @@ def protect(app: Sanic, token: str) -> None:
     """Require the shared secret on every route but /health; redact each call's personal data."""
     expected = f"Bearer {token}".encode()
 
-    async def authenticate(request: Request) -> Optional[HTTPResponse]:
+    async def authenticate(request: Request) -> HTTPResponse | None:
         if request.path in OPEN_PATHS:
             return None
         provided = request.headers.get("authorization", "").encode("utf-8", "replace")
@@ -91,7 +91,7 @@ def protect(app: Sanic, token: str) -> None:
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
 
 
-def main(argv: Optional[List[str]] = None) -> None:
+def main(argv: list[str] | None = None) -> None:
     from rasa_sdk import utils
     from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
     from rasa_sdk.endpoint import create_app, create_argument_parser, create_ssl_context

@@ -12,7 +12,6 @@ import sys
 import textwrap
 import warnings
 from pathlib import Path
-from typing import List, Optional
 
 from bot.staff.project import Project
 
@@ -215,7 +214,7 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `bot resources list | head` ends quietly
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -31,7 +31,7 @@ Each step is safe to run twice: each checks whether it is already in place.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List
+from typing import Any
 
 from bot.shared import redaction
 
@@ -69,15 +69,15 @@ def install_process() -> None:
     redaction.install()
 
 
-def install_rasa_server(app: Any) -> Dict[str, List[str]]:
+def install_rasa_server(app: Any) -> dict[str, list[str]]:
     """The Rasa server: version check, log redaction, speed-ups, API guard on `app`. Safe to call again.
 
     Returns what is in place, for the start-up log line and the tests.
     """
     check_rasa_version()
     install_process()
-    from bot.plugins import rasa_speedups
     from bot.channels import api_guard
+    from bot.plugins import rasa_speedups
 
     speedups = rasa_speedups.install()
     api_guard.install(app)

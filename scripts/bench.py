@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import contextlib
+
 from bot.shared.language import conversation_language, detect, plain_langdetect  # noqa: E402
 from bot.staff.evaluate import GROUP_INTENTS, macro_f1  # noqa: E402
 from scripts.servers import Assistant, post  # noqa: E402
@@ -58,10 +60,8 @@ def rss_mb(pid: int) -> float:
     """Resident memory of a process and its children, in MB."""
     total = 0
     pids = [pid]
-    try:
+    with contextlib.suppress(OSError):
         pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        pass
     for p in pids:
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
@@ -110,8 +110,8 @@ def intent_scores(model: Path):
     out = {}
     for lang in gold:
         g, p = gold[lang], pred[lang]
-        acc = sum(a == b for a, b in zip(g, p)) / len(g)
-        emerg = [(a, b) for a, b in zip(g, p) if a in ("emergency", "self_harm")]
+        acc = sum(a == b for a, b in zip(g, p, strict=False)) / len(g)
+        emerg = [(a, b) for a, b in zip(g, p, strict=False) if a in ("emergency", "self_harm")]
         recall = sum(b in ("emergency", "self_harm") for _, b in emerg) / len(emerg)
         out[lang] = (acc, macro_f1(g, p), recall, len(g))
     return out

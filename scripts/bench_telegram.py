@@ -83,7 +83,9 @@ def main() -> None:
             t = time.perf_counter()
             mid = fake.user_says(chat, "/exit", "en")
             fake.wait(
-                lambda: any(m.message_id > mid and m.text.startswith(cleared) for m in fake.bot_messages(chat)),
+                lambda mid=mid, chat=chat: any(
+                    m.message_id > mid and m.text.startswith(cleared) for m in fake.bot_messages(chat)
+                ),
                 60,
                 "the neutral line",
             )

@@ -17,15 +17,15 @@ import math
 import re
 import subprocess
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator, List, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 SKIP_DIRS = {".git", ".venv", "models", "results", "node_modules", "__pycache__", ".pytest_cache", ".rasa"}
 MAX_BYTES = 2_000_000
 ALLOW_MARKER = "not-a-secret"
 
-PATTERNS: List[Tuple[str, re.Pattern]] = [
+PATTERNS: list[tuple[str, re.Pattern]] = [
     ("private key", re.compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----")),
     ("Telegram bot token", re.compile(r"(?<![\d:])\d{6,12}:[A-Za-z0-9_-]{33,40}(?![\w-])")),
     ("JSON web token", re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}")),
@@ -59,7 +59,7 @@ def looks_random(value: str) -> bool:
     return kinds >= 2 and entropy(value) >= 3.5
 
 
-def findings(text: str) -> Iterator[Tuple[int, str]]:
+def findings(text: str) -> Iterator[tuple[int, str]]:
     for number, line in enumerate(text.splitlines(), 1):
         if ALLOW_MARKER in line:
             continue
@@ -86,7 +86,7 @@ def candidate_files(root: Path) -> Iterable[Path]:
         return [p for p in root.rglob("*") if p.is_file() and not set(p.relative_to(root).parts) & SKIP_DIRS]
 
 
-def scan(paths: Iterable[Path], root: Path = ROOT) -> List[str]:
+def scan(paths: Iterable[Path], root: Path = ROOT) -> list[str]:
     problems = []
     for path in paths:
         try:
@@ -106,7 +106,7 @@ def scan(paths: Iterable[Path], root: Path = ROOT) -> List[str]:
     return problems
 
 
-def main(argv: List[str]) -> int:
+def main(argv: list[str]) -> int:
     paths = [Path(a).resolve() for a in argv] if argv else candidate_files(ROOT)
     problems = scan(paths)
     for problem in problems:

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Tuple
+from typing import Any
 
 import yaml
 
@@ -25,7 +26,7 @@ if str(ROOT) not in sys.path:
 
 # Made-up classifier outputs: (name, chosen intent, ranking). Each text goes through SafetyNet.process
 # once per scenario, so every branch that depends on the words (not on the model) is exercised.
-SCENARIOS: List[Tuple[str, str, List[Tuple[str, float]]]] = [
+SCENARIOS: list[tuple[str, str, list[tuple[str, float]]]] = [
     ("fallback", "nlu_fallback", [("nlu_fallback", 0.4), ("victim_services", 0.3), ("emergency", 0.1)]),
     ("safe", "user_safe", [("user_safe", 0.9), ("emergency", 0.05)]),
     ("danger", "emergency", [("emergency", 0.6), ("shelter", 0.3)]),
@@ -76,16 +77,16 @@ def _test_texts() -> Iterator[str]:
                         yield turn
 
 
-def corpus() -> List[str]:
+def corpus() -> list[str]:
     """Every distinct text, in a stable order."""
-    seen: Dict[str, None] = {}
+    seen: dict[str, None] = {}
     for text in list(_nlu_examples()) + list(_test_texts()):
         if text and not text.startswith("/"):
             seen.setdefault(text, None)
     return list(seen)
 
 
-def _scenario(net: Any, text: str, intent: str, ranking: List[Tuple[str, float]]) -> List[Any]:
+def _scenario(net: Any, text: str, intent: str, ranking: list[tuple[str, float]]) -> list[Any]:
     from rasa.shared.nlu.training_data.message import Message
 
     msg = Message(
@@ -102,17 +103,17 @@ def _scenario(net: Any, text: str, intent: str, ranking: List[Tuple[str, float]]
     return [msg.get("intent")["name"], rule, found.get("classifier_intent")]
 
 
-def decisions(texts: List[str]) -> Dict[str, Dict[str, Any]]:
+def decisions(texts: list[str]) -> dict[str, dict[str, Any]]:
     from bot.plugins.nlu import safety_net as sn
     from bot.shared.audience import audience_from_text
     from bot.shared.safety import danger
     from bot.shared.safety.quick_exit import is_exit_request, leaving_now
 
     net = sn.SafetyNet()
-    out: Dict[str, Dict[str, Any]] = {}
+    out: dict[str, dict[str, Any]] = {}
     for text in texts:
         found = danger.assess(text)
-        rec: Dict[str, Any] = {
+        rec: dict[str, Any] = {
             "normalise": danger.normalise(text),
             "assess": [found.category, found.pattern] if found else None,
             "long_ago": danger.long_ago(text),
@@ -133,7 +134,7 @@ def decisions(texts: List[str]) -> Dict[str, Dict[str, Any]]:
     return out
 
 
-def _plain_needs_all(sn: Any, text: str) -> List[str]:
+def _plain_needs_all(sn: Any, text: str) -> list[str]:
     """Every plain need whose words are in the text (not only the first), in rule order."""
     if hasattr(sn, "plain_needs_all"):
         return sn.plain_needs_all(text)
@@ -145,11 +146,11 @@ def _plain_needs_all(sn: Any, text: str) -> List[str]:
     return [intent for intent, rx in sn.PLAIN_NEEDS if rx.search(plain)]
 
 
-def compare(before_path: str, after_path: str) -> Dict[str, Any]:
+def compare(before_path: str, after_path: str) -> dict[str, Any]:
     before = json.loads(Path(before_path).read_text(encoding="utf-8"))
     after = json.loads(Path(after_path).read_text(encoding="utf-8"))
-    changed: Dict[str, Dict[str, Any]] = {}
-    per_key: Dict[str, int] = {}
+    changed: dict[str, dict[str, Any]] = {}
+    per_key: dict[str, int] = {}
     for text in sorted(set(before) | set(after)):
         b, a = before.get(text, {}), after.get(text, {})
         diff = {k: [b.get(k), a.get(k)] for k in sorted(set(b) | set(a)) if b.get(k) != a.get(k)}
@@ -165,7 +166,7 @@ def compare(before_path: str, after_path: str) -> Dict[str, Any]:
     }
 
 
-def main(argv: List[str]) -> int:
+def main(argv: list[str]) -> int:
     if argv[:1] == ["--compare"]:
         result = compare(argv[1], argv[2])
         print(json.dumps(result, ensure_ascii=False, indent=1))

@@ -25,10 +25,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,39 +48,39 @@ BOT_USER = {
 class ChatMessage:
     message_id: int
     by: str  # "user" or "bot"
-    text: Optional[str]
-    reply_markup: Optional[dict] = None
+    text: str | None
+    reply_markup: dict | None = None
     deleted: bool = False
-    via: Optional[str] = None  # which bridge process sent it (its API base URL ends with /via/<name>)
+    via: str | None = None  # which bridge process sent it (its API base URL ends with /via/<name>)
 
 
 @dataclass
 class Call:
     method: str
-    params: Dict[str, Any]
+    params: dict[str, Any]
     status: int = 200
     at: float = field(default_factory=time.monotonic)
-    via: Optional[str] = None
+    via: str | None = None
 
 
 @dataclass
 class Chat:
     id: int
     type: str = "private"
-    messages: Dict[int, ChatMessage] = field(default_factory=dict)
+    messages: dict[int, ChatMessage] = field(default_factory=dict)
 
 
 class FakeTelegram:
     def __init__(self, token: str):
         self.token = token
         self.lock = threading.Condition()
-        self.calls: List[Call] = []
-        self.chats: Dict[int, Chat] = {}
-        self.updates: List[dict] = []
-        self.failures: Dict[str, List[dict]] = {}
-        self.webhook: Optional[dict] = None
-        self.webhook_deliveries: List[int] = []  # HTTP statuses of updates posted to the webhook (0: no answer)
-        self.webhook_undelivered: List[int] = []  # update ids that every attempt failed to deliver
+        self.calls: list[Call] = []
+        self.chats: dict[int, Chat] = {}
+        self.updates: list[dict] = []
+        self.failures: dict[str, list[dict]] = {}
+        self.webhook: dict | None = None
+        self.webhook_deliveries: list[int] = []  # HTTP statuses of updates posted to the webhook (0: no answer)
+        self.webhook_undelivered: list[int] = []  # update ids that every attempt failed to deliver
         self.webhook_attempts = 4  # like Telegram, an update the webhook did not take is sent again
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)  # one counter for all chats: ids are unique in tests
@@ -90,7 +91,7 @@ class FakeTelegram:
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     # ------------------------------------------------------------------ life
-    def __enter__(self) -> "FakeTelegram":
+    def __enter__(self) -> FakeTelegram:
         self._thread.start()
         return self
 
@@ -105,16 +106,16 @@ class FakeTelegram:
         self,
         method: str,
         code: int = 429,
-        retry_after: Optional[int] = 1,
+        retry_after: int | None = 1,
         description: str = "",
-        chat_id: Optional[int] = None,
+        chat_id: int | None = None,
     ) -> None:
         """The next call to `method` (for `chat_id`, if given) fails with `code`."""
         error = {
             "ok": False,
             "error_code": code,
             "description": description
-            or ("Too Many Requests: retry after %s" % retry_after if code == 429 else "Bad Gateway"),
+            or (f"Too Many Requests: retry after {retry_after}" if code == 429 else "Bad Gateway"),
         }
         if code == 429:
             error["parameters"] = {"retry_after": retry_after}
@@ -136,10 +137,10 @@ class FakeTelegram:
     def user_says(
         self,
         chat_id: int,
-        text: Optional[str],
-        language_code: Optional[str] = "en",
+        text: str | None,
+        language_code: str | None = "en",
         chat_type: str = "private",
-        user_id: Optional[int] = None,
+        user_id: int | None = None,
         photo: bool = False,
     ) -> int:
         """A user sends a message; returns its message id."""
@@ -164,7 +165,7 @@ class FakeTelegram:
         self._deliver({"message": message})
         return mid
 
-    def user_presses(self, chat_id: int, message_id: int, title: str, language_code: Optional[str] = "en") -> str:
+    def user_presses(self, chat_id: int, message_id: int, title: str, language_code: str | None = "en") -> str:
         """A user taps the inline button `title` under bot message `message_id`; returns the callback id."""
         chat = self.chat(chat_id)
         with self.lock:
@@ -206,7 +207,7 @@ class FakeTelegram:
         headers = {"Content-Type": "application/json"}
         if webhook.get("secret_token"):
             headers["X-Telegram-Bot-Api-Secret-Token"] = webhook["secret_token"]
-        error: Optional[Exception] = None
+        error: Exception | None = None
         for attempt in range(self.webhook_attempts):
             if attempt:
                 time.sleep(0.3 * attempt)
@@ -225,15 +226,15 @@ class FakeTelegram:
         if error is not None:
             raise error
 
-    def calls_to(self, method: str) -> List[Call]:
+    def calls_to(self, method: str) -> list[Call]:
         with self.lock:
             return [c for c in self.calls if c.method == method]
 
-    def visible(self, chat_id: int, by: Optional[str] = None) -> List[ChatMessage]:
+    def visible(self, chat_id: int, by: str | None = None) -> list[ChatMessage]:
         with self.lock:
             return [m for m in self.chat(chat_id).messages.values() if not m.deleted and (by is None or m.by == by)]
 
-    def bot_messages(self, chat_id: int) -> List[ChatMessage]:
+    def bot_messages(self, chat_id: int) -> list[ChatMessage]:
         with self.lock:
             return [m for m in self.chat(chat_id).messages.values() if m.by == "bot"]
 
@@ -246,7 +247,7 @@ class FakeTelegram:
             time.sleep(0.05)
         raise AssertionError(f"timed out waiting for {what}; calls: {[c.method for c in self.calls][-30:]}")
 
-    def wait_bot_messages(self, chat_id: int, after: int, count: int = 1, timeout: float = 20) -> List[ChatMessage]:
+    def wait_bot_messages(self, chat_id: int, after: int, count: int = 1, timeout: float = 20) -> list[ChatMessage]:
         """Wait until the bot sent `count` messages in the chat with an id above `after`; return them."""
 
         def ready():
@@ -299,11 +300,11 @@ class FakeTelegram:
         return Handler
 
     @staticmethod
-    def _params(content_type: str, raw: bytes, query: str) -> Dict[str, Any]:
+    def _params(content_type: str, raw: bytes, query: str) -> dict[str, Any]:
         if "json" in content_type:
             return json.loads(raw or b"{}")
         pairs = urllib.parse.parse_qsl(raw.decode() if raw else query, keep_blank_values=True)
-        params: Dict[str, Any] = {}
+        params: dict[str, Any] = {}
         for key, value in pairs:
             if key == "text":
                 params[key] = value
@@ -314,7 +315,7 @@ class FakeTelegram:
                 params[key] = value
         return params
 
-    def call(self, method: str, params: Dict[str, Any], via: Optional[str] = None):
+    def call(self, method: str, params: dict[str, Any], via: str | None = None):
         with self.lock:
             queue = self.failures.get(method) or []
             failure = next((f for f in queue if f["chat_id"] in (None, params.get("chat_id"))), None)
@@ -398,7 +399,7 @@ class FakeTelegram:
             "text": text,
         }
 
-    def _delete(self, chat_id: int, ids: List[int], strict: bool) -> bool:
+    def _delete(self, chat_id: int, ids: list[int], strict: bool) -> bool:
         chat = self.chat(chat_id)
         with self.lock:
             for mid in ids:
@@ -434,7 +435,7 @@ class BridgeProcess:
         token: str = "",
         sender_secret: str = "",
         webhook_secret: str = "",
-        env: Optional[Dict] = None,
+        env: dict | None = None,
         name: str = "",
     ):
         self.fake, self.mode, self.name = fake, mode, name
@@ -466,12 +467,12 @@ class BridgeProcess:
                 }
             )
 
-    def __enter__(self) -> "BridgeProcess":
+    def __enter__(self) -> BridgeProcess:
         self.start()
         return self.wait_ready()
 
-    def start(self) -> "BridgeProcess":
-        self._log = open(self.log_path, "w")
+    def start(self) -> BridgeProcess:
+        self._log = open(self.log_path, "w")  # noqa: SIM115 - open while the bridge runs; closed by stop()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot.channels.telegram"],
             cwd=ROOT,
@@ -481,7 +482,7 @@ class BridgeProcess:
         )
         return self
 
-    def wait_ready(self) -> "BridgeProcess":
+    def wait_ready(self) -> BridgeProcess:
         try:
             if self.mode == "webhook":
                 self.fake.wait(lambda: self.fake.webhook or self.proc.poll() is not None, 60, "setWebhook")
@@ -561,7 +562,7 @@ class Bridges:
         state_url: str,
         count: int = 2,
         path: str = "/telegram/hook",
-        env: Optional[Dict] = None,
+        env: dict | None = None,
         **kwargs,
     ):
         from scripts.servers import free_port
@@ -569,7 +570,7 @@ class Bridges:
         self.fake, self.path = fake, path
         self.port = free_port()
         self.prefix = Path(tempfile.mkdtemp(prefix="nginx-bridges-"))
-        self.nginx: Optional[subprocess.Popen] = None
+        self.nginx: subprocess.Popen | None = None
         shared = {
             "ASSISTANT_PROFILE": "scaled",
             "TELEGRAM_STATE_URL": state_url,
@@ -580,7 +581,7 @@ class Bridges:
             BridgeProcess(fake, rasa_url, "webhook", env=shared, name=chr(ord("A") + i), **kwargs) for i in range(count)
         ]
 
-    def __enter__(self) -> "Bridges":
+    def __enter__(self) -> Bridges:
         from scripts.servers import NGINX, NGINX_CONF, wait_port
 
         try:

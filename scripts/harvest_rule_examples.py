@@ -17,7 +17,6 @@ import sre_constants as C
 import sre_parse
 import sys
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -30,7 +29,7 @@ MAX_LEN = 140
 MADE_UP = " (Example made from the pattern: no text of the project fires this rule.)"
 
 
-def _made_up(tree, out: List[str]) -> None:
+def _made_up(tree, out: list[str]) -> None:
     """A short text the parsed pattern matches: first branch, fewest repeats, lookaheads written out."""
     for op, av in tree:
         if op == C.LITERAL:
@@ -63,10 +62,10 @@ def _made_up(tree, out: List[str]) -> None:
             out.append("1" if av == C.CATEGORY_DIGIT else " " if av == C.CATEGORY_SPACE else "a")
 
 
-def made_up_example(book: Rulebook, rule: Rule) -> Optional[str]:
+def made_up_example(book: Rulebook, rule: Rule) -> str | None:
     for alternative in [rule.source] + [f"(?:{a})" for a in rule.source.split("|")[:3]]:
         try:
-            out: List[str] = []
+            out: list[str] = []
             _made_up(sre_parse.parse(alternative), out)
         except Exception:
             continue
@@ -76,7 +75,7 @@ def made_up_example(book: Rulebook, rule: Rule) -> Optional[str]:
     return None
 
 
-def harvest(book: Rulebook, texts: List[str], rule: Rule) -> Tuple[List[str], List[str], bool]:
+def harvest(book: Rulebook, texts: list[str], rule: Rule) -> tuple[list[str], list[str], bool]:
     firing = sorted({t for t in texts if len(t) <= MAX_LEN and book.fires(rule, t)}, key=lambda t: (len(t), t))
     examples = firing[:2]
     made_up = False
@@ -90,7 +89,7 @@ def harvest(book: Rulebook, texts: List[str], rule: Rule) -> Tuple[List[str], Li
     if not words:
         for ex in examples:
             words |= {w for w in book.text_for(rule, ex).split() if len(w) >= 5}
-    near: List[str] = []
+    near: list[str] = []
     if words:
         candidates = sorted((t for t in texts if len(t) <= MAX_LEN and t not in examples), key=lambda t: (len(t), t))
         for t in candidates:
@@ -102,17 +101,17 @@ def harvest(book: Rulebook, texts: List[str], rule: Rule) -> Tuple[List[str], Li
     return examples, near, made_up
 
 
-def _yaml_list(key: str, items: List[str], indent: int) -> List[str]:
+def _yaml_list(key: str, items: list[str], indent: int) -> list[str]:
     pad = " " * indent
     if not items:
         return [f"{pad}{key}: []"]
     return [f"{pad}{key}:"] + [f"{pad}  - {json.dumps(t, ensure_ascii=False)}" for t in items]
 
 
-def rewrite(path: Path, found: Dict[str, Tuple[List[str], List[str], bool]]) -> int:
+def rewrite(path: Path, found: dict[str, tuple[list[str], list[str], bool]]) -> int:
     lines = path.read_text(encoding="utf-8").splitlines()
-    out: List[str] = []
-    current: Optional[str] = None
+    out: list[str] = []
+    current: str | None = None
     skipping = False
     changed = 0
     for line in lines:
@@ -139,11 +138,11 @@ def rewrite(path: Path, found: Dict[str, Tuple[List[str], List[str], bool]]) -> 
     return changed
 
 
-def main(argv: List[str]) -> int:
+def main(argv: list[str]) -> int:
     everything = "--all" in argv
     book = Rulebook.from_dir(DEFAULT_DIR)
     texts = corpus()
-    by_file: Dict[str, Dict[str, Tuple[List[str], List[str], bool]]] = {}
+    by_file: dict[str, dict[str, tuple[list[str], list[str], bool]]] = {}
     empty = 0
     for rule in book.rules.values():
         if rule.examples and not everything:

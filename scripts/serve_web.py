@@ -14,13 +14,14 @@ Plain static files, with the headers a help page for people at risk should send:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import io
 import re
 import threading
+from collections.abc import Iterable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterable, Optional
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_SERVER = re.compile(rb'data-server="[^"]*"')
@@ -41,7 +42,7 @@ def security_headers(connect: Iterable[str]) -> dict:
 
 class Handler(SimpleHTTPRequestHandler):
     headers_to_send: dict = {}
-    assistant: Optional[str] = None
+    assistant: str | None = None
 
     extensions_map = {
         **SimpleHTTPRequestHandler.extensions_map,
@@ -75,7 +76,7 @@ class Handler(SimpleHTTPRequestHandler):
 def make_server(
     port: int,
     directory: Path = ROOT / "web",
-    assistant: Optional[str] = None,
+    assistant: str | None = None,
     connect: Iterable[str] = (),
     host: str = "127.0.0.1",
 ) -> ThreadingHTTPServer:
@@ -100,10 +101,8 @@ def main() -> None:
     parser.add_argument("--assistant", help="the Rasa server's URL, e.g. http://localhost:5005")
     args = parser.parse_args()
     server = make_server(args.port, args.directory, args.assistant, host=args.host)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

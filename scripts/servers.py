@@ -16,7 +16,6 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -28,7 +27,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(url: str, timeout: float = 240, procs: List[subprocess.Popen] = ()) -> None:
+def wait_for(url: str, timeout: float = 240, procs: list[subprocess.Popen] = ()) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         for p in procs:
@@ -42,7 +41,7 @@ def wait_for(url: str, timeout: float = 240, procs: List[subprocess.Popen] = ())
     raise TimeoutError(url)
 
 
-def post(url: str, sender: str, text: str, metadata: Optional[Dict] = None) -> List[Dict]:
+def post(url: str, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
     body = {"sender": sender, "message": text}
     if metadata:
         body["metadata"] = metadata
@@ -62,21 +61,21 @@ class Assistant:
     def __init__(
         self,
         model: Path = ROOT / "models" / "assistant.tar.gz",
-        api_token: Optional[str] = None,
+        api_token: str | None = None,
         project: Path = ROOT,
         with_actions: bool = True,
-        env: Optional[Dict[str, str]] = None,
-        actions_url: Optional[str] = None,
-        rasa_port: Optional[int] = None,
-        actions_port: Optional[int] = None,
-        interface: Optional[str] = None,
-        cors: Optional[List[str]] = None,
+        env: dict[str, str] | None = None,
+        actions_url: str | None = None,
+        rasa_port: int | None = None,
+        actions_port: int | None = None,
+        interface: str | None = None,
+        cors: list[str] | None = None,
         user_run: bool = False,
     ):
         self.model, self.api_token, self.project, self.with_actions = model, api_token, project, with_actions
         self.actions_url = actions_url
         self.extra_env = dict(env or {})
-        self.procs: List[subprocess.Popen] = []
+        self.procs: list[subprocess.Popen] = []
         self.rasa_port, self.actions_port = rasa_port or free_port(), actions_port or free_port()
         # make run: the user's conversation store and terminal, quiet servers
         self.interface, self.user_run = interface, user_run
@@ -91,12 +90,12 @@ class Assistant:
         self._tmp = tempfile.TemporaryDirectory()
         self.tracker_db = Path(self._tmp.name) / "conversations.db"
 
-    def __enter__(self) -> "Assistant":
+    def __enter__(self) -> Assistant:
         self.start()
         self.wait_ready()
         return self
 
-    def start(self) -> "Assistant":
+    def start(self) -> Assistant:
         env = {
             **os.environ,
             "PYTHONPATH": str(ROOT),
@@ -108,7 +107,7 @@ class Assistant:
         }
         if self.api_token:
             env["RASA_API_TOKEN"] = self.api_token
-        log = self._log_file = None if self.user_run else open(Path(self._tmp.name) / "servers.log", "w")
+        log = self._log_file = None if self.user_run else open(Path(self._tmp.name) / "servers.log", "w")  # noqa: SIM115 - open while the servers run; closed on exit
         quiet = ["--quiet"] if self.user_run else []
         endpoints = Path(self._tmp.name) / "endpoints.yml"
         own_actions = self.with_actions and not self.actions_url
@@ -159,7 +158,7 @@ class Assistant:
         self.procs.append(subprocess.Popen(cmd, cwd=self.project, env=env, stdout=log, stderr=subprocess.STDOUT))
         return self
 
-    def wait_ready(self) -> "Assistant":
+    def wait_ready(self) -> Assistant:
         try:
             wait_for(self.url + "/", procs=self.procs)
             if self.with_actions and not self.actions_url:
@@ -168,7 +167,7 @@ class Assistant:
             self._log_file.flush()
             tail = (Path(self._tmp.name) / "servers.log").read_text()[-3000:]
             self.__exit__()
-            raise RuntimeError(tail)
+            raise RuntimeError(tail) from None
         return self
 
     def kill(self) -> None:
@@ -176,10 +175,10 @@ class Assistant:
         self.procs[-1].kill()
         self.procs[-1].wait()
 
-    def say(self, sender: str, text: str, metadata: Optional[Dict] = None) -> List[Dict]:
+    def say(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
         return post(self.webhook, sender, text, metadata)
 
-    def turn(self, sender: str, text: str) -> Tuple[str, Dict[str, str]]:
+    def turn(self, sender: str, text: str) -> tuple[str, dict[str, str]]:
         """One turn as a person sees it: the reply's text, and its buttons (title -> payload) in order."""
         reply = self.say(sender, text)
         return (
@@ -187,7 +186,7 @@ class Assistant:
             {b["title"]: b["payload"] for m in reply for b in m.get("buttons") or []},
         )
 
-    def tracker(self, sender: str, url: Optional[str] = None) -> Dict:
+    def tracker(self, sender: str, url: str | None = None) -> dict:
         req = urllib.request.Request(f"{url or self.url}/conversations/{sender}/tracker?token={self.api_token}")
         with urllib.request.urlopen(req, timeout=30) as r:
             return json.loads(r.read())
@@ -198,9 +197,9 @@ class Assistant:
         return (Path(self._tmp.name) / "servers.log").read_text(errors="replace")
 
     @property
-    def pids(self) -> Dict[str, int]:
+    def pids(self) -> dict[str, int]:
         names = (["actions"] if self.with_actions and not self.actions_url else []) + ["rasa"]
-        return dict(zip(names, [p.pid for p in self.procs]))
+        return dict(zip(names, [p.pid for p in self.procs], strict=False))
 
     def __exit__(self, *exc) -> None:
         for p in reversed(self.procs):
@@ -223,7 +222,7 @@ PG_BIN = (
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
-def wait_port(port: int, timeout: float = 30, procs: List[subprocess.Popen] = ()) -> None:
+def wait_port(port: int, timeout: float = 30, procs: list[subprocess.Popen] = ()) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         for p in procs:
@@ -237,7 +236,7 @@ def wait_port(port: int, timeout: float = 30, procs: List[subprocess.Popen] = ()
     raise TimeoutError(f"port {port}")
 
 
-def _as_postgres_user(cmd: List[str]) -> List[str]:
+def _as_postgres_user(cmd: list[str]) -> list[str]:
     """PostgreSQL refuses to run as root: as root, run its tools as the `postgres` user."""
     return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
 
@@ -252,7 +251,7 @@ class Postgres:
         self.dir = Path(tempfile.mkdtemp(prefix="pg-"))
         self.url = f"postgresql://{user}:{self.password}@127.0.0.1:{self.port}/{db}"
 
-    def __enter__(self) -> "Postgres":
+    def __enter__(self) -> Postgres:
         if os.geteuid() == 0:
             import pwd
 
@@ -292,7 +291,7 @@ class Postgres:
         conn.close()
         return self
 
-    def query(self, sql: str, *args) -> List[tuple]:
+    def query(self, sql: str, *args) -> list[tuple]:
         import psycopg2
 
         with (
@@ -319,12 +318,12 @@ class Redis:
         self.port = free_port()
         self.password = uuid.uuid4().hex
         self.dir = tempfile.TemporaryDirectory()
-        self.proc: Optional[subprocess.Popen] = None
+        self.proc: subprocess.Popen | None = None
 
     def url(self, db: int) -> str:
         return f"redis://:{self.password}@127.0.0.1:{self.port}/{db}"
 
-    def __enter__(self) -> "Redis":
+    def __enter__(self) -> Redis:
         self.proc = subprocess.Popen(
             [
                 "redis-server",
@@ -397,7 +396,7 @@ NGINX_SITE = """\
 """
 
 
-def nginx_site(name: str, port: int, upstreams: List[str]) -> str:
+def nginx_site(name: str, port: int, upstreams: list[str]) -> str:
     members = "\n".join(f"    server {u} max_fails=1 fail_timeout=30s;" for u in upstreams)
     return NGINX_SITE.format(name=name, port=port, members=members)
 
@@ -405,16 +404,16 @@ def nginx_site(name: str, port: int, upstreams: List[str]) -> str:
 class Nginx:
     """nginx from Debian in a temp prefix: one listening port per site {name: [host:port, ...]}."""
 
-    def __init__(self, sites: Dict[str, List[str]]):
+    def __init__(self, sites: dict[str, list[str]]):
         self.sites = sites
         self.ports = {name: free_port() for name in sites}
         self.prefix = Path(tempfile.mkdtemp(prefix="nginx-"))
-        self.proc: Optional[subprocess.Popen] = None
+        self.proc: subprocess.Popen | None = None
 
     def url(self, site: str) -> str:
         return f"http://127.0.0.1:{self.ports[site]}"
 
-    def __enter__(self) -> "Nginx":
+    def __enter__(self) -> Nginx:
         servers = "".join(nginx_site(name, self.ports[name], ups) for name, ups in self.sites.items())
         conf = self.prefix / "nginx.conf"
         conf.write_text(NGINX_CONF.format(prefix=self.prefix, servers=servers))
@@ -450,9 +449,9 @@ class ScaledStack:
         self,
         nodes: int = 2,
         action_servers: int = 1,
-        api_token: Optional[str] = None,
-        env: Optional[Dict[str, str]] = None,
-        sites: Optional[Dict[str, List[int]]] = None,
+        api_token: str | None = None,
+        env: dict[str, str] | None = None,
+        sites: dict[str, list[int]] | None = None,
     ):
         self.n_nodes, self.n_actions, self.api_token = nodes, action_servers, api_token
         self.extra_env = dict(env or {})
@@ -460,13 +459,13 @@ class ScaledStack:
         self.postgres, self.redis = Postgres(), Redis()
         self.action_ports = [free_port() for _ in range(action_servers)]
         self.action_token = secrets.token_hex(24)  # shared by every node and action server
-        self.nodes: List[Assistant] = []
-        self.nginx: Optional[Nginx] = None
-        self._procs: List[subprocess.Popen] = []
+        self.nodes: list[Assistant] = []
+        self.nginx: Nginx | None = None
+        self._procs: list[subprocess.Popen] = []
         self._tmp = tempfile.TemporaryDirectory()
 
     @property
-    def env(self) -> Dict[str, str]:
+    def env(self) -> dict[str, str]:
         """The environment of every Rasa node: what an operator sets for the `scaled` profile."""
         return {
             "ASSISTANT_PROFILE": "scaled",
@@ -482,7 +481,7 @@ class ScaledStack:
     def webhook(self, site: str = "all") -> str:
         return self.url(site) + "/webhooks/rest/webhook"
 
-    def __enter__(self) -> "ScaledStack":
+    def __enter__(self) -> ScaledStack:
         try:
             self.postgres.__enter__()
             self.redis.__enter__()

@@ -23,15 +23,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bot.channels.limits import Settings  # noqa: E402
 from bot.shared.directory import LANGUAGES, directory  # noqa: E402
 from bot.shared.safety.quick_exit import EXIT_WORDS  # noqa: E402
-from bot.channels.limits import Settings  # noqa: E402
 from bot.shared.texts import all_texts, text  # noqa: E402
 
 OUT = ROOT / "web" / "widget-texts.js"
@@ -44,7 +44,7 @@ def widget_keys():
     return sorted(k for k in all_texts() if k.startswith("web_") or k in SHARED_KEYS)
 
 
-def widget_data() -> Dict[str, Any]:
+def widget_data() -> dict[str, Any]:
     texts = {lang: {key: text(key, lang) for key in widget_keys()} for lang in LANGUAGES}
     contacts = {
         rid: {k: v for k, v in entry.contact.items() if k in CONTACT_FIELDS}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import pytest
 import yaml
@@ -32,7 +32,7 @@ def assistant():
 
 
 @pytest.fixture(scope="session")
-def domain() -> Dict[str, Any]:
+def domain() -> dict[str, Any]:
     with open(ROOT / "domain.yml", encoding="utf-8") as f:
         return yaml.safe_load(f)
 
@@ -43,16 +43,16 @@ def dispatcher() -> CollectingDispatcher:
 
 
 def make_tracker(
-    intent: Optional[str] = None,
+    intent: str | None = None,
     text: str = "",
-    language: Optional[str] = "en",
-    audience: Optional[str] = None,
+    language: str | None = "en",
+    audience: str | None = None,
     earlier_bot_messages: int = 0,
-    parse_extra: Optional[Dict[str, Any]] = None,
+    parse_extra: dict[str, Any] | None = None,
 ) -> Tracker:
     latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
     latest.update(parse_extra or {})
-    events: List[Dict[str, Any]] = [{"event": "action", "name": "action_session_start"}]
+    events: list[dict[str, Any]] = [{"event": "action", "name": "action_session_start"}]
     for _ in range(earlier_bot_messages):
         events += [
             {"event": "user", "text": "earlier", "parse_data": {}},
@@ -90,8 +90,8 @@ def render(rasa_domain):
     nlg = TemplatedNaturalLanguageGenerator(rasa_domain.responses)
 
     def _render(
-        messages: List[Dict[str, Any]], language: str, channel: str = "collector", address: Optional[str] = None
-    ) -> List[Dict[str, Any]]:
+        messages: list[dict[str, Any]], language: str, channel: str = "collector", address: str | None = None
+    ) -> list[dict[str, Any]]:
         events = [SlotSet("language", language)] + ([SlotSet("address", address)] if address else [])
         tracker = DialogueStateTracker.from_events("render", events, rasa_domain.slots)
         out = []

@@ -11,7 +11,7 @@ import json
 import threading
 import urllib.error
 import urllib.request
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from sanic import Sanic
 
@@ -22,7 +22,7 @@ class EchoAgent:
     """Answers every message with its own text; remembers what reached it."""
 
     def __init__(self) -> None:
-        self.received: List[Any] = []
+        self.received: list[Any] = []
 
     async def handle_message(self, message) -> None:
         self.received.append(message)
@@ -32,10 +32,10 @@ class EchoAgent:
 class InProcessRasa:
     def __init__(
         self,
-        env: Optional[Dict[str, str]] = None,
+        env: dict[str, str] | None = None,
         enable_api: bool = False,
-        auth_token: Optional[str] = None,
-        cors: Optional[str] = None,
+        auth_token: str | None = None,
+        cors: str | None = None,
         monkeypatch=None,
     ) -> None:
         for key, value in (env or {}).items():
@@ -55,7 +55,7 @@ class InProcessRasa:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
 
-    def __enter__(self) -> "InProcessRasa":
+    def __enter__(self) -> InProcessRasa:
         self._server = self._loop.run_until_complete(
             self.app.create_server(host="127.0.0.1", port=self.port, return_asyncio_server=True)
         )
@@ -71,16 +71,16 @@ class InProcessRasa:
     def post(
         self,
         body: Any,
-        headers: Optional[Dict[str, str]] = None,
+        headers: dict[str, str] | None = None,
         path: str = "/webhooks/rest/webhook",
         method: str = "POST",
-    ) -> Tuple[int, Any, Any]:
+    ) -> tuple[int, Any, Any]:
         return request(self.url + path, body, headers, method)
 
 
 def request(
-    url: str, body: Any = None, headers: Optional[Dict[str, str]] = None, method: str = "POST", timeout: float = 30
-) -> Tuple[int, Any, Any]:
+    url: str, body: Any = None, headers: dict[str, str] | None = None, method: str = "POST", timeout: float = 30
+) -> tuple[int, Any, Any]:
     """(status, parsed JSON body or raw text, headers). `body` may be bytes or anything JSON."""
     data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
     req = urllib.request.Request(

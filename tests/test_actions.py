@@ -349,7 +349,7 @@ def _after_question(text, question="me_2"):
             "data": {
                 "buttons": [
                     {"title": "Oui", "payload": '/signs_check{"step":"me_sign"}'},
-                    {"title": "Non", "payload": '/signs_check{"step":"%s"}' % nxt},
+                    {"title": "Non", "payload": f'/signs_check{{"step":"{nxt}"}}'},
                     {"title": "Sortie rapide", "payload": "/safety_exit"},
                 ]
             },

@@ -4,8 +4,8 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.shared.audience import DEFAULT_ADDRESS, address_after
 from bot.plugins.policies.address_policy import address_for
+from bot.shared.audience import DEFAULT_ADDRESS, address_after
 
 
 def address_after_turns(*turns):

@@ -2,10 +2,10 @@
 
 import pytest
 
+from bot.shared.texts import all_texts, text
 from bot.staff.check import run_checks
 from bot.staff.findings import errors
 from bot.staff.project import Project
-from bot.shared.texts import all_texts, text
 from tests.conftest import ROOT
 
 

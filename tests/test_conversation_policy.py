@@ -7,18 +7,16 @@ read over several turns, and by the need that carries on.
 
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
-
 import pytest
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.plugins.policies.conversation_policy import ConversationPolicy, best_need, carried_need, recent_user_turns
 
-Turn = Tuple[str, str]  # (text, intent the NLU gave it)
+Turn = tuple[str, str]  # (text, intent the NLU gave it)
 
 
-def tracker(turns: List[Turn], ranking: Optional[list] = None) -> DialogueStateTracker:
+def tracker(turns: list[Turn], ranking: list | None = None) -> DialogueStateTracker:
     events = [ActionExecuted("action_listen")]
     for i, (text, intent) in enumerate(turns):
         parse = {"text": text, "intent": {"name": intent, "confidence": 0.9}}
@@ -30,7 +28,7 @@ def tracker(turns: List[Turn], ranking: Optional[list] = None) -> DialogueStateT
     return DialogueStateTracker.from_events("test", events)
 
 
-def decide(turns: List[Turn], ranking: Optional[list] = None):
+def decide(turns: list[Turn], ranking: list | None = None):
     t = tracker(turns, ranking)
     return ConversationPolicy.decide(t, t.latest_message)
 
@@ -151,7 +149,7 @@ def test_after_another_policy_answer_it_does_not_listen_for_it():
     assert not ConversationPolicy._answered(t)
 
 
-def tracker_after(first: Turn, answer: str, then: Turn, category: Optional[str] = "confined") -> DialogueStateTracker:
+def tracker_after(first: Turn, answer: str, then: Turn, category: str | None = "confined") -> DialogueStateTracker:
     """One message answered by `answer`, then the next message."""
     text, intent = first
     parse = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "safety_net": {"category": category}}

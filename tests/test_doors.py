@@ -7,8 +7,8 @@ import uuid
 import pytest
 
 from bot.shared.texts import text
-from tests.inprocess import request
 from scripts.servers import Assistant
+from tests.inprocess import request
 
 pytestmark = pytest.mark.integration
 

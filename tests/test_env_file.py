@@ -59,7 +59,7 @@ def shell_reads(folder, env):
     """What a launcher sees after sourcing scripts/load-env.sh in `folder` (values may hold newlines)."""
     script = f". {ROOT / 'scripts/load-env.sh'}; " + "; ".join(f'printf "%s\\0" "${{{k}:-}}"' for k in KEYS)
     out = subprocess.run(["bash", "-c", script], cwd=folder, env=env, capture_output=True, text=True, check=True)
-    return dict(zip(KEYS, out.stdout.split("\0")))
+    return dict(zip(KEYS, out.stdout.split("\0"), strict=False))
 
 
 @pytest.fixture

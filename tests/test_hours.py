@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.shared import directory
 from actions.hours import availability, utter_opening
+from bot.shared import directory
 
 TORONTO = ZoneInfo("America/Toronto")
 SPEC = {

@@ -4,15 +4,15 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.shared.language import detect
 from bot.plugins.policies.language_policy import language_after
+from bot.shared.language import detect
 
 
 def tracker_after(*turns, metadata=None):
     """A real tracker where the user said each turn (with the NLU's detection) and the bot answered."""
     events = [ActionExecuted("action_listen")]
     language = None
-    for i, text in enumerate(turns):
+    for text in turns:
         parse = {"text": text, "intent": {"name": "x", "confidence": 1.0}, "entities": []}
         if not text.startswith("/"):
             parse["language_detection"] = detect(text, (metadata or {}).get("language")).as_dict()

@@ -30,7 +30,7 @@ def race(store_class, redis_server, takers=2, rounds=40):
         conversation = f"race-{store_class.__name__}-{r}"
         go, tickets = threading.Barrier(takers), []
 
-        def take(store):
+        def take(store, go=go, tickets=tickets, conversation=conversation):
             go.wait()
             tickets.append(store.issue_ticket(conversation, 30))
 

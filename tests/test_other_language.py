@@ -3,8 +3,8 @@
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.shared.language import other_language
 from bot.plugins.nlu.other_language import OtherLanguage
+from bot.shared.language import other_language
 
 OTHER = [
     "necesito ayuda, mi jefe tiene mi pasaporte",  # Spanish

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Dict, List
 
 import pytest
 
@@ -18,7 +17,7 @@ from bot.staff import registry
 EN_INTENTS = ["legal_help", "shelter", "youth_support", "parent_worry"]
 
 
-def fake_cases(per_lang: int = 400, emergencies: int = 80) -> List[Dict]:
+def fake_cases(per_lang: int = 400, emergencies: int = 80) -> list[dict]:
     out = []
     for lang in ("en", "fr"):
         for i in range(per_lang):
@@ -36,7 +35,7 @@ def fake_cases(per_lang: int = 400, emergencies: int = 80) -> List[Dict]:
     return out
 
 
-def run(cases: List[Dict], wrong: Dict[str, str] = None) -> List[Dict]:
+def run(cases: list[dict], wrong: dict[str, str] = None) -> list[dict]:
     """Results as predict() gives them: right, except the cases in `wrong` (id -> what was understood)."""
     wrong = wrong or {}
     return [
@@ -52,7 +51,7 @@ def run(cases: List[Dict], wrong: Dict[str, str] = None) -> List[Dict]:
     ]
 
 
-def verdict(accepted_wrong: Dict[str, str], new_wrong: Dict[str, str]) -> ev.Gate:
+def verdict(accepted_wrong: dict[str, str], new_wrong: dict[str, str]) -> ev.Gate:
     cases = fake_cases()
     before, after = run(cases, accepted_wrong), run(cases, new_wrong)
     baseline = {"metrics": ev.metrics(before, ()), "allowed_drop": ev.DEFAULT_ALLOWED_DROP}
@@ -139,7 +138,7 @@ def model_file(project, content: bytes) -> Path:
     return project.model
 
 
-def emergency_ids(project, n: int) -> List[str]:
+def emergency_ids(project, n: int) -> list[str]:
     return [c["id"] for c in ev.cases(project) if c["intent"] == "emergency"][:n]
 
 

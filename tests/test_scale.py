@@ -370,7 +370,7 @@ def test_an_erase_through_one_bridge_deletes_what_the_other_sent(stack, bridges)
     fake, running = bridges
     chat = next(chat_ids)
     said = ["hello", "my boss keeps my passport", "I need a place to stay"]
-    for i, text in enumerate(said):
+    for text in said:
         mid = fake.user_says(chat, text, "en")
         fake.wait_bot_messages(chat, after=mid)
     answered(stack, fake, chat, said)

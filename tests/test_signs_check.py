@@ -125,7 +125,7 @@ def test_helping_someone_else_what_to_say_what_to_avoid_and_calling_together(ass
     assert ("It's not your fault" if lang == "en" else "Ce n'est pas de ta faute") in text  # words to say to the friend
     text, buttons = assistant.turn(sender, buttons[avoid])
     assert ("don't confront" if lang == "en" else "n'affrontez pas") in text
-    text, buttons = assistant.turn(sender, buttons[call] if call in buttons else '/friend_worry{"step":"call"}')
+    text, buttons = assistant.turn(sender, buttons.get(call, '/friend_worry{"step":"call"}'))
     assert ("on speaker" if lang == "en" else "haut-parleur") in text and HOTLINE in DIGITS(text)
     assert "/safety_exit" in buttons.values()
     if lang == "fr":

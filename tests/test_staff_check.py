@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from bot.staff.check import run_checks
 from bot.staff.findings import ERROR, WARNING
 from bot.staff.project import Project
@@ -396,8 +395,29 @@ def test_a_misspelt_field_gets_did_you_mean_and_what_follows_from_it_once(projec
 
 
 ENGLISH_WORDS = set(
-    "is the of not must missing unknown field fields found expected but got required property should were "
-    "unexpected too short match".split()
+    [
+        "is",
+        "the",
+        "of",
+        "not",
+        "must",
+        "missing",
+        "unknown",
+        "field",
+        "fields",
+        "found",
+        "expected",
+        "but",
+        "got",
+        "required",
+        "property",
+        "should",
+        "were",
+        "unexpected",
+        "too",
+        "short",
+        "match",
+    ]
 )
 
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.shared import directory
-from bot.shared import texts
+from bot.shared import directory, texts
 from bot.staff import resources
 from bot.staff.check import run_checks
 from bot.staff.findings import errors

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
 from scripts.servers import Assistant
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.integration
 

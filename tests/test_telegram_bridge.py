@@ -16,12 +16,12 @@ import time
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Dict, List, Optional
 
 import pytest
 
 from bot.shared.texts import text
-from scripts.fake_telegram import BridgeProcess as _BridgeProcess, FakeTelegram
+from scripts.fake_telegram import BridgeProcess as _BridgeProcess
+from scripts.fake_telegram import FakeTelegram
 from scripts.servers import free_port
 
 pytestmark = pytest.mark.integration
@@ -37,13 +37,11 @@ def sender_of(chat_id: int) -> str:
     return hmac.new(SENDER_SECRET.encode(), str(chat_id).encode(), hashlib.sha256).hexdigest()
 
 
-def user_events(tracker: Dict) -> List[Dict]:
+def user_events(tracker: dict) -> list[dict]:
     return [e for e in tracker["events"] if e["event"] == "user"]
 
 
-def BridgeProcess(
-    fake: FakeTelegram, rasa_url: str, mode: str = "polling", env: Optional[Dict] = None
-) -> _BridgeProcess:
+def BridgeProcess(fake: FakeTelegram, rasa_url: str, mode: str = "polling", env: dict | None = None) -> _BridgeProcess:
     """The bridge as `make telegram` runs it, at DEBUG (the log test reads everything it printed)."""
     return _BridgeProcess(
         fake,
@@ -68,11 +66,11 @@ def webhook(assistant):
         yield fake, bridge
 
 
-def buttons_of(message) -> List[str]:
+def buttons_of(message) -> list[str]:
     return [b["text"] for row in (message.reply_markup or {}).get("inline_keyboard", []) for b in row]
 
 
-def talk(fake: FakeTelegram, chat_id: int, said: str, language_code: Optional[str] = "en", count: int = 1):
+def talk(fake: FakeTelegram, chat_id: int, said: str, language_code: str | None = "en", count: int = 1):
     """The user sends `said`; returns the bot's next `count` messages."""
     mid = fake.user_says(chat_id, said, language_code)
     return fake.wait_bot_messages(chat_id, after=mid, count=count)
@@ -386,7 +384,7 @@ def test_logs_never_show_the_token_chat_ids_or_what_users_wrote(polling):
 # ---------------------------------------------------------------------------------------------- webhook
 
 
-def post_update(url: str, update: Dict, secret: Optional[str]) -> int:
+def post_update(url: str, update: dict, secret: str | None) -> int:
     headers = {"Content-Type": "application/json"}
     if secret is not None:
         headers["X-Telegram-Bot-Api-Secret-Token"] = secret
@@ -461,12 +459,12 @@ class StubAssistant:
     EXIT_ANSWER = "You exited the chat. This conversation is deleted. You can come back any time."
 
     def __init__(self):
-        self.told: Dict[str, Dict] = {}  # what the assistant tells (custom) in its answer to a message
-        self.texts: Dict[str, str] = {}  # the answer's text, when not "stub answer to ..."
-        self.received: List[str] = []
-        self.returned: List[str] = []
+        self.told: dict[str, dict] = {}  # what the assistant tells (custom) in its answer to a message
+        self.texts: dict[str, str] = {}  # the answer's text, when not "stub answer to ..."
+        self.received: list[str] = []
+        self.returned: list[str] = []
         self.stall = set()
-        self.buttons: Dict[str, List[Dict]] = {}
+        self.buttons: dict[str, list[dict]] = {}
         self.release = threading.Event()
         self.failed_erases = 0
         stub = self
@@ -514,7 +512,7 @@ class StubAssistant:
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def __enter__(self) -> "StubAssistant":
+    def __enter__(self) -> StubAssistant:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 

@@ -9,6 +9,7 @@ import logging
 import sqlite3
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -399,4 +400,4 @@ def test_the_bridge_reads_the_language_and_the_erase_the_assistant_tells_and_gue
     assert not reply_erased([{"recipient_id": "s", "text": "You exited the chat. This conversation is deleted."}])
     import bot.channels.telegram.bridge as bridge
 
-    assert not hasattr(bridge, "exit_answer_texts") and "detect(answer" not in open(bridge.__file__).read()
+    assert not hasattr(bridge, "exit_answer_texts") and "detect(answer" not in Path(bridge.__file__).read_text()

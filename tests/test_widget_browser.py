@@ -14,7 +14,6 @@ import re
 import socket
 import time
 from pathlib import Path
-from typing import Dict, List
 from urllib.parse import urlparse
 
 import pytest
@@ -114,8 +113,8 @@ class Tab:
         self.context = browser.new_context(viewport={"width": width, "height": height}, **context)
         self.context.set_default_timeout(TIMEOUT_MS)
         self.page: Page = self.context.new_page()
-        self.requests: List = []
-        self.errors: List[str] = []
+        self.requests: list = []
+        self.errors: list[str] = []
         self.page.on("request", lambda r: self.requests.append(r))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.site = site
@@ -125,7 +124,7 @@ class Tab:
         expect(self.page.locator(".hw-exit")).to_be_visible()
         return self.page
 
-    def senders(self) -> List[str]:
+    def senders(self) -> list[str]:
         out = []
         for r in self.requests:
             if r.url.endswith("/webhooks/rest/webhook") and r.method == "POST":
@@ -134,7 +133,7 @@ class Tab:
                     out.append(sender)
         return out
 
-    def webhook_bodies(self) -> List[Dict]:
+    def webhook_bodies(self) -> list[dict]:
         return [
             json.loads(r.post_data)
             for r in self.requests
@@ -161,7 +160,7 @@ def tab(browser, site):
         t.context.close()
 
 
-def wait_for_held(page: Page, held: List) -> None:
+def wait_for_held(page: Page, held: list) -> None:
     """Let the page run until it made the request a test holds back."""
     for _ in range(TIMEOUT_MS // 20):
         if held:
@@ -188,11 +187,11 @@ def last_reply(page: Page) -> str:
     return page.locator(".hw-bot").last.inner_text()
 
 
-def user_texts(assistant, sender: str) -> List[str]:
+def user_texts(assistant, sender: str) -> list[str]:
     return [e.get("text") for e in assistant.tracker(sender)["events"] if e["event"] == "user"]
 
 
-def wait_until_erased(assistant, sender: str, seconds: float = 15) -> List[str]:
+def wait_until_erased(assistant, sender: str, seconds: float = 15) -> list[str]:
     """The server's conversation for `sender`, once it holds no user message (or after `seconds`)."""
     deadline = time.time() + seconds
     while True:
@@ -202,7 +201,7 @@ def wait_until_erased(assistant, sender: str, seconds: float = 15) -> List[str]:
         time.sleep(0.2)
 
 
-def storage_of(page: Page) -> Dict:
+def storage_of(page: Page) -> dict:
     return page.evaluate(
         "() => ({local: localStorage.length, session: sessionStorage.length,"
         " sessionDump: JSON.stringify(sessionStorage), cookie: document.cookie})"
@@ -717,7 +716,7 @@ def test_the_quick_exit_is_there_even_when_the_chat_cannot_start(site, tab):
 # ---- accessibility and layout ------------------------------------------------------------------------
 
 
-def axe_violations(page: Page) -> List[Dict]:
+def axe_violations(page: Page) -> list[dict]:
     """Every axe-core violation (WCAG 2.0/2.1 A and AA rules and best practices), whatever its impact."""
     if not AXE.exists():
         pytest.fail(f"axe-core is missing ({AXE}): run `make test`, or `npm ci` in tests/browser")

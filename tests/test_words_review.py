@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
-from typing import Dict, List
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -29,7 +28,7 @@ RESOURCES = {
 WEB = ROOT / "web"
 
 
-def variations(response: str) -> Dict[str, str]:
+def variations(response: str) -> dict[str, str]:
     """{"en": ..., "tu": ..., "vous": ...} (or "fr" for an answer with one French variation)."""
     out = {}
     for v in DOMAIN["responses"][response]:
@@ -40,11 +39,11 @@ def variations(response: str) -> Dict[str, str]:
     return out
 
 
-def all_variations(response: str) -> List[str]:
+def all_variations(response: str) -> list[str]:
     return list(variations(response).values())
 
 
-def sentences(body: str) -> List[str]:
+def sentences(body: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?:;])\s+|\n+", body) if s.strip()]
 
 
@@ -106,7 +105,7 @@ class _Sent:
 
 class _Bot:
     def __init__(self) -> None:
-        self.sent: List[str] = []
+        self.sent: list[str] = []
 
     async def send_message(self, chat_id, body, **kwargs):
         self.sent.append(body)
@@ -355,7 +354,7 @@ def test_the_reader_is_never_called_la_victime():
 # ------------------------------------------------------------------ 3. clearer, and French
 
 
-def french_bodies() -> List[str]:
+def french_bodies() -> list[str]:
     return [b for r in DOMAIN["responses"] for k, b in variations(r).items() if k != "en"]
 
 

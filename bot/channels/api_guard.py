@@ -23,7 +23,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from sanic import Sanic, response
 from sanic.request import Request
@@ -35,7 +35,7 @@ PROXY_HEADERS = ("x-forwarded-for", "x-real-ip", "forwarded", "x-forwarded-host"
 PUBLIC_PATHS = ("/", "/version")  # Rasa's "hello" and version: no data, no auth in Rasa either
 
 
-def api_token(argv=None) -> Optional[str]:
+def api_token(argv=None) -> str | None:
     """The API token: RASA_API_TOKEN, else the value Rasa was started with (`--auth-token`)."""
     token = os.environ.get("RASA_API_TOKEN", "").strip()
     if token:
@@ -63,7 +63,7 @@ def _refuse(status: int, error: str, message: str) -> HTTPResponse:
     return response.json({"error": error, "message": message}, status=status)
 
 
-def _local_model_file(value: Any) -> Optional[str]:
+def _local_model_file(value: Any) -> str | None:
     """Why `value` is not an acceptable local model file, or None if it is."""
     if not isinstance(value, str) or not value.strip():
         return "model_file must be the path of a model file on this machine"
@@ -78,7 +78,7 @@ def _local_model_file(value: Any) -> Optional[str]:
     return None
 
 
-def check(request: Request, token: Optional[str], jwt_enabled: bool) -> Optional[HTTPResponse]:
+def check(request: Request, token: str | None, jwt_enabled: bool) -> HTTPResponse | None:
     """The refusal for this API request, or None to let Rasa handle it."""
     path = request.path.rstrip("/") or "/"
     if path in PUBLIC_PATHS or path.startswith("/webhooks/") or request.method == "OPTIONS":
@@ -123,7 +123,7 @@ def install(app: Sanic) -> None:
     app.ctx.bot_api_guard = True
     token = api_token()
 
-    async def guard(request: Request) -> Optional[HTTPResponse]:
+    async def guard(request: Request) -> HTTPResponse | None:
         refusal = check(request, token, bool(app.config.get("USE_JWT")))
         if refusal is not None:
             return refusal

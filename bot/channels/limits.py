@@ -33,8 +33,8 @@ import ipaddress
 import logging
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence, Tuple, Union
 from urllib.parse import urlsplit
 
 from limits import RateLimitItemPerMinute
@@ -44,7 +44,7 @@ from limits.strategies import MovingWindowRateLimiter
 from bot.shared import settings
 
 logger = logging.getLogger(__name__)
-Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 LOOPBACK = "127.0.0.0/8,::1/128"
 
 
@@ -52,7 +52,7 @@ def _int_env(name: str, default: int) -> int:
     return settings.number(name, default, kind=int)  # a whole number >= 0, else SettingError naming it
 
 
-def parse_networks(raw: str) -> Tuple[Network, ...]:
+def parse_networks(raw: str) -> tuple[Network, ...]:
     out = []
     for part in raw.replace(" ", ",").split(","):
         if part.strip():
@@ -60,7 +60,7 @@ def parse_networks(raw: str) -> Tuple[Network, ...]:
     return tuple(out)
 
 
-def _ip(value: str) -> Optional[Union[ipaddress.IPv4Address, ipaddress.IPv6Address]]:
+def _ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     value = value.strip().strip('"')
     if value.startswith("[") and "]" in value:  # [2001:db8::1]:443
         value = value[1 : value.index("]")]
@@ -107,14 +107,14 @@ class Settings:
     ip_per_minute: int = 300
     exit_conversation_per_minute: int = 10
     exit_ip_per_minute: int = 120
-    exempt: Tuple[Network, ...] = field(default_factory=lambda: parse_networks(LOOPBACK))
-    trusted_proxies: Tuple[Network, ...] = field(default_factory=lambda: parse_networks(LOOPBACK))
+    exempt: tuple[Network, ...] = field(default_factory=lambda: parse_networks(LOOPBACK))
+    trusted_proxies: tuple[Network, ...] = field(default_factory=lambda: parse_networks(LOOPBACK))
     bridge_token: str = ""
     max_body_bytes: int = 64 * 1024
-    storage_url: Optional[str] = None  # None: RATE_LIMIT_STORAGE_URL and the profile decide (`storage_url()`)
+    storage_url: str | None = None  # None: RATE_LIMIT_STORAGE_URL and the profile decide (`storage_url()`)
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         return cls(
             message_char_limit=_int_env("MESSAGE_CHAR_LIMIT", 2000) or 2000,
             conversation_per_minute=_int_env("RATE_LIMIT_CONVERSATION_PER_MINUTE", 30),
@@ -127,7 +127,7 @@ class Settings:
         )
 
 
-def client_ip(peer: str, forwarded_for: Optional[str], trusted: Sequence[Network]) -> str:
+def client_ip(peer: str, forwarded_for: str | None, trusted: Sequence[Network]) -> str:
     """The client's address: the socket peer, or, when the peer is a trusted proxy, the nearest
     untrusted address in X-Forwarded-For (read from the right: the left part is what the client wrote)."""
     if not forwarded_for or not in_networks(peer, trusted):
@@ -142,7 +142,7 @@ def client_ip(peer: str, forwarded_for: Optional[str], trusted: Sequence[Network
     return str(_ip(hops[0])) if hops else peer
 
 
-def is_trusted_bridge(header_value: Optional[str], bridge_token: str) -> bool:
+def is_trusted_bridge(header_value: str | None, bridge_token: str) -> bool:
     return (
         bool(bridge_token)
         and bool(header_value)
@@ -165,7 +165,7 @@ class RateLimiter:
     """At most `per_minute` hits per key in any 60 seconds (the `limits` moving window), counted in
     `storage` under `name` (so that limits sharing a storage never share a count)."""
 
-    def __init__(self, per_minute: int, storage: Optional[Storage] = None, name: str = "rate") -> None:
+    def __init__(self, per_minute: int, storage: Storage | None = None, name: str = "rate") -> None:
         self.item = RateLimitItemPerMinute(per_minute) if per_minute > 0 else None
         self.storage = storage if storage is not None else MemoryStorage()
         self.strategy = MovingWindowRateLimiter(self.storage)
@@ -179,7 +179,7 @@ class RateLimiter:
     def _key(self, key: str) -> str:
         return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
-    def allow(self, key: str) -> Tuple[bool, float]:
+    def allow(self, key: str) -> tuple[bool, float]:
         """(allowed, seconds to wait before the next request is allowed)."""
         if self.item is None:
             return True, 0.0
@@ -199,7 +199,7 @@ class RateLimiter:
 class Limits:
     """Everything the channel checks before a message reaches the assistant."""
 
-    def __init__(self, settings: Optional[Settings] = None, storage: Optional[Storage] = None) -> None:
+    def __init__(self, settings: Settings | None = None, storage: Storage | None = None) -> None:
         self.settings = settings or Settings.from_env()
         self.storage = storage if storage is not None else create_storage(self.settings.storage_url or storage_url())
         self.per_conversation = RateLimiter(self.settings.conversation_per_minute, self.storage, "conversation")
@@ -209,19 +209,19 @@ class Limits:
         )
         self.exits_per_ip = RateLimiter(self.settings.exit_ip_per_minute, self.storage, "exit-ip")
 
-    def client_ip(self, peer: str, forwarded_for: Optional[str]) -> str:
+    def client_ip(self, peer: str, forwarded_for: str | None) -> str:
         return client_ip(peer, forwarded_for, self.settings.trusted_proxies)
 
-    def _ip_exempt(self, ip: str, bridge_header: Optional[str]) -> bool:
+    def _ip_exempt(self, ip: str, bridge_header: str | None) -> bool:
         return is_trusted_bridge(bridge_header, self.settings.bridge_token) or in_networks(ip, self.settings.exempt)
 
-    def check_ip(self, ip: str, bridge_header: Optional[str], quick_exit: bool = False) -> Tuple[bool, float]:
+    def check_ip(self, ip: str, bridge_header: str | None, quick_exit: bool = False) -> tuple[bool, float]:
         """The per-IP limit: the ordinary one, or for a quick exit the exits' own."""
         if self._ip_exempt(ip, bridge_header):
             return True, 0.0
         return (self.exits_per_ip if quick_exit else self.per_ip).allow(ip)
 
-    def check_conversation(self, sender: str, quick_exit: bool = False) -> Tuple[bool, float]:
+    def check_conversation(self, sender: str, quick_exit: bool = False) -> tuple[bool, float]:
         """The per-conversation limit: the ordinary one, or for a quick exit the exits' own."""
         return (self.exits_per_conversation if quick_exit else self.per_conversation).allow(sender)
 

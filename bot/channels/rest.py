@@ -48,7 +48,8 @@ import json
 import logging
 import math
 import re
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -56,13 +57,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.shared import redaction
 from bot import startup
 from bot.channels.limits import Limits
+from bot.plugins.tracker_store import reporting_turn
+from bot.shared import redaction
 from bot.shared.language import detect, normalise_hint
 from bot.shared.safety.quick_exit import is_exit_request
 from bot.shared.texts import text as channel_text
-from bot.plugins.tracker_store import reporting_turn
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ MAX_SENDER_LENGTH = 128
 
 class BadRequest(Exception):
     def __init__(
-        self, status: int, error: str, key: str, lang: str = "en", headers: Optional[Dict] = None, **values: Any
+        self, status: int, error: str, key: str, lang: str = "en", headers: dict | None = None, **values: Any
     ) -> None:
         super().__init__(error)
         self.status, self.error, self.key, self.lang, self.headers, self.values = (
@@ -106,14 +107,14 @@ def message_language(metadata: Any, message: Any) -> str:
     return "en"
 
 
-def parse_request(body: bytes, limits: Limits) -> Tuple[str, str, Optional[Dict[str, Any]], Optional[str], str]:
+def parse_request(body: bytes, limits: Limits) -> tuple[str, str, dict[str, Any] | None, str | None, str]:
     """(sender, message, metadata, input_channel, language) from a request body, or BadRequest."""
     if len(body) > limits.settings.max_body_bytes:
         raise BadRequest(413, "request_too_large", "message_too_long", _tail_hint(body))
     try:
         data = json.loads(body.decode("utf-8"), parse_constant=_no_constants)
     except (ValueError, RecursionError):
-        raise BadRequest(400, "invalid_json", "request_invalid")
+        raise BadRequest(400, "invalid_json", "request_invalid") from None
     if not isinstance(data, dict):
         raise BadRequest(400, "invalid_json", "request_invalid")
     metadata, message = data.get("metadata"), data.get("message")
@@ -173,7 +174,7 @@ def _rate_limited(wait: float, lang: str) -> BadRequest:
     return BadRequest(429, "rate_limited", "rate_limited", lang, headers={"Retry-After": str(seconds)})
 
 
-def tell(messages: List[Dict[str, Any]], sender: str, language: str, erased: bool) -> List[Dict[str, Any]]:
+def tell(messages: list[dict[str, Any]], sender: str, language: str, erased: bool) -> list[dict[str, Any]]:
     """The reply's messages, each with the conversation's language (and the erase flag) in `custom`."""
     told = {"language": language, **({"erase": True} if erased else {})}
     out = []
@@ -191,14 +192,14 @@ class WebInput(RestInput):
     """Rasa's REST channel (same name, same URL, same replies), with limits and clear errors."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
-    def __init__(self, limits: Optional[Limits] = None) -> None:
+    def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WebInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> WebInput:
         return cls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
@@ -266,7 +267,7 @@ class WebInput(RestInput):
             except Exception as e:  # the user gets help, the log gets the error type, never the text
                 logger.error("Handling a message failed (%s): %s", redaction.sender_ref(sender), type(e).__name__)
                 if not collector.messages:
-                    raise BadRequest(503, "assistant_error", "assistant_unreachable", lang)
+                    raise BadRequest(503, "assistant_error", "assistant_unreachable", lang) from None
             return response.json(tell(collector.messages, sender, outcome.language or lang, outcome.erased))
 
 

@@ -26,8 +26,8 @@ hold the lock once it is served.
 
 from __future__ import annotations
 
-import json
 import asyncio
+import json
 import logging
 import os
 import time
@@ -90,7 +90,7 @@ class AtomicRedisLockStore(RedisLockStore):
         except LockError:
             raise
         except Exception as e:
-            raise LockError(f"Error while acquiring lock ({type(e).__name__}).")
+            raise LockError(f"Error while acquiring lock ({type(e).__name__}).") from None
         self._lifetimes[(conversation_id, ticket)] = lifetime
         return ticket
 

@@ -34,7 +34,7 @@ import logging
 import os
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Dict, List, Optional, Text, Type
+from typing import Any, Callable, Dict, List, Optional, Type
 
 import rasa
 from rasa.core.actions.action import RemoteAction
@@ -64,7 +64,7 @@ def _validator():
     return cls(schema)
 
 
-def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+def _validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
     from jsonschema import ValidationError
 
     try:
@@ -93,7 +93,7 @@ def session_tail(events, limit: int) -> List[Event]:
     return tail
 
 
-def _action_call_format(self: RemoteAction, tracker, domain) -> Dict[Text, Any]:
+def _action_call_format(self: RemoteAction, tracker, domain) -> Dict[str, Any]:
     limit = max_events()
     if not limit:
         return _original("RemoteAction._action_call_format")(self, tracker, domain)
@@ -105,10 +105,10 @@ def _action_call_format(self: RemoteAction, tracker, domain) -> Dict[Text, Any]:
     return result
 
 
-_event_classes: Dict[Text, Type[Event]] = {}
+_event_classes: Dict[str, Type[Event]] = {}
 
 
-def _resolve_by_type(type_name: Text, default: Optional[Type[Event]] = None) -> Optional[Type[Event]]:
+def _resolve_by_type(type_name: str, default: Optional[Type[Event]] = None) -> Optional[Type[Event]]:
     cls = _event_classes.get(type_name)
     if cls is None:
         cls = _original("Event.resolve_by_type")(type_name, default)

@@ -25,8 +25,8 @@ found expired when it is read is deleted at that moment, so it is never continue
 from __future__ import annotations
 
 import asyncio
-import itertools
 import contextlib
+import itertools
 import logging
 import os
 import threading
@@ -35,7 +35,7 @@ from collections import OrderedDict
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Set, Text, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 from urllib.parse import unquote, urlsplit
 
 from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, SQLTrackerStore, TrackerStore
@@ -128,7 +128,7 @@ def profile() -> str:
     return name
 
 
-def tracker_store_url(url: Optional[Text] = None) -> str:
+def tracker_store_url(url: Optional[str] = None) -> str:
     """The backend: TRACKER_STORE_URL, else the `url` in endpoints.yml, else SQLite in var/."""
     url = settings.text("TRACKER_STORE_URL") or (url or "").strip()
     if profile() == "scaled" and not url.startswith(("postgresql://", "postgresql+psycopg2://")):
@@ -177,7 +177,7 @@ class ErasingTrackerStore(TrackerStore):
         self._sweeper: Optional[asyncio.Task] = None
         # Erasures that failed (store unreachable): retried by the sweeper, and these
         # conversations are never read back in the meantime.
-        self._pending_erase: Set[Text] = set()
+        self._pending_erase: Set[str] = set()
 
     # --- Rasa's interface -------------------------------------------------------------------
     async def save(self, tracker: DialogueStateTracker) -> None:
@@ -189,13 +189,13 @@ class ErasingTrackerStore(TrackerStore):
         await super().save(tracker)
         _report(tracker, erased=False)
 
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         return await self._checked(sender_id, await self._read(sender_id, super().retrieve))
 
-    async def retrieve_full_tracker(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve_full_tracker(self, sender_id: str) -> Optional[DialogueStateTracker]:
         return await self._checked(sender_id, await self._read(sender_id, super().retrieve_full_tracker))
 
-    async def _read(self, sender_id: Text, read) -> Optional[DialogueStateTracker]:
+    async def _read(self, sender_id: str, read) -> Optional[DialogueStateTracker]:
         self._start_sweeper()
         if sender_id in self._pending_erase:
             await self.erase(sender_id)
@@ -204,7 +204,7 @@ class ErasingTrackerStore(TrackerStore):
             return None
         return await read(sender_id)
 
-    async def _checked(self, sender_id: Text, tracker: Optional[DialogueStateTracker]):
+    async def _checked(self, sender_id: str, tracker: Optional[DialogueStateTracker]):
         if tracker is not None and tracker.events:
             last = tracker.events[-1].timestamp
             if last is not None and last < time.time() - self.retention:
@@ -214,7 +214,7 @@ class ErasingTrackerStore(TrackerStore):
         return tracker
 
     # --- deletion -----------------------------------------------------------------------------
-    async def erase(self, sender_id: Text) -> None:
+    async def erase(self, sender_id: str) -> None:
         """Delete every stored event of this conversation. Never logs the sender id."""
         try:
             self.delete(sender_id)
@@ -224,7 +224,7 @@ class ErasingTrackerStore(TrackerStore):
         else:
             self._pending_erase.discard(sender_id)
 
-    def delete(self, sender_id: Text) -> None:
+    def delete(self, sender_id: str) -> None:
         raise NotImplementedError
 
     def sweep(self, now: Optional[float] = None) -> int:
@@ -296,7 +296,7 @@ class RecentTrackers:
         self._items: "OrderedDict[str, Tuple[float, DialogueStateTracker, int, Optional[int]]]" = OrderedDict()
         self._lock = threading.Lock()  # the retention sweep runs in a worker thread
 
-    def put(self, sender_id: Text, tracker: DialogueStateTracker, last_id: Optional[int]) -> None:
+    def put(self, sender_id: str, tracker: DialogueStateTracker, last_id: Optional[int]) -> None:
         if self.size <= 0 or last_id is None:
             return
         with self._lock:
@@ -304,7 +304,7 @@ class RecentTrackers:
             self._items.move_to_end(sender_id)
             self._trim()
 
-    def take(self, sender_id: Text, last_id: Optional[int]) -> Optional[DialogueStateTracker]:
+    def take(self, sender_id: str, last_id: Optional[int]) -> Optional[DialogueStateTracker]:
         with self._lock:
             self._trim()
             entry = self._items.pop(sender_id, None)
@@ -312,7 +312,7 @@ class RecentTrackers:
             return None
         return entry[1]
 
-    def drop(self, sender_id: Text) -> None:
+    def drop(self, sender_id: str) -> None:
         with self._lock:
             self._items.pop(sender_id, None)
 
@@ -357,7 +357,7 @@ class ErasingSQLTrackerStore(ErasingTrackerStore, SQLTrackerStore):
         self._recent = RecentTrackers(settings.number("TRACKER_CACHE_SIZE", 256, kind=int))
         logger.debug("Tracker store: %s", redacted(url))
 
-    def _lock(self, session, sender_id: Text) -> None:
+    def _lock(self, session, sender_id: str) -> None:
         import sqlalchemy as sa
 
         if self.backend == "postgresql":
@@ -370,7 +370,7 @@ class ErasingSQLTrackerStore(ErasingTrackerStore, SQLTrackerStore):
     # was read from this store at the start of the turn, under the conversation's lock: it remembers how
     # many events it was read with and the id of the last stored one. If that last id is still the last
     # (one indexed lookup), the new events are the ones after those; otherwise Rasa counts, as before.
-    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool):
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool):
         if fetch_events_from_all_sessions:
             return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
         with self.session_scope() as session:
@@ -392,7 +392,7 @@ class ErasingSQLTrackerStore(ErasingTrackerStore, SQLTrackerStore):
             with self.session_scope() as session:
                 self._recent.put(tracker.sender_id, tracker, self._last_id(session, tracker.sender_id))
 
-    def _last_id(self, session, sender_id: Text) -> Optional[int]:
+    def _last_id(self, session, sender_id: str) -> Optional[int]:
         from sqlalchemy import func
 
         return session.query(func.max(self.SQLEvent.id)).filter(self.SQLEvent.sender_id == sender_id).scalar()
@@ -405,7 +405,7 @@ class ErasingSQLTrackerStore(ErasingTrackerStore, SQLTrackerStore):
             return itertools.islice(tracker.events, stored_as[0], len(tracker.events))
         return super()._additional_events(session, tracker)
 
-    def delete(self, sender_id: Text) -> None:
+    def delete(self, sender_id: str) -> None:
         self._recent.drop(sender_id)
         with self.session_scope() as session:
             self._lock(session, sender_id)
@@ -472,7 +472,7 @@ class ErasingRedisTrackerStore(ErasingTrackerStore, RedisTrackerStore):
             event_broker=event_broker,
         )
 
-    def delete(self, sender_id: Text) -> None:
+    def delete(self, sender_id: str) -> None:
         self.red.delete(self.key_prefix + sender_id)
 
     def _delete_older_than(self, cutoff: float) -> int:
@@ -499,11 +499,11 @@ class ErasingInMemoryTrackerStore(ErasingTrackerStore, InMemoryTrackerStore):
         self._setup_erasing()
         super().__init__(domain, event_broker)
 
-    def delete(self, sender_id: Text) -> None:
+    def delete(self, sender_id: str) -> None:
         self.store.pop(sender_id, None)
 
     def _delete_older_than(self, cutoff: float) -> int:
-        expired: List[Text] = []
+        expired: List[str] = []
         for sender_id, stored in list(self.store.items()):
             tracker = self.deserialise_tracker(sender_id, stored)
             if tracker is None or not tracker.events or (tracker.events[-1].timestamp or 0) < cutoff:

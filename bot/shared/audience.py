@@ -14,8 +14,6 @@ a button keep it.
 
 from __future__ import annotations
 
-from typing import Optional, Text
-
 from bot.shared.safety.rulebook import Rulebook, current
 
 ADDRESSES = ("tu", "vous")
@@ -25,7 +23,7 @@ DEFAULT_ADDRESS = "vous"
 ADDRESS_OF = {"teen": "tu", "parent": "vous"}
 
 
-def audience_from_text(text: Optional[Text], book: Optional[Rulebook] = None) -> Optional[str]:
+def audience_from_text(text: str | None, book: Rulebook | None = None) -> str | None:
     """The audience the words themselves name ("my daughter", "j'ai 15 ans"), or None. The words are in
     data/safety/audience.yml, tried in file order on the normalised text (no typo correction)."""
     if not text:
@@ -39,7 +37,7 @@ def audience_from_text(text: Optional[Text], book: Optional[Rulebook] = None) ->
     return next((rule.audience for rule in rules if rule.audience not in skip and rule.regex.search(plain)), None)
 
 
-def intent_audience(intent: Optional[Text], step: Optional[Text] = None) -> Optional[str]:
+def intent_audience(intent: str | None, step: str | None = None) -> str | None:
     """The audience a need reveals by itself (data/needs.yml: youth_support is a teen's; the signs
     check's step "child_1", chosen with "About my child", is a parent's)."""
     from bot.shared.needs import table
@@ -49,7 +47,7 @@ def intent_audience(intent: Optional[Text], step: Optional[Text] = None) -> Opti
     return need.audience if need else None
 
 
-def said_audience(parse_data: Optional[dict], text: Optional[Text]) -> Optional[str]:
+def said_audience(parse_data: dict | None, text: str | None) -> str | None:
     """The audience the message's words name, as the NLU worked it out once for this message
     (`audience` in the parse data, set by the safety net); from the text for older models."""
     if parse_data and "audience" in parse_data:
@@ -58,18 +56,18 @@ def said_audience(parse_data: Optional[dict], text: Optional[Text]) -> Optional[
 
 
 def message_audience(
-    text: Optional[Text], intent: Optional[Text], step: Optional[Text] = None, parse_data: Optional[dict] = None
-) -> Optional[str]:
+    text: str | None, intent: str | None, step: str | None = None, parse_data: dict | None = None
+) -> str | None:
     """Who this message says is writing: the words first, then the need, else None."""
     return said_audience(parse_data, text) or intent_audience(intent, step)
 
 
 def address_after(
-    current: Optional[str],
-    text: Optional[Text],
-    intent: Optional[Text],
-    step: Optional[Text] = None,
-    parse_data: Optional[dict] = None,
+    current: str | None,
+    text: str | None,
+    intent: str | None,
+    step: str | None = None,
+    parse_data: dict | None = None,
 ) -> str:
     """The conversation's French address after this message: tu or vous."""
     found = ADDRESS_OF.get(message_audience(text, intent, step, parse_data) or "")

@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any
 
 import yaml
 
@@ -28,17 +29,17 @@ DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "resources.yml"
 @dataclass(frozen=True)
 class Resource:
     id: str
-    name: Dict[str, str]
-    text: Dict[str, str]
-    hours: Dict[str, str]
-    contact: Dict[str, str]
-    audience: Tuple[str, ...]
+    name: dict[str, str]
+    text: dict[str, str]
+    hours: dict[str, str]
+    contact: dict[str, str]
+    audience: tuple[str, ...]
     status: str
     show: bool
     source_url: str
     checked_on: str
     show_reason: str = ""
-    open_hours: Optional[Dict[str, Any]] = None  # machine-readable hours (actions/hours.py)
+    open_hours: dict[str, Any] | None = None  # machine-readable hours (actions/hours.py)
 
     @property
     def showable(self) -> bool:
@@ -50,7 +51,7 @@ class Resource:
         return fill(self.text[lang], self.contact, self.hours, self.name, lang)
 
 
-def fill(text: str, contact: Dict[str, Any], hours: Dict[str, str], name: Dict[str, str], lang: str) -> str:
+def fill(text: str, contact: dict[str, Any], hours: dict[str, str], name: dict[str, str], lang: str) -> str:
     """An entry's `text` in `lang` as people read it: {phone}, {web}, ... from `contact`, {hours} and
     {name} in the same language (`bot check` reads the file's entries through this too)."""
     values = {k: str(v) for k, v in contact.items()}
@@ -67,7 +68,7 @@ def resources_path() -> Path:
     return Path(os.environ.get("RESOURCES_FILE") or DEFAULT_PATH)
 
 
-def load(path: Path = None) -> Dict[str, Resource]:
+def load(path: Path = None) -> dict[str, Resource]:
     path = Path(path or resources_path())
     with open(path, encoding="utf-8") as f:
         raw = yaml.safe_load(f)
@@ -95,7 +96,7 @@ class FileCache:
 
     def __init__(self, locate, parse, what: str):
         self.locate, self.parse, self.what = locate, parse, what
-        self._key: Optional[tuple] = None
+        self._key: tuple | None = None
         self._value = None
         self._lock = threading.Lock()
 
@@ -132,7 +133,7 @@ class FileCache:
 _directory = FileCache(resources_path, load, "data/resources.yml")
 
 
-def directory() -> Dict[str, Resource]:
+def directory() -> dict[str, Resource]:
     """The directory as the file is now (read again only when it changed)."""
     return _directory.get()
 
@@ -140,7 +141,7 @@ def directory() -> Dict[str, Resource]:
 directory.cache_clear = _directory.cache_clear
 
 
-def showable(ids: Iterable[str]) -> List[Resource]:
+def showable(ids: Iterable[str]) -> list[Resource]:
     """The entries for these ids that may be shown, in order, without repeats."""
     seen, out = set(), []
     for rid in ids:

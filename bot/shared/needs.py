@@ -13,7 +13,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 import yaml
 
@@ -32,39 +32,39 @@ SELF_HARM_RESPONSE = "utter_emergency_self_harm"  # acknowledges the feeling; 9-
 @dataclass(frozen=True)
 class Need:
     response: str
-    resources: Tuple[str, ...] = ()
-    audience: Optional[str] = None  # the audience this need reveals, if any
-    by_audience: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
-    fr_extra: Tuple[str, ...] = ()
-    hours_of: Optional[str] = None  # a directory entry with `open_hours`: the answer says if it is open now
+    resources: tuple[str, ...] = ()
+    audience: str | None = None  # the audience this need reveals, if any
+    by_audience: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    fr_extra: tuple[str, ...] = ()
+    hours_of: str | None = None  # a directory entry with `open_hours`: the answer says if it is open now
 
-    def resource_ids(self, audience: Optional[str], lang: str) -> List[str]:
+    def resource_ids(self, audience: str | None, lang: str) -> list[str]:
         ids = list(self.by_audience.get(audience or "", self.resources))[:MAX_RESOURCES]
         if lang == "fr":
             ids += [r for r in self.fr_extra if r not in ids]
         return ids
 
-    def all_resource_ids(self) -> List[str]:
+    def all_resource_ids(self) -> list[str]:
         return [r for ids in (self.resources, *self.by_audience.values(), self.fr_extra) for r in ids]
 
 
 @dataclass(frozen=True)
 class Table:
-    needs: Dict[str, Need]
-    steps: Dict[str, Dict[str, Need]]  # guided paths: path -> step -> need
-    asks_if_safe: Tuple[str, ...]  # the needs answered with "are you safe right now?"
-    for_parents: Dict[str, str]  # a parent's words: need -> the parent's need
-    emergency_follow_up: Dict[str, str]  # need -> the service shown after 911
+    needs: dict[str, Need]
+    steps: dict[str, dict[str, Need]]  # guided paths: path -> step -> need
+    asks_if_safe: tuple[str, ...]  # the needs answered with "are you safe right now?"
+    for_parents: dict[str, str]  # a parent's words: need -> the parent's need
+    emergency_follow_up: dict[str, str]  # need -> the service shown after 911
     emergency_default_follow_up: str
 
-    def step(self, path: Optional[str], step: Optional[str]) -> Optional[Need]:
+    def step(self, path: str | None, step: str | None) -> Need | None:
         return self.steps.get(path or "", {}).get(step or "")
 
-    def answer(self, intent: Optional[str]) -> Need:
+    def answer(self, intent: str | None) -> Need:
         return self.needs.get(intent or "") or self.needs["nlu_fallback"]
 
 
-def _need(raw: Dict[str, Any]) -> Need:
+def _need(raw: dict[str, Any]) -> Need:
     return Need(
         response=raw["response"],
         resources=tuple(raw.get("resources") or ()),
@@ -75,7 +75,7 @@ def _need(raw: Dict[str, Any]) -> Need:
     )
 
 
-def parse(raw: Dict[str, Any]) -> Table:
+def parse(raw: dict[str, Any]) -> Table:
     follow = dict(raw.get("emergency_follow_up") or {})
     default = follow.pop("default", "chth")
     return Table(
@@ -92,13 +92,13 @@ def needs_path() -> Path:
     return Path(os.environ.get("NEEDS_FILE") or DEFAULT_PATH)
 
 
-def load(path: Optional[Path] = None) -> Table:
+def load(path: Path | None = None) -> Table:
     with open(path or needs_path(), encoding="utf-8") as f:
         return parse(yaml.safe_load(f))
 
 
 _lock = threading.Lock()
-_cache: Dict[str, Any] = {"path": None, "mtime": None, "table": None}
+_cache: dict[str, Any] = {"path": None, "mtime": None, "table": None}
 
 
 def table() -> Table:

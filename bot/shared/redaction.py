@@ -32,24 +32,41 @@ import re
 import threading
 import time
 import unicodedata
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 REDACTED = "[redacted]"
 SECRET = "[secret]"
 
 # structlog keys whose values are user content (Rasa's own anonymizable keys, and more).
 CONTENT_KEYS = frozenset(
-    """text response_text user_text parse_data_text parse_data_entities message user_message
-    json_message token_text slot_candidates prefilled_slots tracker_latest_message utter
-    entity current_entity next_entity metadata""".split()
+    [
+        "text",
+        "response_text",
+        "user_text",
+        "parse_data_text",
+        "parse_data_entities",
+        "message",
+        "user_message",
+        "json_message",
+        "token_text",
+        "slot_candidates",
+        "prefilled_slots",
+        "tracker_latest_message",
+        "utter",
+        "entity",
+        "current_entity",
+        "next_entity",
+        "metadata",
+    ]
 )
-SENDER_KEYS = frozenset("sender sender_id conversation_id recipient_id".split())
+SENDER_KEYS = frozenset(["sender", "sender_id", "conversation_id", "recipient_id"])
 _SECRET_ENV = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE|API_KEY|_KEY$", re.IGNORECASE)
 _MIN_VALUE_LENGTH = 3  # shorter texts ("ok", "hi") say nothing about anyone
 _GRACE_SECONDS = 5.0  # a value stays redacted this long after its request ended (late log lines)
 _MAX_VALUES = 2000
 
-_PATTERNS: List[Tuple[re.Pattern, Any]] = [
+_PATTERNS: list[tuple[re.Pattern, Any]] = [
     # Telegram bot tokens (123456789:AA...), also inside the bot API URLs (/bot<token>/getUpdates).
     (re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}"), SECRET),
     # JSON Web Tokens.
@@ -105,12 +122,12 @@ class _InFlight:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._values: Dict[str, Tuple[str, int, float]] = {}  # value -> (kind, users, expiry)
-        self._regex: Optional[re.Pattern] = None
-        self._kinds: Dict[str, str] = {}
+        self._values: dict[str, tuple[str, int, float]] = {}  # value -> (kind, users, expiry)
+        self._regex: re.Pattern | None = None
+        self._kinds: dict[str, str] = {}
         self._dirty = False
 
-    def add(self, value: Any, kind: str) -> Optional[str]:
+    def add(self, value: Any, kind: str) -> str | None:
         if not isinstance(value, str) or len(value.strip()) < _MIN_VALUE_LENGTH:
             return None
         value = value.strip()
@@ -124,7 +141,7 @@ class _InFlight:
             self._dirty = True
         return value
 
-    def release(self, value: Optional[str]) -> None:
+    def release(self, value: str | None) -> None:
         if value is None:
             return
         with self._lock:
@@ -144,11 +161,11 @@ class _InFlight:
         if gone:
             self._dirty = True
 
-    def regex(self) -> Tuple[Optional[re.Pattern], Dict[str, str]]:
+    def regex(self) -> tuple[re.Pattern | None, dict[str, str]]:
         with self._lock:
             self._expire()
             if self._dirty:
-                kinds: Dict[str, str] = {}
+                kinds: dict[str, str] = {}
                 for value, (kind, _, _) in self._values.items():
                     for variant in _variants(value):
                         if len(variant) >= _MIN_VALUE_LENGTH:
@@ -168,7 +185,7 @@ class _InFlight:
 
 
 _in_flight = _InFlight()
-_secret_cache: Tuple[Tuple[Tuple[str, str], ...], Optional[re.Pattern]] = ((), None)
+_secret_cache: tuple[tuple[tuple[str, str], ...], re.Pattern | None] = ((), None)
 
 
 @contextlib.contextmanager
@@ -182,17 +199,17 @@ def in_flight(texts: Iterable[Any] = (), senders: Iterable[Any] = ()) -> Iterato
             _in_flight.release(value)
 
 
-def hold(texts: Iterable[Any] = (), senders: Iterable[Any] = ()) -> List[Optional[str]]:
+def hold(texts: Iterable[Any] = (), senders: Iterable[Any] = ()) -> list[str | None]:
     """Like `in_flight`, for code that cannot use a with-block (Sanic middleware): pair with `release`."""
     return [_in_flight.add(s, "sender") for s in senders] + [_in_flight.add(t, "text") for t in texts]
 
 
-def release(held: Iterable[Optional[str]]) -> None:
+def release(held: Iterable[str | None]) -> None:
     for value in held or ():
         _in_flight.release(value)
 
 
-def _secrets_regex() -> Optional[re.Pattern]:
+def _secrets_regex() -> re.Pattern | None:
     global _secret_cache
     items = tuple(sorted((k, v) for k, v in os.environ.items() if _SECRET_ENV.search(k) and len(v) >= 6))
     if items != _secret_cache[0]:
@@ -216,7 +233,7 @@ def redact(value: str) -> str:
     return value
 
 
-def redact_value(value: Any, key: Optional[str] = None, _depth: int = 0) -> Any:
+def redact_value(value: Any, key: str | None = None, _depth: int = 0) -> Any:
     """Redact a structured value (structlog event fields): content keys whole, other strings scrubbed."""
     if key in CONTENT_KEYS and value not in (None, "", [], {}):
         return REDACTED
@@ -235,7 +252,7 @@ def redact_value(value: Any, key: Optional[str] = None, _depth: int = 0) -> Any:
     return redact(repr(value))
 
 
-def structlog_processor(_logger: Any, _method: str, event_dict: Dict[str, Any]) -> Dict[str, Any]:
+def structlog_processor(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
     """structlog processor: runs just before the renderer."""
     return {k: (v if k in ("exc_info", "level", "timestamp") else redact_value(v, k)) for k, v in event_dict.items()}
 
@@ -272,9 +289,32 @@ def _redact_record(record: logging.LogRecord) -> logging.LogRecord:
 
 _STRUCTURED = (dict, list, tuple, set, frozenset, bytes)
 _RECORD_FIELDS = frozenset(
-    """name msg args levelname levelno pathname filename module exc_info exc_text stack_info lineno
-    funcName created msecs relativeCreated thread threadName processName process message asctime
-    taskName _redacted""".split()
+    [
+        "name",
+        "msg",
+        "args",
+        "levelname",
+        "levelno",
+        "pathname",
+        "filename",
+        "module",
+        "exc_info",
+        "exc_text",
+        "stack_info",
+        "lineno",
+        "funcName",
+        "created",
+        "msecs",
+        "relativeCreated",
+        "thread",
+        "threadName",
+        "processName",
+        "process",
+        "message",
+        "asctime",
+        "taskName",
+        "_redacted",
+    ]
 )
 
 
@@ -299,10 +339,9 @@ class _RedactingFactory:
 
     def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
         record = _redact_record(self.previous(*args, **kwargs))
-        try:
+        # a record class with slots: its message and traceback are done already
+        with contextlib.suppress(TypeError):
             record.__dict__ = _RedactingDict(record.__dict__)
-        except TypeError:  # pragma: no cover - a record class with slots: message and traceback are done
-            pass
         return record
 
 

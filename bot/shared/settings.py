@@ -25,8 +25,9 @@ import os
 import re
 import shlex
 import sys
+from collections.abc import Callable, Mapping, MutableMapping
 from pathlib import Path
-from typing import Callable, Dict, Mapping, MutableMapping, Optional, TypeVar, Union
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV_FILE = ROOT / ".env"
@@ -40,7 +41,7 @@ class SettingError(ValueError):
 
 
 # --- the .env file ---------------------------------------------------------------------------------
-def env_file_values(path: Union[str, Path, None] = None) -> Dict[str, str]:
+def env_file_values(path: str | Path | None = None) -> dict[str, str]:
     """The settings of a .env file, as python-dotenv reads them (a missing file: none).
 
     Lines python-dotenv cannot read are skipped, as are keys that are not variable names and keys
@@ -54,12 +55,12 @@ def env_file_values(path: Union[str, Path, None] = None) -> Dict[str, str]:
     return {k: v for k, v in values.items() if v is not None and _NAME.match(k)}
 
 
-def missing_from(env: Mapping[str, str], path: Union[str, Path, None] = None) -> Dict[str, str]:
+def missing_from(env: Mapping[str, str], path: str | Path | None = None) -> dict[str, str]:
     """The .env settings that `env` does not already set (unset or empty)."""
     return {k: v for k, v in env_file_values(path).items() if not env.get(k)}
 
 
-def load(path: Union[str, Path, None] = None, env: Optional[MutableMapping[str, str]] = None) -> Dict[str, str]:
+def load(path: str | Path | None = None, env: MutableMapping[str, str] | None = None) -> dict[str, str]:
     """Fill the environment (os.environ by default) in from .env; the environment wins. Returns what was set."""
     env = os.environ if env is None else env
     added = missing_from(env, path)
@@ -67,7 +68,7 @@ def load(path: Union[str, Path, None] = None, env: Optional[MutableMapping[str, 
     return added
 
 
-def value(name: str, path: Union[str, Path, None] = None, env: Optional[Mapping[str, str]] = None) -> Optional[str]:
+def value(name: str, path: str | Path | None = None, env: Mapping[str, str] | None = None) -> str | None:
     """One setting: the environment's (set and not empty), else the .env file's, else None."""
     env = os.environ if env is None else env
     if env.get(name):
@@ -75,14 +76,14 @@ def value(name: str, path: Union[str, Path, None] = None, env: Optional[Mapping[
     return env_file_values(path).get(name) or None
 
 
-def shell_exports(path: Union[str, Path, None] = None, env: Optional[Mapping[str, str]] = None) -> str:
+def shell_exports(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> str:
     """`export KEY='value'` lines for the .env settings the environment does not set, quoted for the shell."""
     added = missing_from(os.environ if env is None else env, path)
     return "".join(f"export {k}={shlex.quote(v)}\n" for k, v in added.items())
 
 
 # --- typed values ----------------------------------------------------------------------------------
-def text(name: str, default: str = "", env: Optional[Mapping[str, str]] = None) -> str:
+def text(name: str, default: str = "", env: Mapping[str, str] | None = None) -> str:
     """A setting as text, stripped; `default` when unset or empty."""
     raw = ((os.environ if env is None else env).get(name) or "").strip()
     return raw or default
@@ -93,7 +94,7 @@ def number(
     default: N,
     kind: Callable[[str], N] = float,
     allow_zero: bool = True,
-    env: Optional[Mapping[str, str]] = None,
+    env: Mapping[str, str] | None = None,
 ) -> N:
     """A number >= 0 (> 0 with allow_zero=False); `default` when unset or empty; else SettingError."""
     raw = ((os.environ if env is None else env).get(name) or "").strip()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Dict
 
 import yaml
 
@@ -21,7 +20,7 @@ def texts_path() -> Path:
     return Path(os.environ.get("CHANNEL_TEXTS_FILE") or DEFAULT_PATH)
 
 
-def _parse(file: Path) -> Dict[str, Dict[str, str]]:
+def _parse(file: Path) -> dict[str, dict[str, str]]:
     with open(file, encoding="utf-8") as f:
         texts = yaml.safe_load(f)
     if not isinstance(texts, dict):
@@ -32,7 +31,7 @@ def _parse(file: Path) -> Dict[str, Dict[str, str]]:
 _texts = FileCache(texts_path, _parse, "data/channel_texts.yml")
 
 
-def all_texts() -> Dict[str, Dict[str, str]]:
+def all_texts() -> dict[str, dict[str, str]]:
     """Every channel text as the file is now (read again only when it changed)."""
     return _texts.get()
 

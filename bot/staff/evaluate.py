@@ -44,7 +44,7 @@ import shutil
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, TextIO, Tuple
+from typing import Any, TextIO
 
 from bot.staff import registry
 from bot.staff.findings import STDOUT
@@ -98,7 +98,7 @@ SPLIT_INTENTS = {
 }
 
 
-def cases(project: Project) -> List[Dict[str, Any]]:
+def cases(project: Project) -> list[dict[str, Any]]:
     out = []
     for path in sorted(project.heldout.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -114,7 +114,7 @@ def cases(project: Project) -> List[Dict[str, Any]]:
     return out
 
 
-def correct(result: Dict[str, Any]) -> str:
+def correct(result: dict[str, Any]) -> str:
     """The predicted intent, or the gold intent when the prediction is one its group accepts."""
     return result["intent"] if result["predicted"] in result.get("accepted", ()) else result["predicted"]
 
@@ -127,7 +127,7 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def predict(model: Path, all_cases: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+def predict(model: Path, all_cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Parse every turn of every case with the model, in this process (no server needed)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     with warnings.catch_warnings():  # library deprecation notices are not for staff
@@ -142,7 +142,7 @@ def predict(model: Path, all_cases: List[Dict[str, Any]]) -> List[Dict[str, Any]
     for name in ("rasa", "tensorflow", "absl"):
         logging.getLogger(name).setLevel(logging.ERROR)
 
-    async def run() -> List[Dict[str, Any]]:
+    async def run() -> list[dict[str, Any]]:
         from rasa.core.channels.channel import UserMessage
 
         agent = await load_agent(model_path=str(model))
@@ -184,7 +184,7 @@ def predict(model: Path, all_cases: List[Dict[str, Any]]) -> List[Dict[str, Any]
         return asyncio.run(run())
 
 
-def macro_f1(gold: List[str], pred: List[str]) -> float:
+def macro_f1(gold: list[str], pred: list[str]) -> float:
     """Macro F1 over the intents the set expects (a guess outside them counts as a miss)."""
     from sklearn.metrics import f1_score
 
@@ -192,7 +192,7 @@ def macro_f1(gold: List[str], pred: List[str]) -> float:
     return float(f1_score(gold, pred, labels=labels, average="macro", zero_division=0)) if labels else 0.0
 
 
-def metrics(results: List[Dict[str, Any]], unseen: Tuple[str, ...] = ("sealed.jsonl",)) -> Dict[str, Dict[str, Any]]:
+def metrics(results: list[dict[str, Any]], unseen: tuple[str, ...] = ("sealed.jsonl",)) -> dict[str, dict[str, Any]]:
     out = {}
     for lang in LANGUAGES:
         mine = [r for r in results if r["lang"] == lang]
@@ -202,7 +202,7 @@ def metrics(results: List[Dict[str, Any]], unseen: Tuple[str, ...] = ("sealed.js
         out[lang] = {
             "cases": len(mine),
             "intent_f1": round(macro_f1(gold, pred), 4),
-            "intent_accuracy": round(sum(g == p for g, p in zip(gold, pred)) / max(len(gold), 1), 4),
+            "intent_accuracy": round(sum(g == p for g, p in zip(gold, pred, strict=False)) / max(len(gold), 1), 4),
             "emergency_recall": round(sum(gets_911_first(r) for r in emergencies) / max(len(emergencies), 1), 4),
             "emergency_cases": len(emergencies),
             "language_accuracy": round(sum(r["language"] == lang for r in mine) / max(len(mine), 1), 4),
@@ -211,7 +211,7 @@ def metrics(results: List[Dict[str, Any]], unseen: Tuple[str, ...] = ("sealed.js
     return out
 
 
-def unseen_by_danger_score(project: Project) -> Tuple[str, ...]:
+def unseen_by_danger_score(project: Project) -> tuple[str, ...]:
     """The held-out files the danger score does not learn from (its `exclude` in config.yml)."""
     import yaml
 
@@ -223,11 +223,11 @@ def unseen_by_danger_score(project: Project) -> Tuple[str, ...]:
     return ()
 
 
-def danger_score_figures(scored: List[Dict[str, Any]], unseen: Tuple[str, ...]) -> Dict[str, Any]:
+def danger_score_figures(scored: list[dict[str, Any]], unseen: tuple[str, ...]) -> dict[str, Any]:
     """Recall and precision of the learned danger score's high band, and of high or middle, on the last
     message of the cases it did not learn from (its `exclude` sets: the sealed set)."""
     cases = [r for r in scored if r["set"] in unseen and r.get("danger_band")]
-    figures: Dict[str, Any] = {"danger_score_cases": len(cases)}
+    figures: dict[str, Any] = {"danger_score_cases": len(cases)}
     for name, bands in (("high", ("high",)), ("high_or_middle", ("high", "middle"))):
         flagged = [r for r in cases if r["danger_band"] in bands]
         hits = sum(r["intent"] in EMERGENCY for r in flagged)
@@ -237,7 +237,7 @@ def danger_score_figures(scored: List[Dict[str, Any]], unseen: Tuple[str, ...]) 
     return figures
 
 
-def compare(current: Dict[str, Dict[str, float]], baseline: Optional[Dict[str, Any]]) -> List[Tuple[str, str, str]]:
+def compare(current: dict[str, dict[str, float]], baseline: dict[str, Any] | None) -> list[tuple[str, str, str]]:
     """(lang, figure, message) for every figure that dropped more than allowed."""
     if not baseline:
         return []
@@ -256,18 +256,18 @@ def compare(current: Dict[str, Dict[str, float]], baseline: Optional[Dict[str, A
 # The quality gate: the new model against the accepted one, on the same cases
 
 
-def fingerprint(case: Dict[str, Any]) -> str:
+def fingerprint(case: dict[str, Any]) -> str:
     """What makes a case the same case: its messages and what it expects (an edited case is a new case)."""
     raw = json.dumps([case["turns"], case.get("intent"), sorted(case.get("accepted") or ())], ensure_ascii=False)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:10]
 
 
-def gets_911_first(result: Dict[str, Any]) -> bool:
+def gets_911_first(result: dict[str, Any]) -> bool:
     """The emergency answer, or the danger score's safety check: both name 911 first."""
     return result["predicted"] in EMERGENCY or bool(result.get("safety_check"))
 
 
-def per_case(results: List[Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:
+def per_case(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Case id -> what the model understood: the predicted intent, whether it is right (None when the case
     is not scored), and for an emergency case whether it got 911."""
     out = {}
@@ -296,12 +296,12 @@ class Gate:
     """What the gate decided. `failures`: (lang, figure, detail); the lists hold results with `before`."""
 
     paired: bool
-    failures: List[Tuple[str, str, str]] = field(default_factory=list)
-    newly_misread: List[Dict[str, Any]] = field(default_factory=list)
-    newly_fixed: List[Dict[str, Any]] = field(default_factory=list)
-    emergency_lost: List[Dict[str, Any]] = field(default_factory=list)
-    new_emergency_misses: List[Dict[str, Any]] = field(default_factory=list)  # cases the accepted model never saw
-    tests: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+    failures: list[tuple[str, str, str]] = field(default_factory=list)
+    newly_misread: list[dict[str, Any]] = field(default_factory=list)
+    newly_fixed: list[dict[str, Any]] = field(default_factory=list)
+    emergency_lost: list[dict[str, Any]] = field(default_factory=list)
+    new_emergency_misses: list[dict[str, Any]] = field(default_factory=list)  # cases the accepted model never saw
+    tests: dict[str, dict[str, Any]] = field(default_factory=dict)
     compared: int = 0
     not_compared: int = 0
 
@@ -315,17 +315,17 @@ class Gate:
 
 
 def gate(
-    results: List[Dict[str, Any]],
-    current: Dict[str, Dict[str, Any]],
-    baseline: Optional[Dict[str, Any]],
-    accepted: Optional[Dict[str, Dict[str, Any]]],
+    results: list[dict[str, Any]],
+    current: dict[str, dict[str, Any]],
+    baseline: dict[str, Any] | None,
+    accepted: dict[str, dict[str, Any]] | None,
 ) -> Gate:
     """Compare with the accepted model: case by case when its per-case results are known, else by figures."""
     if not accepted:
         return Gate(paired=False, failures=compare(current, baseline))
     verdict = Gate(paired=True)
     now = per_case(results)
-    by_lang: Dict[str, List[Tuple[Dict[str, Any], Dict[str, Any]]]] = {lang: [] for lang in LANGUAGES}
+    by_lang: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {lang: [] for lang in LANGUAGES}
     for r in results:
         before, mine = accepted.get(r["id"]), now[r["id"]]
         if not before or before.get("case") != mine["case"]:
@@ -379,7 +379,7 @@ def gate(
     return verdict
 
 
-def turns_text(r: Dict[str, Any]) -> str:
+def turns_text(r: dict[str, Any]) -> str:
     return " → ".join(r["turns"])
 
 
@@ -447,7 +447,7 @@ def print_gate(verdict: Gate, out: TextIO) -> None:
             )
 
 
-def print_table(current: Dict[str, Dict[str, float]], baseline: Optional[Dict[str, Any]], out: TextIO) -> None:
+def print_table(current: dict[str, dict[str, float]], baseline: dict[str, Any] | None, out: TextIO) -> None:
     before = (baseline or {}).get("metrics") or {}
     print(f"{'':48}{'now':>9}{'accepted':>10}", file=out)
     for lang in LANGUAGES:
@@ -482,7 +482,7 @@ def print_table(current: Dict[str, Dict[str, float]], baseline: Optional[Dict[st
 # Report: an HTML page with a confusion matrix per language and the misread messages
 
 
-def confusion_png(results: List[Dict[str, Any]], lang: str, path: Path) -> None:
+def confusion_png(results: list[dict[str, Any]], lang: str, path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -523,7 +523,7 @@ def confusion_png(results: List[Dict[str, Any]], lang: str, path: Path) -> None:
     plt.close(fig)
 
 
-def gate_html(verdict: Gate) -> List[str]:
+def gate_html(verdict: Gate) -> list[str]:
     """The report's section on the comparison with the accepted model, case by case."""
     e = html.escape
     if not verdict.paired:
@@ -574,9 +574,9 @@ def gate_html(verdict: Gate) -> List[str]:
 def write_report(
     project: Project,
     model: Path,
-    results: List[Dict[str, Any]],
-    current: Dict[str, Dict[str, float]],
-    baseline: Optional[Dict[str, Any]],
+    results: list[dict[str, Any]],
+    current: dict[str, dict[str, float]],
+    baseline: dict[str, Any] | None,
     verdict: Gate,
 ) -> Path:
     drops = verdict.failures
@@ -658,20 +658,20 @@ def write_report(
 # --------------------------------------------------------------------------------------------------
 
 
-def load_baseline(project: Project) -> Optional[Dict[str, Any]]:
+def load_baseline(project: Project) -> dict[str, Any] | None:
     if project.baseline.is_file():
         return json.loads(project.baseline.read_text(encoding="utf-8"))
     return None
 
 
-def load_accepted_results(project: Project) -> Optional[Dict[str, Dict[str, Any]]]:
+def load_accepted_results(project: Project) -> dict[str, dict[str, Any]] | None:
     """Case id -> the accepted model's result (eval/accepted_results.json), or None."""
     if project.accepted_results.is_file():
         return json.loads(project.accepted_results.read_text(encoding="utf-8")).get("cases") or None
     return None
 
 
-def write_accepted_results(project: Project, digest: str, results: List[Dict[str, Any]]) -> None:
+def write_accepted_results(project: Project, digest: str, results: list[dict[str, Any]]) -> None:
     """One case per line, so that a commit shows which cases changed."""
     cases_now = per_case(results)
     lines = [
@@ -686,7 +686,7 @@ def write_accepted_results(project: Project, digest: str, results: List[Dict[str
 
 
 def accept(
-    project: Project, model: Path, current: Dict[str, Dict[str, float]], results: List[Dict[str, Any]], out: TextIO
+    project: Project, model: Path, current: dict[str, dict[str, float]], results: list[dict[str, Any]], out: TextIO
 ) -> None:
     """Record these figures and per-case results as the accepted ones, and mark the model accepted."""
     old = load_baseline(project) or {}
@@ -739,7 +739,7 @@ def summary(verdict: Gate) -> str:
 
 def run_gate(
     project: Project, model: Path, out: TextIO = STDOUT, report: bool = True
-) -> Tuple[List[Dict[str, Any]], Dict[str, Dict[str, Any]], Optional[Dict[str, Any]], Gate]:
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]], dict[str, Any] | None, Gate]:
     """Measure `model` and compare it with the accepted one; print the table and the changed cases."""
     all_cases = cases(project)
     print(
@@ -765,7 +765,7 @@ def run_gate(
 
 
 def evaluate(
-    project: Project, model: Optional[Path] = None, do_accept: bool = False, report: bool = True, out: TextIO = STDOUT
+    project: Project, model: Path | None = None, do_accept: bool = False, report: bool = True, out: TextIO = STDOUT
 ) -> int:
     model = Path(model or project.model).resolve()
     if not model.is_file():
@@ -815,7 +815,7 @@ def evaluate(
     return 0
 
 
-def accept_first(project: Project, model: Path, results: List[Dict[str, Any]], out: TextIO) -> None:
+def accept_first(project: Project, model: Path, results: list[dict[str, Any]], out: TextIO) -> None:
     """A fresh install: the first model that passes against the committed figures is the first accepted one,
     so that `bot rollback` always has a model to come back to. The committed figures stay as they are."""
     wrote = not project.accepted_results.is_file()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, TextIO
+from typing import TextIO
 
 ERROR, WARNING = "error", "warning"
 
@@ -29,7 +30,7 @@ STDOUT = _CurrentStdout()
 class Finding:
     level: str  # ERROR blocks a change; WARNING is shown but does not
     file: str  # relative to the project
-    line: Optional[int]  # 1-based, when known
+    line: int | None  # 1-based, when known
     en: str
     fr: str
 
@@ -45,15 +46,15 @@ class Finding:
         return f"{self.where}: {self.en}"
 
 
-def errors(findings: Iterable[Finding]) -> List[Finding]:
+def errors(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if f.level == ERROR]
 
 
-def warnings(findings: Iterable[Finding]) -> List[Finding]:
+def warnings(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if f.level == WARNING]
 
 
-def report(findings: List[Finding], language: str = "both", out: TextIO = STDOUT) -> None:
+def report(findings: list[Finding], language: str = "both", out: TextIO = STDOUT) -> None:
     """Print each finding with its place, in English, French or both."""
     for f in findings:
         tag_en, tag_fr = ("PROBLEM", "PROBLÈME") if f.level == ERROR else ("WARNING", "AVERTISSEMENT")

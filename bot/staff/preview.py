@@ -17,14 +17,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import difflib
-import io
 import inspect
+import io
 import logging
 import os
 import uuid
 import warnings
 from pathlib import Path
-from typing import Any, Dict, List, Optional, TextIO
+from typing import Any, TextIO
 
 from bot.staff.findings import STDOUT
 from bot.staff.project import Project
@@ -82,7 +82,7 @@ def preview_service(project: Project, service: str, out: TextIO = STDOUT) -> int
 # bot try "MESSAGE"
 
 
-def in_process_actions() -> Dict[str, Any]:
+def in_process_actions() -> dict[str, Any]:
     """The project's own actions, by name: the ones the action server would run."""
     from actions import ActionEmergency, ActionRespond, ActionSafetyExit
 
@@ -128,8 +128,8 @@ def _quiet() -> None:
 
 
 async def converse(
-    model: Path, messages: List[str], language: Optional[str] = None, agent: Any = None
-) -> List[Dict[str, Any]]:
+    model: Path, messages: list[str], language: str | None = None, agent: Any = None
+) -> list[dict[str, Any]]:
     """Each message through the model and the actions; per turn: the user's text, what was sent back (as
     the web chat receives it), the parse data, the actions run and the slots after the turn."""
     from rasa.core.agent import load_agent
@@ -176,7 +176,7 @@ async def converse(
     return turns
 
 
-def show_answer(sent: List[Dict[str, Any]], out: TextIO) -> None:
+def show_answer(sent: list[dict[str, Any]], out: TextIO) -> None:
     for n, message in enumerate(sent, 1):
         text = (message.get("text") or "").rstrip()
         lines = text.splitlines() or [""]
@@ -190,7 +190,7 @@ def show_answer(sent: List[Dict[str, Any]], out: TextIO) -> None:
             print(f"      (custom / personnalisé: {message['custom']})", file=out)
 
 
-def why(turn: Dict[str, Any], out: TextIO) -> None:
+def why(turn: dict[str, Any], out: TextIO) -> None:
     parse, slots = turn["parse"] or {}, turn["slots"]
     detection = parse.get("language_detection") or {}
     address = f", address / adresse: {slots.get('address')}" if slots.get("language") == "fr" else ""
@@ -238,9 +238,9 @@ def why(turn: Dict[str, Any], out: TextIO) -> None:
 
 def try_messages(
     project: Project,
-    messages: List[str],
-    model: Optional[Path] = None,
-    language: Optional[str] = None,
+    messages: list[str],
+    model: Path | None = None,
+    language: str | None = None,
     out: TextIO = STDOUT,
 ) -> int:
     model = Path(model or project.model).resolve()
@@ -270,7 +270,7 @@ def try_messages(
     return 0
 
 
-def report(turns: List[Dict[str, Any]], out: TextIO) -> None:
+def report(turns: list[dict[str, Any]], out: TextIO) -> None:
     """Each turn: what was said, the answer as the web chat shows it, and why."""
     for n, turn in enumerate(turns, 1):
         number = f" {n}/{len(turns)}" if len(turns) > 1 else ""
@@ -292,7 +292,7 @@ class Tryer:
         self.loop = asyncio.new_event_loop()
         threading.Thread(target=self.loop.run_forever, daemon=True, name="bot-try").start()
         self._agent: Any = None
-        self._loaded: Optional[tuple] = None
+        self._loaded: tuple | None = None
 
     async def _agent_for(self, model: Path) -> Any:
         from rasa.core.agent import load_agent
@@ -302,10 +302,10 @@ class Tryer:
             self._agent, self._loaded = await load_agent(model_path=str(model)), stamp
         return self._agent
 
-    async def _converse(self, model: Path, messages: List[str], language: Optional[str]):
+    async def _converse(self, model: Path, messages: list[str], language: str | None):
         return await converse(model, messages, language, agent=await self._agent_for(model))
 
-    def run(self, messages: List[str], language: Optional[str] = None, timeout: float = 300) -> str:
+    def run(self, messages: list[str], language: str | None = None, timeout: float = 300) -> str:
         """The same text as `bot try`, for these messages (one conversation)."""
         out = io.StringIO()
         model = Path(self.project.model).resolve()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Dict, Optional
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,7 +16,7 @@ class Project:
         self.root = Path(root).resolve()
 
     @classmethod
-    def find(cls, start: Optional[Path] = None) -> "Project":
+    def find(cls, start: Path | None = None) -> Project:
         """The project that contains `start` (the current folder by default), else this package's."""
         here = Path(start or os.getcwd()).resolve()
         for folder in [here, *here.parents]:
@@ -49,7 +48,7 @@ class Project:
         except ValueError:
             return str(path)
 
-    def env(self) -> Dict[str, str]:
+    def env(self) -> dict[str, str]:
         """Environment for Rasa's commands: this project's code first, quiet TensorFlow, no telemetry."""
         path = [str(self.root)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
         return {
@@ -61,7 +60,7 @@ class Project:
             "PYTHONWARNINGS": "ignore",
         }
 
-    def setting(self, name: str) -> Optional[str]:
+    def setting(self, name: str) -> str | None:
         """An environment variable, or its value in the project's .env file (bot/shared/settings.py reads it,
         as it does for scripts/run.sh)."""
         from bot.shared import settings

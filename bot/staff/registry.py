@@ -22,7 +22,7 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from bot.staff.project import Project
 
@@ -56,10 +56,10 @@ def sha256(path: Path) -> str:
     return digest(path)
 
 
-def load(project: Project) -> List[Dict[str, Any]]:
+def load(project: Project) -> list[dict[str, Any]]:
     """The kept models, oldest first (each: name, sha256, status, trained, evaluated, detail, folder)."""
     path = index_path(project)
-    entries: List[Dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
     if path.is_file():
         try:
             entries = json.loads(path.read_text(encoding="utf-8")).get("models") or []
@@ -69,7 +69,7 @@ def load(project: Project) -> List[Dict[str, Any]]:
     return _import_older_layout(project, entries)
 
 
-def save(project: Project, entries: List[Dict[str, Any]]) -> None:
+def save(project: Project, entries: list[dict[str, Any]]) -> None:
     path = index_path(project)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -77,7 +77,7 @@ def save(project: Project, entries: List[Dict[str, Any]]) -> None:
     os.replace(tmp, path)
 
 
-def _import_older_layout(project: Project, entries: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+def _import_older_layout(project: Project, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Models kept before this index existed: models/accepted/*/ (accepted) and models/previous.tar.gz."""
     known = {e["sha256"] for e in entries}
     added = False
@@ -101,7 +101,7 @@ def _import_older_layout(project: Project, entries: List[Dict[str, Any]]) -> Lis
     return entries
 
 
-def _entry(project: Project, name: str, digest: str, status: str, folder: Path, source: str) -> Dict[str, Any]:
+def _entry(project: Project, name: str, digest: str, status: str, folder: Path, source: str) -> dict[str, Any]:
     stamp = datetime.datetime.fromtimestamp((folder / MODEL_FILE).stat().st_mtime).isoformat(timespec="seconds")
     return {
         "name": name,
@@ -115,7 +115,7 @@ def _entry(project: Project, name: str, digest: str, status: str, folder: Path, 
     }
 
 
-def _keep(project: Project, model: Path, digest: str, status: str, source: str) -> Dict[str, Any]:
+def _keep(project: Project, model: Path, digest: str, status: str, source: str) -> dict[str, Any]:
     stamp = datetime.datetime.fromtimestamp(model.stat().st_mtime)
     name = f"{stamp.strftime('%Y%m%d-%H%M%S')}-{digest[:8]}"
     folder = kept_dir(project) / name
@@ -126,14 +126,14 @@ def _keep(project: Project, model: Path, digest: str, status: str, source: str) 
     return _entry(project, name, digest, status, folder, source)
 
 
-def find(entries: List[Dict[str, Any]], name_or_sha: str) -> Optional[Dict[str, Any]]:
+def find(entries: list[dict[str, Any]], name_or_sha: str) -> dict[str, Any] | None:
     for e in entries:
         if name_or_sha in (e["name"], e["sha256"]):
             return e
     return None
 
 
-def register(project: Project, model: Path, source: str = "bot train") -> Dict[str, Any]:
+def register(project: Project, model: Path, source: str = "bot train") -> dict[str, Any]:
     """Keep a copy of `model` in the index (once per content), as "not evaluated" if it is new."""
     entries = load(project)
     digest = sha256(model)
@@ -148,8 +148,8 @@ def register(project: Project, model: Path, source: str = "bot train") -> Dict[s
 
 
 def record(
-    project: Project, model: Path, status: str, detail: str = "", files: Optional[Dict[str, Path]] = None
-) -> Dict[str, Any]:
+    project: Project, model: Path, status: str, detail: str = "", files: dict[str, Path] | None = None
+) -> dict[str, Any]:
     """Record the gate's verdict for `model` (kept first if it was not); `files` are copied beside it
     (the accepted figures and per-case results, for `bot rollback`)."""
     entry = register(project, model, source="bot evaluate")
@@ -170,28 +170,28 @@ def record(
     return entry
 
 
-def status_of(project: Project, model: Path) -> Optional[Dict[str, Any]]:
+def status_of(project: Project, model: Path) -> dict[str, Any] | None:
     if not model.is_file():
         return None
     return find(load(project), sha256(model))
 
 
-def last_with(entries: List[Dict[str, Any]], statuses) -> Optional[Dict[str, Any]]:
+def last_with(entries: list[dict[str, Any]], statuses) -> dict[str, Any] | None:
     """The most recently accepted (or evaluated, or trained) model with one of these statuses."""
     chosen = [e for e in entries if e["status"] in statuses]
     chosen.sort(key=lambda e: (e.get("accepted") or e.get("evaluated") or e["trained"] or "", e["trained"] or ""))
     return chosen[-1] if chosen else None
 
 
-def last_accepted(project: Project) -> Optional[Dict[str, Any]]:
+def last_accepted(project: Project) -> dict[str, Any] | None:
     return last_with(load(project), (ACCEPTED,))
 
 
-def model_file(project: Project, entry: Dict[str, Any]) -> Path:
+def model_file(project: Project, entry: dict[str, Any]) -> Path:
     return project.root / entry["folder"] / MODEL_FILE
 
 
-def install(project: Project, entry: Dict[str, Any]) -> None:
+def install(project: Project, entry: dict[str, Any]) -> None:
     """Put a kept model in models/assistant.tar.gz (a new file moved into place: the kept copy is untouched)."""
     tmp = project.models / (MODEL_FILE + ".installing")
     shutil.copy2(model_file(project, entry), tmp)

@@ -15,7 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Optional, TextIO, Tuple
+from typing import TextIO
 
 from bot.staff.findings import STDOUT
 from bot.staff.project import Project
@@ -33,7 +33,7 @@ def is_loopback(url: str) -> bool:
         return False
 
 
-def _call(method: str, url: str, token: str, body: Optional[dict] = None, timeout: float = 600) -> Tuple[int, bytes]:
+def _call(method: str, url: str, token: str, body: dict | None = None, timeout: float = 600) -> tuple[int, bytes]:
     query = urllib.parse.urlencode({"token": token})
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(
@@ -46,7 +46,7 @@ def _call(method: str, url: str, token: str, body: Optional[dict] = None, timeou
         return e.code, e.read()
 
 
-def model_id(model: Path) -> Optional[str]:
+def model_id(model: Path) -> str | None:
     """The id Rasa gave the model when training it (in the archive's metadata.json)."""
     try:
         with tarfile.open(model) as archive:
@@ -55,7 +55,7 @@ def model_id(model: Path) -> Optional[str]:
         return None
 
 
-def reload(project: Project, url: Optional[str] = None, model: Optional[Path] = None, out: TextIO = STDOUT) -> int:
+def reload(project: Project, url: str | None = None, model: Path | None = None, out: TextIO = STDOUT) -> int:
     url = (url or project.setting("RASA_URL") or DEFAULT_URL).rstrip("/")
     model = Path(model or project.model).resolve()
     if not is_loopback(url):
@@ -175,7 +175,7 @@ def list_saved(project: Project, out: TextIO = STDOUT) -> int:
     return 0
 
 
-def rollback(project: Project, name: Optional[str] = None, force: bool = False, out: TextIO = STDOUT) -> int:
+def rollback(project: Project, name: str | None = None, force: bool = False, out: TextIO = STDOUT) -> int:
     """Put the last accepted model back (or the one named). A failed or unevaluated model only with `force`."""
     from bot.staff import registry
 

@@ -13,7 +13,7 @@ import os
 import tempfile
 import unicodedata
 from pathlib import Path
-from typing import Any, Dict, List, Optional, TextIO, Tuple
+from typing import Any, TextIO
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
@@ -55,7 +55,7 @@ def _load(project: Project):
     return doc, doc["resources"]
 
 
-def _row(entry: Dict[str, Any]) -> Dict[str, str]:
+def _row(entry: dict[str, Any]) -> dict[str, str]:
     row = {"id": entry.get("id", "")}
     for field in TEXT_FIELDS:
         for lang in LANGUAGES:
@@ -145,9 +145,9 @@ def export_csv(project: Project, path: Path, out: TextIO = STDOUT) -> int:
 # --------------------------------------------------------------------------------------------------
 
 
-def _entry_from_row(row: Dict[str, str]) -> Dict[str, Any]:
+def _entry_from_row(row: dict[str, str]) -> dict[str, Any]:
     clean = {k: (v or "").strip() for k, v in row.items() if k}
-    entry: Dict[str, Any] = {"id": clean.get("id", "")}
+    entry: dict[str, Any] = {"id": clean.get("id", "")}
     for field in TEXT_FIELDS:
         entry[field] = {lang: clean.get(f"{field}_{lang}", "") for lang in LANGUAGES}
     entry["contact"] = {k: clean[k] for k in CONTACT_FIELDS if clean.get(k)}
@@ -163,7 +163,7 @@ def _entry_from_row(row: Dict[str, str]) -> Dict[str, Any]:
     return entry
 
 
-def read_csv(path: Path) -> Tuple[List[Tuple[Dict[str, Any], int]], List[str]]:
+def read_csv(path: Path) -> tuple[list[tuple[dict[str, Any], int]], list[str]]:
     """(entry, line) for each row, and the header problems."""
     with open(path, encoding="utf-8-sig", newline="") as f:
         sample = f.read(4096)
@@ -189,7 +189,7 @@ def read_csv(path: Path) -> Tuple[List[Tuple[Dict[str, Any], int]], List[str]]:
     return rows, problems
 
 
-def _changes(old: Dict[str, Any], new: Dict[str, Any]) -> List[str]:
+def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     a, b = _row(old), _row(new)
     return [f"{k}: {a[k]!r} -> {b[k]!r}" for k in COLUMNS if a[k] != b[k]]
 
@@ -198,19 +198,19 @@ def _quoted(value: str) -> DoubleQuotedScalarString:
     return DoubleQuotedScalarString(value)
 
 
-def _flow_map(values: Dict[str, Any]) -> CommentedMap:
+def _flow_map(values: dict[str, Any]) -> CommentedMap:
     m = CommentedMap((k, _quoted(v) if isinstance(v, str) else v) for k, v in values.items())
     m.fa.set_flow_style()
     return m
 
 
-def _flow_seq(values: List[str]) -> CommentedSeq:
+def _flow_seq(values: list[str]) -> CommentedSeq:
     s = CommentedSeq(values)
     s.fa.set_flow_style()
     return s
 
 
-def _apply(item: CommentedMap, entry: Dict[str, Any]) -> None:
+def _apply(item: CommentedMap, entry: dict[str, Any]) -> None:
     """Write `entry`'s values into the YAML mapping, keeping its layout where the value didn't change."""
     current = plain(item)
     for field in TEXT_FIELDS:
@@ -253,7 +253,7 @@ def _apply(item: CommentedMap, entry: Dict[str, Any]) -> None:
         del item["show_reason"]
 
 
-def _new_item(entry: Dict[str, Any]) -> CommentedMap:
+def _new_item(entry: dict[str, Any]) -> CommentedMap:
     item = CommentedMap()
     item["id"] = entry["id"]
     for field in ("name",):
@@ -272,7 +272,7 @@ def _new_item(entry: Dict[str, Any]) -> CommentedMap:
 
 
 def import_csv(
-    project: Project, path: Path, dry_run: bool = False, out: TextIO = STDOUT, today: Optional[datetime.date] = None
+    project: Project, path: Path, dry_run: bool = False, out: TextIO = STDOUT, today: datetime.date | None = None
 ) -> int:
     path = Path(path)
     if not path.is_file():
@@ -292,7 +292,7 @@ def import_csv(
     doc, items = _load(project)
     by_id = {str(item.get("id")): item for item in items}
     checker = Checker(project, today=today)
-    seen: Dict[str, str] = {}
+    seen: dict[str, str] = {}
     for entry, line in rows:
         check_resource(checker, entry, lambda field, line=line: (path.resolve(), line), seen)
     merged = {rid: plain(item) for rid, item in by_id.items()}

@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import List, Optional, TextIO, Tuple
+from typing import TextIO
 
 from bot.staff.findings import STDOUT
 from bot.staff.project import Project
@@ -33,7 +33,7 @@ def _git(project: Project, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(["git", "-C", str(project.root), *args], capture_output=True, text=True)
 
 
-def changes(project: Project) -> List[Tuple[str, str]]:
+def changes(project: Project) -> list[tuple[str, str]]:
     """(kind letter, path relative to the project) for every difference with the last commit."""
     top = _git(project, "rev-parse", "--show-toplevel")
     run = _git(project, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *PATHS)
@@ -48,7 +48,7 @@ def changes(project: Project) -> List[Tuple[str, str]]:
     return out
 
 
-def restore_data(project: Project, yes: bool = False, out: TextIO = STDOUT, answer: Optional[str] = None) -> int:
+def restore_data(project: Project, yes: bool = False, out: TextIO = STDOUT, answer: str | None = None) -> int:
     if shutil.which("git") is None:
         print(
             "Refused: git is not installed on this computer, so there is no last commit to go back to.\n"
@@ -99,7 +99,7 @@ def restore_data(project: Project, yes: bool = False, out: TextIO = STDOUT, answ
         if answer.strip().lower() not in ("yes", "y", "oui", "o"):
             print("Nothing done. / Rien n'a été fait.", file=out)
             return 1
-    for kind, path in found:
+    for _kind, path in found:
         source = project.root / path
         if source.is_file():
             target = backup / path
@@ -121,7 +121,7 @@ def restore_data(project: Project, yes: bool = False, out: TextIO = STDOUT, answ
     left = changes(project)
     if left:
         print("Not everything could be put back / Tout n'a pas pu être remis:", file=out)
-        for kind, path in left:
+        for _kind, path in left:
             print(f"  {path}", file=out)
         return 1
     print(

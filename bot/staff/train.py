@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
-from typing import List, Optional, TextIO
+from typing import TextIO
 
 from ruamel.yaml import YAML
 
@@ -47,7 +47,7 @@ NOT_TRAINED = {
 }
 
 
-def components(project: Project) -> List[str]:
+def components(project: Project) -> list[str]:
     """The trainable parts named in config.yml, in order (for the progress display)."""
     config = YAML(typ="safe").load(project.config.read_text(encoding="utf-8")) or {}
     names = [
@@ -96,7 +96,7 @@ class Progress:
             print(file=self.out)
 
 
-def train(project: Project, out: TextIO = STDOUT) -> Optional[Path]:
+def train(project: Project, out: TextIO = STDOUT) -> Path | None:
     """Train; on success return the model's path (models/assistant.tar.gz)."""
     from bot.staff import registry
     from bot.staff.evaluate import check_installed_model

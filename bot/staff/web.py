@@ -26,7 +26,7 @@ import urllib.parse
 from http import cookies
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
@@ -70,7 +70,7 @@ class Editor:
         self.project = project
         self.lock = threading.Lock()
 
-    def values(self) -> Dict[str, str]:
+    def values(self) -> dict[str, str]:
         out = {}
         for e in plain(load_yaml(self.project.resources)["resources"]):
             for field in TEXT_FIELDS:
@@ -86,7 +86,7 @@ class Editor:
                     out[f"a.{name}.{variation_kind(v)}"] = str(v.get("text") or "")
         return out
 
-    def _apply(self, root: Path, form: Dict[str, str]) -> int:
+    def _apply(self, root: Path, form: dict[str, str]) -> int:
         """Write the submitted values into the YAML files under `root`; the number of values changed."""
         changed = 0
         res_path, dom_path = root / "data" / "resources.yml", root / "domain.yml"
@@ -122,7 +122,7 @@ class Editor:
         _write(dom_path, doc)
         return changed
 
-    def save(self, form: Dict[str, str]) -> Tuple[List[Finding], int]:
+    def save(self, form: dict[str, str]) -> tuple[list[Finding], int]:
         """Check the edit on a copy; only if it passes, write the real files. (problems, values changed)"""
         form = {k: v.replace("\r\n", "\n") for k, v in form.items() if k.startswith(("r.", "a."))}
         with self.lock:
@@ -142,7 +142,7 @@ class Editor:
                 shutil.rmtree(scratch, ignore_errors=True)
 
 
-def try_forms(values: Dict[str, str], csrf: str, tried: str = "") -> List[str]:
+def try_forms(values: dict[str, str], csrf: str, tried: str = "") -> list[str]:
     """ "Try it": a message (one per line: a conversation) or a service, shown as users see it, and why."""
     e = html.escape
     services = sorted({k.split(".")[1] for k in values if k.startswith("r.")})
@@ -167,9 +167,9 @@ def try_forms(values: Dict[str, str], csrf: str, tried: str = "") -> List[str]:
 
 def page(
     project: Project,
-    values: Dict[str, str],
+    values: dict[str, str],
     csrf: str,
-    problems: List[Finding] = (),
+    problems: list[Finding] = (),
     saved: int = 0,
     tried: str = "",
 ) -> str:
@@ -251,10 +251,10 @@ def make_handler(project: Project, password: str):
     from bot.staff.preview import Tryer, preview_service
 
     editor = Editor(project)
-    tryer: List[Tryer] = []  # made at the first try: loading the model is slow
+    tryer: list[Tryer] = []  # made at the first try: loading the model is slow
     trying = threading.Lock()
-    sessions: Dict[str, Tuple[float, str]] = {}  # session id -> (expiry, csrf token)
-    failures: List[float] = []
+    sessions: dict[str, tuple[float, str]] = {}  # session id -> (expiry, csrf token)
+    failures: list[float] = []
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "staff-page"
@@ -262,7 +262,7 @@ def make_handler(project: Project, password: str):
         def log_message(self, *args: Any) -> None:  # no request log: nothing typed here ends up in a log
             pass
 
-        def _session(self) -> Optional[Tuple[str, str]]:
+        def _session(self) -> tuple[str, str] | None:
             jar = cookies.SimpleCookie(self.headers.get("Cookie", ""))
             sid = jar["staff_session"].value if "staff_session" in jar else ""
             found = sessions.get(sid)
@@ -271,7 +271,7 @@ def make_handler(project: Project, password: str):
                 return None
             return sid, found[1]
 
-        def _send(self, status: int, body: str = "", headers: Optional[Dict[str, str]] = None) -> None:
+        def _send(self, status: int, body: str = "", headers: dict[str, str] | None = None) -> None:
             data = body.encode("utf-8")
             self.send_response(status)
             self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -287,7 +287,7 @@ def make_handler(project: Project, password: str):
             self.end_headers()
             self.wfile.write(data)
 
-        def _form(self) -> Dict[str, str]:
+        def _form(self) -> dict[str, str]:
             length = min(int(self.headers.get("Content-Length") or 0), 5_000_000)
             raw = self.rfile.read(length).decode("utf-8", "replace")
             return {k: v[-1] for k, v in urllib.parse.parse_qs(raw, keep_blank_values=True).items()}

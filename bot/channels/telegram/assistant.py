@@ -7,7 +7,6 @@ the conversation's language, and `erase: true` when the conversation was deleted
 from __future__ import annotations
 
 import logging
-from typing import Dict, List, Optional
 
 import httpx
 
@@ -16,12 +15,12 @@ log = logging.getLogger(__name__)
 SAFETY_EXIT = "/safety_exit"
 
 
-def _told(message: Dict) -> Dict:
+def _told(message: dict) -> dict:
     custom = message.get("custom")
     return custom if isinstance(custom, dict) else {}
 
 
-def reply_language(reply: List[Dict]) -> Optional[str]:
+def reply_language(reply: list[dict]) -> str | None:
     """The conversation's language as the assistant tells it (`custom.language`), or None."""
     for message in reply:
         language = _told(message).get("language")
@@ -30,7 +29,7 @@ def reply_language(reply: List[Dict]) -> Optional[str]:
     return None
 
 
-def reply_erased(reply: List[Dict]) -> bool:
+def reply_erased(reply: list[dict]) -> bool:
     """The assistant says it has deleted the conversation (`custom.erase`)."""
     return any(_told(m).get("erase") is True for m in reply)
 
@@ -40,14 +39,14 @@ class AssistantUnavailable(Exception):
 
 
 class Assistant:
-    def __init__(self, rasa_url: str, bridge_token: Optional[str] = None, timeout: float = 30.0):
+    def __init__(self, rasa_url: str, bridge_token: str | None = None, timeout: float = 30.0):
         self.url = f"{rasa_url.rstrip('/')}/webhooks/rest/webhook"
         headers = {"X-Bridge-Token": bridge_token} if bridge_token else {}
         self._client = httpx.AsyncClient(timeout=timeout, headers=headers)
 
-    async def say(self, sender: str, message: str, language: Optional[str] = None) -> List[Dict]:
+    async def say(self, sender: str, message: str, language: str | None = None) -> list[dict]:
         """The assistant's answer (the REST channel's list of messages)."""
-        body: Dict = {"sender": sender, "message": message}
+        body: dict = {"sender": sender, "message": message}
         if language:
             body["metadata"] = {"language": language}
         try:
@@ -64,7 +63,7 @@ class Assistant:
             raise AssistantUnavailable("not a list of messages")
         return [m for m in answer if isinstance(m, dict)]
 
-    async def erase(self, sender: str) -> List[Dict]:
+    async def erase(self, sender: str) -> list[dict]:
         """Quick exit: the assistant deletes this conversation (its tracker store does)."""
         return await self.say(sender, SAFETY_EXIT)
 

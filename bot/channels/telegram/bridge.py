@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Dict, Iterable, List, Optional, Set
+from collections.abc import Iterable
 
 from telegram import BotCommand, LinkPreviewOptions, Message, ReplyKeyboardRemove, Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -95,7 +95,7 @@ class ArrivalQueue(asyncio.Queue):
     is registered in its chat's order (order.py) as it is queued, i.e. before the webhook answers 200:
     a later update of the chat, even in another process, then waits for this one."""
 
-    def __init__(self, bridge: "Bridge") -> None:
+    def __init__(self, bridge: Bridge) -> None:
         super().__init__()
         self.bridge = bridge
 
@@ -118,10 +118,10 @@ class Bridge:
         self.memory = ChatMemory()  # its store (TELEGRAM_STATE_URL) is opened when the application starts
         self.payloads = Payloads()
         self.exit_labels = {text("telegram_exit_button", lang).casefold() for lang in LANGUAGES}
-        self.pending_erase: Set[str] = set()  # senders whose conversation the assistant has yet to delete
-        self._exiting: Dict[str, int] = {}  # senders with an exit under way: nothing more is shown to them
-        self._notes: Dict[Job, tuple] = {}  # neutral lines waiting to be deleted (PTB JobQueue jobs)
-        self.app: Optional[Application] = None
+        self.pending_erase: set[str] = set()  # senders whose conversation the assistant has yet to delete
+        self._exiting: dict[str, int] = {}  # senders with an exit under way: nothing more is shown to them
+        self._notes: dict[Job, tuple] = {}  # neutral lines waiting to be deleted (PTB JobQueue jobs)
+        self.app: Application | None = None
 
     # ---------------------------------------------------------------- set-up
     def build(self) -> Application:
@@ -199,7 +199,7 @@ class Bridge:
     def sender(self, chat_id: int) -> str:
         return sender_id(self.config.sender_secret, chat_id)
 
-    def _private_sender(self, update: Update) -> Optional[str]:
+    def _private_sender(self, update: Update) -> str | None:
         """The sender of a message or button press in a private chat (the updates that take a turn)."""
         chat = update.effective_chat
         if chat is None or chat.type != ChatType.PRIVATE or not (update.message or update.callback_query):
@@ -224,13 +224,13 @@ class Bridge:
             return True
         return self.memory.order is not None and await self.memory.order.exiting(sender)
 
-    def language(self, sender: str, hint: Optional[str]) -> str:
+    def language(self, sender: str, hint: str | None) -> str:
         return self.memory.language(sender) or normalise_hint(hint) or "en"
 
     def exit_keyboard(self, lang: str):
         return exit_keyboard(text("telegram_exit_button", lang))
 
-    async def send(self, chat_id: int, sender: Optional[str], body: str, markup=None) -> Optional[Message]:
+    async def send(self, chat_id: int, sender: str | None, body: str, markup=None) -> Message | None:
         """Send one message; remember its id for the erase. Retries; None if it could not be sent.
 
         Nothing is sent for a sender whose exit is under way (an answer that was still on its way)."""
@@ -263,7 +263,7 @@ class Bridge:
         log.error("Message not sent after %d attempts (conv=%s)", SEND_ATTEMPTS, short(sender or ""))
         return None
 
-    async def send_answer(self, chat_id: int, sender: str, reply: List[Dict], lang: str) -> None:
+    async def send_answer(self, chat_id: int, sender: str, reply: list[dict], lang: str) -> None:
         failed = False
         for m in reply:
             body, buttons = (m.get("text") or "").strip(), m.get("buttons") or []
@@ -315,8 +315,8 @@ class Bridge:
 
     # ---------------------------------------------------------------- conversation
     async def converse(
-        self, chat_id: int, sender: str, message: str, hint: Optional[str], user_text: Optional[str] = None
-    ) -> Optional[str]:
+        self, chat_id: int, sender: str, message: str, hint: str | None, user_text: str | None = None
+    ) -> str | None:
         """Send `message` to the assistant and its answer to the chat. Returns the language used."""
         if sender in self.pending_erase:
             await self.erase_in_assistant(sender)
@@ -372,7 +372,7 @@ class Bridge:
         return True
 
     async def quick_exit(
-        self, chat_id: int, sender: str, lang: str, message_id: Optional[int] = None, update_id: Optional[int] = None
+        self, chat_id: int, sender: str, lang: str, message_id: int | None = None, update_id: int | None = None
     ) -> None:
         """The exit the user asked for. Runs OUTSIDE the chat's lock: the screen is cleared at once,
         while the rest (late messages, the assistant's erase) takes its turn behind the chat's
@@ -387,7 +387,7 @@ class Bridge:
         finally:
             await in_turn
 
-    async def _exit_in_turn(self, chat_id: int, sender: str, update_id: Optional[int] = None) -> None:
+    async def _exit_in_turn(self, chat_id: int, sender: str, update_id: int | None = None) -> None:
         done = False
         try:
             async with self.memory.lock(sender, update_id) as first_time:
@@ -404,7 +404,7 @@ class Bridge:
             if not done:
                 await self._exit_done(sender, update_id)
 
-    async def _exit_done(self, sender: str, update_id: Optional[int]) -> None:
+    async def _exit_done(self, sender: str, update_id: int | None) -> None:
         self._exiting[sender] -= 1
         if not self._exiting[sender]:
             del self._exiting[sender]
@@ -466,7 +466,7 @@ class Bridge:
             else:
                 await self.converse(chat.id, sender, body, hint, user_text=body)
 
-    async def command(self, chat_id: int, sender: str, body: str, hint: Optional[str], lang: str) -> None:
+    async def command(self, chat_id: int, sender: str, body: str, hint: str | None, lang: str) -> None:
         name = body.split()[0][1:].split("@")[0].lower()  # exit commands never get here (is_exit)
         if name == "start":
             lang = await self.converse(chat_id, sender, GREET, hint) or lang
@@ -557,7 +557,7 @@ def main() -> None:
     try:
         config = Config.from_env()
     except ConfigError as exc:
-        raise SystemExit(f"Telegram bridge not started: {exc}")
+        raise SystemExit(f"Telegram bridge not started: {exc}") from None
     startup.install_process()  # log redaction (bot/startup.py), before anything logs
     logs.setup(config.log_level, config.secrets)
     log.info("Starting the Telegram bridge (mode=%s)", config.mode)

@@ -10,8 +10,8 @@ import hashlib
 import hmac
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Optional
 from urllib.parse import urlparse
 
 from bot.shared import settings
@@ -32,10 +32,10 @@ class Config:
     sender_secret: str
     mode: str = "polling"
     rasa_url: str = "http://localhost:5005"
-    bridge_token: Optional[str] = None
-    api_base_url: Optional[str] = None  # None: Telegram's own Bot API server (python-telegram-bot's default)
-    webhook_url: Optional[str] = None
-    webhook_secret: Optional[str] = None
+    bridge_token: str | None = None
+    api_base_url: str | None = None  # None: Telegram's own Bot API server (python-telegram-bot's default)
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_path: str = ""
@@ -51,10 +51,10 @@ class Config:
         return tuple(s for s in (self.bot_token, self.sender_secret, self.bridge_token, self.webhook_secret) if s)
 
     @classmethod
-    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Config":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
         env = os.environ if env is None else env
 
-        def get(name: str, default: Optional[str] = None) -> Optional[str]:
+        def get(name: str, default: str | None = None) -> str | None:
             value = (env.get(name) or "").strip()
             return value or default
 

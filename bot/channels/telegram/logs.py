@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from typing import Iterable
+from collections.abc import Iterable
 
 REDACTED = "[redacted]"
 # A bot token looks like 123456789:AAE... (the id, a colon, 30+ url-safe characters).

@@ -28,9 +28,9 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator, Callable, Dict, List, Optional, Tuple
 from urllib.parse import unquote, urlsplit
 
 DELETABLE_SECONDS = 48 * 3600  # Telegram: a bot may delete a private chat's messages for 48 hours
@@ -43,7 +43,7 @@ class MemoryStore:
     """In this process only: {sender: ([(id, seen)], language, last activity)}."""
 
     def __init__(self) -> None:
-        self._chats: Dict[str, Tuple[List[Tuple[int, float]], Optional[str], float]] = {}
+        self._chats: dict[str, tuple[list[tuple[int, float]], str | None, float]] = {}
 
     def add(self, sender: str, message_id: int, now: float) -> None:
         ids, language, _ = self._chats.get(sender, ([], None, now))
@@ -51,12 +51,12 @@ class MemoryStore:
         del ids[:-MAX_IDS_PER_CHAT]
         self._chats[sender] = (ids, language, now)
 
-    def ids(self, sender: str, since: float) -> List[int]:
+    def ids(self, sender: str, since: float) -> list[int]:
         ids, _, _ = self._chats.get(sender, ([], None, 0.0))
         ids[:] = [(m, t) for m, t in ids if t >= since]
         return [m for m, _ in ids]
 
-    def language(self, sender: str, since: float) -> Optional[str]:
+    def language(self, sender: str, since: float) -> str | None:
         _, language, last = self._chats.get(sender, ([], None, 0.0))
         return language if last >= since else None
 
@@ -105,7 +105,7 @@ class SQLiteStore:
                 "CREATE TABLE IF NOT EXISTS chats (sender TEXT PRIMARY KEY, language TEXT, last REAL NOT NULL)"
             )
 
-    def _run(self, sql: str, *args) -> List[tuple]:
+    def _run(self, sql: str, *args) -> list[tuple]:
         with self._lock:
             return self._db.execute(sql, args).fetchall()
 
@@ -124,7 +124,7 @@ class SQLiteStore:
             )
             self._db.execute("COMMIT")
 
-    def ids(self, sender: str, since: float) -> List[int]:
+    def ids(self, sender: str, since: float) -> list[int]:
         self._run("DELETE FROM chat_messages WHERE sender = ? AND seen < ?", sender, since)
         return [
             m
@@ -133,7 +133,7 @@ class SQLiteStore:
             )
         ]
 
-    def language(self, sender: str, since: float) -> Optional[str]:
+    def language(self, sender: str, since: float) -> str | None:
         rows = self._run("SELECT language FROM chats WHERE sender = ? AND last >= ?", sender, since)
         return rows[0][0] if rows else None
 
@@ -182,7 +182,7 @@ class RedisStore:
         self._redis = redis.Redis.from_url(url)
         self._ttl = max(1, int(ttl))
 
-    def _keys(self, sender: str) -> Tuple[str, str]:
+    def _keys(self, sender: str) -> tuple[str, str]:
         return f"{self.PREFIX}ids:{sender}", f"{self.PREFIX}chat:{sender}"
 
     def add(self, sender: str, message_id: int, now: float) -> None:
@@ -195,12 +195,12 @@ class RedisStore:
         pipe.expire(chat, self._ttl)
         pipe.execute()
 
-    def ids(self, sender: str, since: float) -> List[int]:
+    def ids(self, sender: str, since: float) -> list[int]:
         ids, _ = self._keys(sender)
         self._redis.zremrangebyscore(ids, "-inf", f"({since}")
         return [int(m) for m in self._redis.zrange(ids, 0, -1)]
 
-    def language(self, sender: str, since: float) -> Optional[str]:
+    def language(self, sender: str, since: float) -> str | None:
         _, chat = self._keys(sender)
         language, last = self._redis.hmget(chat, "language", "last")
         if language is None or last is None or float(last) < since:
@@ -227,7 +227,7 @@ class RedisStore:
         self._redis.close()
 
 
-def open_store(url: Optional[str] = None):
+def open_store(url: str | None = None):
     """The store for TELEGRAM_STATE_URL (see the module's docstring)."""
     url = (url or DEFAULT_STATE_URL).strip()
     scheme = urlsplit(url).scheme
@@ -247,8 +247,8 @@ class ChatMemory:
     def __init__(self, store=None, clock: Callable[[], float] = time.time, max_age: float = DELETABLE_SECONDS):
         self.store = store if store is not None else MemoryStore()
         self.order = None  # a ChatOrder (order.py) when several processes share the store (Redis)
-        self._locks: Dict[str, asyncio.Lock] = {}
-        self._waiting: Dict[str, int] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._waiting: dict[str, int] = {}
         self.clock, self.max_age = clock, max_age
 
     def __len__(self) -> int:
@@ -257,20 +257,20 @@ class ChatMemory:
     def _since(self) -> float:
         return self.clock() - self.max_age
 
-    def remember(self, sender: str, message_id: Optional[int]) -> None:
+    def remember(self, sender: str, message_id: int | None) -> None:
         if message_id is not None:
             self.store.add(sender, int(message_id), float(self.clock()))
 
-    def message_ids(self, sender: str) -> List[int]:
+    def message_ids(self, sender: str) -> list[int]:
         return self.store.ids(sender, self._since())
 
-    def language(self, sender: str) -> Optional[str]:
+    def language(self, sender: str) -> str | None:
         return self.store.language(sender, self._since())
 
     def set_language(self, sender: str, language: str) -> None:
         self.store.set_language(sender, language, float(self.clock()))
 
-    def forget(self, sender: str) -> List[int]:
+    def forget(self, sender: str) -> list[int]:
         """Forget the chat; returns the message ids that may still be deleted."""
         ids = self.message_ids(sender)
         self.store.delete(sender)
@@ -284,7 +284,7 @@ class ChatMemory:
         self.store.close()
 
     @asynccontextmanager
-    async def lock(self, sender: str, update_id: Optional[int] = None) -> AsyncIterator[bool]:
+    async def lock(self, sender: str, update_id: int | None = None) -> AsyncIterator[bool]:
         """One chat's updates are handled one at a time, in order: in this process (an asyncio lock),
         or, with `order`, across processes in update id order. Yields False for an update that was
         handled already (delivered twice, `order` only): the caller then does nothing."""

@@ -32,8 +32,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import AsyncIterator, Dict, Optional, Set, Tuple
 
 log = logging.getLogger("bot.channels.telegram")
 
@@ -59,9 +59,9 @@ class ChatOrder:
         self._redis = aredis.Redis.from_url(url)
         self.lease, self.poll = lease, poll
         self._lease_ms = max(1, int(lease * 1000))
-        self._mine: Set[Tuple[str, int]] = set()  # updates this process registered and has not finished
-        self._turns: Dict[str, int] = {}  # chats whose turn this process holds: sender -> update id
-        self._beat: Optional[asyncio.Task] = None
+        self._mine: set[tuple[str, int]] = set()  # updates this process registered and has not finished
+        self._turns: dict[str, int] = {}  # chats whose turn this process holds: sender -> update id
+        self._beat: asyncio.Task | None = None
         self._if_ours_expire = self._redis.register_script(_IF_OURS_EXPIRE)
         self._if_ours_delete = self._redis.register_script(_IF_OURS_DELETE)
 

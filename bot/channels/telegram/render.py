@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import OrderedDict
-from typing import Dict, List, Optional, Sequence
+from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
@@ -51,10 +51,10 @@ def _fit(text: str, limit: int) -> int:
 _BREAKS = ("\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ")
 
 
-def split_text(text: str, limit: int = MAX_MESSAGE) -> List[str]:
+def split_text(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     """Split into parts of at most `limit`, at the best boundary available (paragraph first)."""
     text = text.strip()
-    parts: List[str] = []
+    parts: list[str] = []
     while tg_len(text) > limit:
         window = text[: _fit(text, limit)]
         cut = -1
@@ -80,7 +80,7 @@ class Payloads:
 
     def __init__(self, capacity: int = 2000):
         self.capacity = capacity
-        self._by_key: "OrderedDict[str, str]" = OrderedDict()
+        self._by_key: OrderedDict[str, str] = OrderedDict()
 
     def encode(self, payload: str) -> str:
         if len(payload.encode("utf-8")) <= MAX_CALLBACK_DATA and not payload.startswith(_KEY_PREFIX):
@@ -92,7 +92,7 @@ class Payloads:
             self._by_key.popitem(last=False)
         return key
 
-    def decode(self, data: Optional[str]) -> Optional[str]:
+    def decode(self, data: str | None) -> str | None:
         """The payload for a button's callback_data; None if it is unknown (e.g. after a restart)."""
         if not data:
             return None
@@ -101,7 +101,7 @@ class Payloads:
         return data
 
 
-def inline_keyboard(buttons: Sequence[Dict], payloads: Payloads) -> Optional[InlineKeyboardMarkup]:
+def inline_keyboard(buttons: Sequence[dict], payloads: Payloads) -> InlineKeyboardMarkup | None:
     """One button per row: titles are sentences, and a phone screen is narrow."""
     rows = []
     for b in buttons or ():

@@ -31,7 +31,7 @@ import logging
 import pickle
 import re
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -106,7 +106,7 @@ class Scorer:
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class DangerScore(GraphComponent, IntentClassifier):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {
             "high": 0.8,
             "low": 0.4,
@@ -116,7 +116,7 @@ class DangerScore(GraphComponent, IntentClassifier):
         }
 
     def __init__(
-        self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, model: Any = None
+        self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource, model: Any = None
     ) -> None:
         self.config = {**self.get_default_config(), **(config or {})}
         self._storage, self._resource = model_storage, resource
@@ -125,7 +125,7 @@ class DangerScore(GraphComponent, IntentClassifier):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -154,16 +154,15 @@ class DangerScore(GraphComponent, IntentClassifier):
             logger.warning("danger score: nothing labelled as danger, no score is trained")
             return self._resource
         model = build_model(texts, labels, self.config["c"])
-        with self._storage.write_to(self._resource) as directory:
-            with open(directory / _FILE, "wb") as f:
-                pickle.dump(model, f)
+        with self._storage.write_to(self._resource) as directory, open(directory / _FILE, "wb") as f:
+            pickle.dump(model, f)
         self.scorer = Scorer(model, self.config["high"], self.config["low"])
         return self._resource
 
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -171,9 +170,8 @@ class DangerScore(GraphComponent, IntentClassifier):
     ) -> "DangerScore":
         model = None
         try:
-            with model_storage.read_from(resource) as directory:
-                with open(directory / _FILE, "rb") as f:
-                    model = pickle.load(f)  # our own model file, written by train() above
+            with model_storage.read_from(resource) as directory, open(directory / _FILE, "rb") as f:
+                model = pickle.load(f)  # our own model file, written by train() above
         except (ValueError, FileNotFoundError):
             logger.warning("danger score: the model holds no trained score")
         return cls(config, model_storage, resource, model)

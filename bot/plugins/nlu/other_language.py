@@ -11,7 +11,7 @@ The conversation stays in English or French (the `language` slot is never set to
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -21,8 +21,8 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.shared.language import other_language
 from bot.plugins.nlu.safety_net import EXIT_INTENT, SAFETY_NET, force_intent
+from bot.shared.language import other_language
 
 OTHER_LANGUAGE_INTENT = "other_language"
 OTHER_LANGUAGE = "other_language"  # the parse data key: the language found (ISO code or "other")
@@ -33,7 +33,7 @@ class OtherLanguage(GraphComponent, IntentClassifier):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,

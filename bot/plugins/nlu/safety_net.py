@@ -34,7 +34,7 @@ import hashlib
 import json
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -181,7 +181,7 @@ def _understood(ranking: List[Dict[str, Any]], floor: float, skip=NOT_A_NEED) ->
     return None
 
 
-def rules_path(config: Dict[Text, Any]) -> Path:
+def rules_path(config: Dict[str, Any]) -> Path:
     """The folder of rule files a model is trained with: `rules_path` (default data/safety), relative to
     where `rasa train` runs, or to this project."""
     path = Path(config.get("rules_path") or "data/safety")
@@ -196,7 +196,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
     model and its rules roll back together. Untrained (tests), the rules of data/safety/ are used."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {
             "rules_path": "data/safety",
             "ml_danger_threshold": 0.2,
@@ -223,7 +223,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
 
     def __init__(
         self,
-        config: Optional[Dict[Text, Any]] = None,
+        config: Optional[Dict[str, Any]] = None,
         model_storage: Optional[ModelStorage] = None,
         resource: Optional[Resource] = None,
         book: Optional[Rulebook] = None,
@@ -241,7 +241,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -265,7 +265,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -302,10 +302,14 @@ class SafetyNet(GraphComponent, IntentClassifier):
             return _has(book, category, text)
 
         # "I can't sleep since it happened": support after a crime, not a bed for tonight
-        if chosen == "shelter" and has("cant_sleep") and not has("needs_a_bed"):
-            force_intent(message, "victim_services")
-        # "the police took a report, is there help for that?": what comes after reporting
-        elif chosen == "report_crime" and has("already_reported") and not has("report_again"):
+        if (
+            chosen == "shelter"
+            and has("cant_sleep")
+            and not has("needs_a_bed")
+            or chosen == "report_crime"
+            and has("already_reported")
+            and not has("report_again")
+        ):
             force_intent(message, "victim_services")
         # "j'ai 13 ans...": a teen who writes is not a parent
         elif chosen == "parent_worry" and has("teen_writing"):
@@ -315,11 +319,13 @@ class SafetyNet(GraphComponent, IntentClassifier):
             force_intent(message, need_hint(text, book) or "victim_services")
         # Online exploitation is always told with something of the online world: a picture, an app, a
         # message, money asked. Without any of it, a question serves better than the sextortion answer.
-        elif chosen == "online_exploitation" and not has("online_cues"):
-            force_intent(message, FALLBACK_INTENT)
-        # A long message the classifier took for reassurance, with no word of safety in it ("my brother
-        # has been gone since last night, mom is freaking out"): ask whether they are safe.
-        elif chosen == SAFE_INTENT and len(text.split()) > SAFE_WITHOUT_WORDS_MAX and not says_safe(text, book):
+        elif (
+            chosen == "online_exploitation"
+            and not has("online_cues")
+            or chosen == SAFE_INTENT
+            and len(text.split()) > SAFE_WITHOUT_WORDS_MAX
+            and not says_safe(text, book)
+        ):
             force_intent(message, FALLBACK_INTENT)
 
     def _check(self, message: Message, text: str) -> None:

@@ -8,8 +8,8 @@ the blank pipelines ship with spaCy and the tables with spacy-lookups-data.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any, Dict, List, Optional, Text
+from functools import cache
+from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -18,11 +18,11 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.shared.language import DEFAULT_LANGUAGE, SUPPORTED
 from bot.plugins.nlu.language_detector import LANGUAGE_DETECTION
+from bot.shared.language import DEFAULT_LANGUAGE, SUPPORTED
 
 
-@lru_cache(maxsize=None)
+@cache
 def blank_pipeline(lang: str):
     import spacy
 
@@ -35,7 +35,7 @@ def blank_pipeline(lang: str):
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class BilingualSpacyTokenizer(Tokenizer):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {
             "intent_tokenization_flag": False,
             "intent_split_symbol": "_",
@@ -47,7 +47,7 @@ class BilingualSpacyTokenizer(Tokenizer):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -62,7 +62,7 @@ class BilingualSpacyTokenizer(Tokenizer):
         lang = (detection or {}).get("language")
         return lang if lang in SUPPORTED else DEFAULT_LANGUAGE
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> List[Token]:
         text = message.get(attribute)
         doc = blank_pipeline(self._language(message))(text)
         use_lemmas = self._config.get("use_lemmas", True)

@@ -25,7 +25,7 @@ component could not: it sees one message.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -143,7 +143,7 @@ class ConversationPolicy(Policy):
         return SupportedData.ML_AND_RULE_DATA
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         # above RulePolicy (6): when the conversation holds danger, 911 wins over the rule for the intent
         return {"priority": 7}
 
@@ -154,7 +154,7 @@ class ConversationPolicy(Policy):
         self,
         tracker: DialogueStateTracker,
         domain: Domain,
-        rule_only_data: Optional[Dict[Text, Any]] = None,
+        rule_only_data: Optional[Dict[str, Any]] = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
         nothing = self._default_predictions(domain)

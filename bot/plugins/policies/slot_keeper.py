@@ -8,7 +8,7 @@ response variation one turn too late). Subclasses name the slot and say its valu
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
 from rasa.engine.storage.resource import Resource
@@ -31,7 +31,7 @@ def just_heard_user(tracker: DialogueStateTracker) -> Optional[UserUttered]:
 class SlotKeepingPolicy(Policy):
     """Sets `slot` to `value_after(tracker)` when it changes; predicts nothing."""
 
-    slot: Text = ""
+    slot: str = ""
 
     @staticmethod
     def value_after(tracker: DialogueStateTracker) -> Optional[str]:
@@ -42,7 +42,7 @@ class SlotKeepingPolicy(Policy):
         return SupportedData.ML_AND_RULE_DATA
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {"priority": 0}
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
@@ -52,7 +52,7 @@ class SlotKeepingPolicy(Policy):
         self,
         tracker: DialogueStateTracker,
         domain: Domain,
-        rule_only_data: Optional[Dict[Text, Any]] = None,
+        rule_only_data: Optional[Dict[str, Any]] = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
         events = []

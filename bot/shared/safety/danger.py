@@ -14,7 +14,6 @@ quiet; a staff phrase of always_911 is danger when no rule fired.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from bot.shared.language import strip_accents  # noqa: F401  (kept for older imports)
 from bot.shared.safety.rulebook import ALWAYS_911, NEVER_911, Rulebook, current
@@ -39,15 +38,15 @@ class Danger:
         return self.category == SELF_HARM
 
 
-def _book(book: Optional[Rulebook]) -> Rulebook:
+def _book(book: Rulebook | None) -> Rulebook:
     return book if book is not None else current()
 
 
-def normalise(text: str, book: Optional[Rulebook] = None) -> str:
+def normalise(text: str, book: Rulebook | None = None) -> str:
     return _book(book).normalise(text)
 
 
-def staff_phrase(text: str, book: Optional[Rulebook] = None) -> Optional[str]:
+def staff_phrase(text: str, book: Rulebook | None = None) -> str | None:
     """phrase.always_911 or phrase.never_911 when a staff phrase (data/safety/phrases.yml) is in the
     message; always_911 wins when both are."""
     book = _book(book)
@@ -69,21 +68,21 @@ def _told_as_past_beside_well_now(book: Rulebook, text: str) -> bool:
     return _told_as_past(book, aside)
 
 
-def long_ago(text: str, book: Optional[Rulebook] = None) -> bool:
+def long_ago(text: str, book: Rulebook | None = None) -> bool:
     """The message tells of something weeks, months or years ago, and of nothing happening now
     ("now" inside "I'm safe now" or "elle va bien maintenant" does not count)."""
     book = _book(book)
     return _told_as_past_beside_well_now(book, book.matcher("safe_statement").sub(" ", book.normalise(text)))
 
 
-def says_safe(text: str, book: Optional[Rulebook] = None) -> bool:
+def says_safe(text: str, book: Rulebook | None = None) -> bool:
     """The user states they (or the person they tell about) are safe, well, or not in danger now."""
     book = _book(book)
     norm = book.normalise(text)
     return bool(book.matcher("safe_statement").search(norm) or book.matcher("well_now").search(norm))
 
 
-def assess(text: str, book: Optional[Rulebook] = None) -> Optional[Danger]:
+def assess(text: str, book: Rulebook | None = None) -> Danger | None:
     """The first sign of immediate danger in `text`, or None."""
     book = _book(book)
     norm = book.normalise(text)
@@ -97,7 +96,7 @@ def assess(text: str, book: Optional[Rulebook] = None) -> Optional[Danger]:
     calm_past = past and well_now
     # a weapon seen, no sign it is now, and the person says they are well
     calm_weapon = well_now and not book.matcher("now").search(norm)
-    other_safe: Optional[bool] = None
+    other_safe: bool | None = None
     for rule in book.danger_rules():
         category = rule.category
         # staff said this message is never an emergency: only self-harm words still count
@@ -125,7 +124,7 @@ def assess(text: str, book: Optional[Rulebook] = None) -> Optional[Danger]:
     return None
 
 
-def forces_emergency(text: str, book: Optional[Rulebook] = None) -> Optional[Danger]:
+def forces_emergency(text: str, book: Rulebook | None = None) -> Danger | None:
     """The danger the safety net acts on (bot/plugins/nlu/safety_net.py): assess(), except that a short
     "I have to go now" with someone coming is the quick exit ("faut que je ferme ça vite il arrive")."""
     from bot.shared.safety.quick_exit import leaving_now

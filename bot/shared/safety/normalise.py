@@ -18,8 +18,8 @@ and the action server (who is writing) can use it cheaply.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from typing import Callable, FrozenSet, Iterable, List, Sequence, Tuple
 
 from bot.shared.language import is_dictionary_word, strip_accents
 
@@ -50,7 +50,7 @@ def within_one_edit(a: str, b: str) -> bool:
 class Normaliser:
     def __init__(
         self,
-        contractions: Sequence[Tuple[str, str]],
+        contractions: Sequence[tuple[str, str]],
         never_correct: Iterable[str],
         vocabulary: Iterable[str],
         apostrophes: Iterable[str] = ("’", "‘", "‛", "ʼ", "´", "`"),
@@ -58,11 +58,11 @@ class Normaliser:
         is_a_word: Callable[[str], bool] = is_dictionary_word,
         keep: Iterable[str] = (),
     ) -> None:
-        self.contractions: List[Tuple["re.Pattern", str]] = [(re.compile(p), r) for p, r in contractions]
-        self.never_correct: FrozenSet[str] = frozenset(never_correct)
-        self.vocabulary: FrozenSet[str] = frozenset(vocabulary)
+        self.contractions: list[tuple[re.Pattern, str]] = [(re.compile(p), r) for p, r in contractions]
+        self.never_correct: frozenset[str] = frozenset(never_correct)
+        self.vocabulary: frozenset[str] = frozenset(vocabulary)
         # words of any rule: never corrected ("enfance", "vids" and "else" are not typos of danger words)
-        self.keep: FrozenSet[str] = frozenset(keep) | self.vocabulary
+        self.keep: frozenset[str] = frozenset(keep) | self.vocabulary
         self._by_first = {}
         for w in self.vocabulary:
             if len(w) >= 4:

@@ -7,18 +7,18 @@ typo correction (`Rulebook.plain`), which needs no dictionary: the channels call
 
 from __future__ import annotations
 
-from typing import Any, FrozenSet, Optional
+from typing import Any
 
 from bot.shared.safety.rulebook import Rulebook, current
 
 LEAVING_NOW_MAX_WORDS = 10
 
 
-def _book(book: Optional[Rulebook]) -> Rulebook:
+def _book(book: Rulebook | None) -> Rulebook:
     return book if book is not None else current()
 
 
-def exit_words(book: Optional[Rulebook] = None) -> FrozenSet[str]:
+def exit_words(book: Rulebook | None = None) -> frozenset[str]:
     """The quick-exit words as written in data/safety/exit.yml."""
     return _book(book).exit_words
 
@@ -30,12 +30,12 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-def is_exit_request(text: str, book: Optional[Rulebook] = None) -> bool:
+def is_exit_request(text: str, book: Rulebook | None = None) -> bool:
     book = _book(book)
     return book.plain(text) in book.plain_exit_words()
 
 
-def leaving_now(text: str, book: Optional[Rulebook] = None) -> bool:
+def leaving_now(text: str, book: Rulebook | None = None) -> bool:
     """A short message saying the person must leave or close the chat now ("gtg someone just walked in")."""
     book = _book(book)
     # words counted as typed ("im" is one word), matched once contractions are expanded

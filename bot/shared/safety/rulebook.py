@@ -21,9 +21,10 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+from typing import Any
 
 import yaml
 
@@ -46,12 +47,12 @@ PLAIN_CATEGORIES = frozenset({"audience", "leaving_now"})
 class RulebookError(ValueError):
     """A rule file that cannot be used: its name, and what is wrong."""
 
-    def __init__(self, file: str, message: str, rule: Optional[str] = None) -> None:
+    def __init__(self, file: str, message: str, rule: str | None = None) -> None:
         super().__init__(f"{file}: {rule + ': ' if rule else ''}{message}")
         self.file, self.rule, self.message = file, rule, message
 
 
-def split_alternatives(pattern: str) -> List[str]:
+def split_alternatives(pattern: str) -> list[str]:
     """The top-level alternatives of a regular expression ("a|(?:b|c)|d" -> ["a", "(?:b|c)", "d"])."""
     out, depth, start, i, in_class = [], 0, 0, 0, False
     while i < len(pattern):
@@ -86,7 +87,7 @@ _COUNT = re.compile(r"\{\d*,?\d*\}")
 _WORD = re.compile(r"[a-z]+")
 
 
-def literal_words(pattern: str) -> Set[str]:
+def literal_words(pattern: str) -> set[str]:
     """The words a pattern is written with: not its escapes (\\b, \\w) nor its syntax ("\\bjust" is
     "just", not "bjust")."""
     text = strip_accents(pattern.lower())
@@ -99,17 +100,17 @@ def literal_words(pattern: str) -> Set[str]:
 class Rule:
     """One rule: where it is, what it is for, its compiled pattern."""
 
-    def __init__(self, file: str, data: Dict[str, Any], source: str) -> None:
+    def __init__(self, file: str, data: dict[str, Any], source: str) -> None:
         self.file = file
         self.id: str = data["id"]
         self.category: str = data["category"]
         self.lang: str = data.get("lang", "any")
-        self.intent: Optional[str] = data.get("intent")
-        self.audience: Optional[str] = data.get("audience")
-        self.replace: Optional[str] = data.get("replace")
-        self.also: Tuple[str, ...] = tuple(data.get("also") or ())
-        self.examples: List[str] = list(data.get("examples") or [])
-        self.near_misses: List[str] = list(data.get("near_misses") or [])
+        self.intent: str | None = data.get("intent")
+        self.audience: str | None = data.get("audience")
+        self.replace: str | None = data.get("replace")
+        self.also: tuple[str, ...] = tuple(data.get("also") or ())
+        self.examples: list[str] = list(data.get("examples") or [])
+        self.near_misses: list[str] = list(data.get("near_misses") or [])
         self.note: str = data.get("note", "")
         # "(?=.*A)(?=.*B)": A and B anywhere, in any order. Searched unanchored, each lookahead would scan
         # the rest of the message from every position (time grows with the square of its length); from
@@ -134,7 +135,7 @@ def _validator(schema_path: str, mtime: float):
     return jsonschema.Draft7Validator(schema)
 
 
-def schema_errors(name: str, doc: Any, schema_path: Path = DEFAULT_DIR / SCHEMA_NAME) -> List[str]:
+def schema_errors(name: str, doc: Any, schema_path: Path = DEFAULT_DIR / SCHEMA_NAME) -> list[str]:
     """What is wrong with one parsed rule file, in words ("rules[3]: 'id' is a required property")."""
     if not schema_path.is_file():
         return []
@@ -147,35 +148,35 @@ def schema_errors(name: str, doc: Any, schema_path: Path = DEFAULT_DIR / SCHEMA_
 
 
 class Rulebook:
-    def __init__(self, files: Dict[str, Any], schema: Optional[Path] = DEFAULT_DIR / SCHEMA_NAME) -> None:
+    def __init__(self, files: dict[str, Any], schema: Path | None = DEFAULT_DIR / SCHEMA_NAME) -> None:
         """`files`: file name (danger.yml, ...) -> its parsed YAML."""
         self.files = copy.deepcopy(files)
-        self.lines: Dict[str, List[str]] = {}  # file name -> its lines (from_dir only): where a rule is
+        self.lines: dict[str, list[str]] = {}  # file name -> its lines (from_dir only): where a rule is
         if schema is not None:
             for name, doc in sorted(self.files.items()):
                 problems = schema_errors(name, doc, schema)
                 if problems:
                     raise RulebookError(name, "; ".join(problems[:5]))
-        self.lists: Dict[str, List[str]] = {}
+        self.lists: dict[str, list[str]] = {}
         for doc in self.files.values():
             for name, spec in ((doc or {}).get("lists") or {}).items():
                 self.lists[name] = list(spec["items"])
-        self._expanded: Dict[str, str] = {}
-        self.rules: Dict[str, Rule] = {}
-        self._categories: Dict[str, List[Rule]] = {}
-        self._own: Dict[str, List[Rule]] = {}
-        self._also: Dict[str, List[Rule]] = {}
-        self.danger_order: List[str] = []
-        self.exit_words: FrozenSet[str] = frozenset()
-        self.never_correct: List[str] = []
-        self.vocabulary_from: Optional[List[str]] = None
-        self.contractions: List[Rule] = []
-        self.phrases: Dict[str, Dict[str, List[str]]] = {ALWAYS_911: {}, NEVER_911: {}}
+        self._expanded: dict[str, str] = {}
+        self.rules: dict[str, Rule] = {}
+        self._categories: dict[str, list[Rule]] = {}
+        self._own: dict[str, list[Rule]] = {}
+        self._also: dict[str, list[Rule]] = {}
+        self.danger_order: list[str] = []
+        self.exit_words: frozenset[str] = frozenset()
+        self.never_correct: list[str] = []
+        self.vocabulary_from: list[str] | None = None
+        self.contractions: list[Rule] = []
+        self.phrases: dict[str, dict[str, list[str]]] = {ALWAYS_911: {}, NEVER_911: {}}
         apostrophes, quotes = None, None
         for name in sorted(self.files):
             doc = self.files[name] or {}
             self.danger_order = list(doc.get("order") or self.danger_order)
-            for i, data in enumerate(doc.get("safety_rules") or []):
+            for data in doc.get("safety_rules") or []:
                 self._add(name, data)
             for data in doc.get("contractions") or []:
                 rule = Rule(
@@ -211,13 +212,13 @@ class Rulebook:
         )
         self.normalise = self.normaliser.normalise
         self.plain = self.normaliser.plain
-        self._matchers: Dict[str, "re.Pattern"] = {}
+        self._matchers: dict[str, re.Pattern] = {}
         self._phrase_rx = {kind: self._phrase_regex(kind) for kind in self.phrases}
 
     # -- building ---------------------------------------------------------------------------------
 
     @classmethod
-    def from_dir(cls, path: Path = DEFAULT_DIR) -> "Rulebook":
+    def from_dir(cls, path: Path = DEFAULT_DIR) -> Rulebook:
         path = Path(path)
         files = {}
         for f in sorted(path.glob("*.yml")):
@@ -233,23 +234,23 @@ class Rulebook:
         return book
 
     @classmethod
-    def from_dict(cls, data: Dict[str, Any]) -> "Rulebook":
+    def from_dict(cls, data: dict[str, Any]) -> Rulebook:
         """From `to_dict()`: the copy a trained model carries."""
         return cls(data["files"])
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {"version": 1, "files": copy.deepcopy(self.files)}
 
     @staticmethod
-    def _pattern(data: Dict[str, Any]) -> str:
+    def _pattern(data: dict[str, Any]) -> str:
         if "patterns" in data:
             return "|".join(data["patterns"])
         return data["pattern"]
 
-    def expand(self, pattern: str, file: str = "", rule: Optional[str] = None, seen: Tuple[str, ...] = ()) -> str:
+    def expand(self, pattern: str, file: str = "", rule: str | None = None, seen: tuple[str, ...] = ()) -> str:
         """`{name}` -> (?:item|item|...) for every list named in the pattern (lists may name lists)."""
 
-        def one(m: "re.Match") -> str:
+        def one(m: re.Match) -> str:
             name = m.group(1)
             if name not in self.lists:
                 raise RulebookError(file, f"the list '{{{name}}}' is not in lists.yml", rule)
@@ -262,7 +263,7 @@ class Rulebook:
 
         return _LIST_REF.sub(one, pattern)
 
-    def _add(self, file: str, data: Dict[str, Any]) -> None:
+    def _add(self, file: str, data: dict[str, Any]) -> None:
         self._register(Rule(file, data, self.expand(self._pattern(data), file, data.get("id"))))
 
     def _register(self, rule: Rule) -> None:
@@ -277,9 +278,9 @@ class Rulebook:
             for cat in (rule.category,) + rule.also:
                 self._categories[cat] = self._own.get(cat, []) + self._also.get(cat, [])
 
-    def words(self) -> FrozenSet[str]:
+    def words(self) -> frozenset[str]:
         """The words of every rule, list and phrase: none of them is ever "corrected"."""
-        words: Set[str] = set()
+        words: set[str] = set()
         for rule in self.rules.values():
             if rule.category != "contraction":
                 words |= literal_words(rule.source)
@@ -288,12 +289,12 @@ class Rulebook:
                 words |= literal_words(item)
         return frozenset(words | self.vocabulary())
 
-    def vocabulary(self) -> FrozenSet[str]:
+    def vocabulary(self) -> frozenset[str]:
         """The words typos are corrected towards: those of the word lists, patterns and phrases of the
         files named by `vocabulary_from` in normalise.yml (the danger rules: a typo in "he's outsde my dor"
         must not hide the danger; more words would make more typos ambiguous, so fewer corrected)."""
         sources = set(self.vocabulary_from) if self.vocabulary_from is not None else set(self.files)
-        words: Set[str] = set()
+        words: set[str] = set()
         for rule in self.rules.values():
             if rule.category != "contraction" and rule.file in sources:
                 words |= literal_words(rule.source)
@@ -310,14 +311,14 @@ class Rulebook:
 
     # -- using ------------------------------------------------------------------------------------
 
-    def category(self, name: str) -> List[Rule]:
+    def category(self, name: str) -> list[Rule]:
         """The rules of a category, in file order (danger categories: in the order they are tried)."""
         return list(self._categories.get(name, ()))
 
-    def categories(self) -> List[str]:
+    def categories(self) -> list[str]:
         return list(self._categories)
 
-    def matcher(self, name: str) -> "re.Pattern":
+    def matcher(self, name: str) -> re.Pattern:
         """One pattern that matches wherever any rule of the category matches (first rule first)."""
         if name not in self._matchers:
             rules = self._categories.get(name)
@@ -326,7 +327,7 @@ class Rulebook:
             self._matchers[name] = re.compile("|".join(f"(?:{r.source})" for r in rules))
         return self._matchers[name]
 
-    def first(self, name: str, text: str) -> Optional[Rule]:
+    def first(self, name: str, text: str) -> Rule | None:
         """The first rule of the category that matches `text` (already normalised)."""
         return next((r for r in self._categories.get(name, ()) if r.regex.search(text)), None)
 
@@ -341,7 +342,7 @@ class Rulebook:
         """The rule's pattern is found in the message (alone: whatever the other rules say)."""
         return bool(rule.regex.search(self.text_for(rule, text)))
 
-    def line_of(self, rule_id: str) -> Optional[int]:
+    def line_of(self, rule_id: str) -> int | None:
         """The line of `- id: <rule_id>` in its file, when the rulebook was read from a folder."""
         rule = self.rules.get(rule_id)
         lines = self.lines.get(rule.file) if rule else None
@@ -351,7 +352,7 @@ class Rulebook:
             (i for i, line in enumerate(lines, 1) if line.strip() in (f"- id: {rule_id}", f"id: {rule_id}")), None
         )
 
-    def plain_exit_words(self) -> FrozenSet[str]:
+    def plain_exit_words(self) -> frozenset[str]:
         """The exit words as the normaliser writes them ("sortie d'urgence" -> "sortie d urgence")."""
         if not hasattr(self, "_plain_exit"):
             self._plain_exit = frozenset(self.plain(w) for w in self.exit_words)
@@ -367,7 +368,7 @@ class Rulebook:
         body = _GAP.join(" ".join(re.escape(w) for w in p.split()) for p in parts if p.strip())
         return r"\b" + body + r"\b"
 
-    def _phrase_regex(self, kind: str) -> Optional["re.Pattern"]:
+    def _phrase_regex(self, kind: str) -> re.Pattern | None:
         pats = [self.phrase_pattern(p) for ps in self.phrases[kind].values() for p in ps if p.strip()]
         return re.compile("|".join(f"(?:{p})" for p in pats)) if pats else None
 
@@ -376,7 +377,7 @@ class Rulebook:
         return bool(rx and rx.search(normalised))
 
 
-_CURRENT: Dict[str, Rulebook] = {}
+_CURRENT: dict[str, Rulebook] = {}
 
 
 def current() -> Rulebook:

@@ -22,7 +22,7 @@ One module per thing it checks:
 from __future__ import annotations
 
 import datetime
-from typing import Iterable, List, Optional
+from collections.abc import Iterable
 
 from bot.staff.check.core import (
     LANGUAGES,
@@ -64,8 +64,8 @@ from bot.staff.check.training import (
     check_safety_rules,
     check_training_examples,
     heldout_messages,
-    normalise_example,
     nlu_examples,
+    normalise_example,
 )
 from bot.staff.check.wiring import check_rasa_validate, check_wiring, rasa_errors
 from bot.staff.findings import Finding
@@ -85,9 +85,9 @@ SECTIONS = {
 def run_checks(
     project: Project,
     sections: Iterable[str] = tuple(SECTIONS),
-    today: Optional[datetime.date] = None,
+    today: datetime.date | None = None,
     min_examples: int = MIN_EXAMPLES,
-) -> List[Finding]:
+) -> list[Finding]:
     c = Checker(project, today=today, min_examples=min_examples)
     with quiet():
         for name in sections:

@@ -18,8 +18,9 @@ import os
 import re
 import string
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, NamedTuple, Optional
+from typing import Any, NamedTuple
 
 from ruamel.yaml import YAML
 
@@ -40,7 +41,7 @@ class EnFr(NamedTuple):
 
 
 @functools.lru_cache(maxsize=1)
-def catalogue() -> Dict[str, Dict[str, str]]:
+def catalogue() -> dict[str, dict[str, str]]:
     """messages.yml: key -> {en: ..., fr: ...} (a key written twice is refused by the reader)."""
     with open(MESSAGES, encoding="utf-8") as f:
         return dict(YAML(typ="safe", pure=True).load(f))
@@ -56,7 +57,7 @@ def say(key: str, /, **values: Any) -> EnFr:
     texts = catalogue()[key]
 
     def fill(lang: str) -> str:
-        def value(m: "re.Match[str]") -> str:
+        def value(m: re.Match[str]) -> str:
             if m[1] not in values:
                 return m[0]
             v = values[m[1]]
@@ -77,7 +78,7 @@ def lang_noun(lang: str) -> EnFr:
     return say(f"lang_noun.{lang}")
 
 
-def place(project: Project, path: Path, line: Optional[int]) -> EnFr:
+def place(project: Project, path: Path, line: int | None) -> EnFr:
     """ "data/x.yml, line 3" / "data/x.yml, ligne 3" (the file alone when the line is unknown)."""
     if not line:
         return EnFr(project.rel(path), project.rel(path))
@@ -110,14 +111,14 @@ def quiet_load(path: Path) -> Any:
         return None
 
 
-def key_line(mapping: Any, key: Any) -> Optional[int]:
+def key_line(mapping: Any, key: Any) -> int | None:
     try:
         return mapping.lc.key(key)[0] + 1
     except Exception:
         return None
 
 
-def item_line(seq: Any, index: int) -> Optional[int]:
+def item_line(seq: Any, index: int) -> int | None:
     try:
         return seq.lc.item(index)[0] + 1
     except Exception:
@@ -161,19 +162,19 @@ def yaml_problem(problem: str) -> EnFr:
 class Checker:
     """Collects findings for one project."""
 
-    def __init__(self, project: Project, today: Optional[datetime.date] = None, min_examples: int = MIN_EXAMPLES):
+    def __init__(self, project: Project, today: datetime.date | None = None, min_examples: int = MIN_EXAMPLES):
         self.project = project
         self.today = today or datetime.date.today()
         self.min_examples = min_examples
-        self.findings: List[Finding] = []
+        self.findings: list[Finding] = []
 
-    def add(self, level: str, path: Path, line: Optional[int], en: str, fr: str) -> None:
+    def add(self, level: str, path: Path, line: int | None, en: str, fr: str) -> None:
         self.findings.append(Finding(level, self.project.rel(path), line, en, fr))
 
-    def error(self, path: Path, line: Optional[int], en: str, fr: str) -> None:
+    def error(self, path: Path, line: int | None, en: str, fr: str) -> None:
         self.add(ERROR, path, line, en, fr)
 
-    def warning(self, path: Path, line: Optional[int], en: str, fr: str) -> None:
+    def warning(self, path: Path, line: int | None, en: str, fr: str) -> None:
         self.add(WARNING, path, line, en, fr)
 
     def readable(self, path: Path) -> Any:

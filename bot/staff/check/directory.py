@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any
 
 from bot.shared.directory import fill
 from bot.staff.check.core import (
@@ -45,17 +46,17 @@ NUMBER_IN_TEXT = re.compile(r"\b\d[\d-]{2,}\d\b")
 PHONE_IN_TEXT = re.compile(r"(?<![\d-])(?:911|988|211|1-8\d\d-\d{3}-\d{4}|\d{3}-\d{3}-\d{4}|\d{6})(?![\d-])")
 WEB_IN_TEXT = re.compile(rf"(?<![\w@/.-])(?:https?://)?{HOST}(?:/[^\s,;:)»\"]*[^\s,;:)»\".])?", re.I)
 
-Where = Callable[[str], Tuple[Path, Optional[int]]]
+Where = Callable[[str], tuple[Path, int | None]]
 
 
 def yaml_where(path: Path, entry: Any) -> Where:
-    def where(field: str) -> Tuple[Path, Optional[int]]:
+    def where(field: str) -> tuple[Path, int | None]:
         return path, key_line(entry, field) or key_line(entry, "id")
 
     return where
 
 
-def check_resource(c: Checker, entry: Dict[str, Any], where: Where, seen_ids: Dict[str, EnFr]) -> None:
+def check_resource(c: Checker, entry: dict[str, Any], where: Where, seen_ids: dict[str, EnFr]) -> None:
     """One directory entry. `where(field)` gives the file and line to point at."""
     rid = str(entry.get("id") or "").strip()
     label = say("entry", id=rid) if rid else say("entry.no_id")
@@ -76,7 +77,7 @@ def check_resource(c: Checker, entry: Dict[str, Any], where: Where, seen_ids: Di
         c.add(level, path, line, *say("entry.finding", entry=label, text=p.text))
 
 
-def _id(c: Checker, rid: str, where: Where, seen_ids: Dict[str, EnFr], wrong: set) -> Iterator[Problem]:
+def _id(c: Checker, rid: str, where: Where, seen_ids: dict[str, EnFr], wrong: set) -> Iterator[Problem]:
     if "id" in wrong:
         return
     if rid in seen_ids:
@@ -86,7 +87,7 @@ def _id(c: Checker, rid: str, where: Where, seen_ids: Dict[str, EnFr], wrong: se
         seen_ids[rid] = place(c.project, path, line)
 
 
-def _contact(entry: Dict[str, Any]) -> Iterator[Problem]:
+def _contact(entry: dict[str, Any]) -> Iterator[Problem]:
     contact = entry.get("contact")
     if not isinstance(contact, dict):
         return  # the schema says what `contact` must be
@@ -99,7 +100,7 @@ def _contact(entry: Dict[str, Any]) -> Iterator[Problem]:
             yield Problem(("contact", key), say("resource.web_format", value=value))
 
 
-def _address(entry: Dict[str, Any]) -> Iterator[Problem]:
+def _address(entry: dict[str, Any]) -> Iterator[Problem]:
     """Directory texts are shown in "tu" and "vous" answers alike: they say neither."""
     for field in ("text", "hours"):
         value = entry.get(field)
@@ -109,7 +110,7 @@ def _address(entry: Dict[str, Any]) -> Iterator[Problem]:
             yield Problem((field, "fr"), say("resource.says_address", field=field, form=form, word=said[form][0]))
 
 
-def _texts(entry: Dict[str, Any], wrong: set) -> Iterator[Problem]:
+def _texts(entry: dict[str, Any], wrong: set) -> Iterator[Problem]:
     """What people read: placeholders this entry can fill, exactly the numbers of `contact`, the same
     things in both languages, and the hours shown where the entry has some."""
     text, contact = entry.get("text"), entry.get("contact")
@@ -120,7 +121,7 @@ def _texts(entry: Dict[str, Any], wrong: set) -> Iterator[Problem]:
     numbers = [str(v).strip() for k, v in contact.items() if k.startswith("phone") or k == "text_number"]
     digits = {n.replace("-", "") for n in numbers}
     known = set(contact) | {"hours", "name"}
-    shown: Dict[str, str] = {}
+    shown: dict[str, str] = {}
     for lang in LANGUAGES:
         raw = str(text.get(lang) or "")
         if not raw.strip():
@@ -147,11 +148,11 @@ def _texts(entry: Dict[str, Any], wrong: set) -> Iterator[Problem]:
     yield from _same_in_both(text, shown, digits, hours_warned=_showable(entry))
 
 
-def _showable(entry: Dict[str, Any]) -> bool:
+def _showable(entry: dict[str, Any]) -> bool:
     return entry.get("show") is True and entry.get("status") != "do_not_show"
 
 
-def _hours_shown(entry: Dict[str, Any], text: Dict[str, Any], hours: Dict[str, Any]) -> Iterator[Problem]:
+def _hours_shown(entry: dict[str, Any], text: dict[str, Any], hours: dict[str, Any]) -> Iterator[Problem]:
     """A shown entry with hours whose text has no {hours}: the hours never reach anyone. Only hours that
     name a time ("24/7", "9 h à 17 h"): "See their website" or "Business hours" say where to look, and a
     text may say that in its own words."""
@@ -180,7 +181,7 @@ def _web_addresses(text: str) -> set:
     return found
 
 
-def _same_in_both(text: Dict[str, Any], shown: Dict[str, str], digits: set, hours_warned: bool) -> Iterator[Problem]:
+def _same_in_both(text: dict[str, Any], shown: dict[str, str], digits: set, hours_warned: bool) -> Iterator[Problem]:
     """{hours}, a phone number or a web address that one language's text shows and the other's doesn't.
 
     A number of `contact` missing from a text, or a number that is not in `contact`, is already an error
@@ -208,10 +209,13 @@ def _same_in_both(text: Dict[str, Any], shown: Dict[str, str], digits: set, hour
             yield warn(has, lacks, say("what.web", value=", ".join(sorted(only[has]))))
 
 
-def _dates_and_source(c: Checker, entry: Dict[str, Any], wrong: set) -> Iterator[Problem]:
-    if entry.get("show") is True and entry.get("status") == "unverified":
-        if not str(entry.get("show_reason") or "").strip():
-            yield Problem(("show_reason",), say("resource.show_reason"))
+def _dates_and_source(c: Checker, entry: dict[str, Any], wrong: set) -> Iterator[Problem]:
+    if (
+        entry.get("show") is True
+        and entry.get("status") == "unverified"
+        and not str(entry.get("show_reason") or "").strip()
+    ):
+        yield Problem(("show_reason",), say("resource.show_reason"))
     if entry.get("open_hours") is not None and "open_hours" not in wrong:
         try:
             from actions.hours import availability
@@ -236,7 +240,7 @@ def _dates_and_source(c: Checker, entry: Dict[str, Any], wrong: set) -> Iterator
         yield Problem(("checked_on",), say("resource.checked_on_old", value=checked), warning=True)
 
 
-def check_resources(c: Checker, entries: Optional[List[Tuple[Dict[str, Any], Where]]] = None) -> None:
+def check_resources(c: Checker, entries: list[tuple[dict[str, Any], Where]] | None = None) -> None:
     """Every directory entry, and the ids the actions use. `entries` replaces the file (CSV import)."""
     path = c.project.resources
     if entries is None:
@@ -248,7 +252,7 @@ def check_resources(c: Checker, entries: Optional[List[Tuple[Dict[str, Any], Whe
             c.error(path, None, *say("resources.not_a_list"))
             return
         entries = [(plain(item), yaml_where(path, item)) for item in items]
-    seen: Dict[str, EnFr] = {}
+    seen: dict[str, EnFr] = {}
     for entry, where in entries:
         check_resource(c, entry, where, seen)
     check_resource_use(c, {str(e.get("id")): e for e, _ in entries})
@@ -261,10 +265,10 @@ def needs_table(project: Project):
     return needs.load(project.needs)
 
 
-def used_resource_ids(project: Project) -> Dict[str, List[str]]:
+def used_resource_ids(project: Project) -> dict[str, list[str]]:
     """Resource id -> the needs (or emergency rules) that show it."""
     needs = needs_table(project)
-    used: Dict[str, List[str]] = {}
+    used: dict[str, list[str]] = {}
     steps = {f"{path} ({k})": v for path, table in needs.steps.items() for k, v in table.items()}
     for name, need in {**needs.needs, **steps}.items():
         for rid in need.all_resource_ids():
@@ -279,7 +283,7 @@ def used_resource_ids(project: Project) -> Dict[str, List[str]]:
     return used
 
 
-def check_resource_use(c: Checker, by_id: Dict[str, Dict[str, Any]]) -> None:
+def check_resource_use(c: Checker, by_id: dict[str, dict[str, Any]]) -> None:
     try:
         used = used_resource_ids(c.project)
     except Exception as e:  # a broken needs.yml is a finding, not a crash
@@ -289,13 +293,17 @@ def check_resource_use(c: Checker, by_id: Dict[str, Dict[str, Any]]) -> None:
         entry = by_id.get(rid)
         if entry is None:
             c.error(c.project.needs, None, *say("resources.missing_id", where=", ".join(sorted(set(where))), id=rid))
-        elif rid in ("emergency", "chth") and isinstance(entry.get("show"), bool) and "status" in entry:
-            # (a missing or misspelt `show` or `status` is reported with the entry)
-            if not (entry["show"] is True and entry["status"] != "do_not_show"):
-                c.error(c.project.resources, None, *say("resources.must_stay_shown", id=rid))
+        # (a missing or misspelt `show` or `status` is reported with the entry)
+        elif (
+            rid in ("emergency", "chth")
+            and isinstance(entry.get("show"), bool)
+            and "status" in entry
+            and not (entry["show"] is True and entry["status"] != "do_not_show")
+        ):
+            c.error(c.project.resources, None, *say("resources.must_stay_shown", id=rid))
 
 
-def check_channel_texts(c: Checker, resources: Optional[Dict[str, Dict[str, Any]]] = None) -> None:
+def check_channel_texts(c: Checker, resources: dict[str, dict[str, Any]] | None = None) -> None:
     path = c.project.channel_texts
     data = c.readable(path)
     if data is None:

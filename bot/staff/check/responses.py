@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from bot.staff.check.core import Checker, item_line, key_line, lang_name, lang_noun, placeholders, plain, say
 
@@ -31,7 +31,7 @@ def _condition_key(condition: Any) -> Any:
     return sorted((str(c.get("name")), str(c.get("value"))) for c in (condition or []))
 
 
-def variation_kind(v: Any) -> Optional[str]:
+def variation_kind(v: Any) -> str | None:
     """en, fr, fr-tu or fr-vous (the staff page's columns too); None for a condition this project doesn't use."""
     condition = plain(v.get("condition"))
     if not condition:
@@ -42,7 +42,7 @@ def variation_kind(v: Any) -> Optional[str]:
     return None
 
 
-def address_words(text: str) -> Dict[str, List[str]]:
+def address_words(text: str) -> dict[str, list[str]]:
     """The words of a French text that speak to the reader as tu, and as vous ({placeholders} and
     « quoted words » left out)."""
     text = re.sub(r"\{\w+\}", " ", text or "")
@@ -62,7 +62,7 @@ def check_responses(c: Checker) -> None:
     responses = domain.get("responses") or {}
     for name, variations in responses.items():
         line = key_line(responses, name)
-        found: Dict[str, List[Tuple[Any, Optional[int]]]] = {"en": [], "fr": [], "fr-tu": [], "fr-vous": []}
+        found: dict[str, list[tuple[Any, int | None]]] = {"en": [], "fr": [], "fr-tu": [], "fr-vous": []}
         channel_variations = []
         for i, v in enumerate(variations or []):
             vline = item_line(variations, i) or line
@@ -102,7 +102,7 @@ def check_responses(c: Checker) -> None:
             check_channel_variation(c, path, name, v, vline, kind, paired=bool(tu or vous))
 
 
-def check_address_words(c: Checker, path: Path, name: str, kind: str, v: Any, line: Optional[int]) -> None:
+def check_address_words(c: Checker, path: Path, name: str, kind: str, v: Any, line: int | None) -> None:
     """A tu variation never says vous, a vous variation never says tu, a single French one says neither."""
     if kind == "en":
         return
@@ -119,7 +119,7 @@ def check_address_words(c: Checker, path: Path, name: str, kind: str, v: Any, li
 
 
 def check_channel_variation(
-    c: Checker, path: Path, name: str, v: Any, line: Optional[int], kind: Optional[str], paired: bool
+    c: Checker, path: Path, name: str, v: Any, line: int | None, kind: str | None, paired: bool
 ) -> None:
     """A variation for one channel (e.g. `channel: collector`, the REST channel) beats every variation
     without one, so it must repeat all the conditions of the variation it replaces."""
@@ -130,7 +130,7 @@ def check_channel_variation(
     check_address_words(c, path, name, kind, v, line)
 
 
-def check_response_text(c: Checker, path: Path, name: str, lang: str, v: Any, line: Optional[int]) -> None:
+def check_response_text(c: Checker, path: Path, name: str, lang: str, v: Any, line: int | None) -> None:
     from bot.shared.language import detect
 
     text = str(v.get("text") or "")
@@ -152,7 +152,7 @@ def check_response_text(c: Checker, path: Path, name: str, lang: str, v: Any, li
             c.error(path, line, *say("response.no_exit", name=name))
 
 
-def check_response_pair(c: Checker, path: Path, name: str, en: Tuple[Any, int], fr: Tuple[Any, int]) -> None:
+def check_response_pair(c: Checker, path: Path, name: str, en: tuple[Any, int], fr: tuple[Any, int]) -> None:
     (v_en, _), (v_fr, line_fr) = en, fr
     used_en, used_fr = placeholders(str(v_en.get("text"))), placeholders(str(v_fr.get("text")))
     if used_en != used_fr:
@@ -162,7 +162,7 @@ def check_response_pair(c: Checker, path: Path, name: str, en: Tuple[Any, int], 
     if payloads_en != payloads_fr:
         c.error(path, line_fr, *say("response.buttons", name=name, en=payloads_en, fr=payloads_fr))
         return
-    for i, (a, b) in enumerate(zip(b_en, b_fr)):
+    for i, (a, b) in enumerate(zip(b_en, b_fr, strict=False)):
         bline = item_line(v_fr.get("buttons"), i) or line_fr
         if not str(a.get("title") or "").strip() or not str(b.get("title") or "").strip():
             c.error(path, bline, *say("response.button_no_title", name=name, payload=a.get("payload")))

@@ -15,7 +15,7 @@ import difflib
 import functools
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from bot.staff.check.core import EnFr, lang_name, say
 
@@ -39,11 +39,11 @@ FIELD_MESSAGES = {
 class Problem:
     """One thing wrong with an entry, before it becomes a finding."""
 
-    subject: Tuple[str, ...]  # what it is about: ("checked_on",), ("name", "fr")
+    subject: tuple[str, ...]  # what it is about: ("checked_on",), ("name", "fr")
     text: EnFr  # without the entry's name
     missing: bool = False  # a required field is absent
-    guess: Optional[Tuple[str, ...]] = None  # an unknown field: the field it probably meant
-    effects: List["Problem"] = dataclasses.field(default_factory=list)  # what follows from it, said with it
+    guess: tuple[str, ...] | None = None  # an unknown field: the field it probably meant
+    effects: list[Problem] = dataclasses.field(default_factory=list)  # what follows from it, said with it
     warning: bool = False
 
     @property
@@ -64,13 +64,13 @@ def load(schema_path: Path):
     return _load(schema_path, schema_path.stat().st_mtime)
 
 
-def allowed_values(schema: Dict[str, Any], name: str) -> List[str]:
+def allowed_values(schema: dict[str, Any], name: str) -> list[str]:
     """The values the schema allows for a field, or for the items of a list field (status, audience)."""
     spec = schema.get("properties", {}).get(name, {})
     return [str(v) for v in spec.get("enum") or spec.get("items", {}).get("enum") or []]
 
 
-def _as_read(entry: Dict[str, Any]) -> Dict[str, Any]:
+def _as_read(entry: dict[str, Any]) -> dict[str, Any]:
     """The entry as bot/shared/directory.py reads it: contact values and the check date as text
     (`phone: 911` and an unquoted date are read as the number and date they look like)."""
     entry = dict(entry)
@@ -81,7 +81,7 @@ def _as_read(entry: Dict[str, Any]) -> Dict[str, Any]:
     return entry
 
 
-def _choices(values: List[Any]) -> EnFr:
+def _choices(values: list[Any]) -> EnFr:
     """verified, unverified, do_not_show / `verified`, `unverified` ou `do_not_show` (in a French sentence,
     the values staff type are quoted)."""
     values = [str(v) for v in values]
@@ -90,7 +90,7 @@ def _choices(values: List[Any]) -> EnFr:
     return EnFr(", ".join(values), fr)
 
 
-def _names(fields: List[str]) -> EnFr:
+def _names(fields: list[str]) -> EnFr:
     return EnFr(", ".join(fields), ", ".join(f"`{f}`" for f in fields))
 
 
@@ -99,16 +99,16 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _field_name(path: Tuple[str, ...]) -> EnFr:
+def _field_name(path: tuple[str, ...]) -> EnFr:
     if len(path) == 1 and path[0] in BOTH_LANGUAGES:
         return say(f"field.{path[0]}")
     return EnFr(".".join(path), ".".join(path))
 
 
-def _sentence(schema: Dict[str, Any], e: Any, path: Tuple[str, ...], instance: Any) -> EnFr:
+def _sentence(schema: dict[str, Any], e: Any, path: tuple[str, ...], instance: Any) -> EnFr:
     """One finding of the validator in plain words. `path`: the field (name, name.fr, open_hours.days)."""
     top, validator = path[0] if path else "", e.validator
-    values: Dict[str, Any] = {"field": _field_name(path), "value": _shown(instance)}
+    values: dict[str, Any] = {"field": _field_name(path), "value": _shown(instance)}
     if top == "open_hours":
         return say("resource.open_hours")
     if top in BOTH_LANGUAGES and len(path) == 2 and validator in ("required", "minLength"):
@@ -130,10 +130,10 @@ def _sentence(schema: Dict[str, Any], e: Any, path: Tuple[str, ...], instance: A
     return say("schema.other", **values)
 
 
-def schema_problems(entry: Dict[str, Any], schema_path: Path) -> List[Problem]:
+def schema_problems(entry: dict[str, Any], schema_path: Path) -> list[Problem]:
     """What data/resources.schema.json finds wrong in one entry, in plain words (not yet grouped)."""
     schema, validator = load(schema_path)
-    problems: List[Problem] = []
+    problems: list[Problem] = []
     for e in sorted(validator.iter_errors(_as_read(entry)), key=lambda e: [str(p) for p in e.path]):
         at = tuple(str(p) for p in e.path if not isinstance(p, int))  # audience[2] is about audience
         if e.validator == "required":
@@ -148,7 +148,7 @@ def schema_problems(entry: Dict[str, Any], schema_path: Path) -> List[Problem]:
     return problems
 
 
-def _unknown(at: Tuple[str, ...], name: str, allowed: List[str], instance: Dict[str, Any]) -> Problem:
+def _unknown(at: tuple[str, ...], name: str, allowed: list[str], instance: dict[str, Any]) -> Problem:
     guess = difflib.get_close_matches(name, [a for a in allowed if a not in instance], n=1)
     if at and at[0] in BOTH_LANGUAGES:
         text = say("resource.other_languages", field=_field_name(at), extra=[name])
@@ -162,16 +162,16 @@ def _unknown(at: Tuple[str, ...], name: str, allowed: List[str], instance: Dict[
             key, unknown=".".join(at + (name,)), where=where, guess=guess[0] if guess else "", known=_names(allowed)
         )
     if guess and (at and at[0] in BOTH_LANGUAGES or at == ("contact",)):
-        text = EnFr(*(f"{t} {g}" for t, g in zip(text, say("schema.guess", guess=guess[0]))))
+        text = EnFr(*(f"{t} {g}" for t, g in zip(text, say("schema.guess", guess=guess[0]), strict=False)))
     return Problem(at + (name,), text, guess=at + (guess[0],) if guess else None)
 
 
-def group(problems: List[Problem], entry: Dict[str, Any]) -> List[Problem]:
+def group(problems: list[Problem], entry: dict[str, Any]) -> list[Problem]:
     """A misspelt field name leaves the field it meant missing: what follows from that goes under the
     misspelling, once. "`checkd_on` is not a field... Did you mean `checked_on`? Because of it:
     `checked_on` is missing." (instead of a second finding that `checked_on` is missing)."""
     causes = [p for p in problems if p.guess and not _present(entry, p.guess)]
-    out: List[Problem] = []
+    out: list[Problem] = []
     for p in problems:
         cause = next((c for c in causes if c is not p and p.subject[: len(c.guess)] == c.guess), None)
         if cause is None:
@@ -185,7 +185,7 @@ def group(problems: List[Problem], entry: Dict[str, Any]) -> List[Problem]:
     return out
 
 
-def _present(entry: Dict[str, Any], path: Tuple[str, ...]) -> bool:
+def _present(entry: dict[str, Any], path: tuple[str, ...]) -> bool:
     value: Any = entry
     for name in path:
         if not isinstance(value, dict) or name not in value:
@@ -194,6 +194,6 @@ def _present(entry: Dict[str, Any], path: Tuple[str, ...]) -> bool:
     return True
 
 
-def entry_schema_errors(entry: Dict[str, Any], schema_path: Path) -> List[Tuple[str, EnFr]]:
+def entry_schema_errors(entry: dict[str, Any], schema_path: Path) -> list[tuple[str, EnFr]]:
     """(field, sentence) for what data/resources.schema.json finds wrong in one entry's structure."""
     return [(p.field, p.text) for p in group(schema_problems(entry, schema_path), entry)]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Dict, List, Tuple
 
 from bot.staff.check.core import LANGUAGES, Checker, key_line, lang_noun, place, quiet_load, say
 from bot.staff.project import Project
@@ -33,7 +32,7 @@ def normalise_example(text: str) -> str:
     return " ".join(text.split())
 
 
-def nlu_examples(c: Checker, lang: str) -> List[Tuple[str, str, Path, int]]:
+def nlu_examples(c: Checker, lang: str) -> list[tuple[str, str, Path, int]]:
     """(intent, example, file, line) for every example in data/nlu/<lang>/."""
     out = []
     folder = c.project.nlu_dir(lang)
@@ -55,7 +54,7 @@ def nlu_examples(c: Checker, lang: str) -> List[Tuple[str, str, Path, int]]:
     return out
 
 
-def heldout_messages(project: Project) -> Dict[str, str]:
+def heldout_messages(project: Project) -> dict[str, str]:
     """Normalised held-out message -> its case id (these sets test the model: never train on them)."""
     out = {}
     for path in sorted(project.heldout.glob("*.jsonl")) if project.heldout.is_dir() else []:
@@ -88,11 +87,11 @@ def check_training_examples(c: Checker) -> None:
     intents = [str(i) if not isinstance(i, dict) else str(next(iter(i))) for i in (domain or {}).get("intents") or []]
     intents_line = key_line(domain, "intents") if domain else None
     heldout = heldout_messages(c.project)
-    first_seen: Dict[str, Tuple[str, Path, int, str]] = {}
+    first_seen: dict[str, tuple[str, Path, int, str]] = {}
     for lang in LANGUAGES:
         examples = nlu_examples(c, lang)
-        counts: Dict[str, int] = {}
-        first_line: Dict[str, Tuple[Path, int]] = {}
+        counts: dict[str, int] = {}
+        first_line: dict[str, tuple[Path, int]] = {}
         for intent, text, path, line in examples:
             counts[intent] = counts.get(intent, 0) + 1
             first_line.setdefault(intent, (path, line))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-from typing import Dict, List
 
 from bot.staff.check.core import Checker, key_line, plain, quiet_load, say
 from bot.staff.check.directory import needs_table
@@ -54,12 +53,12 @@ def check_wiring(c: Checker) -> None:
         return
     intents = [str(i) if not isinstance(i, dict) else str(next(iter(i))) for i in domain.get("intents") or []]
     responses = domain.get("responses") or {}
-    answered: Dict[str, str] = {}
+    answered: dict[str, str] = {}
     for path in sorted((c.project.root / "data" / "rules").glob("*.yml")):
         data = c.readable(path)
         for rule in (data or {}).get("rules") or []:
             steps = rule.get("steps") or []
-            for first, then in zip(steps, steps[1:]):
+            for first, then in zip(steps, steps[1:], strict=False):
                 if "intent" in first and "action" in then:
                     answered.setdefault(str(first["intent"]), str(then["action"]))
     if not check_needs_file(c):
@@ -89,10 +88,10 @@ NOT_AN_ERROR = re.compile(
 )
 
 
-def rasa_errors(output: str) -> List[str]:
+def rasa_errors(output: str) -> list[str]:
     """The lines of Rasa's output that say what is wrong: colour codes removed, and warnings (with the
     lines under them) left out."""
-    records: List[List[str]] = []
+    records: list[list[str]] = []
     for line in ANSI.sub("", output).splitlines():
         if not line.strip():
             continue
