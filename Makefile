@@ -26,13 +26,14 @@ NOT_TRAINED := bot/channels bot/staff bot/plugins/tracker_store.py bot/plugins/l
 # tests/heldout/: the labelled conversations the danger score learns from (config.yml, DangerScore).
 TRAINING_INPUTS := config.yml domain.yml $(wildcard tests/heldout/*.jsonl) $(shell find data/nlu data/rules data/stories data/safety bot \( $(foreach p,$(NOT_TRAINED),-path $(p) -o) -false \) -prune -o \( -name '*.yml' -o -name '*.json' -o -name '*.py' \) -print 2>/dev/null | grep -v '^bot/cli.py$$')
 
-.PHONY: help setup sysdeps lint train run telegram test test-unit validate check check-secrets evaluate test-stories bench bench-long bench-scale retention eval clean web screenshots
+.PHONY: help setup sysdeps lint train run telegram test test-unit validate check check-secrets evaluate test-stories bench profile bench-long bench-scale retention eval clean web screenshots
 
 help:
 	@echo "make run    set up, train if needed, start the assistant and its web page"
 	@echo "make telegram  start the Telegram bridge (needs TELEGRAM_BOT_TOKEN, see docs/telegram.md)"
 	@echo "make test   set up, train if needed, run all tests"
 	@echo "make bench  print the benchmark table (accuracy, language, latency, memory)"
+	@echo "make profile  where the time of one message goes (NLU, policies, actions, store)"
 	@echo "make bench-long  per-turn latency at turn 10 vs turn 300 of one conversation"
 	@echo "make bench-scale  1 Rasa node vs 2 behind nginx (PostgreSQL + Redis): throughput, p95, errors"
 	@echo "make retention    delete conversations idle longer than RETENTION_HOURS (default 24)"
@@ -114,6 +115,10 @@ test-stories: $(MODEL)
 
 bench: $(MODEL)
 	$(BIN)/python scripts/bench.py
+
+# Where the time of one message goes (NLU parts, policies, action server, store), as a table.
+profile: $(MODEL)
+	$(BIN)/python scripts/profile_turn.py
 
 bench-long: $(MODEL)
 	$(BIN)/python scripts/bench_long_conversation.py
