@@ -97,6 +97,20 @@ def test_change_hours_and_examples_then_check_train_evaluate_reload(project):
             assistant, "mon patron a pris mon passeport et dit que je lui dois de l'argent", "fr"
         )
 
+        # ... and previewed as users see it, with no running assistant (`bot try --service`).
+        preview = bot(project, "try", "--service", "chth")
+        assert preview.returncode == 0
+        assert "weekdays 9 a.m. to 5 p.m." in preview.stdout and "en semaine, de 9 h à 17 h" in preview.stdout
+
+        # 1b. Break the directory (a misspelt field), see `bot check` say so and what was meant; fix it.
+        content = resources.read_text(encoding="utf-8")
+        broken = content.replace('checked_on: "2026-12-07"', 'checkd_on: "2026-12-07"', 1)
+        assert broken != content
+        resources.write_text(broken, encoding="utf-8")
+        check = bot(project, "check", "--skip-rasa")
+        assert check.returncode != 0 and "Did you mean `checked_on`?" in check.stdout
+        resources.write_text(content, encoding="utf-8")
+
         # 2. Three French examples for job_offer_check.
         nlu = project / "data" / "nlu" / "fr" / "trafficking.yml"
         head = "- intent: job_offer_check\n  examples: |\n"
