@@ -84,10 +84,12 @@ telegram: $(VENV)/.installed
 # yet), a model that passes is recorded as the first accepted one in models/index.json, for `bot rollback`.
 test: sysdeps check-secrets lint check $(MODEL) test-unit test-stories evaluate
 
-# Lint and format check (settings in pyproject.toml; `.venv/bin/ruff format .` fixes the format).
+# Lint, format and type checks (settings in pyproject.toml; `.venv/bin/ruff format .` fixes the format;
+# mypy is lenient except for bot/shared/, which every part imports).
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy bot actions
 
 # Chromium, PostgreSQL, Redis, nginx from Debian's packages, installed only if missing.
 sysdeps:

@@ -21,7 +21,10 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from langdetect.detector_factory import DetectorFactory
 
 SUPPORTED = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
@@ -738,7 +741,7 @@ def plain_text(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _lookup_tables() -> tuple:
+def _lookup_tables() -> tuple[tuple[Any, ...], frozenset[str]]:
     from spacy.lookups import load_lookups
 
     tables = tuple(load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup") for lang in ("en", "fr"))
@@ -757,7 +760,7 @@ def is_word(token: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _all_lemmas() -> frozenset:
+def _all_lemmas() -> frozenset[str]:
     """Every lemma of the lookup tables. (The French table's values are lists: `_lookup_tables` keeps their
     text, "['tomber']", so it misses French infinitives; this set does not.)"""
     tables, _ = _lookup_tables()
@@ -819,7 +822,7 @@ def normalise_hint(hint: Any) -> str | None:
     return code if code in SUPPORTED else None
 
 
-def _words(text: str) -> list:
+def _words(text: str) -> list[str]:
     text = text.lower().replace("’", "'")
     return re.findall(r"[a-zàâçéèêëîïôûùüÿœæ']+", text)
 
@@ -827,7 +830,7 @@ def _words(text: str) -> list:
 _EN_CONTRACTION = re.compile(r"^[a-z]+(?:'m|'s|'re|'ll|'ve|'d|n't)$")
 
 
-def _lexicon_vote(words: list) -> tuple:
+def _lexicon_vote(words: list[str]) -> tuple[float, float]:
     en = fr = 0.0
     for w in words:
         if w in _EN_WORDS or _EN_CONTRACTION.match(w):  # "i'm" is not French "m'"
@@ -842,7 +845,7 @@ def _lexicon_vote(words: list) -> tuple:
 
 
 @lru_cache(maxsize=1)
-def _factory():
+def _factory() -> DetectorFactory:
     # Seeded once, before the first detector is built: langdetect is random otherwise.
     from langdetect import DetectorFactory
     from langdetect.detector_factory import init_factory
@@ -1023,8 +1026,8 @@ def conversation_language(current: str | None, detection: Detection, hint: Any =
     if detection.explicit:
         return detection.language
     if current not in SUPPORTED:
-        if detection.source in ("default",) and normalise_hint(hint):
-            return normalise_hint(hint)
+        if detection.source in ("default",) and (hinted := normalise_hint(hint)):
+            return hinted
         return detection.language
     if (
         detection.language != current

@@ -44,10 +44,10 @@ import shutil
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from bot.staff import registry
-from bot.staff.findings import STDOUT
+from bot.staff.findings import STDOUT, Out
 from bot.staff.project import Project
 
 LANGUAGES = ("en", "fr")
@@ -383,7 +383,7 @@ def turns_text(r: dict[str, Any]) -> str:
     return " → ".join(r["turns"])
 
 
-def print_gate(verdict: Gate, out: TextIO) -> None:
+def print_gate(verdict: Gate, out: Out) -> None:
     """The paired comparison, and the cases that changed, in plain words."""
     if not verdict.paired:
         print(
@@ -447,7 +447,7 @@ def print_gate(verdict: Gate, out: TextIO) -> None:
             )
 
 
-def print_table(current: dict[str, dict[str, float]], baseline: dict[str, Any] | None, out: TextIO) -> None:
+def print_table(current: dict[str, dict[str, float]], baseline: dict[str, Any] | None, out: Out) -> None:
     before = (baseline or {}).get("metrics") or {}
     print(f"{'':48}{'now':>9}{'accepted':>10}", file=out)
     for lang in LANGUAGES:
@@ -686,7 +686,7 @@ def write_accepted_results(project: Project, digest: str, results: list[dict[str
 
 
 def accept(
-    project: Project, model: Path, current: dict[str, dict[str, float]], results: list[dict[str, Any]], out: TextIO
+    project: Project, model: Path, current: dict[str, dict[str, float]], results: list[dict[str, Any]], out: Out
 ) -> None:
     """Record these figures and per-case results as the accepted ones, and mark the model accepted."""
     old = load_baseline(project) or {}
@@ -720,7 +720,7 @@ def accept(
     )
 
 
-def refuse_emergency_drop(verdict: Gate, out: TextIO) -> None:
+def refuse_emergency_drop(verdict: Gate, out: Out) -> None:
     print(
         "\nREFUSED: this model can't be accepted. It misses danger that the accepted model answered with 911.\n"
         "There is no way to force it: add or fix examples until every emergency case above gets 911 again,\n"
@@ -738,7 +738,7 @@ def summary(verdict: Gate) -> str:
 
 
 def run_gate(
-    project: Project, model: Path, out: TextIO = STDOUT, report: bool = True
+    project: Project, model: Path, out: Out = STDOUT, report: bool = True
 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]], dict[str, Any] | None, Gate]:
     """Measure `model` and compare it with the accepted one; print the table and the changed cases."""
     all_cases = cases(project)
@@ -765,7 +765,7 @@ def run_gate(
 
 
 def evaluate(
-    project: Project, model: Path | None = None, do_accept: bool = False, report: bool = True, out: TextIO = STDOUT
+    project: Project, model: Path | None = None, do_accept: bool = False, report: bool = True, out: Out = STDOUT
 ) -> int:
     model = Path(model or project.model).resolve()
     if not model.is_file():
@@ -815,7 +815,7 @@ def evaluate(
     return 0
 
 
-def accept_first(project: Project, model: Path, results: list[dict[str, Any]], out: TextIO) -> None:
+def accept_first(project: Project, model: Path, results: list[dict[str, Any]], out: Out) -> None:
     """A fresh install: the first model that passes against the committed figures is the first accepted one,
     so that `bot rollback` always has a model to come back to. The committed figures stay as they are."""
     wrote = not project.accepted_results.is_file()
@@ -843,7 +843,7 @@ def accept_first(project: Project, model: Path, results: list[dict[str, Any]], o
         )
 
 
-def check_installed_model(project: Project, out: TextIO = STDOUT) -> None:
+def check_installed_model(project: Project, out: Out = STDOUT) -> None:
     """Before `bot train` replaces the model: with no accepted model on this computer yet, measure the installed
     one against the committed figures, so that it becomes the first accepted model (once, a few minutes)."""
     if registry.last_accepted(project) is not None or not project.model.is_file() or not project.baseline.is_file():
