@@ -12,7 +12,7 @@ Who calls what:
 
 | process | started by | calls |
 |---|---|---|
-| Rasa server | `rasa run ... --credentials credentials.yml` (scripts/run.sh, scripts/servers.py, the benches) | `install_rasa_server(app)` |
+| Rasa server | `rasa run ... --credentials credentials.yml` (scripts/run.sh: scripts/servers.py; the tests and benches: tests/support/servers.py) | `install_rasa_server(app)` |
 | action server | `python -m bot.action_server` | `install_process()` |
 | Telegram bridge | `python -m bot.channels.telegram` (scripts/telegram.sh) | `install_process()` |
 
