@@ -3,7 +3,7 @@
 - bot/shared/   what every part uses: language, audience, settings, redaction, texts, the service
                 directory, the danger rules (bot/shared/safety/);
 - bot/plugins/  what runs inside the Rasa server: NLU components, policies, tracker and lock stores,
-                the speed-ups;
+                the speed-ups, the HTTP API guard;
 - bot/channels/ how people reach it: the web (REST) channel and its limits, the Telegram bridge;
 - bot/staff/    the staff tools (`bot` command, staff page);
 - actions/      the action server's answers;
