@@ -108,3 +108,15 @@ def test_bot_has_only_the_four_parts_and_its_entry_points():
     modules = sorted(p.stem for p in (ROOT / "bot").glob("*.py") if p.stem != "__init__")
     assert folders == ["channels", "plugins", "shared", "staff"]
     assert {f"bot.{m}" for m in modules} == ENTRY_POINTS
+
+
+MAX_LINES = 600  # a file longer than this does several jobs: split it by what its parts do
+
+
+def test_no_python_file_under_bot_is_over_600_lines():
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in sorted((ROOT / "bot").rglob("*.py"))
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert not long, f"over {MAX_LINES} lines: {long}"
