@@ -20,9 +20,9 @@ AXE := tests/browser/node_modules/axe-core/axe.min.js
 # Not part of the model, so editing them does not retrain: bot/channels/ (the Telegram bridge),
 # bot/staff/ and bot/cli.py (the staff tools), the stores (bot/plugins/tracker_store.py, bot/plugins/lock_store.py,
 # bot/retention.py), the process start-up (bot/startup.py, bot/shared/redaction.py, bot/plugins/rasa_speedups.py,
-# bot/shared/settings.py, bot/action_server.py).
+# bot/plugins/api_guard.py, bot/shared/settings.py, bot/action_server.py).
 NOT_TRAINED := bot/channels bot/staff bot/plugins/tracker_store.py bot/plugins/lock_store.py bot/retention.py bot/startup.py \
-  bot/shared/redaction.py bot/plugins/rasa_speedups.py bot/shared/settings.py bot/action_server.py
+  bot/shared/redaction.py bot/plugins/rasa_speedups.py bot/plugins/api_guard.py bot/shared/settings.py bot/action_server.py
 # tests/heldout/: the labelled conversations the danger score learns from (config.yml, DangerScore).
 TRAINING_INPUTS := config.yml domain.yml $(wildcard tests/heldout/*.jsonl) $(shell find data/nlu data/rules data/stories data/safety bot \( $(foreach p,$(NOT_TRAINED),-path $(p) -o) -false \) -prune -o \( -name '*.yml' -o -name '*.json' -o -name '*.py' \) -print 2>/dev/null | grep -v '^bot/cli.py$$')
 
@@ -85,10 +85,12 @@ telegram: $(VENV)/.installed
 # yet), a model that passes is recorded as the first accepted one in models/index.json, for `bot rollback`.
 test: sysdeps check-secrets lint check $(MODEL) test-unit test-stories evaluate
 
-# Lint and format check (settings in pyproject.toml; `.venv/bin/ruff format .` fixes the format).
+# Lint, format and type checks (settings in pyproject.toml; `.venv/bin/ruff format .` fixes the format;
+# mypy is lenient except for bot/shared/, which every part imports).
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy bot actions
 
 # Chromium, PostgreSQL, Redis, nginx from Debian's packages, installed only if missing.
 sysdeps:

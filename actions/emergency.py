@@ -23,7 +23,7 @@ def emergency_resource_ids(tracker: Tracker) -> list[str]:
         if audience(tracker) == "teen":  # a young person: Kids Help Phone, not the trafficking hotline
             return ids + ["kids_help_phone"]
     needs = table()
-    ids.append(needs.emergency_follow_up.get(understood, needs.emergency_default_follow_up))
+    ids.append(needs.emergency_follow_up.get(understood or "", needs.emergency_default_follow_up))
     ids.append(needs.emergency_default_follow_up)  # the 24/7 hotline always, for when the danger has passed
     return list(dict.fromkeys(ids))
 

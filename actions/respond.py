@@ -26,7 +26,7 @@ class ActionRespond(HelpAction):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         needs = table()
         said = said_audience(tracker.latest_message, tracker.latest_message.get("text"))
-        if said == "parent":
+        if said == "parent" and intent:
             intent = needs.for_parents.get(intent, intent)
         if intent in NEEDS_AN_EARLIER_ANSWER and not any(e.get("event") == "bot" for e in tracker.events):
             # "who else can I ask?" as the first message: nothing was answered yet, so ask first
@@ -61,7 +61,7 @@ class ActionRespond(HelpAction):
         return events
 
 
-def path_step(tracker: Tracker, intent: str):
+def path_step(tracker: Tracker, intent: str | None) -> Need | None:
     """The step of a guided path a button asked for (/signs_check{"step":"me_2"}), or None."""
     for entity in tracker.latest_message.get("entities") or []:
         if entity.get("entity") == "step" and table().step(intent, entity.get("value")):
@@ -84,19 +84,21 @@ def typed_answer(tracker: Tracker) -> Need | None:
         return None
     last = next((e for e in reversed(tracker.events) if e.get("event") == "bot"), None)
     buttons = ((last or {}).get("data") or {}).get("buttons") or []
-    steps = [_step_of(b.get("payload")) for b in buttons[:2]]
+    steps = [s for s in (_step_of(b.get("payload")) for b in buttons[:2]) if s is not None]
     # a yes/no question: "Yes" leads to a `_sign` answer, "No" to another step of the same path
-    if len(steps) < 2 or None in steps or not steps[0][1].endswith("_sign") or steps[0][0] != steps[1][0]:
+    if len(steps) < 2 or not steps[0][1].endswith("_sign") or steps[0][0] != steps[1][0]:
         return None
     path, step = steps[answer]
     return table().step(path, step)
 
 
-def _step_of(payload: Any) -> tuple | None:
+def _step_of(payload: Any) -> tuple[str, str] | None:
     """'/signs_check{"step":"me_2"}' -> ("signs_check", "me_2"); None for any other payload."""
     found = _STEP_PAYLOAD.match(str(payload or ""))
+    if not found:
+        return None
     try:
-        step = json.loads(found.group(2)).get("step") if found else None
+        step = json.loads(found.group(2)).get("step")
     except (ValueError, AttributeError):
         return None
     return (found.group(1), str(step)) if step else None

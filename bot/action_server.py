@@ -51,7 +51,9 @@ def personal_values(call: Any) -> tuple:
     """(texts, senders) of an action call: what must stay out of the logs while it runs."""
     if not isinstance(call, dict):
         return [], []
-    tracker = call.get("tracker") if isinstance(call.get("tracker"), dict) else {}
+    tracker = call.get("tracker")
+    if not isinstance(tracker, dict):
+        tracker = {}
     senders = [call.get("sender_id"), tracker.get("sender_id")]
     texts: list[Any] = [(tracker.get("latest_message") or {}).get("text")]
     for event in tracker.get("events") or []:

@@ -6,13 +6,13 @@ purpose, once, by the process's start-up, and nowhere else:
 - log redaction (bot/shared/redaction.py): every log record and structlog event is scrubbed of message
   texts, sender ids, secrets, phone numbers and e-mails;
 - the Rasa speed-ups (bot/plugins/rasa_speedups.py): three Rasa functions replaced, in the Rasa server;
-- the guard of Rasa's HTTP API (bot/channels/api_guard.py), on the Rasa server's Sanic app.
+- the guard of Rasa's HTTP API (bot/plugins/api_guard.py), on the Rasa server's Sanic app.
 
 Who calls what:
 
 | process | started by | calls |
 |---|---|---|
-| Rasa server | `rasa run ... --credentials credentials.yml` (scripts/run.sh, scripts/servers.py, the benches) | `install_rasa_server(app)` |
+| Rasa server | `rasa run ... --credentials credentials.yml` (scripts/run.sh: scripts/servers.py; the tests and benches: tests/support/servers.py) | `install_rasa_server(app)` |
 | action server | `python -m bot.action_server` | `install_process()` |
 | Telegram bridge | `python -m bot.channels.telegram` (scripts/telegram.sh) | `install_process()` |
 
@@ -76,8 +76,7 @@ def install_rasa_server(app: Any) -> dict[str, list[str]]:
     """
     check_rasa_version()
     install_process()
-    from bot.channels import api_guard
-    from bot.plugins import rasa_speedups
+    from bot.plugins import api_guard, rasa_speedups
 
     speedups = rasa_speedups.install()
     api_guard.install(app)

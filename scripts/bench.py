@@ -36,7 +36,11 @@ import contextlib
 
 from bot.shared.language import conversation_language, detect, plain_langdetect  # noqa: E402
 from bot.staff.evaluate import GROUP_INTENTS, macro_f1  # noqa: E402
-from scripts.servers import Assistant, post  # noqa: E402
+
+# The servers come from the tests' harness (tests/support/, the only part of tests/ a script may import,
+# and only a bench: tests/test_layout.py): a bench measures what the tests check, started the same way,
+# and a copy kept here would drift from it.
+from tests.support.servers import Assistant, post  # noqa: E402
 
 BIN = Path(sys.executable).parent
 # The sealed set (issue #10): written independently, measured once untouched at the end of the work

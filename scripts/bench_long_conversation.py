@@ -18,7 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scripts.servers import Assistant  # noqa: E402
+# The servers come from the tests' harness (tests/support/, the only part of tests/ a script may import,
+# and only a bench: tests/test_layout.py): a bench measures what the tests check, started the same way,
+# and a copy kept here would drift from it.
+from tests.support.servers import Assistant  # noqa: E402
 
 TURNS = 300
 MESSAGES = [

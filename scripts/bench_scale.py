@@ -1,6 +1,6 @@
 """`make bench-scale`: the `scaled` profile with 1 Rasa node against 2, side by side.
 
-One stack on loopback (scripts/servers.py ScaledStack): PostgreSQL tracker store, Redis lock store,
+One stack on loopback (tests/support/servers.py ScaledStack): PostgreSQL tracker store, Redis lock store,
 1 action server, 2 Rasa nodes and nginx with two sites: one balancing over node 1 only, one over
 both nodes. The same bounded load (a fixed number of conversations, each a few messages, sent by a
 fixed number of concurrent clients) goes through each site in alternating rounds. Prints throughput,
@@ -25,7 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from scripts.servers import ScaledStack, post  # noqa: E402
+# The servers come from the tests' harness (tests/support/, the only part of tests/ a script may import,
+# and only a bench: tests/test_layout.py): a bench measures what the tests check, started the same way,
+# and a copy kept here would drift from it.
+from tests.support.servers import ScaledStack, post  # noqa: E402
 
 MESSAGES = [
     "hello",

@@ -23,8 +23,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.shared.texts import text  # noqa: E402
-from scripts.fake_telegram import BridgeProcess, FakeTelegram  # noqa: E402
-from scripts.servers import Assistant  # noqa: E402
+
+# The servers and the fake Bot API come from the tests' harness (tests/support/, the only part of tests/
+# a script may import, and only a bench: tests/test_layout.py): a bench measures what the tests check,
+# started the same way, and a copy kept here would drift from it.
+from tests.support.fake_telegram import BridgeProcess, FakeTelegram  # noqa: E402
+from tests.support.servers import Assistant  # noqa: E402
 
 TOKEN = "7000000002:AABenchTokenNotARealOne_x9Yq2Lm4Np6Rs8Tu"  # not-a-secret (fake, for the benchmark)
 MESSAGES = [

@@ -1,33 +1,30 @@
-"""The one launcher: the real Rasa server and action server, for `make run` (`python -m scripts.servers run`,
-through scripts/run.sh), the tests and the benches. Tests and benches use free ports and a throwaway
-conversation store; `make run` uses the ports, interface, CORS origins and store of its settings."""
+"""`make run`'s launcher (`python -m scripts.servers run`, through scripts/run.sh): the action server, the
+Rasa server (web channel) and the demo page, with the ports, interface, CORS origins and conversation
+store of the user's settings; Ctrl-C stops all three.
+
+How the two servers are started (their commands, environment and endpoints.yml) is written here once:
+the tests' and benches' harness (tests/support/servers.py: free ports, a throwaway conversation store,
+PostgreSQL, Redis, nginx) starts them with the same functions, so the tests run what `make run` runs.
+"""
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
-import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-import uuid
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+ACTIONS_URL_IN_ENDPOINTS = "http://localhost:5055/webhook"  # endpoints.yml's, replaced by the real one
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, timeout: float = 240, procs: list[subprocess.Popen] = ()) -> None:
+def wait_for(url: str, timeout: float = 240, procs: Sequence[subprocess.Popen] = ()) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         for p in procs:
@@ -41,517 +38,87 @@ def wait_for(url: str, timeout: float = 240, procs: list[subprocess.Popen] = ())
     raise TimeoutError(url)
 
 
-def post(url: str, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
-    body = {"sender": sender, "message": text}
-    if metadata:
-        body["metadata"] = metadata
-    req = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=60) as r:
-        return json.loads(r.read() or b"[]")
+def server_env(
+    action_token: str, api_token: str | None = None, extra: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The environment of both servers: this one's, with the project importable, Rasa's telemetry off,
+    the action server's shared secret (Rasa sends it, endpoints.yml) and `extra` on top."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "ACTION_SERVER_TOKEN": action_token,
+        **(extra or {}),
+    }
+    if api_token:
+        env["RASA_API_TOKEN"] = api_token
+    return env
 
 
-class Assistant:
-    """The Rasa server (web channel) and the action server (bot.action_server, token required), on free ports.
+def write_endpoints(project: Path, path: Path, actions_url: str | None) -> Path:
+    """The project's endpoints.yml with the action server at `actions_url` (None: no action server)."""
+    text = (project / "endpoints.yml").read_text().replace(ACTIONS_URL_IN_ENDPOINTS, actions_url) if actions_url else ""
+    path.write_text(text)
+    return path
 
-    Conversations go to a SQLite file in this instance's temp dir (`tracker_db`) unless `env`
-    sets TRACKER_STORE_URL. With `actions_url`, no action server is started: Rasa calls that one.
-    `start()` and `wait_ready()` let several instances load in parallel; `with` does both.
-    """
 
-    def __init__(
-        self,
-        model: Path = ROOT / "models" / "assistant.tar.gz",
-        api_token: str | None = None,
-        project: Path = ROOT,
-        with_actions: bool = True,
-        env: dict[str, str] | None = None,
-        actions_url: str | None = None,
-        rasa_port: int | None = None,
-        actions_port: int | None = None,
-        interface: str | None = None,
-        cors: list[str] | None = None,
-        user_run: bool = False,
-    ):
-        self.model, self.api_token, self.project, self.with_actions = model, api_token, project, with_actions
-        self.actions_url = actions_url
-        self.extra_env = dict(env or {})
-        self.procs: list[subprocess.Popen] = []
-        self.rasa_port, self.actions_port = rasa_port or free_port(), actions_port or free_port()
-        # make run: the user's conversation store and terminal, quiet servers
-        self.interface, self.user_run = interface, user_run
-        self.url = f"http://127.0.0.1:{self.rasa_port}"
-        self.webhook = f"{self.url}/webhooks/rest/webhook"
-        # A page served from this origin (e.g. the web widget in browser tests) may call the server.
-        self.web_port = free_port()
-        self.web_origin = f"http://127.0.0.1:{self.web_port}"
-        self.cors = cors or [self.web_origin]
-        # Rasa authenticates to the action server with this shared secret (endpoints.yml).
-        self.action_token = self.extra_env.get("ACTION_SERVER_TOKEN") or secrets.token_hex(24)
-        self._tmp = tempfile.TemporaryDirectory()
-        self.tracker_db = Path(self._tmp.name) / "conversations.db"
+def action_server_command(port: int, quiet: bool = False) -> list[str]:
+    return [
+        str(BIN / "python"),
+        "-m",
+        "bot.action_server",
+        "--actions",
+        "actions",
+        "--port",
+        str(port),
+        *(["--quiet"] if quiet else []),
+    ]
 
-    def __enter__(self) -> Assistant:
-        self.start()
-        self.wait_ready()
-        return self
 
-    def start(self) -> Assistant:
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "TF_CPP_MIN_LOG_LEVEL": "3",
-            "RASA_TELEMETRY_ENABLED": "false",
-            "ACTION_SERVER_TOKEN": self.action_token,
-            **({} if self.user_run else {"TRACKER_STORE_URL": f"sqlite:///{self.tracker_db}"}),
-            **self.extra_env,
-        }
-        if self.api_token:
-            env["RASA_API_TOKEN"] = self.api_token
-        log = self._log_file = None if self.user_run else open(Path(self._tmp.name) / "servers.log", "w")  # noqa: SIM115 - open while the servers run; closed on exit
-        quiet = ["--quiet"] if self.user_run else []
-        endpoints = Path(self._tmp.name) / "endpoints.yml"
-        own_actions = self.with_actions and not self.actions_url
-        if self.with_actions:
-            actions_url = self.actions_url or f"http://localhost:{self.actions_port}/webhook"
-            text = (self.project / "endpoints.yml").read_text().replace("http://localhost:5055/webhook", actions_url)
-            endpoints.write_text(text)
-        else:
-            endpoints.write_text("")
-        if own_actions:
-            self.procs.append(
-                subprocess.Popen(
-                    [
-                        str(BIN / "python"),
-                        "-m",
-                        "bot.action_server",
-                        "--actions",
-                        "actions",
-                        "--port",
-                        str(self.actions_port),
-                        *quiet,
-                    ],
-                    cwd=self.project,
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-        cmd = [
-            str(BIN / "rasa"),
-            "run",
-            "--model",
-            str(self.model),
-            "--port",
-            str(self.rasa_port),
-            "--endpoints",
-            str(endpoints),
-            "--credentials",
-            str(self.project / "credentials.yml"),
-            "--cors",
-            *self.cors,
-        ]
-        if self.interface:
-            cmd += ["--interface", self.interface]
-        cmd += quiet
-        if self.api_token:
-            cmd += ["--enable-api", "--auth-token", self.api_token]
-        self.procs.append(subprocess.Popen(cmd, cwd=self.project, env=env, stdout=log, stderr=subprocess.STDOUT))
-        return self
+def rasa_command(
+    model: Path,
+    port: int,
+    endpoints: Path,
+    project: Path,
+    cors: Sequence[str],
+    interface: str | None = None,
+    api_token: str | None = None,
+    quiet: bool = False,
+) -> list[str]:
+    """`rasa run` with the project's credentials.yml (the web channel, which installs bot/startup.py)."""
+    cmd = [
+        str(BIN / "rasa"),
+        "run",
+        "--model",
+        str(model),
+        "--port",
+        str(port),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(project / "credentials.yml"),
+        "--cors",
+        *cors,
+    ]
+    if interface:
+        cmd += ["--interface", interface]
+    if quiet:
+        cmd += ["--quiet"]
+    if api_token:
+        cmd += ["--enable-api", "--auth-token", api_token]
+    return cmd
 
-    def wait_ready(self) -> Assistant:
+
+def stop(procs: Sequence[subprocess.Popen]) -> None:
+    """Stop the processes, the last started first; kill one that is still there after 20 s."""
+    for p in reversed(procs):
+        p.terminate()
+    for p in procs:
         try:
-            wait_for(self.url + "/", procs=self.procs)
-            if self.with_actions and not self.actions_url:
-                wait_for(f"http://127.0.0.1:{self.actions_port}/health", procs=self.procs)
-        except Exception:
-            self._log_file.flush()
-            tail = (Path(self._tmp.name) / "servers.log").read_text()[-3000:]
-            self.__exit__()
-            raise RuntimeError(tail) from None
-        return self
-
-    def kill(self) -> None:
-        """Kill the Rasa server at once (SIGKILL), as a crash would."""
-        self.procs[-1].kill()
-        self.procs[-1].wait()
-
-    def say(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
-        return post(self.webhook, sender, text, metadata)
-
-    def turn(self, sender: str, text: str) -> tuple[str, dict[str, str]]:
-        """One turn as a person sees it: the reply's text, and its buttons (title -> payload) in order."""
-        reply = self.say(sender, text)
-        return (
-            "\n".join(m.get("text") or "" for m in reply),
-            {b["title"]: b["payload"] for m in reply for b in m.get("buttons") or []},
-        )
-
-    def tracker(self, sender: str, url: str | None = None) -> dict:
-        req = urllib.request.Request(f"{url or self.url}/conversations/{sender}/tracker?token={self.api_token}")
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return json.loads(r.read())
-
-    @property
-    def log(self) -> str:
-        """Everything both servers printed so far."""
-        return (Path(self._tmp.name) / "servers.log").read_text(errors="replace")
-
-    @property
-    def pids(self) -> dict[str, int]:
-        names = (["actions"] if self.with_actions and not self.actions_url else []) + ["rasa"]
-        return dict(zip(names, [p.pid for p in self.procs], strict=False))
-
-    def __exit__(self, *exc) -> None:
-        for p in reversed(self.procs):
-            p.terminate()
-        for p in self.procs:
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        self._tmp.cleanup()
-
-
-# --- the scaled-out profile: PostgreSQL, Redis, several Rasa nodes, nginx in front -----------------
-
-PG_BIN = (
-    Path(sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))[-1]).parent
-    if Path("/usr/lib/postgresql").exists()
-    else Path("/usr/lib/postgresql/15/bin")
-)
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def wait_port(port: int, timeout: float = 30, procs: list[subprocess.Popen] = ()) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        for p in procs:
-            if p.poll() is not None:
-                raise RuntimeError(f"process exited with {p.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"port {port}")
-
-
-def _as_postgres_user(cmd: list[str]) -> list[str]:
-    """PostgreSQL refuses to run as root: as root, run its tools as the `postgres` user."""
-    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
-
-
-class Postgres:
-    """A throwaway PostgreSQL cluster in a temp dir on a free loopback port, password required."""
-
-    def __init__(self, user: str = "rasa", db: str = "rasa"):
-        self.user, self.db = user, db
-        self.password = uuid.uuid4().hex
-        self.port = free_port()
-        self.dir = Path(tempfile.mkdtemp(prefix="pg-"))
-        self.url = f"postgresql://{user}:{self.password}@127.0.0.1:{self.port}/{db}"
-
-    def __enter__(self) -> Postgres:
-        if os.geteuid() == 0:
-            import pwd
-
-            pw = pwd.getpwnam("postgres")
-            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
-        pwfile = self.dir / "pw"
-        pwfile.write_text(self.password + "\n")
-        if os.geteuid() == 0:
-            os.chown(pwfile, pw.pw_uid, pw.pw_gid)
-        run = lambda *cmd: subprocess.run(_as_postgres_user(list(cmd)), check=True, capture_output=True, cwd=self.dir)
-        run(
-            str(PG_BIN / "initdb"),
-            "-D",
-            str(self.dir / "data"),
-            "-U",
-            self.user,
-            f"--pwfile={pwfile}",
-            "--auth=scram-sha-256",
-            "-E",
-            "UTF8",
-            "--no-sync",
-        )
-        opts = (
-            f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.dir} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
-        run(
-            str(PG_BIN / "pg_ctl"), "-D", str(self.dir / "data"), "-o", opts, "-l", str(self.dir / "log"), "-w", "start"
-        )
-        import psycopg2
-
-        conn = psycopg2.connect(
-            host="127.0.0.1", port=self.port, user=self.user, password=self.password, dbname="postgres"
-        )
-        conn.autocommit = True
-        conn.cursor().execute(f"CREATE DATABASE {self.db}")
-        conn.close()
-        return self
-
-    def query(self, sql: str, *args) -> list[tuple]:
-        import psycopg2
-
-        with (
-            psycopg2.connect(
-                host="127.0.0.1", port=self.port, user=self.user, password=self.password, dbname=self.db
-            ) as conn,
-            conn.cursor() as cur,
-        ):
-            cur.execute(sql, args)
-            return cur.fetchall() if cur.description else []
-
-    def __exit__(self, *exc) -> None:
-        subprocess.run(
-            _as_postgres_user([str(PG_BIN / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "immediate", "stop"]),
-            capture_output=True,
-        )
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
-class Redis:
-    """A throwaway redis-server on a free loopback port, password required, nothing written to disk."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.password = uuid.uuid4().hex
-        self.dir = tempfile.TemporaryDirectory()
-        self.proc: subprocess.Popen | None = None
-
-    def url(self, db: int) -> str:
-        return f"redis://:{self.password}@127.0.0.1:{self.port}/{db}"
-
-    def __enter__(self) -> Redis:
-        self.proc = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                self.dir.name,
-                "--requirepass",
-                self.password,
-                "--loglevel",
-                "warning",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_port(self.port, procs=[self.proc])
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-        self.dir.cleanup()
-
-
-NGINX_CONF = """\
-worker_processes 1;
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-  access_log off;
-  client_body_temp_path {prefix}/body;
-  proxy_temp_path {prefix}/proxy;
-  fastcgi_temp_path {prefix}/fastcgi;
-  uwsgi_temp_path {prefix}/uwsgi;
-  scgi_temp_path {prefix}/scgi;
-{servers}
-}}
-"""
-
-# One site: a port in front of an upstream group. The same text is shown in docs/deploy.md.
-NGINX_SITE = """\
-  upstream {name} {{
-{members}
-    keepalive 32;
-  }}
-  server {{
-    listen 127.0.0.1:{port};
-    client_max_body_size 64k;
-    location / {{
-      proxy_pass http://{name};
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header X-Forwarded-For $remote_addr;
-      proxy_connect_timeout 2s;
-      proxy_read_timeout 90s;
-      # A node that dies mid-request: the message goes to the next node. POST is not idempotent,
-      # so nginx would not retry it by default; Rasa's lock makes a retried turn run after any
-      # earlier turn of the same conversation, and the store keeps whole turns only.
-      proxy_next_upstream error timeout http_502 http_503 non_idempotent;
-      proxy_next_upstream_tries 3;
-    }}
-  }}
-"""
-
-
-def nginx_site(name: str, port: int, upstreams: list[str]) -> str:
-    members = "\n".join(f"    server {u} max_fails=1 fail_timeout=30s;" for u in upstreams)
-    return NGINX_SITE.format(name=name, port=port, members=members)
-
-
-class Nginx:
-    """nginx from Debian in a temp prefix: one listening port per site {name: [host:port, ...]}."""
-
-    def __init__(self, sites: dict[str, list[str]]):
-        self.sites = sites
-        self.ports = {name: free_port() for name in sites}
-        self.prefix = Path(tempfile.mkdtemp(prefix="nginx-"))
-        self.proc: subprocess.Popen | None = None
-
-    def url(self, site: str) -> str:
-        return f"http://127.0.0.1:{self.ports[site]}"
-
-    def __enter__(self) -> Nginx:
-        servers = "".join(nginx_site(name, self.ports[name], ups) for name, ups in self.sites.items())
-        conf = self.prefix / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(prefix=self.prefix, servers=servers))
-        self.proc = subprocess.Popen(
-            [NGINX, "-p", str(self.prefix), "-c", str(conf), "-e", str(self.prefix / "error.log"), "-g", "daemon off;"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-        )
-        for port in self.ports.values():
-            wait_port(port, procs=[self.proc])
-        return self
-
-    @property
-    def log(self) -> str:
-        path = self.prefix / "error.log"
-        return path.read_text(errors="replace") if path.exists() else ""
-
-    def __exit__(self, *exc) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-        shutil.rmtree(self.prefix, ignore_errors=True)
-
-
-class ScaledStack:
-    """The `scaled` profile on one machine: PostgreSQL tracker store, Redis lock store, `nodes` Rasa
-    servers (loaded in parallel), `action_servers` action servers and nginx in front.
-
-    `sites` maps an nginx site name to the node indexes behind it (default: "all" -> every node).
-    With several action servers, nginx also balances them (site "actions").
-    """
-
-    def __init__(
-        self,
-        nodes: int = 2,
-        action_servers: int = 1,
-        api_token: str | None = None,
-        env: dict[str, str] | None = None,
-        sites: dict[str, list[int]] | None = None,
-    ):
-        self.n_nodes, self.n_actions, self.api_token = nodes, action_servers, api_token
-        self.extra_env = dict(env or {})
-        self.site_nodes = sites or {"all": list(range(nodes))}
-        self.postgres, self.redis = Postgres(), Redis()
-        self.action_ports = [free_port() for _ in range(action_servers)]
-        self.action_token = secrets.token_hex(24)  # shared by every node and action server
-        self.nodes: list[Assistant] = []
-        self.nginx: Nginx | None = None
-        self._procs: list[subprocess.Popen] = []
-        self._tmp = tempfile.TemporaryDirectory()
-
-    @property
-    def env(self) -> dict[str, str]:
-        """The environment of every Rasa node: what an operator sets for the `scaled` profile."""
-        return {
-            "ASSISTANT_PROFILE": "scaled",
-            "TRACKER_STORE_URL": self.postgres.url,
-            "LOCK_STORE_URL": self.redis.url(1),
-            "ACTION_SERVER_TOKEN": self.action_token,
-            **self.extra_env,
-        }
-
-    def url(self, site: str = "all") -> str:
-        return self.nginx.url(site)
-
-    def webhook(self, site: str = "all") -> str:
-        return self.url(site) + "/webhooks/rest/webhook"
-
-    def __enter__(self) -> ScaledStack:
-        try:
-            self.postgres.__enter__()
-            self.redis.__enter__()
-            env = {
-                **os.environ,
-                "PYTHONPATH": str(ROOT),
-                "TF_CPP_MIN_LOG_LEVEL": "3",
-                "RASA_TELEMETRY_ENABLED": "false",
-                **self.env,
-            }
-            log = open(Path(self._tmp.name) / "actions.log", "w")
-            for port in self.action_ports:
-                self._procs.append(
-                    subprocess.Popen(
-                        [str(BIN / "python"), "-m", "bot.action_server", "--actions", "actions", "--port", str(port)],
-                        cwd=ROOT,
-                        env=env,
-                        stdout=log,
-                        stderr=subprocess.STDOUT,
-                    )
-                )
-            node_ports = [free_port() for _ in range(self.n_nodes)]
-            sites = {name: [f"127.0.0.1:{node_ports[i]}" for i in idx] for name, idx in self.site_nodes.items()}
-            if self.n_actions > 1:
-                sites["actions"] = [f"127.0.0.1:{p}" for p in self.action_ports]
-            self.nginx = Nginx(sites).__enter__()
-            actions_url = (
-                f"{self.nginx.url('actions')}/webhook"
-                if self.n_actions > 1
-                else f"http://127.0.0.1:{self.action_ports[0]}/webhook"
-            )
-            for port in node_ports:
-                node = Assistant(api_token=self.api_token, env=self.env, actions_url=actions_url)
-                node.rasa_port, node.url = port, f"http://127.0.0.1:{port}"
-                node.webhook = f"{node.url}/webhooks/rest/webhook"
-                self.nodes.append(node.start())
-            for node in self.nodes:
-                node.wait_ready()
-            for port in self.action_ports:
-                wait_for(f"http://127.0.0.1:{port}/health", procs=self._procs)
-        except BaseException:
-            self.__exit__()
-            raise
-        return self
-
-    @property
-    def log(self) -> str:
-        """Everything the Rasa nodes, the action servers and nginx printed so far."""
-        actions = Path(self._tmp.name) / "actions.log"
-        return "\n".join(
-            [n.log for n in self.nodes]
-            + [actions.read_text(errors="replace") if actions.exists() else "", self.nginx.log if self.nginx else ""]
-        )
-
-    def __exit__(self, *exc) -> None:
-        for node in self.nodes:
-            node.__exit__()
-        for p in self._procs:
-            p.terminate()
-        for p in self._procs:
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        if self.nginx:
-            self.nginx.__exit__()
-        if self.redis.proc:
-            self.redis.__exit__()
-        self.postgres.__exit__()
-        self._tmp.cleanup()
+            p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -576,22 +143,35 @@ def run() -> int:
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")  # no usage data sent to Rasa
     os.environ.setdefault("ACTION_SERVER_HOST", "127.0.0.1")
     # The HTTP API exposes conversations and model loading: off unless RASA_API_TOKEN is set, and then
-    # guarded (bot/channels/api_guard.py: token required; /model only from this machine, local files only).
-    assistant = Assistant(
-        api_token=env.get("RASA_API_TOKEN") or None,
-        rasa_port=rasa_port,
-        actions_port=actions_port,
-        interface=host,
-        cors=cors.replace(",", " ").split(),
-        user_run=True,
-        env={"ACTION_SERVER_TOKEN": env.get("ACTION_SERVER_TOKEN") or secrets.token_hex(32)},
-    )
+    # guarded (bot/plugins/api_guard.py: token required; /model only from this machine, local files only).
+    api_token = env.get("RASA_API_TOKEN") or None
+    action_token = env.get("ACTION_SERVER_TOKEN") or secrets.token_hex(32)
     subprocess.run([str(BIN / "python"), "scripts/widget_texts.py"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    stop = []
+    stop_asked = []
     for sig in (signal.SIGTERM, signal.SIGINT):  # Ctrl-C, or a service manager stopping it
-        signal.signal(sig, lambda *_: stop.append(True))
+        signal.signal(sig, lambda *_: stop_asked.append(True))
+    # The user's conversation store (TRACKER_STORE_URL, or the default) and terminal; quiet servers.
+    procs: list[subprocess.Popen] = []
+    tmp = tempfile.TemporaryDirectory()
     try:
-        assistant.start()
+        servers_env = server_env(action_token, api_token)
+        endpoints = write_endpoints(ROOT, Path(tmp.name) / "endpoints.yml", f"http://localhost:{actions_port}/webhook")
+        procs.append(
+            subprocess.Popen(
+                action_server_command(actions_port, quiet=True), cwd=ROOT, env=servers_env, stderr=subprocess.STDOUT
+            )
+        )
+        rasa = rasa_command(
+            ROOT / "models" / "assistant.tar.gz",
+            rasa_port,
+            endpoints,
+            ROOT,
+            cors.replace(",", " ").split(),
+            interface=host,
+            api_token=api_token,
+            quiet=True,
+        )
+        procs.append(subprocess.Popen(rasa, cwd=ROOT, env=servers_env, stderr=subprocess.STDOUT))
         web = subprocess.Popen(
             [
                 str(BIN / "python"),
@@ -603,9 +183,9 @@ def run() -> int:
             ],
             cwd=ROOT,
         )
-        assistant.procs.append(web)
+        procs.append(web)
         print("Waiting for the assistant to start...", flush=True)
-        wait_for(f"http://127.0.0.1:{rasa_port}/", procs=assistant.procs)
+        wait_for(f"http://127.0.0.1:{rasa_port}/", procs=procs)
         print(
             f"""
   The assistant is running.
@@ -615,12 +195,13 @@ def run() -> int:
 """,
             flush=True,
         )
-        while not stop and all(p.poll() is None for p in assistant.procs):
+        while not stop_asked and all(p.poll() is None for p in procs):
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass
     finally:
-        assistant.__exit__()
+        stop(procs)
+        tmp.cleanup()
     return 0
 
 

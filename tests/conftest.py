@@ -23,7 +23,7 @@ def assistant():
 
     Its HTTP API is on, with a random token (`assistant.tracker(sender)` reads a conversation back).
     """
-    from scripts.servers import Assistant
+    from tests.support.servers import Assistant
 
     if not (ROOT / "models" / "assistant.tar.gz").exists():
         pytest.fail("no trained model: run `make train` (make test does it)")

@@ -1,7 +1,7 @@
 """The Rasa app built by Rasa's own `configure_app`, with the web channel, served in a thread.
 
 No model and no action server: a stand-in agent answers "echo: <text>". Fast enough for limit
-tests and fuzzing of the HTTP layer; scripts/servers.py starts the real servers.
+tests and fuzzing of the HTTP layer; tests/support/servers.py starts the real servers.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 from sanic import Sanic
 
-from scripts.servers import free_port
+from tests.support.servers import free_port
 
 
 class EchoAgent:

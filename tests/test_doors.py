@@ -7,8 +7,8 @@ import uuid
 import pytest
 
 from bot.shared.texts import text
-from scripts.servers import Assistant
 from tests.inprocess import request
+from tests.support.servers import Assistant
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from scripts.servers import ROOT
+from tests.support.servers import ROOT
 
 pytestmark = pytest.mark.integration
 

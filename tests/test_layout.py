@@ -3,12 +3,14 @@
 - bot/shared/   what every part uses: language, audience, settings, redaction, texts, the service
                 directory, the danger rules (bot/shared/safety/);
 - bot/plugins/  what runs inside the Rasa server: NLU components, policies, tracker and lock stores,
-                the speed-ups;
+                the speed-ups, the HTTP API guard;
 - bot/channels/ how people reach it: the web (REST) channel and its limits, the Telegram bridge;
 - bot/staff/    the staff tools (`bot` command, staff page);
 - actions/      the action server's answers;
 - bot/startup.py, bot/action_server.py, bot/retention.py, bot/cli.py: entry points, which wire parts
-  together and may import any of them.
+  together and may import any of them;
+- scripts/      what a user or operator runs (the launcher of `make run`, the checks, the benches);
+  never the tests, but a bench may use the tests' harness, tests/support/ (which stands alone).
 """
 
 import ast
@@ -73,11 +75,30 @@ def test_imports_go_one_way(path):
     assert not bad, f"{path.relative_to(ROOT)} ({me}) imports across the layout: {bad}"
 
 
+def _in_support(name: str) -> bool:
+    return name == "tests.support" or name.startswith("tests.support.")
+
+
 def test_scripts_do_not_import_the_tests():
+    """What a user or operator runs (the launcher, the checks, the web page's server) never imports
+    tests/; a bench may import the tests' harness, tests/support/, and nothing else of tests/."""
     bad = [
-        str(p.relative_to(ROOT))
-        for p in (ROOT / "scripts").glob("*.py")
-        if any(n.split(".")[0] == "tests" for _, n in our_imports(p))
+        f"{p.relative_to(ROOT)}, line {line}: {name}"
+        for p in sorted((ROOT / "scripts").glob("*.py"))
+        for line, name in our_imports(p)
+        if name.split(".")[0] == "tests" and not (p.stem.startswith("bench") and _in_support(name))
+    ]
+    assert not bad
+
+
+def test_the_test_support_stands_alone():
+    """tests/support/ (the servers, the fake Bot API) imports no test module and no fixture: the benches
+    import it outside pytest."""
+    bad = [
+        f"{p.relative_to(ROOT)}, line {line}: {name}"
+        for p in sorted((ROOT / "tests" / "support").glob("*.py"))
+        for line, name in our_imports(p)
+        if name.split(".")[0] == "tests" and not _in_support(name)
     ]
     assert not bad
 
@@ -87,3 +108,15 @@ def test_bot_has_only_the_four_parts_and_its_entry_points():
     modules = sorted(p.stem for p in (ROOT / "bot").glob("*.py") if p.stem != "__init__")
     assert folders == ["channels", "plugins", "shared", "staff"]
     assert {f"bot.{m}" for m in modules} == ENTRY_POINTS
+
+
+MAX_LINES = 600  # a file longer than this does several jobs: split it by what its parts do
+
+
+def test_no_python_file_under_bot_is_over_600_lines():
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in sorted((ROOT / "bot").rglob("*.py"))
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert not long, f"over {MAX_LINES} lines: {long}"

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.scale
 
 @pytest.fixture(scope="module")
 def redis_server():
-    from scripts.servers import Redis
+    from tests.support.servers import Redis
 
     with Redis() as r:
         yield r

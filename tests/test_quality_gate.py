@@ -1,4 +1,4 @@
-"""The quality gate (bot/staff/evaluate.py) with made-up per-case results: no model, no training.
+"""The quality gate (bot/staff/evaluate/) with made-up per-case results: no model, no training.
 
 Retraining moves a few held-out cases both ways by chance; the gate fails only on a real drop (exact
 McNemar test on the cases that changed), and always when an emergency case loses 911.

@@ -62,7 +62,7 @@ def test_the_real_servers_exit_reply_carries_the_erase_flag(assistant, exit_mess
 def test_an_erase_is_flagged_by_the_real_server_even_when_its_action_server_is_down():
     """The tracker store deletes the conversation on `action_safety_exit` even when the action server
     call fails (no goodbye text): the reply still says so, so the channels clear their side too."""
-    from scripts.servers import Assistant, free_port
+    from tests.support.servers import Assistant, free_port
 
     with Assistant(actions_url=f"http://127.0.0.1:{free_port()}/webhook", api_token=uuid.uuid4().hex) as down:
         sender = "erase-down-" + uuid.uuid4().hex[:8]

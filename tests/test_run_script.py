@@ -1,5 +1,5 @@
 """`make run`'s launcher (scripts/run.sh), started the way a user starts it: its refusals and its
-bindings are exercised here, not only in the tests' own launcher (scripts/servers.py)."""
+bindings are exercised here, not only through the tests' harness (tests/support/servers.py)."""
 
 import json
 import os
@@ -10,8 +10,8 @@ import urllib.request
 
 import pytest
 
-from scripts.servers import free_port
 from tests.conftest import ROOT
+from tests.support.servers import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -1,10 +1,10 @@
 """The `scaled` profile, for real: PostgreSQL tracker store, Redis lock store, 2 Rasa nodes and
-1 action server behind nginx, all on loopback in temp dirs (scripts/servers.py ScaledStack).
+1 action server behind nginx, all on loopback in temp dirs (tests/support/servers.py ScaledStack).
 
 Many conversations are sent interleaved through nginx and straight to both nodes; then every
 tracker is read back. Quick exit and retention are checked in PostgreSQL itself. The last test
 kills a node mid-run. Two Telegram bridges in webhook mode behind their own nginx share their chat
-state in the same Redis and talk to the nodes through nginx (scripts/fake_telegram.py Bridges).
+state in the same Redis and talk to the nodes through nginx (tests/support/fake_telegram.py Bridges).
 Run alone with `pytest -m scale`.
 """
 
@@ -19,8 +19,8 @@ import pytest
 
 from bot.channels.telegram.config import sender_id
 from bot.channels.telegram.render import format_phones
-from scripts.fake_telegram import Bridges, FakeTelegram
-from scripts.servers import ScaledStack, post
+from tests.support.fake_telegram import Bridges, FakeTelegram
+from tests.support.servers import ScaledStack, post
 
 pytestmark = [pytest.mark.scale, pytest.mark.integration]
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from scripts.servers import ROOT
+from tests.support.servers import ROOT
 
 SCRIPT = ROOT / "scripts" / "check_secrets.py"
 TELEGRAM = "7412589630" + ":" + "AAF" + "q3XbN9vL2mKp8RtYw4Zc1Hd6Gs0Je5Ua7o"

@@ -16,7 +16,7 @@ from http.server import ThreadingHTTPServer
 import pytest
 
 from bot.staff.web import make_handler
-from scripts.servers import free_port
+from tests.support.servers import free_port
 
 PASSWORD = "correct horse battery staple"
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"  # the W3C WebDriver element key

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts.servers import Assistant
 from tests.conftest import ROOT
+from tests.support.servers import Assistant
 
 pytestmark = pytest.mark.integration
 

@@ -1,5 +1,5 @@
 """The Telegram bridge, end to end: the real bridge process, a fake Bot API server on loopback
-(scripts/fake_telegram.py), and the real Rasa assistant. Nothing reaches Telegram.
+(tests/support/fake_telegram.py), and the real Rasa assistant. Nothing reaches Telegram.
 
 Polling mode carries most of the checks; webhook mode checks the secret token and a conversation;
 a third bridge points at an assistant that is down.
@@ -20,9 +20,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bot.shared.texts import text
-from scripts.fake_telegram import BridgeProcess as _BridgeProcess
-from scripts.fake_telegram import FakeTelegram
-from scripts.servers import free_port
+from tests.support.fake_telegram import BridgeProcess as _BridgeProcess
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.servers import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -154,7 +154,7 @@ def test_the_state_store_keeps_ids_and_language_for_48_hours_and_nothing_else(tm
 
 @pytest.mark.scale
 def test_the_state_store_in_redis_expires_by_itself():
-    from scripts.servers import Redis
+    from tests.support.servers import Redis
 
     with Redis() as server:
         import redis

@@ -21,7 +21,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.plugins.lock_store import EnvLockStore
 from bot.plugins.tracker_store import ConfigurationError, ErasingTrackerStore
-from scripts.servers import ROOT
+from tests.support.servers import ROOT
 
 DAY = 24 * 3600
 
@@ -38,7 +38,7 @@ def domain():
 
 @pytest.fixture(scope="module")
 def postgres():
-    from scripts.servers import Postgres
+    from tests.support.servers import Postgres
 
     with Postgres() as pg:
         yield pg
@@ -46,7 +46,7 @@ def postgres():
 
 @pytest.fixture(scope="module")
 def redis_server():
-    from scripts.servers import Redis
+    from tests.support.servers import Redis
 
     with Redis() as r:
         yield r

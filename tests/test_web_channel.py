@@ -255,7 +255,7 @@ def test_two_nodes_sharing_redis_share_each_limit(monkeypatch):
     """Two channels (as on two Rasa nodes) count in the same Redis: together they allow the limit once."""
     from limits.storage import RedisStorage
 
-    from scripts.servers import Redis
+    from tests.support.servers import Redis
 
     with Redis() as redis_server:
         monkeypatch.setenv("RATE_LIMIT_STORAGE_URL", redis_server.url(1))

@@ -10,8 +10,8 @@ import pytest
 from bot.shared.safety.quick_exit import EXIT_WORDS
 from bot.shared.texts import all_texts
 from scripts import serve_web, widget_texts
-from scripts.servers import free_port
 from tests.conftest import ROOT
+from tests.support.servers import free_port
 
 WEB = ROOT / "web"
 WIDGET_JS = (WEB / "widget.js").read_text(encoding="utf-8")

@@ -143,9 +143,9 @@ def client_ip(peer: str, forwarded_for: str | None, trusted: Sequence[Network]) 
 
 
 def is_trusted_bridge(header_value: str | None, bridge_token: str) -> bool:
-    return (
-        bool(bridge_token)
-        and bool(header_value)
+    return bool(
+        bridge_token
+        and header_value
         and hmac.compare_digest(header_value.encode("utf-8", "replace"), bridge_token.encode("utf-8", "replace"))
     )
 
@@ -186,7 +186,7 @@ class RateLimiter:
         hashed = self._key(key)
         try:
             allowed = self.strategy.hit(self.item, self.name, hashed)
-            reset = None if allowed else self.strategy.get_window_stats(self.item, self.name, hashed).reset_time
+            reset = 0.0 if allowed else self.strategy.get_window_stats(self.item, self.name, hashed).reset_time
         except Exception as e:  # the storage (Redis) is unreachable: let it through, say so once per outage
             if not self._warned:
                 logger.warning("Rate limit %s not checked: its storage failed (%s).", self.name, type(e).__name__)

@@ -55,7 +55,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
-from sanic.response import HTTPResponse
+from sanic.response import HTTPResponse, ResponseStream
 
 from bot import startup
 from bot.channels.limits import Limits
@@ -211,7 +211,7 @@ class WebInput(RestInput):
             return response.json({"status": "ok"})
 
         @webhook.route("/webhook", methods=["POST"], error_format="json")
-        async def receive(request: Request) -> HTTPResponse:
+        async def receive(request: Request) -> HTTPResponse | ResponseStream:
             try:
                 return await channel.handle(request, on_new_message)
             except BadRequest as refusal:
@@ -219,7 +219,9 @@ class WebInput(RestInput):
 
         return webhook
 
-    async def handle(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> HTTPResponse:
+    async def handle(
+        self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[None]]
+    ) -> HTTPResponse | ResponseStream:  # a stream with ?stream=true
         ip = self.limits.client_ip(request.ip, request.headers.get("x-forwarded-for"))
         # The body is capped in size, so parsing it first is cheap; it tells a quick exit apart.
         sender, message, metadata, input_channel, lang = parse_request(request.body or b"", self.limits)

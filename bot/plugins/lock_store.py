@@ -76,7 +76,7 @@ class AtomicRedisLockStore(RedisLockStore):
                     continue
         raise LockError("Could not update the conversation lock (too much contention).")
 
-    def issue_ticket(self, conversation_id: str, lock_lifetime: float = None) -> int:  # type: ignore[override]
+    def issue_ticket(self, conversation_id: str, lock_lifetime: Optional[float] = None) -> int:
         from rasa.core.lock_store import LOCK_LIFETIME
 
         lifetime = LOCK_LIFETIME if lock_lifetime is None else lock_lifetime
@@ -169,5 +169,5 @@ def create_lock_store(endpoint_config: Optional[EndpointConfig] = None) -> LockS
 class EnvLockStore:
     """What Rasa instantiates from endpoints.yml: an AtomicRedisLockStore or Rasa's InMemoryLockStore."""
 
-    def __new__(cls, endpoint_config: Optional[EndpointConfig] = None) -> LockStore:  # type: ignore[misc]
+    def __new__(cls, endpoint_config: Optional[EndpointConfig] = None) -> LockStore:
         return create_lock_store(endpoint_config)

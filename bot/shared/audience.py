@@ -14,6 +14,8 @@ a button keep it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.shared.safety.rulebook import Rulebook, current
 
 ADDRESSES = ("tu", "vous")
@@ -47,16 +49,17 @@ def intent_audience(intent: str | None, step: str | None = None) -> str | None:
     return need.audience if need else None
 
 
-def said_audience(parse_data: dict | None, text: str | None) -> str | None:
+def said_audience(parse_data: dict[str, Any] | None, text: str | None) -> str | None:
     """The audience the message's words name, as the NLU worked it out once for this message
     (`audience` in the parse data, set by the safety net); from the text for older models."""
     if parse_data and "audience" in parse_data:
-        return parse_data["audience"]
+        said: str | None = parse_data["audience"]  # the safety net's audience, or None
+        return said
     return audience_from_text(text)
 
 
 def message_audience(
-    text: str | None, intent: str | None, step: str | None = None, parse_data: dict | None = None
+    text: str | None, intent: str | None, step: str | None = None, parse_data: dict[str, Any] | None = None
 ) -> str | None:
     """Who this message says is writing: the words first, then the need, else None."""
     return said_audience(parse_data, text) or intent_audience(intent, step)
@@ -67,7 +70,7 @@ def address_after(
     text: str | None,
     intent: str | None,
     step: str | None = None,
-    parse_data: dict | None = None,
+    parse_data: dict[str, Any] | None = None,
 ) -> str:
     """The conversation's French address after this message: tu or vous."""
     found = ADDRESS_OF.get(message_audience(text, intent, step, parse_data) or "")

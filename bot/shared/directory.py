@@ -13,10 +13,10 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import yaml
 
@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 LANGUAGES = ("en", "fr")
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "resources.yml"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def fill(text: str, contact: dict[str, Any], hours: dict[str, str], name: dict[s
     return text.format_map(_Keep(values))
 
 
-class _Keep(dict):
+class _Keep(dict[str, str]):
     def __missing__(self, key: str) -> str:  # an unknown {placeholder} stays as typed (bot check reports it)
         return "{" + key + "}"
 
@@ -68,7 +69,7 @@ def resources_path() -> Path:
     return Path(os.environ.get("RESOURCES_FILE") or DEFAULT_PATH)
 
 
-def load(path: Path = None) -> dict[str, Resource]:
+def load(path: Path | None = None) -> dict[str, Resource]:
     path = Path(path or resources_path())
     with open(path, encoding="utf-8") as f:
         raw = yaml.safe_load(f)
@@ -91,54 +92,57 @@ def load(path: Path = None) -> dict[str, Resource]:
     return entries
 
 
-class FileCache:
-    """A file's parsed content, read again when the file's modification time or size changes."""
+class FileCache(Generic[T]):
+    """A file's parsed content, read again when the file's modification time or size changes.
 
-    def __init__(self, locate, parse, what: str):
+    Called as a function: `directory()` is the content as the file is now, `directory.cache_clear()`
+    forgets it (as functools.lru_cache does).
+    """
+
+    def __init__(self, locate: Callable[[], Path], parse: Callable[[Path], T], what: str) -> None:
         self.locate, self.parse, self.what = locate, parse, what
-        self._key: tuple | None = None
-        self._value = None
+        # (the file's path, modification time and size, its parsed content), or None before the first read
+        self._cached: tuple[tuple[str, int, int], T] | None = None
         self._lock = threading.Lock()
 
-    def get(self):
+    def __call__(self) -> T:
+        return self.get()
+
+    def get(self) -> T:
         file = self.locate()
+        cached = self._cached
         try:
             st = file.stat()
             key = (str(file), st.st_mtime_ns, st.st_size)
         except OSError:
-            if self._value is not None:
+            if cached is not None:
                 logger.warning("%s is missing; the last version read stays in use", self.what)
-                return self._value
+                return cached[1]
             raise
-        if key != self._key:
+        if cached is None or key != cached[0]:
             with self._lock:
-                if key != self._key:
+                cached = self._cached
+                if cached is None or key != cached[0]:
                     try:
-                        self._value = self.parse(file)
+                        cached = (key, self.parse(file))
                     except Exception as e:
-                        if self._value is None:
+                        if cached is None:
                             raise
                         logger.warning(
                             "%s could not be read (%s); the last good version stays in use. Run `bot check`.",
                             self.what,
                             type(e).__name__,
                         )
-                    self._key = key
-        return self._value
+                        cached = (key, cached[1])
+                    self._cached = cached
+        return cached[1]
 
     def cache_clear(self) -> None:
-        self._key, self._value = None, None
+        self._cached = None
 
 
-_directory = FileCache(resources_path, load, "data/resources.yml")
-
-
-def directory() -> dict[str, Resource]:
-    """The directory as the file is now (read again only when it changed)."""
-    return _directory.get()
-
-
-directory.cache_clear = _directory.cache_clear
+# directory(): the directory as the file is now (read again only when it changed).
+directory: FileCache[dict[str, Resource]] = FileCache(resources_path, load, "data/resources.yml")
 
 
 def showable(ids: Iterable[str]) -> list[Resource]:

@@ -98,23 +98,34 @@ def load(path: Path | None = None) -> Table:
 
 
 _lock = threading.Lock()
-_cache: dict[str, Any] = {"path": None, "mtime": None, "table": None}
+
+
+@dataclass
+class _Cache:
+    path: Path | None = None
+    mtime: int | None = None
+    table: Table | None = None
+
+
+_cache = _Cache()
 
 
 def table() -> Table:
     """The current table, read again when data/needs.yml changed (the last good one if it can't be read)."""
     path = needs_path()
+    mtime: int | None
     try:
         mtime = path.stat().st_mtime_ns
     except OSError:
         mtime = None
     with _lock:
-        if _cache["table"] is None or (_cache["path"], _cache["mtime"]) != (path, mtime):
+        current = _cache.table
+        if current is None or (_cache.path, _cache.mtime) != (path, mtime):
             try:
-                _cache["table"] = load(path)
+                current = _cache.table = load(path)
             except Exception:
-                if _cache["table"] is None:
+                if current is None:
                     raise
                 logger.error("%s could not be read; the last good needs table stays in use (bot check says why)", path)
-            _cache["path"], _cache["mtime"] = path, mtime
-        return _cache["table"]
+            _cache.path, _cache.mtime = path, mtime
+        return current

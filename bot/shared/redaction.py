@@ -66,7 +66,7 @@ _MIN_VALUE_LENGTH = 3  # shorter texts ("ok", "hi") say nothing about anyone
 _GRACE_SECONDS = 5.0  # a value stays redacted this long after its request ended (late log lines)
 _MAX_VALUES = 2000
 
-_PATTERNS: list[tuple[re.Pattern, Any]] = [
+_PATTERNS: list[tuple[re.Pattern[str], Any]] = [
     # Telegram bot tokens (123456789:AA...), also inside the bot API URLs (/bot<token>/getUpdates).
     (re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}"), SECRET),
     # JSON Web Tokens.
@@ -123,7 +123,7 @@ class _InFlight:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._values: dict[str, tuple[str, int, float]] = {}  # value -> (kind, users, expiry)
-        self._regex: re.Pattern | None = None
+        self._regex: re.Pattern[str] | None = None
         self._kinds: dict[str, str] = {}
         self._dirty = False
 
@@ -161,7 +161,7 @@ class _InFlight:
         if gone:
             self._dirty = True
 
-    def regex(self) -> tuple[re.Pattern | None, dict[str, str]]:
+    def regex(self) -> tuple[re.Pattern[str] | None, dict[str, str]]:
         with self._lock:
             self._expire()
             if self._dirty:
@@ -185,7 +185,7 @@ class _InFlight:
 
 
 _in_flight = _InFlight()
-_secret_cache: tuple[tuple[tuple[str, str], ...], re.Pattern | None] = ((), None)
+_secret_cache: tuple[tuple[tuple[str, str], ...], re.Pattern[str] | None] = ((), None)
 
 
 @contextlib.contextmanager
@@ -209,7 +209,7 @@ def release(held: Iterable[str | None]) -> None:
         _in_flight.release(value)
 
 
-def _secrets_regex() -> re.Pattern | None:
+def _secrets_regex() -> re.Pattern[str] | None:
     global _secret_cache
     items = tuple(sorted((k, v) for k, v in os.environ.items() if _SECRET_ENV.search(k) and len(v) >= 6))
     if items != _secret_cache[0]:
@@ -318,7 +318,7 @@ _RECORD_FIELDS = frozenset(
 )
 
 
-class _RedactingDict(dict):
+class _RedactingDict(dict[str, Any]):
     """A log record's attribute dict that redacts what `Logger.makeRecord` adds after the factory ran:
     the `extra={...}` fields (Sanic's access log puts the request URL there)."""
 

@@ -25,15 +25,13 @@ import os
 import re
 import shlex
 import sys
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import overload
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV_FILE = ROOT / ".env"
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-N = TypeVar("N", int, float)
 
 
 class SettingError(ValueError):
@@ -89,13 +87,33 @@ def text(name: str, default: str = "", env: Mapping[str, str] | None = None) -> 
     return raw or default
 
 
+@overload
 def number(
     name: str,
-    default: N,
-    kind: Callable[[str], N] = float,
+    default: int,
+    kind: Callable[[str], int],
     allow_zero: bool = True,
     env: Mapping[str, str] | None = None,
-) -> N:
+) -> int: ...
+
+
+@overload
+def number(
+    name: str,
+    default: float,
+    kind: Callable[[str], float] = float,
+    allow_zero: bool = True,
+    env: Mapping[str, str] | None = None,
+) -> float: ...
+
+
+def number(
+    name: str,
+    default: float,
+    kind: Callable[[str], float] = float,
+    allow_zero: bool = True,
+    env: Mapping[str, str] | None = None,
+) -> float:
     """A number >= 0 (> 0 with allow_zero=False); `default` when unset or empty; else SettingError."""
     raw = ((os.environ if env is None else env).get(name) or "").strip()
     if not raw:
@@ -112,7 +130,7 @@ def number(
     return parsed
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] != ["exports"] or len(args) not in (1, 3) or (len(args) == 3 and args[1] != "--file"):
         print(

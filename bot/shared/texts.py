@@ -28,15 +28,8 @@ def _parse(file: Path) -> dict[str, dict[str, str]]:
     return texts
 
 
-_texts = FileCache(texts_path, _parse, "data/channel_texts.yml")
-
-
-def all_texts() -> dict[str, dict[str, str]]:
-    """Every channel text as the file is now (read again only when it changed)."""
-    return _texts.get()
-
-
-all_texts.cache_clear = _texts.cache_clear
+# all_texts(): every channel text as the file is now (read again only when it changed).
+all_texts: FileCache[dict[str, dict[str, str]]] = FileCache(texts_path, _parse, "data/channel_texts.yml")
 
 
 def text(key: str, lang: str = "en", **values: str) -> str:

@@ -5,9 +5,19 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Protocol
 
 ERROR, WARNING = "error", "warning"
+
+
+class Out(Protocol):
+    """What the staff tools print to: STDOUT (below), sys.stdout or an io.StringIO."""
+
+    def write(self, text: str, /) -> int: ...
+
+    def flush(self) -> None: ...
+
+    def isatty(self) -> bool: ...
 
 
 class _CurrentStdout:
@@ -54,7 +64,7 @@ def warnings(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if f.level == WARNING]
 
 
-def report(findings: list[Finding], language: str = "both", out: TextIO = STDOUT) -> None:
+def report(findings: list[Finding], language: str = "both", out: Out = STDOUT) -> None:
     """Print each finding with its place, in English, French or both."""
     for f in findings:
         tag_en, tag_fr = ("PROBLEM", "PROBLÈME") if f.level == ERROR else ("WARNING", "AVERTISSEMENT")

@@ -24,9 +24,9 @@ import os
 import uuid
 import warnings
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from bot.staff.findings import STDOUT
+from bot.staff.findings import STDOUT, Out
 from bot.staff.project import Project
 
 CHANNEL = "collector"  # the web chat's output channel: its `channel: collector` variations apply
@@ -45,7 +45,7 @@ SLOT_WORDS = {
 # bot try --service
 
 
-def preview_service(project: Project, service: str, out: TextIO = STDOUT) -> int:
+def preview_service(project: Project, service: str, out: Out = STDOUT) -> int:
     from bot.shared import directory
 
     entries = directory.load(project.resources)
@@ -176,7 +176,7 @@ async def converse(
     return turns
 
 
-def show_answer(sent: list[dict[str, Any]], out: TextIO) -> None:
+def show_answer(sent: list[dict[str, Any]], out: Out) -> None:
     for n, message in enumerate(sent, 1):
         text = (message.get("text") or "").rstrip()
         lines = text.splitlines() or [""]
@@ -190,7 +190,7 @@ def show_answer(sent: list[dict[str, Any]], out: TextIO) -> None:
             print(f"      (custom / personnalisé: {message['custom']})", file=out)
 
 
-def why(turn: dict[str, Any], out: TextIO) -> None:
+def why(turn: dict[str, Any], out: Out) -> None:
     parse, slots = turn["parse"] or {}, turn["slots"]
     detection = parse.get("language_detection") or {}
     address = f", address / adresse: {slots.get('address')}" if slots.get("language") == "fr" else ""
@@ -241,7 +241,7 @@ def try_messages(
     messages: list[str],
     model: Path | None = None,
     language: str | None = None,
-    out: TextIO = STDOUT,
+    out: Out = STDOUT,
 ) -> int:
     model = Path(model or project.model).resolve()
     if not model.is_file():
@@ -270,7 +270,7 @@ def try_messages(
     return 0
 
 
-def report(turns: list[dict[str, Any]], out: TextIO) -> None:
+def report(turns: list[dict[str, Any]], out: Out) -> None:
     """Each turn: what was said, the answer as the web chat shows it, and why."""
     for n, turn in enumerate(turns, 1):
         number = f" {n}/{len(turns)}" if len(turns) > 1 else ""

@@ -154,7 +154,9 @@ def record(
     (the accepted figures and per-case results, for `bot rollback`)."""
     entry = register(project, model, source="bot evaluate")
     entries = load(project)
-    entry = find(entries, entry["sha256"])
+    found = find(entries, entry["sha256"])
+    assert found is not None  # register() has just written it
+    entry = found
     if entry["status"] == ACCEPTED and status != ACCEPTED:
         # once accepted, always a model `bot rollback` may come back to; the latest verdict is noted
         entry.update(evaluated=_now(), last_gate=status, detail=detail)

@@ -15,9 +15,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import TextIO
 
-from bot.staff.findings import STDOUT
+from bot.staff.findings import STDOUT, Out
 from bot.staff.project import Project
 
 DEFAULT_URL = "http://localhost:5005"
@@ -50,12 +49,13 @@ def model_id(model: Path) -> str | None:
     """The id Rasa gave the model when training it (in the archive's metadata.json)."""
     try:
         with tarfile.open(model) as archive:
-            return json.load(archive.extractfile("metadata.json")).get("model_id")
+            metadata = archive.extractfile("metadata.json")  # None when it is not a file
+            return json.load(metadata).get("model_id") if metadata else None
     except Exception:
         return None
 
 
-def reload(project: Project, url: str | None = None, model: Path | None = None, out: TextIO = STDOUT) -> int:
+def reload(project: Project, url: str | None = None, model: Path | None = None, out: Out = STDOUT) -> int:
     url = (url or project.setting("RASA_URL") or DEFAULT_URL).rstrip("/")
     model = Path(model or project.model).resolve()
     if not is_loopback(url):
@@ -147,7 +147,7 @@ def reload(project: Project, url: str | None = None, model: Path | None = None, 
 # --------------------------------------------------------------------------------------------------
 
 
-def list_saved(project: Project, out: TextIO = STDOUT) -> int:
+def list_saved(project: Project, out: Out = STDOUT) -> int:
     from bot.staff import registry
 
     if project.model.is_file():
@@ -175,7 +175,7 @@ def list_saved(project: Project, out: TextIO = STDOUT) -> int:
     return 0
 
 
-def rollback(project: Project, name: str | None = None, force: bool = False, out: TextIO = STDOUT) -> int:
+def rollback(project: Project, name: str | None = None, force: bool = False, out: Out = STDOUT) -> int:
     """Put the last accepted model back (or the one named). A failed or unevaluated model only with `force`."""
     from bot.staff import registry
 

@@ -12,8 +12,9 @@ import datetime
 import os
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
@@ -22,6 +23,7 @@ from bot.staff.check import (
     LANGUAGES,
     MAX_AGE_DAYS,
     Checker,
+    EnFr,
     check_channel_texts,
     check_resource,
     check_resource_use,
@@ -30,7 +32,7 @@ from bot.staff.check import (
     plain,
     yaml_rt,
 )
-from bot.staff.findings import STDOUT, errors, report
+from bot.staff.findings import STDOUT, Out, errors, report
 from bot.staff.project import Project
 
 TEXT_FIELDS = ("name", "text", "hours")
@@ -74,7 +76,7 @@ def _row(entry: dict[str, Any]) -> dict[str, str]:
 # --------------------------------------------------------------------------------------------------
 
 
-def list_entries(project: Project, hidden: bool = False, out: TextIO = STDOUT) -> int:
+def list_entries(project: Project, hidden: bool = False, out: Out = STDOUT) -> int:
     _, items = _load(project)
     today = datetime.date.today()
     print(f"{'id':22} {'shown':6} {'checked':11} {'phone':15} name / nom", file=out)
@@ -101,7 +103,7 @@ def list_entries(project: Project, hidden: bool = False, out: TextIO = STDOUT) -
     return 0
 
 
-def search(project: Project, words: str, out: TextIO = STDOUT) -> int:
+def search(project: Project, words: str, out: Out = STDOUT) -> int:
     _, items = _load(project)
     wanted = _fold(words).split()
     found = 0
@@ -124,7 +126,7 @@ def search(project: Project, words: str, out: TextIO = STDOUT) -> int:
     return 0 if found else 1
 
 
-def export_csv(project: Project, path: Path, out: TextIO = STDOUT) -> int:
+def export_csv(project: Project, path: Path, out: Out = STDOUT) -> int:
     _, items = _load(project)
     path = Path(path)
     with open(path, "w", encoding="utf-8-sig", newline="") as f:  # the BOM lets spreadsheets read accents right
@@ -271,8 +273,13 @@ def _new_item(entry: dict[str, Any]) -> CommentedMap:
     return item
 
 
+def _at_row(path: Path, line: int) -> Callable[[str], tuple[Path, int | None]]:
+    """Where the problems of a CSV row are shown: the row's line, whatever the field."""
+    return lambda field: (path, line)
+
+
 def import_csv(
-    project: Project, path: Path, dry_run: bool = False, out: TextIO = STDOUT, today: datetime.date | None = None
+    project: Project, path: Path, dry_run: bool = False, out: Out = STDOUT, today: datetime.date | None = None
 ) -> int:
     path = Path(path)
     if not path.is_file():
@@ -292,9 +299,9 @@ def import_csv(
     doc, items = _load(project)
     by_id = {str(item.get("id")): item for item in items}
     checker = Checker(project, today=today)
-    seen: dict[str, str] = {}
+    seen: dict[str, EnFr] = {}
     for entry, line in rows:
-        check_resource(checker, entry, lambda field, line=line: (path.resolve(), line), seen)
+        check_resource(checker, entry, _at_row(path.resolve(), line), seen)
     merged = {rid: plain(item) for rid, item in by_id.items()}
     merged.update({str(e["id"]): e for e, _ in rows})
     check_resource_use(checker, merged)

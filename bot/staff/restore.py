@@ -14,9 +14,8 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import TextIO
 
-from bot.staff.findings import STDOUT
+from bot.staff.findings import STDOUT, Out
 from bot.staff.project import Project
 
 PATHS = ("data", "domain.yml")
@@ -29,7 +28,7 @@ KINDS = {  # git status letter -> (English, French)
 }
 
 
-def _git(project: Project, *args: str) -> subprocess.CompletedProcess:
+def _git(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", "-C", str(project.root), *args], capture_output=True, text=True)
 
 
@@ -40,7 +39,7 @@ def changes(project: Project) -> list[tuple[str, str]]:
     if top.returncode != 0 or run.returncode != 0:
         raise RuntimeError((top.stderr + run.stderr).strip())
     root = Path(top.stdout.strip()).resolve()
-    out = []
+    out: list[tuple[str, str]] = []
     for item in filter(None, run.stdout.split("\0")):
         code, path = item[:2], item[3:]
         kind = "?" if code == "??" else next((c for c in code if c in "MDAR"), "M")
@@ -48,7 +47,7 @@ def changes(project: Project) -> list[tuple[str, str]]:
     return out
 
 
-def restore_data(project: Project, yes: bool = False, out: TextIO = STDOUT, answer: str | None = None) -> int:
+def restore_data(project: Project, yes: bool = False, out: Out = STDOUT, answer: str | None = None) -> int:
     if shutil.which("git") is None:
         print(
             "Refused: git is not installed on this computer, so there is no last commit to go back to.\n"

@@ -14,11 +14,10 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
-from typing import TextIO
 
 from ruamel.yaml import YAML
 
-from bot.staff.findings import STDOUT
+from bot.staff.findings import STDOUT, Out
 from bot.staff.project import Project, rasa_bin
 
 STARTED = re.compile(r"Starting to train component '(\w+)'")
@@ -59,7 +58,7 @@ def components(project: Project) -> list[str]:
 class Progress:
     """One line per step; on a terminal, a bar that moves in place."""
 
-    def __init__(self, total: int, out: TextIO):
+    def __init__(self, total: int, out: Out):
         self.total, self.out, self.done = max(total, 1), out, 0
         self.tty = hasattr(out, "isatty") and out.isatty()
         self.current, self.started, self.last_epoch = "", time.time(), 0
@@ -96,7 +95,7 @@ class Progress:
             print(file=self.out)
 
 
-def train(project: Project, out: TextIO = STDOUT) -> Path | None:
+def train(project: Project, out: Out = STDOUT) -> Path | None:
     """Train; on success return the model's path (models/assistant.tar.gz)."""
     from bot.staff import registry
     from bot.staff.evaluate import check_installed_model
@@ -125,6 +124,7 @@ def train(project: Project, out: TextIO = STDOUT) -> Path | None:
             text=True,
             bufsize=1,
         )
+        assert proc.stdout is not None  # stdout=PIPE
         buffer = ""
         while True:
             chunk = proc.stdout.read(256)
@@ -134,15 +134,15 @@ def train(project: Project, out: TextIO = STDOUT) -> Path | None:
             buffer += chunk
             *pieces, buffer = re.split(r"[\r\n]", buffer)
             for piece in pieces:
-                if STARTED.search(piece):
-                    progress.stage(STARTED.search(piece).group(1))
+                if started := STARTED.search(piece):
+                    progress.stage(started.group(1))
                 elif FINISHED.search(piece):
                     progress.finished()
-                elif RESTORED.search(piece):
-                    progress.stage(RESTORED.search(piece).group(1), " unchanged, reused / inchangé, réutilisé")
+                elif restored := RESTORED.search(piece):
+                    progress.stage(restored.group(1), " unchanged, reused / inchangé, réutilisé")
                     progress.finished()
-                elif EPOCHS.search(piece):
-                    progress.epochs(*map(int, EPOCHS.search(piece).groups()))
+                elif epochs := EPOCHS.search(piece):
+                    progress.epochs(*map(int, epochs.groups()))
         code = proc.wait()
     progress.close()
     new = staging / "assistant.tar.gz"

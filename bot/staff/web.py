@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from collections.abc import Sequence
 from http import cookies
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -31,7 +32,7 @@ from typing import Any
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from bot.staff.check import LANGUAGES, load_yaml, plain, run_checks, variation_kind, yaml_rt
-from bot.staff.findings import STDOUT, Finding, errors
+from bot.staff.findings import STDOUT, Finding, Out, errors
 from bot.staff.project import Project
 
 SESSION_SECONDS = 8 * 3600
@@ -169,7 +170,7 @@ def page(
     project: Project,
     values: dict[str, str],
     csrf: str,
-    problems: list[Finding] = (),
+    problems: Sequence[Finding] = (),
     saved: int = 0,
     tried: str = "",
 ) -> str:
@@ -364,7 +365,7 @@ def make_handler(project: Project, password: str):
     return Handler
 
 
-def serve(project: Project, port: int = 8090, out=STDOUT) -> int:
+def serve(project: Project, port: int = 8090, out: Out = STDOUT) -> int:
     password = project.setting("STAFF_PASSWORD")
     if not password or len(password) < 12:
         print(

@@ -129,7 +129,7 @@ class Bridge:
         builder = ApplicationBuilder().token(cfg.bot_token)
         if cfg.api_base_url:  # another Bot API server (self-hosted, or the tests' fake one)
             builder = builder.base_url(f"{cfg.api_base_url}/bot").base_file_url(f"{cfg.api_base_url}/file/bot")
-        app = (
+        app: Application = (
             builder.rate_limiter(AIORateLimiter(max_retries=3))
             .concurrent_updates(64)  # chats in parallel; one chat in order (ChatMemory.lock)
             .update_queue(ArrivalQueue(self))  # with Redis: a chat's order across processes (order.py)
@@ -156,6 +156,7 @@ class Bridge:
         if isinstance(self.memory.store, RedisStore):  # shared by several processes: the order is in Redis too
             self.memory.order = ChatOrder(self.config.state_url)
         await self.register_commands()
+        assert app.job_queue is not None, "build() gives the application a JobQueue"
         app.job_queue.run_repeating(self._sweep, interval=SWEEP_SECONDS, first=SWEEP_SECONDS, name="sweep")
         log.info("Telegram bridge ready (mode=%s)", self.config.mode)
 
@@ -208,15 +209,17 @@ class Bridge:
 
     async def arrived(self, update: Update) -> None:
         """An update was received: with several processes, it takes its place in its chat's order."""
-        sender = self._private_sender(update) if self.memory.order is not None else None
-        if sender is not None:
-            await self.memory.order.arrived(sender, update.update_id)
+        order = self.memory.order
+        sender = self._private_sender(update) if order is not None else None
+        if order is not None and sender is not None:
+            await order.arrived(sender, update.update_id)
 
     async def finished(self, update: Update) -> None:
         """The update is handled (or failed): its place in the chat's order is freed (if not already)."""
-        sender = self._private_sender(update) if self.memory.order is not None else None
-        if sender is not None:
-            await self.memory.order.done(sender, update.update_id)
+        order = self.memory.order
+        sender = self._private_sender(update) if order is not None else None
+        if order is not None and sender is not None:
+            await order.done(sender, update.update_id)
 
     async def leaving(self, sender: str) -> bool:
         """An exit of this chat is under way (in this process, or, with Redis, in any)."""
@@ -426,9 +429,11 @@ class Bridge:
         """Delete the neutral line after `delay` seconds (a PTB JobQueue job)."""
 
         async def later(context: ContextTypes.DEFAULT_TYPE) -> None:
-            self._notes.pop(context.job, None)
+            if context.job is not None:
+                self._notes.pop(context.job, None)
             await self._delete(chat_id, [message_id])
 
+        assert self.app is not None and self.app.job_queue is not None, "build() first: it gives the JobQueue"
         job = self.app.job_queue.run_once(later, delay, name="delete-note")
         self._notes[job] = (chat_id, message_id)
 

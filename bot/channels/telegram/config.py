@@ -108,7 +108,7 @@ class Config:
             api_base_url=(get("TELEGRAM_API_BASE_URL") or "").rstrip("/") or None,
             webhook_url=webhook_url,
             webhook_secret=webhook_secret,
-            webhook_listen=get("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"),
+            webhook_listen=get("TELEGRAM_WEBHOOK_LISTEN") or "127.0.0.1",
             webhook_port=number("TELEGRAM_WEBHOOK_PORT", 8443, int),
             webhook_path=(webhook_path or "").strip("/"),
             erase_note_seconds=number("TELEGRAM_ERASE_NOTE_SECONDS", 5.0),

@@ -31,7 +31,11 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
+
+if TYPE_CHECKING:
+    from bot.channels.telegram.order import ChatOrder
 
 DELETABLE_SECONDS = 48 * 3600  # Telegram: a bot may delete a private chat's messages for 48 hours
 MAX_IDS_PER_CHAT = 5000  # a bound; a chat never gets near it in 48 hours of conversation
@@ -246,7 +250,7 @@ class ChatMemory:
 
     def __init__(self, store=None, clock: Callable[[], float] = time.time, max_age: float = DELETABLE_SECONDS):
         self.store = store if store is not None else MemoryStore()
-        self.order = None  # a ChatOrder (order.py) when several processes share the store (Redis)
+        self.order: ChatOrder | None = None  # a ChatOrder (order.py) when several processes share the store (Redis)
         self._locks: dict[str, asyncio.Lock] = {}
         self._waiting: dict[str, int] = {}
         self.clock, self.max_age = clock, max_age

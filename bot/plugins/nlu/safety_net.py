@@ -445,14 +445,14 @@ class SafetyNet(GraphComponent, IntentClassifier):
             ):
                 force_intent(message, hint)
                 return
-            if previous == FALLBACK_INTENT and (likely or hint):
-                # a word that names the need beats a general guess ("l'argent pour le motel finit à soir")
-                choice = hint if hint and (not likely or likely in GENERAL) else likely
+            # a word that names the need beats a general guess ("l'argent pour le motel finit à soir")
+            named = hint if hint and (not likely or likely in GENERAL) else likely  # set if likely or hint is
+            if previous == FALLBACK_INTENT and named:
                 # a parent whose child is safe now, unsure what else: the parent's answer, not 911's
-                if choice in GENERAL and audience_from_text(text, book) == "parent":
-                    choice = "parent_worry"
-                if choice != "ask_call_police":
-                    force_intent(message, choice)
+                if named in GENERAL and audience_from_text(text, book) == "parent":
+                    named = "parent_worry"
+                if named != "ask_call_police":
+                    force_intent(message, named)
                     return
         if safe:
             # They just said they are safe: "are you safe right now?" is not the question to ask back,

@@ -58,12 +58,12 @@ class Normaliser:
         is_a_word: Callable[[str], bool] = is_dictionary_word,
         keep: Iterable[str] = (),
     ) -> None:
-        self.contractions: list[tuple[re.Pattern, str]] = [(re.compile(p), r) for p, r in contractions]
+        self.contractions: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in contractions]
         self.never_correct: frozenset[str] = frozenset(never_correct)
         self.vocabulary: frozenset[str] = frozenset(vocabulary)
         # words of any rule: never corrected ("enfance", "vids" and "else" are not typos of danger words)
         self.keep: frozenset[str] = frozenset(keep) | self.vocabulary
-        self._by_first = {}
+        self._by_first: dict[str, list[str]] = {}
         for w in self.vocabulary:
             if len(w) >= 4:
                 self._by_first.setdefault(w[0], []).append(w)

@@ -24,12 +24,15 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from bot.shared.language import strip_accents
 from bot.shared.safety.normalise import Normaliser
+
+if TYPE_CHECKING:
+    import jsonschema
 
 DEFAULT_DIR = Path(__file__).resolve().parents[3] / "data" / "safety"
 SCHEMA_NAME = "rules.schema.json"
@@ -128,7 +131,7 @@ class Rule:
 
 
 @lru_cache(maxsize=4)
-def _validator(schema_path: str, mtime: float):
+def _validator(schema_path: str, mtime: float) -> jsonschema.Draft7Validator:
     import jsonschema
 
     schema = json.loads(Path(schema_path).read_text(encoding="utf-8"))
@@ -212,7 +215,7 @@ class Rulebook:
         )
         self.normalise = self.normaliser.normalise
         self.plain = self.normaliser.plain
-        self._matchers: dict[str, re.Pattern] = {}
+        self._matchers: dict[str, re.Pattern[str]] = {}
         self._phrase_rx = {kind: self._phrase_regex(kind) for kind in self.phrases}
 
     # -- building ---------------------------------------------------------------------------------
@@ -245,12 +248,12 @@ class Rulebook:
     def _pattern(data: dict[str, Any]) -> str:
         if "patterns" in data:
             return "|".join(data["patterns"])
-        return data["pattern"]
+        return str(data["pattern"])
 
     def expand(self, pattern: str, file: str = "", rule: str | None = None, seen: tuple[str, ...] = ()) -> str:
         """`{name}` -> (?:item|item|...) for every list named in the pattern (lists may name lists)."""
 
-        def one(m: re.Match) -> str:
+        def one(m: re.Match[str]) -> str:
             name = m.group(1)
             if name not in self.lists:
                 raise RulebookError(file, f"the list '{{{name}}}' is not in lists.yml", rule)
@@ -318,7 +321,7 @@ class Rulebook:
     def categories(self) -> list[str]:
         return list(self._categories)
 
-    def matcher(self, name: str) -> re.Pattern:
+    def matcher(self, name: str) -> re.Pattern[str]:
         """One pattern that matches wherever any rule of the category matches (first rule first)."""
         if name not in self._matchers:
             rules = self._categories.get(name)
@@ -368,7 +371,7 @@ class Rulebook:
         body = _GAP.join(" ".join(re.escape(w) for w in p.split()) for p in parts if p.strip())
         return r"\b" + body + r"\b"
 
-    def _phrase_regex(self, kind: str) -> re.Pattern | None:
+    def _phrase_regex(self, kind: str) -> re.Pattern[str] | None:
         pats = [self.phrase_pattern(p) for ps in self.phrases[kind].values() for p in ps if p.strip()]
         return re.compile("|".join(f"(?:{p})" for p in pats)) if pats else None
 

@@ -22,7 +22,7 @@ One module per thing it checks:
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot.staff.check.core import (
     LANGUAGES,
@@ -71,7 +71,7 @@ from bot.staff.check.wiring import check_rasa_validate, check_wiring, rasa_error
 from bot.staff.findings import Finding
 from bot.staff.project import Project
 
-SECTIONS = {
+SECTIONS: dict[str, Callable[[Checker], None]] = {
     "responses": check_responses,
     "resources": check_resources,
     "channel_texts": check_channel_texts,

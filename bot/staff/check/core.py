@@ -92,8 +92,8 @@ def place(project: Project, path: Path, line: int | None) -> EnFr:
 def yaml_rt() -> YAML:
     """ruamel's round-trip loader: keeps line numbers (and comments, for writing back)."""
     y = YAML()
-    y.preserve_quotes = True
-    y.width = 100000
+    y.preserve_quotes = True  # type: ignore[assignment]  # ruamel.yaml 0.17 declares these two as None
+    y.width = 100000  # type: ignore[assignment]
     y.indent(mapping=2, sequence=4, offset=2)
     return y
 

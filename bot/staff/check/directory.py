@@ -110,14 +110,18 @@ def _address(entry: dict[str, Any]) -> Iterator[Problem]:
             yield Problem((field, "fr"), say("resource.says_address", field=field, form=form, word=said[form][0]))
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    """`value` if it is a mapping (the schema reports it if not), else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def _texts(entry: dict[str, Any], wrong: set) -> Iterator[Problem]:
     """What people read: placeholders this entry can fill, exactly the numbers of `contact`, the same
     things in both languages, and the hours shown where the entry has some."""
     text, contact = entry.get("text"), entry.get("contact")
     if not isinstance(text, dict) or not isinstance(contact, dict) or "contact" in wrong:
         return
-    hours = entry.get("hours") if isinstance(entry.get("hours"), dict) else {}
-    name = entry.get("name") if isinstance(entry.get("name"), dict) else {}
+    hours, name = _mapping(entry.get("hours")), _mapping(entry.get("name"))
     numbers = [str(v).strip() for k, v in contact.items() if k.startswith("phone") or k == "text_number"]
     digits = {n.replace("-", "") for n in numbers}
     known = set(contact) | {"hours", "name"}

@@ -110,8 +110,8 @@ def check_address_words(c: Checker, path: Path, name: str, kind: str, v: Any, li
     if kind in ADDRESS_WORDS:
         other, _ = ADDRESS_WORDS[kind]
         if words[other]:
-            said = sorted(set(w.lower() for w in words[other]))
-            c.error(path, line, *say("response.mixed_address", name=name, mine=kind[3:], words=said))
+            mixed = sorted(set(w.lower() for w in words[other]))
+            c.error(path, line, *say("response.mixed_address", name=name, mine=kind[3:], words=mixed))
     elif words["tu"] or words["vous"]:
         said = "tu" if words["tu"] else "vous"
         missing = "vous" if said == "tu" else "tu"
@@ -152,7 +152,9 @@ def check_response_text(c: Checker, path: Path, name: str, lang: str, v: Any, li
             c.error(path, line, *say("response.no_exit", name=name))
 
 
-def check_response_pair(c: Checker, path: Path, name: str, en: tuple[Any, int], fr: tuple[Any, int]) -> None:
+def check_response_pair(
+    c: Checker, path: Path, name: str, en: tuple[Any, int | None], fr: tuple[Any, int | None]
+) -> None:
     (v_en, _), (v_fr, line_fr) = en, fr
     used_en, used_fr = placeholders(str(v_en.get("text"))), placeholders(str(v_fr.get("text")))
     if used_en != used_fr:

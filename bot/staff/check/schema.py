@@ -170,17 +170,17 @@ def group(problems: list[Problem], entry: dict[str, Any]) -> list[Problem]:
     """A misspelt field name leaves the field it meant missing: what follows from that goes under the
     misspelling, once. "`checkd_on` is not a field... Did you mean `checked_on`? Because of it:
     `checked_on` is missing." (instead of a second finding that `checked_on` is missing)."""
-    causes = [p for p in problems if p.guess and not _present(entry, p.guess)]
+    causes = [(p, p.guess) for p in problems if p.guess and not _present(entry, p.guess)]
     out: list[Problem] = []
     for p in problems:
-        cause = next((c for c in causes if c is not p and p.subject[: len(c.guess)] == c.guess), None)
+        cause = next((c for c, guess in causes if c is not p and p.subject[: len(guess)] == guess), None)
         if cause is None:
             out.append(p)
         else:
             cause.effects.append(p)
-    for cause in causes:
+    for cause, guess in causes:
         if cause.effects:
-            because = say("schema.because", effects=say("schema.required", field=_field_name(cause.guess)))
+            because = say("schema.because", effects=say("schema.required", field=_field_name(guess)))
             cause.text = EnFr(f"{cause.text.en} {because.en}", f"{cause.text.fr} {because.fr}")
     return out
 

@@ -34,7 +34,7 @@ def normalise_example(text: str) -> str:
 
 def nlu_examples(c: Checker, lang: str) -> list[tuple[str, str, Path, int]]:
     """(intent, example, file, line) for every example in data/nlu/<lang>/."""
-    out = []
+    out: list[tuple[str, str, Path, int]] = []
     folder = c.project.nlu_dir(lang)
     if not folder.is_dir():
         c.error(folder, None, *say("examples.no_folder", lang=lang_noun(lang)))
@@ -56,7 +56,7 @@ def nlu_examples(c: Checker, lang: str) -> list[tuple[str, str, Path, int]]:
 
 def heldout_messages(project: Project) -> dict[str, str]:
     """Normalised held-out message -> its case id (these sets test the model: never train on them)."""
-    out = {}
+    out: dict[str, str] = {}
     for path in sorted(project.heldout.glob("*.jsonl")) if project.heldout.is_dir() else []:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
@@ -131,11 +131,11 @@ def check_training_examples(c: Checker) -> None:
         for intent in intents:
             n = counts.get(intent, 0)
             if n < c.min_examples and intent not in SET_BY_PIPELINE:
-                path, line = first_line.get(intent, (c.project.nlu_dir(lang), None))
+                path, first = first_line.get(intent, (c.project.nlu_dir(lang), None))
                 values = dict(intent=intent, n=n, s="s" if n != 1 else "", lang=lang_noun(lang), code=lang)
                 c.error(
                     path,
-                    line if n else intents_line,
+                    first if n else intents_line,
                     *say("examples.too_few", min=c.min_examples, more=c.min_examples - n, **values),
                 )
 
@@ -148,9 +148,9 @@ def check_safety_rules(c: Checker) -> None:
     try:
         book = Rulebook.from_dir(folder)
     except RulebookError as e:
-        rule = say("safety.rule", rule=e.rule) if e.rule else ""
+        which = say("safety.rule", rule=e.rule) if e.rule else ""
         path = folder / e.file if not Path(e.file).is_absolute() else Path(e.file)
-        c.error(path, None, *say("safety.unreadable", message=e.message, rule=rule))
+        c.error(path, None, *say("safety.unreadable", message=e.message, rule=which))
         return
     for rule in book.rules.values():
         path, line = folder / rule.file, book.line_of(rule.id)

@@ -84,7 +84,7 @@ def check(request: Request, token: str | None, jwt_enabled: bool) -> HTTPRespons
     if path in PUBLIC_PATHS or path.startswith("/webhooks/") or request.method == "OPTIONS":
         return None
     provided = request.args.get("token") or ""
-    token_ok = bool(token) and hmac.compare_digest(provided.encode(), token.encode())
+    token_ok = bool(token and hmac.compare_digest(provided.encode(), token.encode()))
     if not token and not jwt_enabled:
         return _refuse(
             403, "api_without_auth", "The HTTP API is on without authentication: set RASA_API_TOKEN (see .env.example)."

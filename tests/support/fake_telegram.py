@@ -31,7 +31,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 BOT_USER = {
     "id": 4242000001,
@@ -565,7 +565,7 @@ class Bridges:
         env: dict | None = None,
         **kwargs,
     ):
-        from scripts.servers import free_port
+        from tests.support.servers import free_port
 
         self.fake, self.path = fake, path
         self.port = free_port()
@@ -582,7 +582,7 @@ class Bridges:
         ]
 
     def __enter__(self) -> Bridges:
-        from scripts.servers import NGINX, NGINX_CONF, wait_port
+        from tests.support.servers import NGINX, NGINX_CONF, wait_port
 
         try:
             members = "\n".join(f"    server 127.0.0.1:{b.webhook_port};" for b in self.bridges)
