@@ -543,14 +543,14 @@ def test_an_answer_flagged_erase_clears_the_chat_whatever_its_text():
     """The assistant took a message as a quick exit (its own reading, not the bridge's exit words) and
     deleted the conversation: the bridge deletes the chat's messages too."""
     with StubAssistant() as stub, FakeTelegram(TOKEN) as fake, BridgeProcess(fake, stub.url):
-        stub.texts["get me out of here"] = "Bye."
-        stub.told["get me out of here"] = {"language": "en", "erase": True}
+        stub.texts["someone is coming i need to hide all this"] = "Bye."
+        stub.told["someone is coming i need to hide all this"] = {"language": "en", "erase": True}
         chat = next(ids)
         talk(fake, chat, "hello", "en")
-        (note,) = talk(fake, chat, "get me out of here", "en")
+        (note,) = talk(fake, chat, "someone is coming i need to hide all this", "en")
         assert note.text.startswith(text("telegram_erased", "en"))
         fake.wait(lambda: erased(fake, chat), what="the chat to be empty")
-        assert stub.received == ["hello", "get me out of here"]  # the assistant already deleted it: no second erase
+        assert stub.received == ["hello", "someone is coming i need to hide all this"]  # the assistant already deleted it: no second erase
 
 
 def test_an_erase_after_a_bridge_restart_deletes_the_messages_seen_before_it(tmp_path):
