@@ -550,7 +550,10 @@ def test_an_answer_flagged_erase_clears_the_chat_whatever_its_text():
         (note,) = talk(fake, chat, "someone is coming i need to hide all this", "en")
         assert note.text.startswith(text("telegram_erased", "en"))
         fake.wait(lambda: erased(fake, chat), what="the chat to be empty")
-        assert stub.received == ["hello", "someone is coming i need to hide all this"]  # the assistant already deleted it: no second erase
+        assert stub.received == [
+            "hello",
+            "someone is coming i need to hide all this",
+        ]  # the assistant already deleted it: no second erase
 
 
 def test_an_erase_after_a_bridge_restart_deletes_the_messages_seen_before_it(tmp_path):
