@@ -96,20 +96,31 @@ def predict(model: Path, all_cases: list[dict[str, Any]]) -> list[dict[str, Any]
 
     async def run() -> list[dict[str, Any]]:
         from rasa.core.channels.channel import UserMessage
+        from rasa.shared.core.constants import ACTION_LISTEN_NAME
+        from rasa.shared.core.events import ActionExecuted
 
         agent = await load_agent(model_path=str(model))
         processor = agent.processor
         results = []
         for number, case in enumerate(all_cases):
             # the whole conversation, through the NLU and the policies (they read the turns before),
-            # in the agent's in-memory tracker store; no action runs
+            # in the agent's in-memory tracker store; no action runs, but each earlier turn records the
+            # action the policies chose for it, as a running assistant would ("hello??" right after the
+            # emergency answer is read as someone still waiting in danger)
             sender = f"evaluate-{number}"
             language, parsed, tracker = None, {}, None
-            for turn in case["turns"]:
+            for n, turn in enumerate(case["turns"]):
                 tracker = await processor.log_message(UserMessage(turn, sender_id=sender), should_save_tracker=True)
                 parsed = tracker.latest_message.parse_data
                 found = parsed.get("language_detection")
                 language = conversation_language(language, Detection(**found)) if found else (language or "en")
+                if n < len(case["turns"]) - 1:
+                    chosen = processor._predict_next_with_tracker(tracker)
+                    tracker.update_with_events(list(chosen.events), processor.domain)
+                    name = processor.domain.action_names_or_texts[chosen.max_confidence_index]
+                    tracker.update(ActionExecuted(name, policy=chosen.policy_name))
+                    tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+                    await processor.tracker_store.save(tracker)
             prediction = processor._predict_next_with_tracker(tracker)
             action = processor.domain.action_names_or_texts[prediction.max_confidence_index]
             intent = parsed.get("intent") or {}
