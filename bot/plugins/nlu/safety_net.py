@@ -96,6 +96,8 @@ UNSURE_OR_GENERAL_FOR_TEENS = (
 )  # a teen is not a parent; KHP first
 SAFE_WITHOUT_WORDS_MAX = 10  # "je suis chez une amie, ça va" is reassurance without the usual words
 UNSURE_OR_GENERAL = (FALLBACK_INTENT, SAFE_INTENT, "unclear", "out_of_scope", "contact_person")
+# The classifier's answers a topic's words replace (data/safety/needs.yml, category topic).
+TOPIC_REPLACES = UNSURE_OR_GENERAL + ("who_it_helps", "confidentiality", "legal_help", "report_crime")
 LEAVING_MAX_WORDS = 8
 
 
@@ -145,6 +147,14 @@ def plain_need(text: str, book: Optional[Rulebook] = None) -> Optional[str]:
         if r.regex.search(norm) and fits_writer(r.intent or "", text, book):
             return r.intent
     return None
+
+
+def topic(text: str, book: Optional[Rulebook] = None) -> Optional[str]:
+    """A need that only its words name (data/safety/needs.yml, category topic: the classifier has no
+    examples of it), when they are in the text."""
+    book = _book(book)
+    norm = book.normalise(text)
+    return next((r.intent for r in book.category("topic") if r.regex.search(norm)), None)
 
 
 def indigenous_person_wants_to_talk(text: str, book: Optional[Rulebook] = None) -> bool:
@@ -405,6 +415,12 @@ class SafetyNet(GraphComponent, IntentClassifier):
             previous = FALLBACK_INTENT
         if plain and previous not in DANGER_INTENTS + (EXIT_INTENT,) and previous not in NARROWER.get(plain, (plain,)):
             force_intent(message, plain)
+            return
+        # "im deaf, how do i reach 911", "will cas take my kids": a need only its words name, over a
+        # general answer of the classifier (never over danger, trafficking, work or a bed)
+        named = topic(text, book) if previous in TOPIC_REPLACES else None
+        if named:
+            force_intent(message, named)
             return
         # "chu innue... j'aimerais parler à quelqu'un qui comprend ma culture": Indigenous-led help
         if previous in UNSURE_OR_GENERAL + ("victim_services", "youth_support") and indigenous_person_wants_to_talk(

@@ -17,6 +17,17 @@ from bot.staff.project import Project
 
 # Intents that an NLU component sets, never learned from examples (bot/plugins/nlu/other_language.py).
 SET_BY_PIPELINE = {"other_language"}
+
+
+def topic_intents(c: Checker) -> set[str]:
+    """Intents that only words name (data/safety/needs.yml, category topic): they have no examples."""
+    from bot.shared.safety.rulebook import Rulebook
+
+    try:
+        book = Rulebook.from_dir(c.project.root / "data" / "safety")
+    except Exception:  # a broken rule file is reported by the safety rules' own check
+        return set()
+    return {r.intent for r in book.category("topic") if r.intent}
 HELDOUT_MIN_WORDS = 4  # "hi", "ok", "merci" are everyone's words, not a copy
 # An example in the other language: only sentences long enough for the detector to be sure, and only
 # when it is (bot/shared/language.py; "ok", "merci" and "can you speak english" are not flagged).
@@ -128,9 +139,10 @@ def check_training_examples(c: Checker) -> None:
             if intent not in intents:
                 path, line = first_line[intent]
                 c.error(path, line, *say("examples.unknown_intent", intent=intent))
+        by_words = topic_intents(c)
         for intent in intents:
             n = counts.get(intent, 0)
-            if n < c.min_examples and intent not in SET_BY_PIPELINE:
+            if n < c.min_examples and intent not in SET_BY_PIPELINE and not (n == 0 and intent in by_words):
                 path, first = first_line.get(intent, (c.project.nlu_dir(lang), None))
                 values = dict(intent=intent, n=n, s="s" if n != 1 else "", lang=lang_noun(lang), code=lang)
                 c.error(
