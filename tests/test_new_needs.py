@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import Dict, List, Optional
 
 import pytest
 import yaml
@@ -48,7 +47,7 @@ PHONE_LIKE = re.compile(r"(?<![\d-])(?:1-8\d\d-\d{3}-\d{4}|\d{3}-\d{3}-\d{4}|\d{
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
-def answer(intent: str, reader: str, dispatcher_type, domain, render) -> List[str]:
+def answer(intent: str, reader: str, dispatcher_type, domain, render) -> list[str]:
     """The bubbles a reader gets for this need, rendered as the Rasa server would."""
     lang, address, audience = READERS[reader]
     dispatcher = dispatcher_type()
@@ -137,7 +136,7 @@ def test_no_tty_number_is_invented_for_the_hotline():
         assert re.search(r"ask for TTY|demandez?-le", body), key
 
 
-def variation_texts(response: str) -> Dict[str, str]:
+def variation_texts(response: str) -> dict[str, str]:
     out = {}
     for v in DOMAIN["responses"][response]:
         conditions = {c["name"]: c["value"] for c in v.get("condition") or []}
@@ -240,7 +239,7 @@ def test_a_teen_gets_kids_help_phone_where_it_helps_and_an_adult_never_does():
             assert "kids_help_phone" not in need.resource_ids(audience, "en"), (intent, audience)
 
 
-def _resources_shown(intent: str, audience: Optional[str]) -> List[str]:
+def _resources_shown(intent: str, audience: str | None) -> list[str]:
     return [e.id for e in directory.showable(table().needs[intent].resource_ids(audience, "en"))]
 
 

@@ -28,6 +28,8 @@ def topic_intents(c: Checker) -> set[str]:
     except Exception:  # a broken rule file is reported by the safety rules' own check
         return set()
     return {r.intent for r in book.category("topic") if r.intent}
+
+
 HELDOUT_MIN_WORDS = 4  # "hi", "ok", "merci" are everyone's words, not a copy
 # An example in the other language: only sentences long enough for the detector to be sure, and only
 # when it is (bot/shared/language.py; "ok", "merci" and "can you speak english" are not flagged).
