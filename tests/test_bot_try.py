@@ -30,6 +30,10 @@ def test_try_service_shows_the_text_in_both_languages_with_hours_filled(project,
 
 
 def test_try_service_says_when_hours_are_set_but_not_shown_and_suggests_a_close_id(project, capsys):
+    text = project.resources.read_text(encoding="utf-8")
+    project.resources.write_text(
+        text.replace("Fem'aide: 1-877-336-2433, {hours}, for", "Fem'aide: 1-877-336-2433, for"), "utf-8"
+    )
     assert preview_service(project, "femaide") == 0
     out = capsys.readouterr().out
     assert "Fem'aide" in out and "are set but this text does not show them" in out

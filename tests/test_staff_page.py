@@ -184,7 +184,24 @@ def test_saving_without_a_session_is_refused(project, page):
     assert project.resources.read_bytes() == before
 
 
-def test_staff_page_tries_a_message_and_shows_a_service_as_users_see_it(project, page, browser):
+@pytest.fixture
+def log_levels(monkeypatch):
+    """The try quiets the libraries' loggers and points the directory at this project for the staff page's
+    process: put both back for later tests."""
+    import logging
+
+    for name in ("RESOURCES_FILE", "CHANNEL_TEXTS_FILE"):  # recorded as unset, so unset again afterwards
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+
+    names = ("rasa", "tensorflow", "absl", "bot", "actions")
+    levels = {n: logging.getLogger(n).level for n in names}
+    yield
+    for n, level in levels.items():
+        logging.getLogger(n).setLevel(level)
+
+
+def test_staff_page_tries_a_message_and_shows_a_service_as_users_see_it(project, page, browser, log_levels):
     # Issue #20: `bot try` on the staff page, with the installed model and no running assistant.
     from tests.conftest import ROOT
 

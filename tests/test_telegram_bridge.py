@@ -207,7 +207,7 @@ def test_signs_check_walked_with_inline_buttons_in_french_says_vous_to_a_parent(
     fake, _ = polling
     chat = next(ids)
     # the answer, how to delete a call (once: it shows numbers) and how to leave
-    talk(fake, chat, "bonjour, je suis le père d'un garçon de 13 ans", "fr", count=3)
+    talk(fake, chat, "bonjour, je suis le père d'un garçon de 13 ans et je m'inquiète pour lui", "fr", count=3)
     (who,) = talk(fake, chat, "peux-tu m'aider à vérifier si c'est correct", "fr")
     assert "C'est à propos de qui ?" in who.text and "À propos de mon enfant" in buttons_of(who)
     (q1,) = press(fake, chat, who, "À propos de mon enfant", "fr")
