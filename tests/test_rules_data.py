@@ -178,3 +178,28 @@ def test_the_pipeline_with_a_trainable_safety_net_is_a_valid_rasa_graph():
     assert any(
         "SafetyNet" in node.uses.__name__ for node in model_config.train_schema.nodes.values()
     )  # trained, so it is in the training graph
+
+
+def test_every_custom_component_declares_what_runs_before_it_and_config_keeps_the_rest():
+    """required_components() carries the order Rasa can check; the order it can't (SafetyNet reads the
+    classifier and the danger score at prediction only, see its required_components) is checked here."""
+    import yaml
+
+    from tests.conftest import ROOT
+
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    names = [c["name"] for c in config["pipeline"]]
+    ours = [n for n in names + [p["name"] for p in config["policies"]] if n.startswith("bot.")]
+    for name in ours:
+        module, cls = name.rsplit(".", 1)
+        component = getattr(__import__(module, fromlist=[cls]), cls)
+        assert "required_components" in vars(component) or any(
+            "required_components" in vars(base) for base in component.__mro__[1:] if base.__module__.startswith("bot.")
+        ), f"{name} does not declare required_components()"
+
+    def at(suffix: str) -> int:
+        return next(i for i, n in enumerate(names) if n.endswith(suffix))
+
+    assert at("DIETClassifier") < at("SafetyNet")
+    assert at("DangerScore") < at("SafetyNet")
+    assert at("FallbackClassifier") < at("SafetyNet")  # the net overrides a fallback, not the other way

@@ -31,7 +31,7 @@ import logging
 import pickle
 import re
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -105,6 +105,10 @@ class Scorer:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class DangerScore(GraphComponent, IntentClassifier):
+    @staticmethod
+    def required_components() -> List[Type]:
+        return []  # scores the plain text with its own n-gram model; it reads no other component's output
+
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {

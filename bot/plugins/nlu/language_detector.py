@@ -8,7 +8,7 @@ component only ever sees one message.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -31,6 +31,10 @@ def metadata_hint(message: Message) -> Any:
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class LanguageDetector(GraphComponent):
     """Detects English or French from the text and the channel's `metadata.language` hint."""
+
+    @staticmethod
+    def required_components() -> List[Type]:
+        return []  # the first component: it reads the text and the channel's hint only
 
     @classmethod
     def create(

@@ -11,7 +11,7 @@ The conversation stays in English or French (the `language` slot is never set to
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -21,7 +21,7 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.plugins.nlu.safety_net import EXIT_INTENT, SAFETY_NET, force_intent
+from bot.plugins.nlu.safety_net import EXIT_INTENT, SAFETY_NET, SafetyNet, force_intent
 from bot.shared.language import other_language
 
 OTHER_LANGUAGE_INTENT = "other_language"
@@ -30,6 +30,10 @@ OTHER_LANGUAGE = "other_language"  # the parse data key: the language found (ISO
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class OtherLanguage(GraphComponent, IntentClassifier):
+    @staticmethod
+    def required_components() -> List[Type]:
+        return [SafetyNet]  # a danger rule or an exit the net found wins over "another language"
+
     @classmethod
     def create(
         cls,

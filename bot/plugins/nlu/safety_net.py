@@ -34,7 +34,7 @@ import hashlib
 import json
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -46,6 +46,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.plugins.nlu.danger_score import DANGER_SCORE, HIGH, LOW
+from bot.plugins.nlu.language_detector import LanguageDetector
 from bot.shared.audience import audience_from_text
 from bot.shared.safety.danger import NEVER_911_RULE, assess, long_ago, says_safe, staff_phrase
 from bot.shared.safety.quick_exit import is_exit_request, leaving_now
@@ -218,9 +219,13 @@ class SafetyNet(GraphComponent, IntentClassifier):
             "ambiguous_need_floor": 0.4,
         }
 
-    # No required_components(): the net reads the classifier's ranking when there is one, and Rasa checks
-    # requirements in the training graph too, where a trained node only sees the training data (asking for
-    # an IntentClassifier there fails `rasa train`; tests/test_rules_data.py validates the graph).
+    @staticmethod
+    def required_components() -> List[Type]:
+        # At prediction the net reads the classifier's ranking and the danger score (DangerScore), but Rasa
+        # checks requirements in the training graph too, where a trained node is fed by the featurizers
+        # only: asking for an IntentClassifier there fails `rasa train`. So it asks for what both graphs
+        # have, and tests/test_rules_data.py checks that config.yml puts it after DIET and DangerScore.
+        return [LanguageDetector]
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:

@@ -8,7 +8,7 @@ its place. Runs before the FallbackClassifier, so an unsure result still falls b
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -26,6 +26,10 @@ MIN_WORDS = {"switch_language": 10}
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class SmallTalkFilter(GraphComponent, IntentClassifier):
+    @staticmethod
+    def required_components() -> List[Type]:
+        return [IntentClassifier]  # re-reads the intent ranking of the classifier before it (DIET)
+
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {"min_words": 6, "min_other_confidence": 0.1}

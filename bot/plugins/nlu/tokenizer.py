@@ -9,7 +9,7 @@ the blank pipelines ship with spaCy and the tables with spacy-lookups-data.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Type
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -18,7 +18,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.plugins.nlu.language_detector import LANGUAGE_DETECTION
+from bot.plugins.nlu.language_detector import LANGUAGE_DETECTION, LanguageDetector
 from bot.shared.language import DEFAULT_LANGUAGE, SUPPORTED
 
 
@@ -34,6 +34,10 @@ def blank_pipeline(lang: str):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class BilingualSpacyTokenizer(Tokenizer):
+    @staticmethod
+    def required_components() -> List[Type]:
+        return [LanguageDetector]  # reads the message's language to pick spaCy's English or French rules
+
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {

@@ -25,7 +25,7 @@ component could not: it sees one message.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, Type
 
 from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -138,6 +138,12 @@ def best_need(message: UserUttered, floor: float = NEED_FLOOR) -> Optional[str]:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
 class ConversationPolicy(Policy):
+    @staticmethod
+    def required_components() -> List[Type]:
+        # A policy reads the tracker: the slots and the last message's parse data (what the NLU pipeline
+        # set, SafetyNet included), which are not nodes of the policy graph, so there is nothing to ask for.
+        return []
+
     @staticmethod
     def supported_data() -> SupportedData:
         return SupportedData.ML_AND_RULE_DATA

@@ -8,7 +8,7 @@ response variation one turn too late). Subclasses name the slot and say its valu
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Type
 
 from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
 from rasa.engine.storage.resource import Resource
@@ -32,6 +32,12 @@ class SlotKeepingPolicy(Policy):
     """Sets `slot` to `value_after(tracker)` when it changes; predicts nothing."""
 
     slot: str = ""
+
+    @staticmethod
+    def required_components() -> List[Type]:
+        # A policy reads the tracker: the slots and the last message's parse data (what the NLU pipeline
+        # set, SafetyNet included), which are not nodes of the policy graph, so there is nothing to ask for.
+        return []
 
     @staticmethod
     def value_after(tracker: DialogueStateTracker) -> Optional[str]:
