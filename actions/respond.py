@@ -18,6 +18,10 @@ from bot.shared.needs import Need, table
 NEEDS_AN_EARLIER_ANSWER = ("more_options",)
 
 
+# Who the person is, once known, over the guess a need makes (data/needs.yml, `audience`).
+KEPT_AUDIENCES = ("indigenous", "teen", "parent")
+
+
 class ActionRespond(HelpAction):
     def name(self) -> str:
         return "action_respond"
@@ -41,8 +45,9 @@ class ActionRespond(HelpAction):
             intent = "still_unsure"  # ask once: never the same question twice in a row
         need = path_step(tracker, intent) or typed_answer(tracker) or needs.answer(intent)
         earlier = tracker.get_slot("audience")
-        # an Indigenous person said so earlier: the need's guess ("teen" for youth_support) does not undo it
-        audience = said or (earlier if earlier == "indigenous" else None) or need.audience or earlier
+        # who said who they are earlier ("hi im 14", "my daughter", "I'm Cree") stays so: the need's own
+        # guess ("survivor" for trafficking, "teen" for youth_support) does not undo it
+        audience = said or (earlier if earlier in KEPT_AUDIENCES else None) or need.audience or earlier
         if tracker.get_slot("danger_check") and need.response != needs.answer("nlu_fallback").response:
             # the danger score's middle band: 911 and one question first, then the answer
             dispatcher.utter_message(response="utter_danger_check", **numbers())

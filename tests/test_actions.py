@@ -389,3 +389,11 @@ def test_a_signs_step_button_gets_its_step_and_the_path_s_services(dispatcher, d
     text = texts(render(dispatcher.messages, "fr"))
     assert "n'affrontez pas" in text and "8339001010" in DIGITS(text) and "Cyberaide" in text
     assert "/safety_exit" in [b["payload"] for b in buttons(render(dispatcher.messages, "fr"))]
+
+
+def test_who_said_who_they_are_earlier_stays_so_over_the_need_s_guess(dispatcher, domain, render):
+    # "hi im 14" earlier (audience teen), then a story the trafficking answer guesses is a survivor's
+    tracker = make_tracker("trafficking", "she says i can make money at parties", audience="teen")
+    events = run(ActionRespond(), tracker, dispatcher, domain)
+    assert "686868" in DIGITS(texts(render(dispatcher.messages, "en")))  # Kids Help Phone, for a teen
+    assert not any(e.get("name") == "audience" and e.get("value") == "survivor" for e in events)

@@ -203,3 +203,23 @@ def test_the_middle_band_asks_first_unless_staff_said_never_911(text, check):
     events = [ActionExecuted("action_listen"), UserUttered(text, intent=parse["intent"], parse_data=parse)]
     t = DialogueStateTracker.from_events("test", events)
     assert ConversationPolicy.decide(t, t.latest_message)[2] is check
+
+
+def test_a_topic_told_over_the_turns_is_the_need_of_a_follow_up():
+    turns = [
+        ("hi", "greet"),
+        ("something happened 3 days ago with a client my ex set me up with, he forced me", "victim_services"),
+        ("i’m away from both of them now. i’m scared about STIs and being pregnant, can i get help", "nlu_fallback"),
+    ]
+    assert decide(turns)[1] == "sexual_assault_care"
+
+
+def test_a_teen_who_said_so_earlier_and_asks_to_talk_gets_kids_help_phone():
+    turns = [
+        ("hi im 14", "greet"),
+        ("theres this older girl at school who keeps inviting me to parties", "job_offer_check"),
+        ("idk if i should go, can i talk to someone about it", "nlu_fallback"),
+    ]
+    assert decide(turns)[1] in ("youth_support", "job_offer_check")
+    turns[1] = ("ok", "affirm")
+    assert decide(turns)[1] == "youth_support"

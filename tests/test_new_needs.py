@@ -1,4 +1,4 @@
-"""The seven needs added on 2026-12-07: each answer says its key facts, in English and in French ("tu"
+"""The needs added on 2026-12-07 (seven, then a shelter for women leaving violence): each answer says its key facts, in English and in French ("tu"
 and "vous"), shows only verified numbers, and keeps its first bubble short enough for a phone.
 
 Like tests/test_words_review.py, the tests read the meaning (a few words per fact), not a sentence word
@@ -28,8 +28,17 @@ NEW_NEEDS = (
     "professional_duty",
     "sexual_assault_care",
     "charged_fear",
+    "women_shelter",
 )
-NEW_SERVICES = ("us_nhth", "ircc_trp", "t911", "sadv_centres", "legal_aid_criminal", "law_society_referral")
+NEW_SERVICES = (
+    "us_nhth",
+    "ircc_trp",
+    "t911",
+    "sadv_centres",
+    "legal_aid_criminal",
+    "law_society_referral",
+    "sheltersafe",
+)
 
 # (language, French address, audience): English, a teen in French ("tu"), an adult in French ("vous").
 READERS = {"en": ("en", None, None), "tu": ("fr", "tu", "teen"), "vous": ("fr", "vous", None)}
@@ -204,7 +213,10 @@ def test_professional_duty_everyone_under_16_may_at_16_17_none_for_an_adult(read
 @pytest.mark.parametrize("reader", READERS)
 def test_sexual_assault_care_the_hospital_centres_and_the_police_choice_of_an_adult(reader, said):
     body = said("sexual_assault_care", reader)
-    has(intro(body), r"not your fault|pas de (?:ta|votre) faute", r"\b911\b", r"24/7|24 h/24")
+    has(intro(body), r"not your fault|pas de (?:ta|votre) faute", r"24/7|24 h/24")
+    # 911 for danger or an injury, after the services: a safe person's answer is not buried under it
+    has(body, r"\b911\b")
+    assert not re.search(r"\b911\b", intro(body)), "911 before the centres buries the answer"
     has(intro(body), r"adult", r"police")
     has(body, r"sadvtreatmentcentres\.ca", r"72")
     centres = directory.directory()["sadv_centres"]
@@ -246,8 +258,20 @@ def _resources_shown(intent: str, audience: str | None) -> list[str]:
 def test_each_need_shows_its_own_services():
     assert _resources_shown("outside_canada", None) == ["us_nhth", "chth"]
     assert _resources_shown("immigration_status", None) == ["chth", "ircc_trp"]
-    assert _resources_shown("children_aid_fear", None) == ["legal_aid", "chth"]
-    assert _resources_shown("deaf_access", None) == ["t911", "chth"]
+    assert _resources_shown("children_aid_fear", None) == ["legal_aid", "chth", "victim_support_line"]
+    assert _resources_shown("deaf_access", None) == ["chth", "t911"]
     assert _resources_shown("professional_duty", None) == ["chth"]
-    assert _resources_shown("sexual_assault_care", None) == ["sadv_centres", "chth"]
+    assert _resources_shown("sexual_assault_care", None) == ["sadv_centres", "victim_support_line", "chth"]
     assert _resources_shown("charged_fear", None) == ["legal_aid_criminal", "law_society_referral", "chth"]
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_women_shelter_the_shelters_map_no_bed_promised_and_no_unverified_helpline(reader, said):
+    body = said("women_shelter", reader)
+    has(intro(body), r"women and children|femmes et enfants", r"24/7|24 h/24")
+    has(intro(body), r"without staying|sans y rester")
+    has(intro(body), r"isn't guaranteed|pas garantie")
+    has(body, r"sheltersafe\.ca", r"\b211\b|2-1-1", r"1-833-900-1010")
+    # the Assaulted Women's Helpline: no stored page of the service showed its number
+    assert not re.search(r"Assaulted Women|863-0511", body), "an unverified helpline"
+    assert not re.search(r"\b911\b", intro(body))

@@ -1334,3 +1334,77 @@ def test_danger_found_after_the_last_sealed_set(text, category):
 def test_he_no_longer_looks_for_me_is_not_an_intruder():
     assert assess("je me suis sauvée il y a trois jours, il me cherche plus. où aller dormir?") is None
     assert assess("il me cherche partout").category == "intruder"
+
+
+# ------------------------------------------------------------------ topics over the answer to the story
+# A need only its words name (data/safety/needs.yml, category topic) replaces a general answer, and also
+# the needs its rule lists in `over`: told with a story of work or exploitation, "I'm in Houston" or "my
+# visa expired" is what the answer must be about. Never danger.
+
+TOPIC_OVER_STORY = [
+    ("im in houston right now, the agency took my passport and says i owe them", "trafficking", "outside_canada"),
+    ("je suis au Maroc en ce moment, l'homme garde mon passeport", "labour_exploitation", "outside_canada"),
+    (
+        "my student visa expired and he makes me work to pay rent, will they deport me if i call",
+        "trafficking",
+        "immigration_status",
+    ),
+    (
+        "chu enceinte pis il me fait faire des clients. si je demande de l aide ils vont-tu me prendre mon bébé",
+        "trafficking",
+        "children_aid_fear",
+    ),
+    (
+        "got raped tuesday, im safe at home, can i still get the morning after pill and get tested",
+        "victim_services",
+        "sexual_assault_care",
+    ),
+    (
+        "he made me drive girls to hotels. im out now, will they charge me too if i talk to police",
+        "trafficking",
+        "charged_fear",
+    ),
+    ("do these services help guys too? the boss keeps our passports", "labour_exploitation", "who_it_helps"),
+    ("i'm leaving my abusive husband, is there a shelter that takes kids", "shelter", "women_shelter"),
+]
+
+
+@pytest.mark.parametrize("text, classifier, expected", TOPIC_OVER_STORY)
+def test_a_topic_replaces_the_answer_to_the_story_its_rule_lists(text, classifier, expected):
+    assert _decided(text, (classifier, 0.9)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, classifier",
+    [
+        ("im deaf and he is outside my door right now", "trafficking"),  # danger first, whatever the topic
+        ("i came from mexico two years ago and my boss keeps my pay", "labour_exploitation"),  # not there now
+        ("my boss is from texas and keeps my passport", "labour_exploitation"),
+        ("he threatened to take my kids if i leave", "trafficking"),  # the trafficker's threat, not CAS
+    ],
+)
+def test_a_topic_does_not_replace_danger_or_fire_on_near_words(text, classifier):
+    assert _decided(text, (classifier, 0.9)) in (classifier, "emergency")
+
+
+def test_a_topic_the_rule_does_not_list_keeps_the_classifier_answer():
+    # the deaf rule does not replace victim services: someone who asks for them by name gets them
+    text = "je suis sourde, c'est fini et je suis en sécurité, y a-t-il un service pour les victimes d'actes criminels"
+    assert _decided(text, ("victim_services", 0.9)) == "victim_services"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "someone controls my whole life and i cant even explain it",
+        "quelqu’un contrôle ma vie",
+        "je pense que je suis dans une mauvaise situation",
+    ],
+)
+def test_a_short_vague_message_gets_the_question_not_a_guess(text):
+    assert _decided(text, ("trafficking", 0.9)) == "unclear"
+
+
+def test_a_message_with_the_facts_keeps_its_need():
+    text = "my boyfriend controls my whole life, he takes all the money from the men he sends me to"
+    assert _decided(text, ("trafficking", 0.9)) == "trafficking"

@@ -100,6 +100,9 @@ UNSURE_OR_GENERAL = (FALLBACK_INTENT, SAFE_INTENT, "unclear", "out_of_scope", "c
 # The classifier's answers a topic's words replace (data/safety/needs.yml, category topic).
 TOPIC_REPLACES = UNSURE_OR_GENERAL + ("who_it_helps", "confidentiality", "legal_help", "report_crime")
 LEAVING_MAX_WORDS = 8
+# A vague message (data/safety/needs.yml, category vague_trouble) gets the question instead of these guesses.
+VAGUE_REPLACES = ("trafficking", "labour_exploitation", "signs_check")
+VAGUE_MAX_WORDS = 14
 
 
 def _book(book: Optional[Rulebook]) -> Rulebook:
@@ -150,12 +153,21 @@ def plain_need(text: str, book: Optional[Rulebook] = None) -> Optional[str]:
     return None
 
 
-def topic(text: str, book: Optional[Rulebook] = None) -> Optional[str]:
+def topic(text: str, book: Optional[Rulebook] = None, instead_of: Optional[str] = None) -> Optional[str]:
     """A need that only its words name (data/safety/needs.yml, category topic: the classifier has no
-    examples of it), when they are in the text."""
+    examples of it), when they are in the text and the classifier's answer `instead_of` is one a topic
+    may replace: a general one (TOPIC_REPLACES), or one the rule itself names in `over` ("a women's
+    shelter" over a bed for tonight). Without `instead_of`, any."""
     book = _book(book)
     norm = book.normalise(text)
-    return next((r.intent for r in book.category("topic") if r.regex.search(norm)), None)
+    return next(
+        (
+            r.intent
+            for r in book.category("topic")
+            if (instead_of is None or instead_of in TOPIC_REPLACES or instead_of in r.over) and r.regex.search(norm)
+        ),
+        None,
+    )
 
 
 def indigenous_person_wants_to_talk(text: str, book: Optional[Rulebook] = None) -> bool:
@@ -163,6 +175,11 @@ def indigenous_person_wants_to_talk(text: str, book: Optional[Rulebook] = None) 
     return audience_from_text(text, book) == "indigenous" and (
         _has(book, "talk_to_someone", text) or _has(book, "culture", text)
     )
+
+
+def wants_to_talk(text: str, book: Optional[Rulebook] = None) -> bool:
+    """The person asks for someone to talk to (data/safety/needs.yml, category talk_to_someone)."""
+    return _has(_book(book), "talk_to_someone", text)
 
 
 def young_person_wants_to_talk(text: str, book: Optional[Rulebook] = None) -> bool:
@@ -332,6 +349,11 @@ class SafetyNet(GraphComponent, IntentClassifier):
         # "I was exploited on a farm, I need a counsellor": the writer's own story, with no parent's words
         elif chosen == "parent_worry" and has("own_story") and audience_from_text(text, book) != "parent":
             force_intent(message, need_hint(text, book) or "victim_services")
+        # "someone controls my whole life", "je pense que je suis dans une mauvaise situation": a short
+        # message that says only that something is wrong. The question "are you safe right now?" (with 911
+        # and the hotline) serves better than guessing trafficking from it.
+        elif chosen in VAGUE_REPLACES and len(text.split()) <= VAGUE_MAX_WORDS and has("vague_trouble"):
+            force_intent(message, "unclear")
         # Online exploitation is always told with something of the online world: a picture, an app, a
         # message, money asked. Without any of it, a question serves better than the sextortion answer.
         elif (
@@ -419,11 +441,13 @@ class SafetyNet(GraphComponent, IntentClassifier):
             force_intent(message, FALLBACK_INTENT)
             previous = FALLBACK_INTENT
         if plain and previous not in DANGER_INTENTS + (EXIT_INTENT,) and previous not in NARROWER.get(plain, (plain,)):
-            force_intent(message, plain)
+            # a topic's words still win over a plain need they may replace ("if i tell someone, will cas
+            # take my kids" names confidentiality plainly, and a parent's fear more precisely)
+            force_intent(message, topic(text, book, instead_of=plain) or plain)
             return
         # "im deaf, how do i reach 911", "will cas take my kids": a need only its words name, over a
         # general answer of the classifier (never over danger, trafficking, work or a bed)
-        named = topic(text, book) if previous in TOPIC_REPLACES else None
+        named = topic(text, book, instead_of=previous) if previous not in DANGER_INTENTS + (EXIT_INTENT,) else None
         if named:
             force_intent(message, named)
             return

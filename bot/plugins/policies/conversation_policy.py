@@ -37,6 +37,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.plugins.nlu.danger_score import MIDDLE
+from bot.plugins.nlu.safety_net import FALLBACK_INTENT, topic, wants_to_talk
 from bot.plugins.policies.slot_keeper import just_heard_user
 from bot.shared.audience import said_audience
 from bot.shared.safety.danger import NEVER_911_RULE, assess, long_ago, says_safe, staff_phrase
@@ -57,7 +58,9 @@ SHORT = 3  # "yes I'm safe", "oui": an answer to the question, not a follow-up t
 PINGS = ("greet", "nlu_fallback", "unclear")
 PING_WORDS = 5
 # Needs that carry on to a follow-up turn (not small talk, not a guided path's step).
-NOT_CARRIED = DECIDED + NO_NEED_OF_ITS_OWN + ("out_of_scope", "bot_challenge", "contact_person", "ask_call_police")
+NOT_CARRIED = (
+    DECIDED + NO_NEED_OF_ITS_OWN + ("affirm", "out_of_scope", "bot_challenge", "contact_person", "ask_call_police")
+)
 
 
 def join_turns(turns: List[str]) -> str:
@@ -198,6 +201,17 @@ class ConversationPolicy(Policy):
         # the need of the turns before; or, when the conversation said the person is safe or told of the
         # past, the classifier's best need for the question asked, rather than "are you safe?" again
         need = carried_need(turns) if own_need else None
+        if own_need:
+            # a need only its words name, told over the turns ("he forced me", then "can I still get
+            # tested?"): the topic of the turns together, over a general or carried answer it may replace
+            need = topic(join_turns(texts), instead_of=need or FALLBACK_INTENT) or need
+            # a young person who said so earlier and asks for someone to talk to: Kids Help Phone
+            if (
+                not need
+                and "teen" in (said_audience(t.parse_data, t.text) for t in turns)
+                and wants_to_talk(message.text)
+            ):
+                need = "youth_support"
         if own_need and not need and any(says_safe(t) or long_ago(t) for t in texts):
             # a parent whose child is safe now is still a worried parent
             said = [said_audience(t.parse_data, t.text) for t in turns]

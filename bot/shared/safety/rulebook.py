@@ -112,6 +112,7 @@ class Rule:
         self.audience: str | None = data.get("audience")
         self.replace: str | None = data.get("replace")
         self.also: tuple[str, ...] = tuple(data.get("also") or ())
+        self.over: tuple[str, ...] = tuple(data.get("over") or ())  # topic: the classifier's answers it replaces
         self.examples: list[str] = list(data.get("examples") or [])
         self.near_misses: list[str] = list(data.get("near_misses") or [])
         self.note: str = data.get("note", "")
