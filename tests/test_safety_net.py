@@ -1408,3 +1408,16 @@ def test_a_short_vague_message_gets_the_question_not_a_guess(text):
 def test_a_message_with_the_facts_keeps_its_need():
     text = "my boyfriend controls my whole life, he takes all the money from the men he sends me to"
     assert _decided(text, ("trafficking", 0.9)) == "trafficking"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("I'm 14 and stuff with an older guy got kinda weird. can i talk to like a counselor", "youth_support"),
+        ("hi im 16, im safe at my grandmas, i just want someone to talk to about it", "youth_support"),
+        ("im Cree and i want to talk to someone who gets it", "indigenous_support"),
+        ("is there a native helpline", "indigenous_support"),
+    ],
+)
+def test_indigenous_lines_for_who_says_so_not_for_a_guess(text, expected):
+    assert _decided(text, ("indigenous_support", 0.7)) == expected

@@ -98,7 +98,7 @@ UNSURE_OR_GENERAL_FOR_TEENS = (
 SAFE_WITHOUT_WORDS_MAX = 10  # "je suis chez une amie, ça va" is reassurance without the usual words
 UNSURE_OR_GENERAL = (FALLBACK_INTENT, SAFE_INTENT, "unclear", "out_of_scope", "contact_person")
 # The classifier's answers a topic's words replace (data/safety/needs.yml, category topic).
-TOPIC_REPLACES = UNSURE_OR_GENERAL + ("who_it_helps", "confidentiality", "legal_help", "report_crime")
+TOPIC_REPLACES = UNSURE_OR_GENERAL + ("who_it_helps", "confidentiality", "report_crime")
 LEAVING_MAX_WORDS = 8
 # A vague message (data/safety/needs.yml, category vague_trouble) gets the question instead of these guesses.
 VAGUE_REPLACES = ("trafficking", "labour_exploitation", "signs_check")
@@ -343,6 +343,17 @@ class SafetyNet(GraphComponent, IntentClassifier):
             and not has("report_again")
         ):
             force_intent(message, "victim_services")
+        # Indigenous-led lines for someone who says they are Indigenous or asks for their culture: without
+        # any of those words, the classifier's guess gives way (a teen's own need, or the question)
+        elif (
+            chosen == "indigenous_support"
+            and audience_from_text(text, book) != "indigenous"
+            and not has("culture")
+            and not any(
+                r.audience == "indigenous" and r.regex.search(book.plain(text)) for r in book.category("audience")
+            )
+        ):
+            force_intent(message, "youth_support" if has("teen_writing") else need_hint(text, book) or FALLBACK_INTENT)
         # "j'ai 13 ans...": a teen who writes is not a parent
         elif chosen == "parent_worry" and has("teen_writing"):
             force_intent(message, "youth_support")

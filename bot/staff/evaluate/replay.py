@@ -37,12 +37,33 @@ GROUP_INTENTS = {
     "other_language": ("other_language",),
     "bot_identity": ("bot_challenge",),
     "unclear": ("unclear", "nlu_fallback"),
-    "person": ("contact_person", "what_happens_call", "who_it_helps"),
+    "person": ("contact_person", "what_happens_call", "who_it_helps", "bot_challenge"),
     "report": ("report_crime",),
     "greet": ("greet",),
     "out_of_scope": ("out_of_scope", "nlu_fallback"),
     "exit": ("safety_exit",),
 }
+
+# The needs only their words name (data/safety/needs.yml, category topic) answer a group too when their
+# answer shows what the group needs: the hotline (trafficking, friend, report), victim services
+# (sexual_assault_care, children_aid_fear), 211 or the hotline (women_shelter).
+SHOWS_THE_HOTLINE = (
+    "outside_canada",
+    "immigration_status",
+    "children_aid_fear",
+    "deaf_access",
+    "professional_duty",
+    "sexual_assault_care",
+    "charged_fear",
+)
+for _group, _topics in (
+    ("trafficking", SHOWS_THE_HOTLINE),
+    ("friend", SHOWS_THE_HOTLINE),
+    ("report", ("professional_duty",)),
+    ("victim_services", ("sexual_assault_care", "children_aid_fear")),
+    ("shelter", ("women_shelter",)),
+):
+    GROUP_INTENTS[_group] = GROUP_INTENTS[_group] + _topics
 
 # Sets labelled with intents before an intent was split in two (issue #10): the new intent's
 # answer holds what the old one gave ("will my parents find out" was `what_happens_call`).
