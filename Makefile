@@ -23,8 +23,8 @@ AXE := tests/browser/node_modules/axe-core/axe.min.js
 # bot/plugins/api_guard.py, bot/shared/settings.py, bot/action_server.py).
 NOT_TRAINED := bot/channels bot/staff bot/plugins/tracker_store.py bot/plugins/lock_store.py bot/retention.py bot/startup.py \
   bot/shared/redaction.py bot/plugins/rasa_speedups.py bot/plugins/api_guard.py bot/shared/settings.py bot/action_server.py
-# tests/heldout/: the labelled conversations the danger score learns from (config.yml, DangerScore).
-TRAINING_INPUTS := config.yml domain.yml $(wildcard tests/heldout/*.jsonl) $(shell find data/nlu data/rules data/stories data/safety bot \( $(foreach p,$(NOT_TRAINED),-path $(p) -o) -false \) -prune -o \( -name '*.yml' -o -name '*.json' -o -name '*.py' \) -print 2>/dev/null | grep -v '^bot/cli.py$$')
+# eval/heldout/: the labelled conversations the danger score learns from (config.yml, DangerScore).
+TRAINING_INPUTS := config.yml domain.yml $(wildcard eval/heldout/*.jsonl) $(shell find data/nlu data/rules data/stories data/safety bot \( $(foreach p,$(NOT_TRAINED),-path $(p) -o) -false \) -prune -o \( -name '*.yml' -o -name '*.json' -o -name '*.py' \) -print 2>/dev/null | grep -v '^bot/cli.py$$')
 
 .PHONY: help setup sysdeps lint train run telegram test test-unit validate check check-secrets evaluate test-stories bench profile bench-long bench-scale retention eval clean web screenshots
 
@@ -132,8 +132,11 @@ bench-scale: sysdeps $(MODEL)
 retention: $(VENV)/.installed
 	@. scripts/load-env.sh && $(BIN)/python -m bot.retention
 
+# The behavioural contract against the running assistant (make run): eval/eval_bot.py on a set of
+# eval/ (the public sample by default; EVAL_SET=eval/heldout/final.jsonl for another).
+EVAL_SET ?= eval/sample.jsonl
 eval:
-	python3 ../shared/tools/eval_bot.py http://localhost:$(RASA_PORT)/webhooks/rest/webhook ../shared/eval/sample.jsonl --verbose
+	python3 eval/eval_bot.py http://localhost:$(RASA_PORT)/webhooks/rest/webhook $(EVAL_SET) --verbose
 
 clean:
 	rm -rf models results .pytest_cache

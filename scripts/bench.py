@@ -1,6 +1,6 @@
 """`make bench`: one table of figures, measured in one run.
 
-- intent accuracy and macro-F1 per language on the sealed set (tests/heldout/sealed.jsonl, by group),
+- intent accuracy and macro-F1 per language on the sealed set (eval/heldout/sealed.jsonl, by group),
   with spaCy's blank EN/FR tokenizer and, for comparison, a whitespace tokenizer;
 - emergency recall (emergency and self-harm cases that get the emergency intent);
 - language accuracy: our detection + conversation language vs plain langdetect;
@@ -45,7 +45,7 @@ from tests.support.servers import Assistant, post  # noqa: E402
 BIN = Path(sys.executable).parent
 # The sealed set (issue #10): written independently, measured once untouched at the end of the work
 # it judged; its cases carry a group of the behavioural contract (the intents that answer it).
-HELDOUT = ROOT / "tests" / "heldout" / "sealed.jsonl"
+HELDOUT = ROOT / "eval" / "heldout" / "sealed.jsonl"
 
 
 def cases():

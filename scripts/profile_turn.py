@@ -7,7 +7,7 @@ of a held-out file through Rasa's message handling (NLU, policies, the action se
 tracker store: SQLite in a temporary folder), under cProfile. Prints the time per message of each
 part: cumulative times, so a part includes what it calls (the NLU includes the danger rules).
 
-    .venv/bin/python scripts/profile_turn.py [--cases tests/heldout/issue17-devA.jsonl] [--limit 150]
+    .venv/bin/python scripts/profile_turn.py [--cases eval/heldout/issue17-devA.jsonl] [--limit 150]
 
 Timing is never asserted: it depends on the machine. Compare parts with each other, on an idle machine.
 """
@@ -108,7 +108,7 @@ def table(stats: pstats.Stats, messages: int, wall: float) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cases", default=str(ROOT / "tests" / "heldout" / "issue17-devA.jsonl"))
+    ap.add_argument("--cases", default=str(ROOT / "eval" / "heldout" / "issue17-devA.jsonl"))
     ap.add_argument("--limit", type=int, default=150, help="conversations sent (each of 1-5 messages)")
     ap.add_argument("--model", default=str(ROOT / "models" / "assistant.tar.gz"))
     args = ap.parse_args()

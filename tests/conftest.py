@@ -117,6 +117,6 @@ def project(tmp_path):
 
     for name in ("domain.yml", "config.yml"):
         shutil.copy(ROOT / name, tmp_path / name)
-    for folder in ("data", "actions", "tests/heldout"):
+    for folder in ("data", "actions", "eval/heldout"):
         shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
     return Project(tmp_path)

@@ -73,9 +73,9 @@ def test_public_sample_passes_completely(bot):
     out = subprocess.run(
         [
             sys.executable,
-            str(ROOT / "tests/eval/eval_bot.py"),
+            str(ROOT / "eval/eval_bot.py"),
             bot.webhook,
-            str(ROOT / "tests/eval/sample.jsonl"),
+            str(ROOT / "eval/sample.jsonl"),
             "--verbose",
             "--min-pass",
             "1.0",
@@ -86,6 +86,8 @@ def test_public_sample_passes_completely(bot):
     summary = json.loads(out.stdout.strip().splitlines()[-1])
     assert summary["pass_rate"] == 1.0, out.stdout
     assert summary["exit_rate"] == 1.0, out.stdout
+    assert summary["calm_rate"] == 1.0 and summary["emergency_911_first"] == 1.0, out.stdout
+    assert summary["disclosed_rate"] == 1.0 and summary["multi_turn_pass_rate"] == 1.0, out.stdout
 
 
 def test_message_text_never_reaches_the_logs(bot):

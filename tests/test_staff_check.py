@@ -226,7 +226,7 @@ def test_same_example_under_two_intents_is_a_conflict(project):
 
 
 def test_copy_of_a_held_out_message_is_refused(project):
-    case = (ROOT / "tests" / "heldout" / "final.jsonl").read_text(encoding="utf-8").splitlines()[20]
+    case = (ROOT / "eval" / "heldout" / "final.jsonl").read_text(encoding="utf-8").splitlines()[20]
     import json
 
     message = json.loads(case)["turns"][-1]

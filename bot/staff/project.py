@@ -30,7 +30,7 @@ class Project:
     resources = property(lambda self: self.root / "data" / "resources.yml")
     channel_texts = property(lambda self: self.root / "data" / "channel_texts.yml")
     needs = property(lambda self: self.root / "data" / "needs.yml")
-    heldout = property(lambda self: self.root / "tests" / "heldout")
+    heldout = property(lambda self: self.root / "eval" / "heldout")
     models = property(lambda self: self.root / "models")
     model = property(lambda self: self.root / "models" / "assistant.tar.gz")
     accepted_models = property(lambda self: self.root / "models" / "accepted")

@@ -51,7 +51,7 @@ def _project_copy(project: Project) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix="staff-page-"))
     for name in ("domain.yml", "config.yml"):
         shutil.copy(project.root / name, tmp / name)
-    for folder in ("data", "actions", "tests/heldout"):
+    for folder in ("data", "actions", "eval/heldout"):
         if (project.root / folder).is_dir():
             shutil.copytree(project.root / folder, tmp / folder, ignore=shutil.ignore_patterns("__pycache__"))
     return tmp

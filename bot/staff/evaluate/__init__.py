@@ -1,6 +1,6 @@
 """`bot evaluate`: the model on the held-out sets, compared case by case with the accepted model.
 
-The held-out sets (tests/heldout/*.jsonl) are conversations written independently of the training
+The held-out sets (eval/heldout/*.jsonl) are conversations written independently of the training
 data, each with the intent its last message should get, or with the group of the behavioural
 contract (../shared/eval/README.md) it belongs to. A group names the intents whose answer holds what
 the group needs (GROUP_INTENTS: "trafficking" is answered by `trafficking` or `labour_exploitation`,
@@ -32,7 +32,7 @@ against the committed figures is recorded as the first accepted one; the committ
 
 One module per part:
 
-- replay.py        the held-out cases (tests/heldout/*.jsonl), each replayed through the model, and
+- replay.py        the held-out cases (eval/heldout/*.jsonl), each replayed through the model, and
                    how a result reads (the intent it counts as, 911 first or not);
 - figures.py       the figures per language (intent F1 and accuracy, emergency recall, language
                    accuracy, the danger score's recall and precision), their table, the allowed drops;
