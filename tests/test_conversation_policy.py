@@ -223,3 +223,11 @@ def test_a_teen_who_said_so_earlier_and_asks_to_talk_gets_kids_help_phone():
     assert decide(turns)[1] in ("youth_support", "job_offer_check")
     turns[1] = ("ok", "affirm")
     assert decide(turns)[1] == "youth_support"
+
+
+def test_someone_else_leaving_for_good_is_not_self_harm():
+    turns = [
+        ("ma sœur vit avec un gars qui la fait travailler pour lui", "friend_worry"),
+        ("elle est chez nous, pas en danger, pis elle veut partir pour de bon. comment je l'aide", "nlu_fallback"),
+    ]
+    assert decide(turns)[0] is None
