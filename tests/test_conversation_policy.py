@@ -231,3 +231,12 @@ def test_someone_else_leaving_for_good_is_not_self_harm():
         ("elle est chez nous, pas en danger, pis elle veut partir pour de bon. comment je l'aide", "nlu_fallback"),
     ]
     assert decide(turns)[0] is None
+
+
+def test_a_child_nobody_can_find_told_over_turns_is_an_emergency():
+    turns = [
+        ("ma nièce a 13 ans", "parent_worry"),
+        ("elle parlait à un gars sur Snap qui lui donnait de l'argent", "online_exploitation"),
+        ("elle est pas rentrée de l'école pis son père la trouve nulle part, son cell est fermé", "nlu_fallback"),
+    ]
+    assert decide(turns)[0] is not None
