@@ -347,7 +347,6 @@ class SafetyNet(GraphComponent, IntentClassifier):
         # any of those words, the classifier's guess gives way (a teen's own need, or the question)
         elif (
             chosen == "indigenous_support"
-            and audience_from_text(text, book) != "indigenous"
             and not has("culture")
             and not any(
                 r.audience == "indigenous" and r.regex.search(book.plain(text)) for r in book.category("audience")

@@ -18,35 +18,7 @@ EMERGENCY = ("emergency", "self_harm")
 
 EMERGENCY_ACTION = "action_emergency"
 
-# Group of the behavioural contract -> the intents whose answer gives what the group needs (first:
-# the gold intent). Groups without an intent (sticky, switch: "merci" after a question) count for
-# language accuracy only.
-GROUP_INTENTS = {
-    "emergency": EMERGENCY,
-    "sticky_emergency": EMERGENCY,
-    "trafficking": ("trafficking", "labour_exploitation", "who_it_helps"),
-    "legal": ("legal_help",),
-    "youth": ("youth_support", "contact_person", "confidentiality", "who_it_helps"),
-    "parent": ("parent_worry",),
-    "victim_services": ("victim_services",),
-    "indigenous": ("indigenous_support",),
-    "online": ("online_exploitation",),
-    "shelter": ("shelter",),
-    "friend": ("friend_worry", "parent_worry"),
-    "confidential": ("confidentiality",),
-    "other_language": ("other_language",),
-    "bot_identity": ("bot_challenge",),
-    "unclear": ("unclear", "nlu_fallback"),
-    "person": ("contact_person", "what_happens_call", "who_it_helps", "bot_challenge"),
-    "report": ("report_crime",),
-    "greet": ("greet",),
-    "out_of_scope": ("out_of_scope", "nlu_fallback"),
-    "exit": ("safety_exit",),
-}
-
-# The needs only their words name (data/safety/needs.yml, category topic) answer a group too when their
-# answer shows what the group needs: the hotline (trafficking, friend, report), victim services
-# (sexual_assault_care, children_aid_fear), 211 or the hotline (women_shelter).
+# The needs only their words name (data/safety/needs.yml, category topic) whose answer shows the hotline.
 SHOWS_THE_HOTLINE = (
     "outside_canada",
     "immigration_status",
@@ -56,14 +28,34 @@ SHOWS_THE_HOTLINE = (
     "sexual_assault_care",
     "charged_fear",
 )
-for _group, _topics in (
-    ("trafficking", SHOWS_THE_HOTLINE),
-    ("friend", SHOWS_THE_HOTLINE),
-    ("report", ("professional_duty",)),
-    ("victim_services", ("sexual_assault_care", "children_aid_fear")),
-    ("shelter", ("women_shelter",)),
-):
-    GROUP_INTENTS[_group] = GROUP_INTENTS[_group] + _topics
+
+# Group of the behavioural contract -> the intents whose answer gives what the group needs (first:
+# the gold intent). A topic answers a group when its answer shows what the group needs: the hotline
+# (trafficking, friend, report), victim services (sexual_assault_care, children_aid_fear), 211 or the
+# hotline (women_shelter). Groups without an intent (sticky, switch: "merci" after a question) count
+# for language accuracy only.
+GROUP_INTENTS = {
+    "emergency": EMERGENCY,
+    "sticky_emergency": EMERGENCY,
+    "trafficking": ("trafficking", "labour_exploitation", "who_it_helps", *SHOWS_THE_HOTLINE),
+    "legal": ("legal_help",),
+    "youth": ("youth_support", "contact_person", "confidentiality", "who_it_helps"),
+    "parent": ("parent_worry",),
+    "victim_services": ("victim_services", "sexual_assault_care", "children_aid_fear"),
+    "indigenous": ("indigenous_support",),
+    "online": ("online_exploitation",),
+    "shelter": ("shelter", "women_shelter"),
+    "friend": ("friend_worry", "parent_worry", *SHOWS_THE_HOTLINE),
+    "confidential": ("confidentiality",),
+    "other_language": ("other_language",),
+    "bot_identity": ("bot_challenge",),
+    "unclear": ("unclear", "nlu_fallback"),
+    "person": ("contact_person", "what_happens_call", "who_it_helps", "bot_challenge"),
+    "report": ("report_crime", "professional_duty"),
+    "greet": ("greet",),
+    "out_of_scope": ("out_of_scope", "nlu_fallback"),
+    "exit": ("safety_exit",),
+}
 
 # Sets labelled with intents before an intent was split in two (issue #10): the new intent's
 # answer holds what the old one gave ("will my parents find out" was `what_happens_call`).
