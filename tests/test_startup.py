@@ -31,6 +31,7 @@ def state():
         "validate": RemoteAction._validate_action_result.__module__,
         "call_format": RemoteAction._action_call_format.__module__,
         "resolve": Event.resolve_by_type.__module__,
+        "past_states": __import__("rasa.shared.core.trackers", fromlist=["x"]).DialogueStateTracker.past_states.__module__,
         "make_record_replaced": logging.Logger.makeRecord is not logging.Logger.__dict__["makeRecord"]
             or logging.Logger.makeRecord.__module__ != "logging",
         "record_factory": type(logging.getLogRecordFactory()).__name__,
@@ -74,6 +75,7 @@ def test_importing_and_constructing_our_rasa_plugins_installs_nothing():
         "validate": "rasa.core.actions.action",
         "call_format": "rasa.core.actions.action",
         "resolve": "rasa.shared.core.events",
+        "past_states": "rasa.shared.core.trackers",
         "make_record_replaced": False,
         "record_factory": "type",
         "structlog": False,
@@ -102,10 +104,12 @@ def test_rasa_building_its_app_with_the_web_channel_installs_all_three_once():
     assert state["record_factory"] == "_RedactingFactory" and state["factories"] == 1
     assert not state["make_record_replaced"] and state["structlog"]
     assert state["guard"] and state["guards"] == 1
-    assert len(state["speedups"]) == 3
+    from bot.plugins.rasa_speedups import PATCHES
+
+    assert state["speedups"] == [patch.name for patch in PATCHES]
 
 
-def test_rasa_speedups_off_keeps_the_two_optional_fixes_out():
+def test_rasa_speedups_off_keeps_the_optional_fixes_out():
     state = fresh_python(
         """
     from bot.plugins import rasa_speedups
@@ -116,6 +120,7 @@ def test_rasa_speedups_off_keeps_the_two_optional_fixes_out():
     )
     assert state["validate"] == "bot.plugins.rasa_speedups"
     assert state["call_format"] == "rasa.core.actions.action" and state["resolve"] == "rasa.shared.core.events"
+    assert state["past_states"] == "rasa.shared.core.trackers"
 
 
 def test_a_rasa_version_it_was_not_written_for_is_refused_with_a_clear_message(monkeypatch):
@@ -169,6 +174,12 @@ def test_every_patched_rasa_function_is_still_the_one_the_speedups_were_written_
         assert rasa_speedups.source_sha256(original) == patch.source_sha256, (
             f"Rasa's {patch.name} changed: review bot/plugins/rasa_speedups.py against it"
         )
+        reads = rasa_speedups._reads()
+        for name, sha in patch.reads:  # what the fix repeats or relies on
+            assert reads[name].__module__.startswith("rasa."), name
+            assert rasa_speedups.source_sha256(reads[name]) == sha, (
+                f"Rasa's {name} changed: review {patch.name} in bot/plugins/rasa_speedups.py against it"
+            )
 
 
 def test_a_patch_whose_rasa_source_changed_is_left_out_with_a_warning():
@@ -184,7 +195,10 @@ def test_a_patch_whose_rasa_source_changed_is_left_out_with_a_warning():
     print(json.dumps({**state(), "applied": applied, "warnings": warnings}))
     """)
     assert state["validate"] == "rasa.core.actions.action"  # left as Rasa wrote it
-    assert "RemoteAction._validate_action_result" not in state["applied"] and len(state["applied"]) == 2
+    from bot.plugins.rasa_speedups import PATCHES
+
+    assert "RemoteAction._validate_action_result" not in state["applied"]
+    assert len(state["applied"]) == len(PATCHES) - 1
     assert any("not the one bot/plugins/rasa_speedups.py was written for" in w for w in state["warnings"])
 
 
