@@ -8,7 +8,7 @@ read over several turns, and by the need that carries on.
 from __future__ import annotations
 
 import pytest
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.plugins.policies.conversation_policy import ConversationPolicy, best_need, carried_need, recent_user_turns
@@ -240,3 +240,105 @@ def test_a_child_nobody_can_find_told_over_turns_is_an_emergency():
         ("elle est pas rentrée de l'école pis son père la trouve nulle part, son cell est fermé", "nlu_fallback"),
     ]
     assert decide(turns)[0] is not None
+
+
+# Issue #17, dev J's classes (the texts here are new phrasings, not the set's).
+def with_slot(turns: list[Turn], slot: str, value: str) -> DialogueStateTracker:
+    """The tracker of `turns`, with `slot` set after the turn before the last (as the policy sets it)."""
+    t = tracker(turns[:-1])
+    t.update(SlotSet(slot, value))
+    text, intent = turns[-1]
+    t.update(ActionExecuted("action_respond"))
+    t.update(ActionExecuted("action_listen"))
+    t.update(UserUttered(text, intent={"name": intent, "confidence": 0.9}, parse_data={"text": text}))
+    return t
+
+
+@pytest.mark.parametrize(
+    "who,intent",
+    [("i'm 15", "nlu_fallback"), ("jai 14 ans", "youth_support"), ("i am 16 btw", "unclear")],
+)
+def test_a_message_that_only_says_who_is_writing_gets_the_question_before_again(who, intent):
+    turns = [("will they tell my school if i call about the guy who has my pics", "confidentiality"), (who, intent)]
+    danger, need, _ = decide(turns)
+    assert danger is None and need == "confidentiality"
+
+
+def test_saying_who_with_a_need_of_its_own_is_not_only_who():
+    turns = [("does the hotline cost money", "what_happens_call"), ("i'm 15 and my boss keeps my pay", "trafficking")]
+    assert decide(turns)[1] != "what_happens_call"
+
+
+def test_a_need_carried_to_the_turn_before_carries_on_again():
+    turns = [
+        ("a guy on discord has a video of me and wants money", "online_exploitation"),
+        ("i dont even know how he got my number", "nlu_fallback"),
+        ("so what am i supposed to do now", "nlu_fallback"),
+    ]
+    t = with_slot(turns, "context_need", "online_exploitation")
+    assert ConversationPolicy.decide(t, t.latest_message)[1] == "online_exploitation"
+
+
+def test_a_general_need_gives_way_to_the_specific_need_told_just_before():
+    turns = [
+        ("someone on tiktok says he'll post my nudes if i dont send more", "online_exploitation"),
+        ("and i can't talk to my mom about it", "youth_support"),
+        ("what should i do first", "nlu_fallback"),
+    ]
+    assert decide(turns)[1] == "online_exploitation"
+
+
+def test_once_safe_the_need_told_with_earlier_danger_is_answered():
+    parse = {
+        "text": "my cousin is with a man who makes her work at motels",
+        "intent": {"name": "emergency", "confidence": 1.0},
+        "safety_net": {"rule": "x", "category": "someone_else", "classifier_intent": "friend_worry"},
+    }
+    events = [ActionExecuted("action_listen"), UserUttered(parse["text"], intent=parse["intent"], parse_data=parse)]
+    t = DialogueStateTracker.from_events("test", events)
+    for text, intent in [
+        ("she's not in danger right now, she's staying at my place this week", "user_safe"),
+        ("how am i supposed to help her with this", "nlu_fallback"),
+    ]:
+        t.update(ActionExecuted("action_respond"))
+        t.update(ActionExecuted("action_listen"))
+        t.update(UserUttered(text, intent={"name": intent, "confidence": 0.9}, parse_data={"text": text}))
+    assert ConversationPolicy.decide(t, t.latest_message)[1] == "friend_worry"
+    # without the word that they are safe, a follow-up after danger is answered for itself
+    assert carried_need(recent_user_turns(t)[::2]) is None
+
+
+def test_an_indigenous_person_who_said_so_earlier_and_asks_to_talk_gets_indigenous_led_lines():
+    turns = [
+        ("i'm anishinaabe, from up north", "indigenous_support"),
+        ("it's been rough since i left the guy who pimped me out", "victim_services"),
+        ("i'd like to talk with someone who understands where i come from", "nlu_fallback"),
+    ]
+    turns[1] = ("it's been rough since i left the guy who pimped me out", "nlu_fallback")
+    assert decide(turns)[1] == "indigenous_support"
+
+
+@pytest.mark.parametrize(
+    "text,check",
+    [
+        ("cant talk for long, is what i say here private?", True),
+        ("je peux pas parler longtemps, c'est-tu confidentiel?", True),
+        ("is what i say here private?", False),
+        ("i'm safe now but he used to check my phone, is this private?", False),
+    ],
+)
+def test_someone_who_may_be_watched_is_asked_first(text, check):
+    parse = {"text": text, "intent": {"name": "confidentiality", "confidence": 0.9}}
+    events = [ActionExecuted("action_listen"), UserUttered(text, intent=parse["intent"], parse_data=parse)]
+    t = DialogueStateTracker.from_events("test", events)
+    assert ConversationPolicy.decide(t, t.latest_message)[2] is check
+
+
+def test_a_young_person_who_said_so_earlier_does_not_get_a_parent_s_answer():
+    turns = [
+        ("yo im 14 and i live in a group home", "youth_support"),
+        ("an older girl wants me to come to parties with men who give us stuff, who can i tell", "parent_worry"),
+    ]
+    assert decide(turns)[1] == "youth_support"
+    turns[0] = ("my daughter is 14 and lives in a group home", "parent_worry")
+    assert decide(turns)[1] != "youth_support"

@@ -200,6 +200,7 @@ def test_every_custom_component_declares_what_runs_before_it_and_config_keeps_th
     def at(suffix: str) -> int:
         return next(i for i, n in enumerate(names) if n.endswith(suffix))
 
+    assert at("DIETClassifier") < at("IntentBlend") < at("FallbackClassifier")  # it blends DIET's ranking
     assert at("DIETClassifier") < at("SafetyNet")
     assert at("DangerScore") < at("SafetyNet")
     assert at("FallbackClassifier") < at("SafetyNet")  # the net overrides a fallback, not the other way

@@ -29,7 +29,7 @@ HOURS = (
 NEW_EXAMPLES = [
     "une famille à l'étranger veut que je vienne garder leurs enfants, tout est payé d'avance",
     "ils veulent que je signe vite pour un poste de mannequin à Vancouver",
-    "c'est-tu normal qu'un employeur paie mon billet de bus pour Sudbury",
+    "un gars veut que je sois hôtesse dans un bar à Montréal, il paie le transport",
 ]
 SKIP = shutil.ignore_patterns(
     ".venv", ".git", ".rasa", "models", "results", ".pytest_cache", "__pycache__", "node_modules", ".env"

@@ -39,6 +39,24 @@ def audience_from_text(text: str | None, book: Rulebook | None = None) -> str | 
     return next((rule.audience for rule in rules if rule.audience not in skip and rule.regex.search(plain)), None)
 
 
+ONLY_WHO_MAX_OTHER_WORDS = 2  # "im 15", "j'ai 15 ans btw", "je suis sa mère": who, and nothing else
+
+
+def only_says_who(text: str | None, book: Rulebook | None = None) -> bool:
+    """The message says who is writing and (almost) nothing else: "im 15", "j'ai 15 ans", "i am her mom".
+    Said after a question, it changes who the answer is for, not the question."""
+    if not text:
+        return False
+    book = book if book is not None else current()
+    plain = book.plain(text)
+    for rule in book.category("audience"):
+        found = rule.regex.search(plain)
+        if found:
+            rest = (plain[: found.start()] + " " + plain[found.end() :]).split()
+            return len(rest) <= ONLY_WHO_MAX_OTHER_WORDS
+    return False
+
+
 def intent_audience(intent: str | None, step: str | None = None) -> str | None:
     """The audience a need reveals by itself (data/needs.yml: youth_support is a teen's; the signs
     check's step "child_1", chosen with "About my child", is a parent's)."""

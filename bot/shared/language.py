@@ -168,13 +168,13 @@ _SWITCH_TO = {
     "en": re.compile(
         r"\b(?:(?:in|speak|talk|write|switch to|answer in|reply in|en)\s+english\b"
         r"|english\s*(?:please|pls|plz|svp|stp|only)?\s*[!.?]*$"
-        r"|en anglais\b|parle(?:z|r)? anglais\b|anglais\s*(?:svp|stp|s'il (?:te|vous) pla[iî]t)"
+        r"|en anglais\b|(?<!\bil )(?<!\belle )(?<!\bils )(?<!\bqui )parle(?:z|r)? anglais\b|anglais\s*(?:svp|stp|s'il (?:te|vous) pla[iî]t)"
         r"|(?:can|could) (?:we|you) (?:speak|talk|use) english\b|\bpr[eé]f[eèé]r\w* (?:l'|l’)?anglais\b|\bprefer english\b)"
         r"|^\s*(?:english|anglais|eng)\s*[!.?]*$",
         re.IGNORECASE,
     ),
     "fr": re.compile(
-        r"\b(?:en fran[cç]ais\b|parle(?:z|r)? (?:en )?fran[cç]ais\b|fran[cç]ais\s*(?:svp|stp|please|pls|s'il (?:te|vous) pla[iî]t)"
+        r"\b(?:en fran[cç]ais\b|(?<!\bil )(?<!\belle )(?<!\bils )(?<!\bqui )parle(?:z|r)? (?:en )?fran[cç]ais\b|fran[cç]ais\s*(?:svp|stp|please|pls|s'il (?:te|vous) pla[iî]t)"
         r"|(?:in|speak|talk|switch to|answer in|reply in) french\b"
         r"|french\s*(?:please|pls|plz)|(?:can|could) (?:we|you) (?:speak|talk|use) french\b"
         r"|\bpr[eé]f[eèé]r\w* (?:le )?fran[cç]ais\b|\bprefer french\b)"

@@ -28,7 +28,6 @@ import glob
 import hashlib
 import json
 import logging
-import pickle
 import re
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple, Type
@@ -42,7 +41,7 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.shared.language import plain_text
+from bot.plugins.nlu.ngram_model import load_model, ngram_features, save_model
 
 logger = logging.getLogger(__name__)
 
@@ -74,16 +73,11 @@ def labelled_cases(patterns: Iterable[str], exclude: Iterable[str] = ()) -> List
 def build_model(texts: List[str], labels: List[int], c: float = 10.0):
     """The calibrated n-gram classifier (deterministic for the same data)."""
     from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline, make_union
+    from sklearn.pipeline import make_pipeline
 
-    features = make_union(
-        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, preprocessor=plain_text),
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, preprocessor=plain_text),
-    )
     model = make_pipeline(
-        features,
+        ngram_features(),
         CalibratedClassifierCV(LogisticRegression(C=c, max_iter=3000, class_weight="balanced"), cv=3),
     )
     model.fit(texts, labels)
@@ -158,8 +152,7 @@ class DangerScore(GraphComponent, IntentClassifier):
             logger.warning("danger score: nothing labelled as danger, no score is trained")
             return self._resource
         model = build_model(texts, labels, self.config["c"])
-        with self._storage.write_to(self._resource) as directory, open(directory / _FILE, "wb") as f:
-            pickle.dump(model, f)
+        save_model(self._storage, self._resource, _FILE, model)
         self.scorer = Scorer(model, self.config["high"], self.config["low"])
         return self._resource
 
@@ -172,11 +165,8 @@ class DangerScore(GraphComponent, IntentClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "DangerScore":
-        model = None
-        try:
-            with model_storage.read_from(resource) as directory, open(directory / _FILE, "rb") as f:
-                model = pickle.load(f)  # our own model file, written by train() above
-        except (ValueError, FileNotFoundError):
+        model = load_model(model_storage, resource, _FILE)
+        if model is None:
             logger.warning("danger score: the model holds no trained score")
         return cls(config, model_storage, resource, model)
 

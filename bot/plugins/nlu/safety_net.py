@@ -48,6 +48,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.plugins.nlu.danger_score import DANGER_SCORE, HIGH, LOW
 from bot.plugins.nlu.language_detector import LanguageDetector
 from bot.shared.audience import audience_from_text
+from bot.shared.language import detect
 from bot.shared.safety.danger import NEVER_911_RULE, assess, long_ago, says_safe, staff_phrase
 from bot.shared.safety.quick_exit import is_exit_request, leaving_now
 from bot.shared.safety.rulebook import DEFAULT_DIR, Rulebook, RulebookError, current
@@ -180,6 +181,16 @@ def indigenous_person_wants_to_talk(text: str, book: Optional[Rulebook] = None) 
 def wants_to_talk(text: str, book: Optional[Rulebook] = None) -> bool:
     """The person asks for someone to talk to (data/safety/needs.yml, category talk_to_someone)."""
     return _has(_book(book), "talk_to_someone", text)
+
+
+def may_be_watched(text: str, book: Optional[Rulebook] = None) -> bool:
+    """The person may be watched or short of time now (data/safety/needs.yml, category watched)."""
+    return _has(_book(book), "watched", text)
+
+
+def asks_for_culture(text: str, book: Optional[Rulebook] = None) -> bool:
+    """The person asks for someone who knows their culture (data/safety/needs.yml, category culture)."""
+    return _has(_book(book), "culture", text)
 
 
 def young_person_wants_to_talk(text: str, book: Optional[Rulebook] = None) -> bool:
@@ -353,6 +364,10 @@ class SafetyNet(GraphComponent, IntentClassifier):
             )
         ):
             force_intent(message, "youth_support" if has("teen_writing") else need_hint(text, book) or FALLBACK_INTENT)
+        # "il parle français pis lingala" is not a request to switch: only an explicit one is (the language
+        # policy switches on those alone), so the classifier's guess gives way to the need
+        elif chosen == "switch_language" and not detect(text).explicit:
+            force_intent(message, need_hint(text, book) or FALLBACK_INTENT)
         # "j'ai 13 ans...": a teen who writes is not a parent
         elif chosen == "parent_worry" and has("teen_writing"):
             force_intent(message, "youth_support")
@@ -418,8 +433,9 @@ class SafetyNet(GraphComponent, IntentClassifier):
         plain = plain_need(text, book)
         band = (message.get(DANGER_SCORE) or {}).get("band")
         # Staff said this message is never an emergency (data/safety/phrases.yml, never_911): the
-        # classifier's danger guess gives way to its best need, or to a question.
-        if phrase == NEVER_911_RULE and previous == EMERGENCY_INTENT:
+        # classifier's danger guess, or its "unsure" (whose question names 911 first), gives way to its best
+        # need; to the question only when it has no need at all.
+        if phrase == NEVER_911_RULE and previous in (EMERGENCY_INTENT, FALLBACK_INTENT):
             choice = plain or _understood(ranking, 0.0) or FALLBACK_INTENT
             message.set(
                 SAFETY_NET, {"rule": NEVER_911_RULE, "category": None, "classifier_intent": choice}, add_to_output=True

@@ -11,12 +11,17 @@ user message this policy reads the last few user turns of the conversation toget
    the person is safe now, or tells of the past, is never turned into an emergency.
 2. **The need carries on.** When the new message names no need ("what should I do?", "ok", "il est à
    la maison avec moi"), the need named in the turns just before is the one to answer:
-   `context_need` tells `action_respond`.
+   `context_need` tells `action_respond`. So does a message that only says who is writing ("im 15",
+   "je suis sa mère"): the question asked before is answered again, for them. A need carried to the
+   turn before carries on again; and once the person says they are safe, the need told with earlier
+   danger ("my sister works hotels for a guy") is the one to answer.
 3. **Still in danger.** Right after the emergency answer, a short ping ("hello?? are you there",
    "allo???", "hii") is a person waiting in danger, not a new greeting: the emergency answer again.
 4. **A safety check in the middle band.** When the learned danger score of the message
-   (bot/plugins/nlu/danger_score.py) is in its middle band, `action_respond` first names 911 and asks
-   whether they are safe, then answers the need (`danger_check`).
+   (bot/plugins/nlu/danger_score.py) is in its middle band, or the message says the person may be
+   watched now ("cant talk long", "j'ai juste quelques minutes": data/safety/needs.yml, watched),
+   `action_respond` first names 911 and asks whether they are safe, then answers the need
+   (`danger_check`).
 
 Why a policy: a policy sees the tracker in the Rasa server, before any action runs, and can choose the
 action; the slots it sets are applied before the action reads them (see slot_keeper.py). An NLU
@@ -37,9 +42,9 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.plugins.nlu.danger_score import MIDDLE
-from bot.plugins.nlu.safety_net import FALLBACK_INTENT, topic, wants_to_talk
+from bot.plugins.nlu.safety_net import FALLBACK_INTENT, asks_for_culture, may_be_watched, topic, wants_to_talk
 from bot.plugins.policies.slot_keeper import just_heard_user
-from bot.shared.audience import said_audience
+from bot.shared.audience import only_says_who, said_audience
 from bot.shared.safety.danger import NEVER_911_RULE, assess, long_ago, says_safe, staff_phrase
 
 EMERGENCY_ACTION = "action_emergency"
@@ -51,6 +56,9 @@ DANGER_CHECK_SLOT = "danger_check"
 DECIDED = ("emergency", "self_harm", "safety_exit", "switch_language", "greet", "goodbye", "thanks")
 # A message that names no need of its own: the need of the turns before carries on.
 NO_NEED_OF_ITS_OWN = ("nlu_fallback", "unclear", "user_safe")
+DANGER = ("emergency", "self_harm")
+# Needs whose answer is general (someone to talk to): a specific need told just before them carries on instead.
+GENERAL_NEEDS = ("youth_support", "contact_person")
 CARRY_FLOOR = 0.6  # a need of an earlier turn carries on only if the classifier was at least this sure of it
 NEED_FLOOR = 0.1  # the classifier's best need is taken when the conversation is calm and it is at least this
 SHORT = 3  # "yes I'm safe", "oui": an answer to the question, not a follow-up that needs the answer again
@@ -119,16 +127,35 @@ def danger_just_answered(tracker: DialogueStateTracker) -> Optional[str]:
     return None
 
 
-def carried_need(turns: List[UserUttered]) -> Optional[str]:
-    """The need named in the turns before the last one, the most recent first."""
-    for message in reversed(turns[:-1]):
+def carried_need(turns: List[UserUttered], carried_before: Optional[str] = None) -> Optional[str]:
+    """The need named in the turns before the last one, the most recent first. `carried_before`: the need
+    carried to the turn just before (the `context_need` slot), which carries on when that turn named none."""
+    earlier = turns[:-1]
+    general: Optional[str] = None
+    for back, message in enumerate(reversed(earlier)):
         intent = intent_of(message)
+        if back == 0 and carried_before and intent in NO_NEED_OF_ITS_OWN + ("affirm",):
+            return carried_before
         if intent in ("emergency", "self_harm"):
-            return None  # after danger, a follow-up is answered for itself
+            # after danger, a follow-up is answered for itself; unless the person said since that they
+            # are safe: then the need told with the danger ("my sister works hotels for a guy")
+            later = earlier[len(earlier) - back :]
+            net = (message.parse_data or {}).get("safety_net") or {}
+            told = net.get("classifier_intent")
+            if any(says_safe(t.text or "") for t in later) and told and told not in NOT_CARRIED + DANGER:
+                return told
+            return general
         if intent and intent not in NOT_CARRIED:
             # only a need the classifier was sure of: a guess carried on would answer twice wrong
-            return intent if ((message.intent or {}).get("confidence") or 0) >= CARRY_FLOOR else None
-    return None
+            if ((message.intent or {}).get("confidence") or 0) < CARRY_FLOOR:
+                return general
+            # a general answer ("i cant tell my parents": someone to talk to) gives way to the need told
+            # just before it ("she'll send my pics to my school"), whose answer carries it too
+            if intent in GENERAL_NEEDS and general is None:
+                general = intent
+                continue
+            return intent
+    return general
 
 
 def best_need(message: UserUttered, floor: float = NEED_FLOOR) -> Optional[str]:
@@ -198,31 +225,44 @@ class ConversationPolicy(Policy):
         if found:
             return found, None, False
         own_need = intent in NO_NEED_OF_ITS_OWN and len(message.text.split()) > SHORT
+        carried_before = tracker.get_slot(CONTEXT_NEED_SLOT)
+        # "im 15" after a question: the question again, for a young person (their words set the audience)
+        if only_says_who(message.text) and intent not in DANGER:
+            need = carried_need(turns, carried_before)
+            if need:
+                return None, need, False
         # the need of the turns before; or, when the conversation said the person is safe or told of the
         # past, the classifier's best need for the question asked, rather than "are you safe?" again
-        need = carried_need(turns) if own_need else None
+        need = carried_need(turns, carried_before) if own_need else None
         if own_need:
             # a need only its words name, told over the turns ("he forced me", then "can I still get
             # tested?"): the topic of the turns together, over a general or carried answer it may replace
             need = topic(join_turns(texts), instead_of=need or FALLBACK_INTENT) or need
-            # a young person who said so earlier and asks for someone to talk to: Kids Help Phone
-            if (
-                not need
-                and "teen" in (said_audience(t.parse_data, t.text) for t in turns)
-                and wants_to_talk(message.text)
-            ):
+            # someone who said earlier who they are and asks for someone to talk to: Indigenous-led lines for
+            # an Indigenous person (or one who asks for their culture), Kids Help Phone for a young person
+            said = [said_audience(t.parse_data, t.text) for t in turns]
+            if not need and "indigenous" in said and (wants_to_talk(message.text) or asks_for_culture(message.text)):
+                need = "indigenous_support"
+            elif not need and "teen" in said and wants_to_talk(message.text):
                 need = "youth_support"
         if own_need and not need and any(says_safe(t) or long_ago(t) for t in texts):
             # a parent whose child is safe now is still a worried parent
             said = [said_audience(t.parse_data, t.text) for t in turns]
             parent = "parent_worry" if "parent" in said else None
             need = best_need(message) or parent
+        # a young person who said so earlier ("j'ai 15 ans, je reste en foyer de groupe") is not a parent:
+        # a parent's answer guessed for their message gives way to a young person's
+        if not need and intent == "parent_worry":
+            said = [said_audience(t.parse_data, t.text) for t in turns]
+            if "teen" in said[:-1] and said[-1] != "parent":
+                need = "youth_support"
         # the score's middle band on this message: 911 and one question first, then the need
         own = ((message.parse_data or {}).get("danger_score") or {}).get("band")
         calm = says_safe(message.text) or long_ago(message.text)
         # staff's never_911 phrases (data/safety/phrases.yml): no 911 first, not even as a question
+        # ... and someone who may be watched now ("cant talk long", "j'ai juste quelques minutes") is asked once too
         check = (
-            own == MIDDLE
+            (own == MIDDLE or may_be_watched(message.text))
             and not calm
             and intent not in ("nlu_fallback", "unclear")
             and staff_phrase(message.text) != NEVER_911_RULE

@@ -32,7 +32,7 @@ SHOWS_THE_HOTLINE = (
 # Group of the behavioural contract -> the intents whose answer gives what the group needs (first:
 # the gold intent). A topic answers a group when its answer shows what the group needs: the hotline
 # (trafficking, friend, report), victim services (sexual_assault_care, children_aid_fear), 211 or the
-# hotline (women_shelter). Groups without an intent (sticky, switch: "merci" after a question) count
+# hotline (women_shelter); Cybertip and the police (report_online). Groups without an intent (sticky, switch: "merci" after a question) count
 # for language accuracy only.
 GROUP_INTENTS = {
     "emergency": EMERGENCY,
@@ -43,7 +43,7 @@ GROUP_INTENTS = {
     "parent": ("parent_worry",),
     "victim_services": ("victim_services", "sexual_assault_care", "children_aid_fear"),
     "indigenous": ("indigenous_support",),
-    "online": ("online_exploitation",),
+    "online": ("online_exploitation", "report_online"),
     "shelter": ("shelter", "women_shelter"),
     "friend": ("friend_worry", "parent_worry", *SHOWS_THE_HOTLINE),
     "confidential": ("confidentiality",),
@@ -51,7 +51,7 @@ GROUP_INTENTS = {
     "bot_identity": ("bot_challenge",),
     "unclear": ("unclear", "nlu_fallback"),
     "person": ("contact_person", "what_happens_call", "who_it_helps", "bot_challenge"),
-    "report": ("report_crime", "professional_duty"),
+    "report": ("report_crime", "professional_duty", "report_online"),
     "greet": ("greet",),
     "out_of_scope": ("out_of_scope", "nlu_fallback"),
     "exit": ("safety_exit",),
