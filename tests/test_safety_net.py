@@ -4,7 +4,7 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.plugins.nlu.safety_net import SafetyNet
-from bot.shared.safety.danger import assess
+from bot.shared.safety.danger import assess, says_safe
 from bot.shared.safety.quick_exit import is_exit_request
 
 DANGER = [
@@ -292,10 +292,13 @@ def test_a_specific_need_wins_over_reassurance(text, ranking, expected):
 
 def test_a_sure_request_to_leave_the_chat_is_a_quick_exit_but_a_danger_rule_still_wins():
     leave = _ranked("my mom is walking in gotta close this", ("safety_exit", 0.8), ("emergency", 0.15))
-    danger = _ranked("he's outside my door, close this", ("safety_exit", 0.8), ("emergency", 0.15))
-    SafetyNet().process([leave, danger])
+    danger = _ranked("he's hitting me, close this", ("safety_exit", 0.8), ("emergency", 0.15))
+    # someone coming, and the person asks to close: clearing the screen is what they asked for
+    coming = _ranked("he's outside my door, close this", ("safety_exit", 0.8), ("emergency", 0.15))
+    SafetyNet().process([leave, danger, coming])
     assert leave.get("intent")["name"] == "safety_exit"
     assert danger.get("intent")["name"] == "emergency"
+    assert coming.get("intent")["name"] == "safety_exit"
 
 
 @pytest.mark.parametrize("text", ["my friend says she's going to kill herself tonight", "mon frère parle de se tuer"])
@@ -1421,3 +1424,42 @@ def test_a_message_with_the_facts_keeps_its_need():
 )
 def test_indigenous_lines_for_who_says_so_not_for_a_guess(text, expected):
     assert _decided(text, ("indigenous_support", 0.7)) == expected
+
+
+def test_an_unsure_classifier_takes_a_need_its_words_name_among_its_guesses():
+    landlord = _ranked(
+        "My tenant left ID cards of several young women. I don't think it's a police emergency but I want to "
+        "report it somewhere.",
+        ("nlu_fallback", 0.45),
+        ("safety_plan", 0.27),
+        ("report_crime", 0.25),
+        ("emergency", 0.05),
+    )
+    not_guessed = _ranked("I want to report it somewhere", ("nlu_fallback", 0.45), ("safety_plan", 0.3))
+    danger_guessed = _ranked(
+        "I want to report it somewhere", ("nlu_fallback", 0.45), ("report_crime", 0.3), ("emergency", 0.25)
+    )
+    SafetyNet().process([landlord, not_guessed, danger_guessed])
+    assert landlord.get("intent")["name"] == "report_crime"
+    assert not_guessed.get("intent")["name"] == "nlu_fallback"  # words alone, no guess: the question
+    assert danger_guessed.get("intent")["name"] != "report_crime"  # a danger guess is not set aside here
+
+
+def test_a_teen_who_cannot_sleep_gets_someone_to_talk_to_not_victim_services():
+    teen = _ranked("j'ai 16 ans, il est parti mais j'arrive pas à dormir, je peux parler à qui?", ("shelter", 0.6))
+    adult = _ranked("I'm 34, it's over but I can't sleep since it happened", ("shelter", 0.6))
+    SafetyNet().process([teen, adult])
+    assert teen.get("intent")["name"] == "youth_support"
+    assert adult.get("intent")["name"] == "victim_services"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he's asleep now, i have maybe 10 minutes before he wakes up",
+        "j'écris pendant qu'il dort, j'ai genre 5 minutes",
+    ],
+)
+def test_he_is_asleep_in_a_window_before_he_wakes_is_not_safety(text):
+    assert not says_safe(text)
+    assert says_safe("she's asleep in her room now, but I found messages from an older man")

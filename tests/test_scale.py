@@ -447,7 +447,8 @@ def test_a_bridge_stopped_mid_run_loses_no_update(stack, bridges):
             delivered.acquire()
         stopping.proc.terminate()
         [f.result() for f in futures]
-    assert stopping.proc.wait(timeout=30) == 0, "the bridge should stop cleanly"
+    # generous: it finishes the updates it took first, each a Rasa round trip (slow on a loaded machine)
+    assert stopping.proc.wait(timeout=90) == 0, "the bridge should stop cleanly"
     assert not fake.webhook_undelivered
     for chat, said in chats.items():
         answered(stack, fake, chat, said)

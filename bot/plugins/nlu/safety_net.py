@@ -45,7 +45,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.plugins.nlu.danger_score import DANGER_SCORE, HIGH, LOW
+from bot.plugins.nlu.danger_score import DANGER_SCORE, HIGH, LOW, MIDDLE
 from bot.plugins.nlu.language_detector import LanguageDetector
 from bot.shared.audience import audience_from_text
 from bot.shared.language import detect
@@ -353,7 +353,8 @@ class SafetyNet(GraphComponent, IntentClassifier):
             and has("already_reported")
             and not has("report_again")
         ):
-            force_intent(message, "victim_services")
+            # for a teen, someone to talk to is Kids Help Phone (fits_writer)
+            force_intent(message, "victim_services" if fits_writer("victim_services", text, book) else "youth_support")
         # Indigenous-led lines for someone who says they are Indigenous or asks for their culture: without
         # any of those words, the classifier's guess gives way (a teen's own need, or the question)
         elif (
@@ -495,6 +496,17 @@ class SafetyNet(GraphComponent, IntentClassifier):
             )
             if tied and weak_danger:
                 force_intent(message, tied)
+                return
+            # Unsure, no sign of danger, but the words name a need the classifier also guessed ("I don't think
+            # it's an emergency but I want to report it somewhere"): that need, not the question.
+            hint = need_hint(text, book)
+            guesses = [r.get(INTENT_NAME_KEY) for r in ranking if r.get(INTENT_NAME_KEY) not in NOT_SPECIFIC][:3]
+            if (
+                hint in guesses
+                and band not in (HIGH, MIDDLE)
+                and max(scores.get(i, 0) for i in DANGER_INTENTS) < self.config["ml_danger_threshold"]
+            ):
+                force_intent(message, hint)
                 return
         # "I'm safe now, but..." / "it happened last year": the need in the rest of the message,
         # or, when the classifier was unsure, its best need if it is fair enough.

@@ -75,11 +75,17 @@ def long_ago(text: str, book: Rulebook | None = None) -> bool:
     return _told_as_past_beside_well_now(book, book.matcher("safe_statement").sub(" ", book.normalise(text)))
 
 
+def _well_now(book: Rulebook, norm: str) -> bool:
+    """Well now ("she is at school", "he is asleep"), unless the person writes in a window before someone
+    comes back or wakes up, or has only minutes (category watched): "he is asleep" is then no safety."""
+    return bool(book.matcher("well_now").search(norm)) and not book.matcher("watched").search(norm)
+
+
 def says_safe(text: str, book: Rulebook | None = None) -> bool:
     """The user states they (or the person they tell about) are safe, well, or not in danger now."""
     book = _book(book)
     norm = book.normalise(text)
-    return bool(book.matcher("safe_statement").search(norm) or book.matcher("well_now").search(norm))
+    return bool(book.matcher("safe_statement").search(norm)) or _well_now(book, norm)
 
 
 def assess(text: str, book: Rulebook | None = None) -> Danger | None:
@@ -91,7 +97,7 @@ def assess(text: str, book: Rulebook | None = None) -> Danger | None:
     said_safe = bool(safe.search(norm))
     remaining = book.matcher("held_by_police").sub(" ", safe.sub(" ", norm))
     past = _told_as_past_beside_well_now(book, remaining)
-    well_now = said_safe or bool(book.matcher("well_now").search(norm))
+    well_now = said_safe or _well_now(book, norm)
     # told as the past, and well now ("last year I had dark thoughts, I'm doing better now")
     calm_past = past and well_now
     # a weapon seen, no sign it is now, and the person says they are well
