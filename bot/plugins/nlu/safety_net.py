@@ -502,7 +502,8 @@ class SafetyNet(GraphComponent, IntentClassifier):
             hint = need_hint(text, book)
             guesses = [r.get(INTENT_NAME_KEY) for r in ranking if r.get(INTENT_NAME_KEY) not in NOT_SPECIFIC][:3]
             if (
-                hint in guesses
+                hint is not None
+                and hint in guesses
                 and band not in (HIGH, MIDDLE)
                 and max(scores.get(i, 0) for i in DANGER_INTENTS) < self.config["ml_danger_threshold"]
             ):
