@@ -342,3 +342,53 @@ def test_a_young_person_who_said_so_earlier_does_not_get_a_parent_s_answer():
     assert decide(turns)[1] == "youth_support"
     turns[0] = ("my daughter is 14 and lives in a group home", "parent_worry")
     assert decide(turns)[1] != "youth_support"
+
+
+def _with_confidences(turns: list[tuple[str, str, float]]) -> DialogueStateTracker:
+    events = [ActionExecuted("action_listen")]
+    for i, (text, intent, confidence) in enumerate(turns):
+        guess = {"name": intent, "confidence": confidence}
+        events.append(UserUttered(text, intent=guess, parse_data={"text": text, "intent": guess}))
+        if i < len(turns) - 1:
+            events += [ActionExecuted("action_respond"), ActionExecuted("action_listen")]
+    return DialogueStateTracker.from_events("test", events)
+
+
+def test_a_need_guessed_unsure_carries_on_when_an_earlier_turn_was_sure_of_it():
+    told_twice = _with_confidences(
+        [
+            ("is there free legal help?", "legal_help", 0.94),
+            ("for a protection order. he used to sell me and now he texts me threats", "legal_help", 0.54),
+            ("not in danger rn, he's in another province", "user_safe", 1.0),
+        ]
+    )
+    said_once = _with_confidences(
+        [
+            ("hi", "greet", 0.9),
+            ("for a protection order. he used to sell me and now he texts me threats", "legal_help", 0.54),
+            ("not in danger rn, he's in another province", "user_safe", 1.0),
+        ]
+    )
+    other_before = _with_confidences(
+        [
+            ("i need a bed tonight", "shelter", 0.94),
+            ("for a protection order. he used to sell me and now he texts me threats", "legal_help", 0.54),
+            ("not in danger rn, he's in another province", "user_safe", 1.0),
+        ]
+    )
+    assert ConversationPolicy.decide(told_twice, told_twice.latest_message)[1] == "legal_help"
+    assert ConversationPolicy.decide(said_once, said_once.latest_message)[1] is None
+    assert ConversationPolicy.decide(other_before, other_before.latest_message)[1] is None
+
+
+def test_what_should_i_do_guessed_as_a_safety_plan_keeps_the_need_before():
+    guessed = [
+        ("one of my students (grade 10) told me her 'boyfriend' makes her work at parties", "friend_worry"),
+        ("she's in class right now and safe, what should i do?", "safety_plan"),
+    ]
+    asked = [
+        ("one of my students (grade 10) told me her 'boyfriend' makes her work at parties", "friend_worry"),
+        ("can we make a safety plan for her", "safety_plan"),
+    ]
+    assert decide(guessed)[1] == "friend_worry"
+    assert decide(asked)[1] is None

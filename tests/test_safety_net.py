@@ -1463,3 +1463,11 @@ def test_a_teen_who_cannot_sleep_gets_someone_to_talk_to_not_victim_services():
 def test_he_is_asleep_in_a_window_before_he_wakes_is_not_safety(text):
     assert not says_safe(text)
     assert says_safe("she's asleep in her room now, but I found messages from an older man")
+
+
+def test_someone_to_talk_to_is_not_a_bed():
+    talk = _ranked("i'm safe now, police took a report. is there someone i can talk to today?", ("shelter", 0.54))
+    bed = _ranked("is there someone who can find me a bed tonight", ("shelter", 0.54))
+    SafetyNet().process([talk, bed])
+    assert talk.get("intent")["name"] == "victim_services"
+    assert bed.get("intent")["name"] == "shelter"

@@ -193,6 +193,11 @@ def asks_for_culture(text: str, book: Optional[Rulebook] = None) -> bool:
     return _has(_book(book), "culture", text)
 
 
+def asks_for_safety_plan(text: str, book: Optional[Rulebook] = None) -> bool:
+    """The words ask for a safety plan (data/safety/needs.yml, category safety_plan)."""
+    return _has(_book(book), "safety_plan", text)
+
+
 def young_person_wants_to_talk(text: str, book: Optional[Rulebook] = None) -> bool:
     """A young person (an age under 18, a school grade) who wants someone to talk to: Kids Help Phone,
     when the classifier was unsure or only heard reassurance."""
@@ -344,10 +349,11 @@ class SafetyNet(GraphComponent, IntentClassifier):
         def has(category: str) -> bool:
             return _has(book, category, text)
 
-        # "I can't sleep since it happened": support after a crime, not a bed for tonight
+        # "I can't sleep since it happened", "is there someone I can talk to today?": support after a
+        # crime, not a bed for tonight
         if (
             chosen == "shelter"
-            and has("cant_sleep")
+            and (has("cant_sleep") or has("talk_to_someone"))
             and not has("needs_a_bed")
             or chosen == "report_crime"
             and has("already_reported")
@@ -501,12 +507,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
             # it's an emergency but I want to report it somewhere"): that need, not the question.
             hint = need_hint(text, book)
             guesses = [r.get(INTENT_NAME_KEY) for r in ranking if r.get(INTENT_NAME_KEY) not in NOT_SPECIFIC][:3]
-            if (
-                hint is not None
-                and hint in guesses
-                and band not in (HIGH, MIDDLE)
-                and max(scores.get(i, 0) for i in DANGER_INTENTS) < self.config["ml_danger_threshold"]
-            ):
+            if hint is not None and hint in guesses and band not in (HIGH, MIDDLE) and weak_danger:
                 force_intent(message, hint)
                 return
         # "I'm safe now, but..." / "it happened last year": the need in the rest of the message,

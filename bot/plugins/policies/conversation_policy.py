@@ -42,7 +42,14 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.plugins.nlu.danger_score import MIDDLE
-from bot.plugins.nlu.safety_net import FALLBACK_INTENT, asks_for_culture, may_be_watched, topic, wants_to_talk
+from bot.plugins.nlu.safety_net import (
+    FALLBACK_INTENT,
+    asks_for_culture,
+    asks_for_safety_plan,
+    may_be_watched,
+    topic,
+    wants_to_talk,
+)
 from bot.plugins.policies.slot_keeper import just_heard_user
 from bot.shared.audience import only_says_who, said_audience
 from bot.shared.safety.danger import NEVER_911_RULE, assess, long_ago, says_safe, staff_phrase
@@ -132,6 +139,7 @@ def carried_need(turns: List[UserUttered], carried_before: Optional[str] = None)
     carried to the turn just before (the `context_need` slot), which carries on when that turn named none."""
     earlier = turns[:-1]
     general: Optional[str] = None
+    unsure: Optional[str] = None  # a need guessed below CARRY_FLOOR: carried if an earlier turn was sure of it
     for back, message in enumerate(reversed(earlier)):
         intent = intent_of(message)
         if back == 0 and carried_before and intent in NO_NEED_OF_ITS_OWN + ("affirm",):
@@ -148,6 +156,11 @@ def carried_need(turns: List[UserUttered], carried_before: Optional[str] = None)
         if intent and intent not in NOT_CARRIED:
             # only a need the classifier was sure of: a guess carried on would answer twice wrong
             if ((message.intent or {}).get("confidence") or 0) < CARRY_FLOOR:
+                if unsure is None and general is None:
+                    unsure = intent  # "for a protection order..." after "is there free legal help?"
+                    continue
+                return general
+            if unsure is not None and intent != unsure:
                 return general
             # a general answer ("i cant tell my parents": someone to talk to) gives way to the need told
             # just before it ("she'll send my pics to my school"), whose answer carries it too
@@ -224,7 +237,9 @@ class ConversationPolicy(Policy):
         found = conversation_danger(texts)
         if found:
             return found, None, False
-        own_need = intent in NO_NEED_OF_ITS_OWN and len(message.text.split()) > SHORT
+        # "she's safe, what should i do?" guessed as a safety plan, without its words: a follow-up too
+        guessed_plan = intent == "safety_plan" and not asks_for_safety_plan(message.text)
+        own_need = (intent in NO_NEED_OF_ITS_OWN or guessed_plan) and len(message.text.split()) > SHORT
         carried_before = tracker.get_slot(CONTEXT_NEED_SLOT)
         # "im 15" after a question: the question again, for a young person (their words set the audience)
         if only_says_who(message.text) and intent not in DANGER:
