@@ -438,6 +438,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
             force_intent(message, EXIT_INTENT)
             return
         plain = plain_need(text, book)
+        hint = need_hint(text, book)
         band = (message.get(DANGER_SCORE) or {}).get("band")
         # Staff said this message is never an emergency (data/safety/phrases.yml, never_911): the
         # classifier's danger guess, or its "unsure" (whose question names 911 first), gives way to its best
@@ -505,14 +506,12 @@ class SafetyNet(GraphComponent, IntentClassifier):
                 return
             # Unsure, no sign of danger, but the words name a need the classifier also guessed ("I don't think
             # it's an emergency but I want to report it somewhere"): that need, not the question.
-            hint = need_hint(text, book)
             guesses = [r.get(INTENT_NAME_KEY) for r in ranking if r.get(INTENT_NAME_KEY) not in NOT_SPECIFIC][:3]
             if hint is not None and hint in guesses and band not in (HIGH, MIDDLE) and weak_danger:
                 force_intent(message, hint)
                 return
         # "I'm safe now, but..." / "it happened last year": the need in the rest of the message,
         # or, when the classifier was unsure, its best need if it is fair enough.
-        hint = need_hint(text, book)
         specific = plain or _understood(ranking, self.config["specific_need_floor"], skip=NOT_SPECIFIC) or hint
         likely = _understood(ranking, self.config["unsure_need_floor"], skip=NOT_SPECIFIC)
         safe, past = says_safe(text, book), long_ago(text, book)
